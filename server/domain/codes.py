@@ -40,6 +40,43 @@ URGENCY_LABELS: dict[str, str] = {
     "niet_urgent": "Niet urgent",
 }
 
+
+class TriageAction(StrEnum):
+    """What happens after triage; the outcome of a protocol names one of these."""
+
+    SPOEDOPDRACHT = "spoedopdracht"
+    OPDRACHT_24U = "opdracht_24u"
+    HUURDER_BELT_KANTOOR = "huurder_belt_kantoor"
+    DOORVERWIJZEN = "doorverwijzen"
+    OP_AFSTAND_OPLOSSEN = "op_afstand_oplossen"
+    ESCALEREN = "escaleren"
+
+
+TRIAGE_ACTION_LABELS: dict[str, str] = {
+    "spoedopdracht": "Spoedopdracht voor directe uitvoering",
+    "opdracht_24u": "Opdracht voor uitvoering binnen 24 uur",
+    "huurder_belt_kantoor": "Huurder neemt eerstvolgende werkdag contact op met opdrachtgever",
+    "doorverwijzen": "Doorverwijzen naar geregistreerde partij",
+    "op_afstand_oplossen": "Op afstand oplossen (telefonisch of per e-mail)",
+    "escaleren": "Escaleren naar opdrachtgever",
+}
+
+# Kinds of party a report is referred to; the party itself is registered per address or
+# complex (AddressParty.kind).
+REFERRAL_PARTY_LABELS: dict[str, str] = {
+    "vve": "VvE-beheerder",
+    "huismeester": "Huismeester",
+    "lift": "Liftleverancier",
+    "monitoring": "Leverancier monitoringsysteem",
+    "netbeheerder": "Netbeheerder",
+}
+
+# Roles at the client that a report can be escalated to (seed 003: the projectleider).
+CLIENT_ROLE_LABELS: dict[str, str] = {
+    "projectleider": "Projectleider",
+    "piket": "Piketdienst",
+}
+
 # Subjects (onderwerpen) of the triage protocol double as dossier categories. The default
 # protocol (server/triage) has a decision tree for each of these ids.
 CATEGORY_LABELS: dict[str, str] = {
