@@ -57,11 +57,12 @@ def mapping(
 
 
 def identifier(raw: object, loc: Loc) -> str:
-    if not isinstance(raw, str) or not IDENTIFIER.match(raw):
+    if not isinstance(raw, str):
+        raise ProtocolFormatError(loc, f"verwacht een id, niet {describe(raw)}")
+    if not IDENTIFIER.match(raw):
         raise ProtocolFormatError(
             loc,
-            f"ongeldige id {describe(raw)}: "
-            "alleen kleine letters, cijfers en _, beginnend met een letter",
+            f"ongeldige id {raw!r}: alleen kleine letters, cijfers en _, beginnend met een letter",
         )
     return raw
 
