@@ -82,7 +82,8 @@ def _what_happens(
         case TriageAction.HUURDER_BELT_KANTOOR:
             return _call_office(evaluation, calendar, client_name)
         case TriageAction.DOORVERWIJZEN:
-            party = party_name or REFERRAL_PARTY_LABELS.get(outcome.refer_to or "", "de beheerder")
+            kind = REFERRAL_PARTY_LABELS.get(outcome.refer_to or "", "beheerder")
+            party = party_name or f"de {in_sentence(kind)}"
             return f"Voor deze melding verwijzen wij u door naar {party}."
         case TriageAction.OP_AFSTAND_OPLOSSEN:
             return f"Dit kunt u waarschijnlijk zelf verhelpen. {outcome.knowledge or ''}".strip()
