@@ -38,8 +38,7 @@ def evaluate(
         known = ", ".join(s.id for s in protocol.subjects)
         raise TriageError(f"onbekend onderwerp {subject_id!r} (bekend: {known})", "subject")
     _check_answers(subject, answers)
-    walk = _Walk(subject, answers, at.astimezone(calendar.zone), calendar)
-    return walk.run(protocol)
+    return _Walk(protocol, subject, answers, at.astimezone(calendar.zone), calendar).run()
 
 
 def _check_answers(subject: Subject, answers: Mapping[str, str]) -> None:
@@ -60,6 +59,7 @@ def _check_answers(subject: Subject, answers: Mapping[str, str]) -> None:
 
 @dataclass
 class _Walk:
+    protocol: Protocol
     subject: Subject
     answers: Mapping[str, str]
     at: datetime
@@ -68,18 +68,18 @@ class _Walk:
     # One value per condition per call, so a condition cannot flip halfway through a walk.
     known: dict[Condition, ConditionResult] = field(default_factory=dict)
     habitability: bool = False
+    visited: set[str] = field(default_factory=set)
 
-    def run(self, protocol: Protocol) -> Evaluation:
+    def run(self) -> Evaluation:
         node = self._resolve(self.subject.start, "start")
-        visited: set[str] = set()
         while isinstance(node, Question):
-            if node.id in visited:
+            if node.id in self.visited:
                 raise ProtocolError(f"kring in de vragen van {self.subject.id!r} bij {node.id!r}")
-            visited.add(node.id)
+            self.visited.add(node.id)
             if node.id not in self.answers:
-                return self._result(protocol, visited, next_question=node)
+                return self._result(next_question=node)
             node = self._answer(node)
-        return self._result(protocol, visited, outcome=node)
+        return self._result(outcome=node)
 
     def _answer(self, question: Question) -> Question | Outcome:
         option = question.option(self.answers[question.id])
@@ -115,13 +115,9 @@ class _Walk:
         return result
 
     def _result(
-        self,
-        protocol: Protocol,
-        visited: set[str],
-        next_question: Question | None = None,
-        outcome: Outcome | None = None,
+        self, next_question: Question | None = None, outcome: Outcome | None = None
     ) -> Evaluation:
-        ignored = tuple(sorted(qid for qid in self.answers if qid not in visited))
+        ignored = tuple(sorted(qid for qid in self.answers if qid not in self.visited))
         notes = [
             f"antwoord op {qid!r} telt niet mee: die vraag ligt niet op deze weg" for qid in ignored
         ]
@@ -132,8 +128,8 @@ class _Walk:
                     "bewoonbaarheid in gevaar: uitkomst acuut gemaakt, opdrachtgever informeren"
                 )
         return Evaluation(
-            protocol_client=protocol.client,
-            protocol_version=protocol.version,
+            protocol_client=self.protocol.client,
+            protocol_version=self.protocol.version,
             subject_id=self.subject.id,
             subject_label=self.subject.label,
             at=self.at,

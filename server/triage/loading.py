@@ -20,6 +20,7 @@ def load_protocol(source: str | Mapping[str, object]) -> Protocol:
     """A Protocol from YAML/JSON text or an already parsed mapping; raises ProtocolFormatError."""
     if not isinstance(source, str):
         return read_protocol(dict(source))
+    source = _as_yaml(source)
     root = _compose(source)
     _reject_duplicate_keys(root, ())
     try:
@@ -31,9 +32,14 @@ def load_protocol(source: str | Mapping[str, object]) -> Protocol:
 def locate(source: str, loc: Loc) -> int | None:
     """The 1-based line of a place in protocol text, for showing check problems in an editor."""
     try:
-        return line_of(_compose(source), loc)
+        return line_of(_compose(_as_yaml(source)), loc)
     except ProtocolFormatError:
         return None
+
+
+def _as_yaml(source: str) -> str:
+    """JSON is YAML except that YAML refuses tabs as indentation; JSON only has tabs there."""
+    return source.replace("\t", " ") if source.lstrip().startswith("{") else source
 
 
 def line_of(root: yaml.Node | None, loc: Loc) -> int | None:

@@ -1,4 +1,4 @@
-"""docs/protocol.md must stay true: every id of the default protocol, every condition, every code."""
+"""docs/protocol.md must stay true: every id of the default protocol, condition and code."""
 
 from __future__ import annotations
 

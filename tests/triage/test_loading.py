@@ -171,6 +171,12 @@ def test_json_text_loads_like_yaml() -> None:
     assert load_protocol(json.dumps(data, indent=2)) == load_protocol(SMALL)
 
 
+def test_json_indented_with_tabs(protocol: Protocol) -> None:
+    text = json.dumps(protocol_to_dict(protocol), indent="\t")
+
+    assert load_protocol(text) == protocol
+
+
 def test_json_error_names_the_line() -> None:
     data = protocol_to_dict(load_protocol(SMALL))
     data["subjects"]["cv_storing"]["outcomes"]["acuut"]["action"] = "bellen"

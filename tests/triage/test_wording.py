@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from server.triage import (
@@ -22,7 +24,11 @@ NO = {"bewoonbaarheid": "nee"}
 
 
 def _evaluate(
-    protocol: Protocol, calendar: ClientCalendar, subject: str, answers: dict[str, str], at=TUESDAY
+    protocol: Protocol,
+    calendar: ClientCalendar,
+    subject: str,
+    answers: dict[str, str],
+    at: datetime = TUESDAY,
 ) -> Evaluation:
     return evaluate(protocol, subject, answers, at, calendar)
 
