@@ -1,0 +1,72 @@
+"""Database configuration, start-up and migrations (Tortoise ORM's own, dialect-neutral)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.migrations.api import migrate as run_migrations
+
+from server import settings
+from server.models import MODEL_MODULES
+
+
+def tortoise_config(url: str | None = None) -> dict[str, Any]:
+    url = url or settings.DATABASE_URL
+    if url.startswith("sqlite://"):
+        # Parent folder of an embedded database is created on demand (var/ on a fresh clone).
+        from pathlib import Path
+
+        path = url.removeprefix("sqlite://")
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "server.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# The tortoise CLI (`tortoise -c server.db.TORTOISE_ORM makemigrations`) reads this.
+TORTOISE_ORM = tortoise_config()
+
+
+async def init(url: str | None = None) -> None:
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def migrate(url: str | None = None) -> None:
+    """Apply every pending migration; safe to run on every start."""
+    await run_migrations(config=tortoise_config(url))
+    await Tortoise.close_connections()
+
+
+def connection() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+def dialect(conn: BaseDBAsyncClient | None = None) -> str:
+    return (conn or connection()).capabilities.dialect
+
+
+def placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
+    """Positional parameter markers for raw SQL on this connection's driver."""
+    if dialect(conn) == "postgres":
+        return [f"${i}" for i in range(1, count + 1)]
+    return ["?"] * count
+
+
+async def ping() -> None:
+    await connection().execute_query("SELECT 1")

@@ -1,0 +1,40 @@
+"""Errors that carry an HTTP status and a message naming the bad value."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class BadRequest(AppError):
+    status = 400
+
+
+class Unauthorized(AppError):
+    status = 401
+
+
+class Forbidden(AppError):
+    status = 403
+
+
+class NotFound(AppError):
+    status = 404
+
+
+class Conflict(AppError):
+    status = 409
+
+
+class Unprocessable(AppError):
+    status = 422
+
+
+class TooManyRequests(AppError):
+    status = 429

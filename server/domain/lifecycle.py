@@ -1,0 +1,230 @@
+"""The life of a dossier: phases, who may move a dossier where, and what each move requires.
+
+Plain Python: `plan_transition` looks at a snapshot of the dossier and the actor and either
+returns the changes to make or raises a LifecycleError that changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from server.domain.codes import RESULT_LABELS
+from server.domain.errors import Forbidden, Unprocessable
+from server.domain.roles import DESK_ROLES, Role
+
+
+class Phase(StrEnum):
+    NIEUW = "nieuw"
+    ANALYSEREN = "analyseren"
+    CONTACT_OPNEMEN = "contact_opnemen"
+    DOORGEZET = "doorgezet_naar_monteur"
+    AFSPRAAK = "afspraak_ingepland"
+    IN_UITVOERING = "in_uitvoering"
+    AFGEROND = "afgerond"
+    GEARCHIVEERD = "gearchiveerd"
+    OP_AFSTAND = "op_afstand_opgelost"
+    DOORVERWEZEN = "doorverwezen"
+    GEANNULEERD = "geannuleerd"
+
+
+PHASE_LABELS: dict[str, str] = {
+    "nieuw": "Nieuw",
+    "analyseren": "Storing analyseren",
+    "contact_opnemen": "Contact opnemen",
+    "doorgezet_naar_monteur": "Doorgezet naar monteur",
+    "afspraak_ingepland": "Afspraak ingepland",
+    "in_uitvoering": "In uitvoering",
+    "afgerond": "Afgerond",
+    "gearchiveerd": "Gearchiveerd",
+    "op_afstand_opgelost": "Op afstand opgelost",
+    "doorverwezen": "Doorverwezen",
+    "geannuleerd": "Geannuleerd",
+}
+
+# Phases in which the work is over; the dossier waits only to be archived.
+CLOSED_PHASES = frozenset({Phase.AFGEROND, Phase.OP_AFSTAND, Phase.DOORVERWEZEN, Phase.GEANNULEERD})
+FINAL_PHASES = CLOSED_PHASES | {Phase.GEARCHIVEERD}
+OPEN_PHASES = frozenset(Phase) - FINAL_PHASES
+
+SUPERVISORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+DESK_AND_TECHNICIAN = DESK_ROLES | {Role.TECHNICIAN}
+
+# Exits every open phase has: solved remotely, referred, cancelled.
+_EXITS = (Phase.OP_AFSTAND, Phase.DOORVERWEZEN, Phase.GEANNULEERD)
+
+
+@dataclass(frozen=True)
+class Rule:
+    source: Phase
+    target: Phase
+    roles: frozenset[Role]
+    label: str
+
+
+def _rules() -> list[Rule]:
+    desk = DESK_ROLES
+    rules = [
+        Rule(Phase.NIEUW, Phase.ANALYSEREN, desk, "Storing analyseren"),
+        Rule(Phase.NIEUW, Phase.CONTACT_OPNEMEN, desk, "Contact opnemen"),
+        Rule(Phase.NIEUW, Phase.DOORGEZET, desk, "Doorzetten naar monteur"),
+        Rule(Phase.ANALYSEREN, Phase.CONTACT_OPNEMEN, desk, "Contact opnemen"),
+        Rule(Phase.ANALYSEREN, Phase.DOORGEZET, desk, "Doorzetten naar monteur"),
+        Rule(Phase.CONTACT_OPNEMEN, Phase.ANALYSEREN, desk, "Terug naar analyseren"),
+        Rule(Phase.CONTACT_OPNEMEN, Phase.DOORGEZET, desk, "Doorzetten naar monteur"),
+        Rule(Phase.DOORGEZET, Phase.AFSPRAAK, desk, "Afspraak inplannen"),
+        Rule(Phase.DOORGEZET, Phase.ANALYSEREN, desk, "Terug naar analyseren"),
+        Rule(Phase.AFSPRAAK, Phase.IN_UITVOERING, DESK_AND_TECHNICIAN, "Start uitvoering"),
+        Rule(Phase.AFSPRAAK, Phase.DOORGEZET, desk, "Afspraak vervalt, opnieuw inplannen"),
+        Rule(Phase.IN_UITVOERING, Phase.AFGEROND, DESK_AND_TECHNICIAN, "Afronden"),
+        Rule(
+            Phase.IN_UITVOERING,
+            Phase.DOORGEZET,
+            DESK_AND_TECHNICIAN,
+            "Niet opgelost: vervolgafspraak nodig",
+        ),
+    ]
+    for source in (Phase.NIEUW, Phase.ANALYSEREN, Phase.CONTACT_OPNEMEN, Phase.DOORGEZET):
+        rules += [Rule(source, target, desk, PHASE_LABELS[target]) for target in _EXITS]
+    rules.append(Rule(Phase.AFSPRAAK, Phase.GEANNULEERD, desk, "Annuleren"))
+    rules += [Rule(p, Phase.GEARCHIVEERD, SUPERVISORS, "Archiveren") for p in CLOSED_PHASES]
+    return rules
+
+
+RULES: tuple[Rule, ...] = tuple(_rules())
+_BY_PAIR = {(r.source, r.target): r for r in RULES}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: Role
+    technician_id: int | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class DossierState:
+    phase: Phase
+    technician_id: int | None
+    contractor_id: int | None
+    appointment_start: datetime | None
+    first_contact_at: datetime | None
+
+
+class LifecycleError(Unprocessable):
+    """A transition that is not allowed or lacks what it requires."""
+
+
+def transitions_for(state: DossierState, actor: Actor) -> list[Rule]:
+    """The moves this actor may offer from the dossier's phase (for buttons and the API)."""
+    return [r for r in RULES if r.source == state.phase and _may(r, state, actor)]
+
+
+def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
+    if actor.role not in rule.roles:
+        return False
+    if actor.role == Role.TECHNICIAN:
+        return actor.technician_id is not None and actor.technician_id == state.technician_id
+    return True
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a permitted move does: dossier fields to set, and extra facts for the timeline."""
+
+    changes: dict[str, Any]
+    reason: str | None = None
+
+
+def plan_transition(
+    state: DossierState, target: str, actor: Actor, data: Mapping[str, Any], now: datetime
+) -> Plan:
+    """Check a move; return what it changes (always `phase`) or raise, changing nothing."""
+    try:
+        to = Phase(target)
+    except ValueError:
+        raise LifecycleError(f"Onbekende fase '{target}'.", "to") from None
+    rule = _BY_PAIR.get((state.phase, to))
+    if rule is None:
+        raise LifecycleError(
+            f"Van '{PHASE_LABELS[state.phase]}' kan een dossier niet naar '{PHASE_LABELS[to]}'.",
+            "to",
+        )
+    if not _may(rule, state, actor):
+        raise Forbidden(
+            f"Uw rol mag een dossier niet van '{PHASE_LABELS[state.phase]}' naar "
+            f"'{PHASE_LABELS[to]}' zetten.",
+            "to",
+        )
+    changes: dict[str, Any] = {"phase": to}
+    changes.update(_requirements(state, to, data, now))
+    reason = changes.pop("reason", None)
+    if to in CLOSED_PHASES:
+        changes["closed_at"] = now
+    return Plan(changes, reason)
+
+
+def _text(data: Mapping[str, Any], key: str, message: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise LifecycleError(message, key)
+    return value.strip()
+
+
+def _requirements(
+    state: DossierState, to: Phase, data: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if to == Phase.DOORGEZET and state.phase == Phase.IN_UITVOERING:
+        changes["reason"] = _text(data, "reason", "Geef aan waarom de storing niet is opgelost.")
+    elif to == Phase.DOORGEZET:
+        tech = data.get("technician_id") or state.technician_id
+        contractor = data.get("contractor_id") or state.contractor_id
+        if not tech and not contractor:
+            raise LifecycleError(
+                "Kies een monteur of aannemer om de storing naar door te zetten.", "technician_id"
+            )
+        changes.update(technician_id=tech, contractor_id=contractor)
+    elif to == Phase.AFSPRAAK:
+        changes.update(_appointment(state, data, now))
+    elif to == Phase.AFGEROND:
+        changes["result_code"] = _result_code(data)
+    elif to == Phase.OP_AFSTAND:
+        changes["result_code"] = _result_code(data)
+        if state.first_contact_at is None:
+            changes["first_contact_at"] = now
+    elif to == Phase.DOORVERWEZEN:
+        changes["referred_to"] = _text(
+            data, "referred_to", "Geef aan naar welke partij is doorverwezen."
+        )
+        changes["result_code"] = "doorverwezen"
+    elif to == Phase.GEANNULEERD:
+        changes["reason"] = _text(data, "reason", "Geef een reden voor het annuleren.")
+    return changes
+
+
+def _result_code(data: Mapping[str, Any]) -> str:
+    code = data.get("result_code")
+    if not code:
+        raise LifecycleError("Afsluiten vraagt om een resultaatcode.", "result_code")
+    if code not in RESULT_LABELS:
+        raise LifecycleError(f"Onbekende resultaatcode '{code}'.", "result_code")
+    return str(code)
+
+
+def _appointment(state: DossierState, data: Mapping[str, Any], now: datetime) -> dict[str, Any]:
+    start, end = data.get("appointment_start"), data.get("appointment_end")
+    if not isinstance(start, datetime):
+        raise LifecycleError("Een afspraak vraagt om een begintijd.", "appointment_start")
+    if start.tzinfo is None:
+        raise LifecycleError("De begintijd van de afspraak mist een tijdzone.", "appointment_start")
+    if end is not None and (not isinstance(end, datetime) or end <= start):
+        raise LifecycleError("De eindtijd moet na de begintijd liggen.", "appointment_end")
+    tech = data.get("technician_id") or state.technician_id
+    if not tech and not state.contractor_id:
+        raise LifecycleError("Kies eerst een monteur voor de afspraak.", "technician_id")
+    return {"appointment_start": start, "appointment_end": end, "technician_id": tech}

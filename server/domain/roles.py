@@ -1,0 +1,25 @@
+"""Roles and what each may see."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+    TECHNICIAN = "technician"
+    CLIENT = "client"
+
+
+ROLE_LABELS: dict[str, str] = {
+    "admin": "Beheerder",
+    "supervisor": "Supervisie",
+    "agent": "Meldkamermedewerker",
+    "technician": "Servicemonteur",
+    "client": "Opdrachtgever",
+}
+
+# The meldkamer's own people: they work on every client's dossiers.
+DESK_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})

@@ -1,0 +1,116 @@
+"""Dossiers, their append-only event log and the order-number counter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields, models
+
+if TYPE_CHECKING:
+    from server.models.clients import Address, Client
+    from server.models.people import Contractor, Technician, User
+
+
+class OrderCounter(models.Model):
+    """One row per year, incremented inside the creating transaction: gap-free numbers."""
+
+    year = fields.IntField(primary_key=True, generated=False)
+    value = fields.IntField(default=0)
+
+    class Meta:
+        table = "order_counter"
+
+
+class Dossier(models.Model):
+    id = fields.IntField(primary_key=True)
+    order_number = fields.CharField(max_length=20, unique=True)
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="dossiers", on_delete=fields.RESTRICT
+    )
+    address: fields.ForeignKeyNullableRelation[Address] = fields.ForeignKeyField(
+        "models.Address", related_name="dossiers", null=True, on_delete=fields.SET_NULL
+    )
+    # The address as typed or as it stood at intake; kept even if the stock changes.
+    street = fields.CharField(max_length=200, default="")
+    house_number = fields.IntField(null=True)
+    suffix = fields.CharField(max_length=10, default="")
+    postcode = fields.CharField(max_length=6, default="", db_index=True)
+    city = fields.CharField(max_length=100, default="")
+    contact_name = fields.CharField(max_length=200, default="")
+    # Lower-cased copy for case-insensitive search that works the same on every database.
+    contact_name_search = fields.CharField(max_length=200, default="", db_index=True)
+    contact_phone = fields.CharField(max_length=20, default="")  # E.164
+    contact_email = fields.CharField(max_length=254, default="")
+    channel = fields.CharField(max_length=10)
+    category = fields.CharField(max_length=40)
+    description = fields.TextField(default="")
+    # Filled by triage.
+    urgency = fields.CharField(max_length=12, null=True)
+    order_type = fields.CharField(max_length=40, null=True)
+    trade = fields.CharField(max_length=3, null=True)
+    labour_minutes = fields.IntField(null=True)
+    deadline_at = fields.DatetimeField(null=True)
+    triage: dict[str, Any] = fields.JSONField(default=dict)
+    phase = fields.CharField(max_length=30, default="nieuw", db_index=True)
+    technician: fields.ForeignKeyNullableRelation[Technician] = fields.ForeignKeyField(
+        "models.Technician", related_name="dossiers", null=True, on_delete=fields.SET_NULL
+    )
+    contractor: fields.ForeignKeyNullableRelation[Contractor] = fields.ForeignKeyField(
+        "models.Contractor", related_name="dossiers", null=True, on_delete=fields.SET_NULL
+    )
+    appointment_start = fields.DatetimeField(null=True)
+    appointment_end = fields.DatetimeField(null=True)
+    parent: fields.ForeignKeyNullableRelation[Dossier] = fields.ForeignKeyField(
+        "models.Dossier", related_name="repeats", null=True, on_delete=fields.SET_NULL
+    )
+    result_code = fields.CharField(max_length=40, null=True)
+    referred_to = fields.CharField(max_length=200, default="")
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="created_dossiers", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(db_index=True)
+    first_contact_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    # Optimistic concurrency: bumped on every change, checked by writers that read first.
+    version = fields.IntField(default=1)
+
+    class Meta:
+        table = "dossier"
+        indexes = (("client_id", "phase"), ("client_id", "created_at"))
+
+    def __str__(self) -> str:
+        return self.order_number
+
+    @property
+    def address_line(self) -> str:
+        if not self.street:
+            return ""
+        suffix = f"-{self.suffix}" if self.suffix else ""
+        return f"{self.street} {self.house_number}{suffix}"
+
+    @property
+    def display_postcode(self) -> str:
+        return f"{self.postcode[:4]} {self.postcode[4:]}" if self.postcode else ""
+
+
+class DossierEvent(models.Model):
+    """Append-only: every change to a dossier, with who and when. Never updated or deleted."""
+
+    id = fields.BigIntField(primary_key=True)
+    dossier: fields.ForeignKeyRelation[Dossier] = fields.ForeignKeyField(
+        "models.Dossier", related_name="events", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField(db_index=True)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
+    )
+    # Kept as text too, so the timeline still says who after a user is removed.
+    actor_name = fields.CharField(max_length=200, default="")
+    kind = fields.CharField(max_length=40)
+    data: dict[str, Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "dossier_event"
+        ordering = ["at", "id"]
+        indexes = (("dossier_id", "at"),)

@@ -1,0 +1,105 @@
+"""Users, their credentials, contractors and technicians."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields, models
+
+if TYPE_CHECKING:
+    from server.models.clients import Client
+
+
+class User(models.Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=80, unique=True)
+    full_name = fields.CharField(max_length=200, default="")
+    email = fields.CharField(max_length=254, default="")
+    # admin, supervisor, agent, technician, client (see server.domain.roles)
+    role = fields.CharField(max_length=20)
+    client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name="users", null=True, on_delete=fields.CASCADE
+    )
+    password_hash = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+    # Bumped on password change or deactivation: old session cookies stop working.
+    session_epoch = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "user"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored, so a database leak reveals no token."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="tokens", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    label = fields.CharField(max_length=100, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_token"
+
+
+class LoginAttempt(models.Model):
+    """Failed logins, kept in the database so every app process sees the same count."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=80, db_index=True)
+    remote = fields.CharField(max_length=64, db_index=True)
+    at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "login_attempt"
+
+
+class Contractor(models.Model):
+    """An opdrachtnemer / aannemer / co-maker with its own technicians."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=20, unique=True)
+    name = fields.CharField(max_length=200)
+    phone = fields.CharField(max_length=20, default="")
+    email = fields.CharField(max_length=254, default="")
+    trades: list[str] = fields.JSONField(default=list)
+
+    class Meta:
+        table = "contractor"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Technician(models.Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.OneToOneNullableRelation[User] = fields.OneToOneField(
+        "models.User", related_name="technician", null=True, on_delete=fields.SET_NULL
+    )
+    contractor: fields.ForeignKeyNullableRelation[Contractor] = fields.ForeignKeyField(
+        "models.Contractor", related_name="technicians", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=200)
+    phone = fields.CharField(max_length=20, default="")
+    # VERA ONDERHOUDSPECIALISME codes (server.domain.codes.TRADE_LABELS).
+    trades: list[str] = fields.JSONField(default=list)
+    home_postcode = fields.CharField(max_length=6, default="")
+    home_latitude = fields.FloatField(null=True)
+    home_longitude = fields.FloatField(null=True)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "technician"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,54 @@
+"""The one place that decides which rows a user may see.
+
+Every query for dossiers, clients or addresses on behalf of a user starts here; a row outside
+the scope is reported as not found, so its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from tortoise.queryset import QuerySet
+
+from server.domain.errors import NotFound
+from server.domain.roles import DESK_ROLES, Role
+from server.models import Address, Client, Dossier, User
+
+
+def dossiers(user: User) -> QuerySet[Dossier]:
+    qs = Dossier.all()
+    if user.role in DESK_ROLES:
+        return qs
+    if user.role == Role.CLIENT:
+        return qs.filter(client_id=user.client_id)  # type: ignore[attr-defined]
+    if user.role == Role.TECHNICIAN:
+        return qs.filter(technician__user_id=user.id)
+    return qs.none()
+
+
+def clients(user: User) -> QuerySet[Client]:
+    if user.role in DESK_ROLES:
+        return Client.all()
+    if user.role == Role.CLIENT:
+        return Client.filter(id=user.client_id)  # type: ignore[attr-defined]
+    return Client.none()
+
+
+def addresses(user: User) -> QuerySet[Address]:
+    if user.role in DESK_ROLES:
+        return Address.all()
+    if user.role == Role.CLIENT:
+        return Address.filter(client_id=user.client_id)  # type: ignore[attr-defined]
+    return Address.none()
+
+
+async def dossier(user: User, order_number: str) -> Dossier:
+    found = await dossiers(user).get_or_none(order_number=order_number.strip().upper())
+    if found is None:
+        raise NotFound(f"Dossier '{order_number}' niet gevonden.", "order_number")
+    return found
+
+
+async def client(user: User, code: str) -> Client:
+    found = await clients(user).get_or_none(code=code.strip().upper())
+    if found is None:
+        raise NotFound(f"Opdrachtgever '{code}' niet gevonden.", "client")
+    return found

@@ -1,0 +1,308 @@
+"""Dossier use cases: intake, moving through phases, notes, contact, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from server import scoping
+from server.domain import contacts
+from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
+from server.domain.errors import Conflict, Forbidden, Unprocessable
+from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
+from server.domain.roles import DESK_ROLES, Role
+from server.models import Address, Client, Dossier, Technician, User
+from server.services import events
+from server.services.ordernumbers import next_order_number
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AddressInput:
+    id: int | None = None
+    postcode: str = ""
+    house_number: int | None = None
+    suffix: str = ""
+    street: str = ""
+    city: str = ""
+
+
+@dataclass
+class DossierInput:
+    client: str
+    address: AddressInput
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    channel: str = "telefoon"
+    category: str = "overig"
+    description: str = ""
+    parent: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def actor_for(user: User) -> Actor:
+    technician_id = None
+    if user.role == Role.TECHNICIAN:
+        tech = await Technician.get_or_none(user_id=user.id)
+        technician_id = tech.id if tech else None
+    return Actor(user.id, Role(user.role), technician_id, str(user))
+
+
+async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
+    """Intake: validate everything first, then number and store the dossier in one go."""
+    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
+        raise Forbidden("Uw rol mag geen dossiers aanmaken.")
+    client = await scoping.client(user, data.client)
+    fields = await _validated_fields(client, data)
+    parent = await scoping.dossier(user, data.parent) if data.parent else None
+    if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
+        raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
+    at = at or now()
+    async with in_transaction() as conn:
+        number = await next_order_number(conn, at)
+        dossier = await Dossier.create(
+            order_number=number,
+            client=client,
+            parent=parent,
+            created_by=user,
+            created_at=at,
+            using_db=conn,
+            **fields,
+        )
+        await events.record(
+            dossier,
+            "created",
+            user,
+            at,
+            conn,
+            channel=dossier.channel,
+            category=dossier.category,
+            parent=data.parent,
+        )
+        if parent is not None:
+            await events.record(parent, "repeat", user, at, conn, repeat=number)
+    return dossier
+
+
+async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any]:
+    if data.channel not in CHANNEL_LABELS:
+        raise Unprocessable(f"Onbekend kanaal '{data.channel}'.", "channel")
+    if data.category not in CATEGORY_LABELS:
+        raise Unprocessable(f"Onbekende categorie '{data.category}'.", "category")
+    name = " ".join(data.contact_name.split())
+    if not name:
+        raise Unprocessable("Vul de naam van de melder in.", "contact.name")
+    phone = contacts.normalise_phone(data.contact_phone, "contact.phone")
+    email = contacts.normalise_email(data.contact_email, "contact.email")
+    if not phone and not email:
+        raise Unprocessable("Vul een telefoonnummer of e-mailadres in.", "contact.phone")
+    return {
+        **await _address_fields(client, data.address),
+        "contact_name": name,
+        "contact_name_search": name.lower(),
+        "contact_phone": phone,
+        "contact_email": email,
+        "channel": data.channel,
+        "category": data.category,
+        "description": data.description.strip(),
+    }
+
+
+async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
+    """The address from the client's stock, or as typed in when it is not (yet) in the stock."""
+    if data.id is not None:
+        address = await Address.get_or_none(id=data.id, client_id=client.id)
+        if address is None:
+            raise Unprocessable(
+                f"Adres {data.id} hoort niet bij opdrachtgever {client.code}.", "address.id"
+            )
+        return _from_stock(address)
+    postcode = contacts.normalise_postcode(data.postcode, "address.postcode")
+    if data.house_number is None or data.house_number <= 0:
+        raise Unprocessable("Vul een huisnummer in.", "address.house_number")
+    suffix = data.suffix.strip().upper()
+    address = await Address.get_or_none(
+        client_id=client.id, postcode=postcode, house_number=data.house_number, suffix=suffix
+    )
+    if address is not None:
+        return _from_stock(address)
+    if not data.street.strip() or not data.city.strip():
+        raise Unprocessable(
+            f"{postcode} {data.house_number}{suffix} staat niet in het woningbestand van "
+            f"{client.name}; vul straat en plaats in.",
+            "address.street",
+        )
+    return {
+        "address": None,
+        "street": data.street.strip(),
+        "house_number": data.house_number,
+        "suffix": suffix,
+        "postcode": postcode,
+        "city": data.city.strip(),
+    }
+
+
+def _from_stock(address: Address) -> dict[str, Any]:
+    return {
+        "address": address,
+        "street": address.street,
+        "house_number": address.house_number,
+        "suffix": address.suffix,
+        "postcode": address.postcode,
+        "city": address.city,
+    }
+
+
+def state_of(dossier: Dossier) -> DossierState:
+    return DossierState(
+        phase=Phase(dossier.phase),
+        technician_id=dossier.technician_id,  # type: ignore[attr-defined]
+        contractor_id=dossier.contractor_id,  # type: ignore[attr-defined]
+        appointment_start=dossier.appointment_start,
+        first_contact_at=dossier.first_contact_at,
+    )
+
+
+async def transition(
+    user: User, dossier: Dossier, target: str, data: dict[str, Any], at: datetime | None = None
+) -> Dossier:
+    """Move a dossier to another phase, or raise and change nothing."""
+    at = at or now()
+    plan = plan_transition(state_of(dossier), target, await actor_for(user), data, at)
+    await _check_references(plan.changes)
+    source = dossier.phase
+    changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
+    await _save(
+        dossier,
+        changes,
+        user,
+        at,
+        "transition",
+        {
+            "from": source,
+            "to": target,
+            "reason": plan.reason,
+            **{k: _show(v) for k, v in changes.items() if k != "phase"},
+        },
+    )
+    return dossier
+
+
+async def _check_references(changes: dict[str, Any]) -> None:
+    tech = changes.get("technician_id")
+    if tech is not None and not await Technician.exists(id=tech, active=True):
+        raise Unprocessable(f"Monteur {tech} bestaat niet of is niet actief.", "technician_id")
+
+
+def _show(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+async def _save(
+    dossier: Dossier,
+    changes: dict[str, Any],
+    user: User | None,
+    at: datetime,
+    kind: str,
+    event_data: dict[str, Any],
+) -> None:
+    """Write changes only if nobody else changed the dossier since it was read."""
+    async with in_transaction() as conn:
+        updated = (
+            await Dossier.filter(id=dossier.id, version=dossier.version)
+            .using_db(conn)
+            .update(**changes, version=F("version") + 1, updated_at=at)
+        )
+        if not updated:
+            raise Conflict(
+                f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
+                "laad het opnieuw.",
+            )
+        await events.record(dossier, kind, user, at, conn, **event_data)
+    for key, value in changes.items():
+        setattr(dossier, key, value)
+    dossier.version += 1
+
+
+async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None = None) -> None:
+    text = text.strip()
+    if not text:
+        raise Unprocessable("Een notitie mag niet leeg zijn.", "text")
+    if user.role not in DESK_ROLES and user.role != Role.TECHNICIAN:
+        raise Forbidden("Uw rol mag geen notities toevoegen.")
+    await events.record(dossier, "note", user, at or now(), text=text)
+
+
+async def record_contact(
+    user: User, dossier: Dossier, how: str, summary: str, at: datetime | None = None
+) -> None:
+    """The tenant was reached; the first time counts for 'contacted within 24 hours'."""
+    if user.role not in DESK_ROLES:
+        raise Forbidden("Alleen de meldkamer legt contact met de huurder vast.")
+    if how not in CHANNEL_LABELS:
+        raise Unprocessable(f"Onbekend kanaal '{how}'.", "how")
+    at = at or now()
+    changes = {} if dossier.first_contact_at else {"first_contact_at": at}
+    await _save(dossier, changes, user, at, "contact", {"how": how, "summary": summary.strip()})
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[Dossier]
+    total: int
+
+
+def search_query(user: User, q: str = "", phase: str = "", client: str = "") -> QuerySet[Dossier]:
+    """Order number, tenant name or postcode; partial, case- and space-insensitive."""
+    qs = scoping.dossiers(user)
+    if phase == "open":
+        qs = qs.exclude(phase__in=[p.value for p in FINAL_PHASES])
+    elif phase:
+        if phase not in Phase._value2member_map_:
+            raise Unprocessable(f"Onbekende fase '{phase}'.", "phase")
+        qs = qs.filter(phase=phase)
+    if client:
+        qs = qs.filter(client__code=client.strip().upper())
+    q = q.strip()
+    if q:
+        key = contacts.search_key(q)
+        name = " ".join(q.split()).lower()
+        qs = qs.filter(
+            Q(order_number__contains=key)
+            | Q(postcode__contains=key)
+            | Q(contact_name_search__contains=name)
+        )
+    return qs
+
+
+async def search(
+    user: User, q: str = "", phase: str = "", client: str = "", limit: int = 50, offset: int = 0
+) -> SearchResult:
+    qs = search_query(user, q, phase, client)
+    total = await qs.count()
+    items = (
+        await qs.order_by("-created_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .prefetch_related("client", "technician")
+    )
+    return SearchResult(items, total)
+
+
+async def get(user: User, order_number: str) -> Dossier:
+    dossier = await scoping.dossier(user, order_number)
+    await dossier.fetch_related("client", "technician", "contractor", "address", "parent")
+    return dossier
+
+
+async def timeline(dossier: Dossier) -> list[Any]:
+    return await dossier.events.all().order_by("at", "id")  # type: ignore[no-any-return]

@@ -1,0 +1,48 @@
+"""Writing the dossier timeline: every change is one append-only event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from server.models import Dossier, DossierEvent, User
+
+EVENT_LABELS: dict[str, str] = {
+    "created": "Dossier aangemaakt",
+    "transition": "Fase gewijzigd",
+    "updated": "Gegevens gewijzigd",
+    "note": "Notitie",
+    "contact": "Contact met huurder",
+    "repeat": "Herhaalmelding aangemaakt",
+}
+
+
+async def record(
+    dossier: Dossier,
+    kind: str,
+    actor: User | None,
+    at: datetime,
+    conn: BaseDBAsyncClient | None = None,
+    **data: Any,
+) -> DossierEvent:
+    return await DossierEvent.create(
+        dossier=dossier,
+        kind=kind,
+        actor=actor,
+        actor_name=str(actor) if actor else "systeem",
+        at=at,
+        data=_jsonable(data),
+        using_db=conn,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

@@ -1,0 +1,35 @@
+"""Order numbers MK-YYYY-NNNNNN: unique, readable, gap-free per year, safe under concurrency.
+
+The counter row is incremented inside the transaction that creates the dossier. On PostgreSQL
+the UPDATE takes a row lock that serialises concurrent creators until commit; on SQLite the
+database write lock does the same. A rolled-back creation gives its number back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from server import settings
+from server.db import placeholders
+
+PREFIX = "MK"
+
+
+def format_order_number(year: int, value: int) -> str:
+    return f"{PREFIX}-{year}-{value:06d}"
+
+
+async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
+    year = now.astimezone(ZoneInfo(settings.TIMEZONE)).year
+    (p1,) = placeholders(conn, 1)
+    await conn.execute_query(
+        f"INSERT INTO order_counter (year, value) VALUES ({p1}, 0) ON CONFLICT (year) DO NOTHING",
+        [year],
+    )
+    _, rows = await conn.execute_query(
+        f"UPDATE order_counter SET value = value + 1 WHERE year = {p1} RETURNING value", [year]
+    )
+    return format_order_number(year, int(rows[0]["value"]))

@@ -1,0 +1,38 @@
+"""Small helpers shared by the API endpoints."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from server.domain.errors import BadRequest
+
+B = TypeVar("B", bound=BaseModel)
+
+
+async def parse(request: Request, model: type[B]) -> B:
+    """The JSON body as `model`; malformed JSON and wrong fields give a 4xx naming the field."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("De body is geen geldige JSON.") from None
+    if not isinstance(data, dict):
+        raise BadRequest("De body moet een JSON-object zijn.")
+    return model.model_validate(data)
+
+
+def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"'{raw}' is geen getal.", name) from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} moet tussen {low} en {high} liggen.", name)
+    return value

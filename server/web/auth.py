@@ -1,0 +1,74 @@
+"""Who is asking: a bearer token (API, technician app) or a signed session cookie (pages)."""
+
+from __future__ import annotations
+
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+)
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+
+from server.auth import tokens
+from server.domain.errors import Forbidden, Unauthorized
+from server.models import User
+
+
+class Principal(BaseUser):
+    """The logged-in user as Starlette sees it; `.model` is the database row."""
+
+    def __init__(self, model: User, via: str) -> None:
+        self.model = model
+        self.via = via
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def display_name(self) -> str:
+        return str(self.model)
+
+
+class MeldkamerAuth(AuthenticationBackend):
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        header = conn.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise AuthenticationError("Gebruik 'Authorization: Bearer <token>'.")
+            user = await tokens.user_for(token.strip())
+            if user is None:
+                raise AuthenticationError("Token ongeldig of verlopen; log opnieuw in.")
+            return AuthCredentials(["authenticated", user.role]), Principal(user, "token")
+        uid = conn.session.get("uid")
+        if uid is None:
+            return None
+        user = await User.get_or_none(id=uid, active=True)
+        if user is None or conn.session.get("epoch") != user.session_epoch:
+            conn.session.clear()
+            return None
+        return AuthCredentials(["authenticated", user.role]), Principal(user, "session")
+
+
+def on_auth_error(conn: HTTPConnection, exc: Exception) -> Response:
+    from server.web.errors import error_response
+
+    return error_response(conn, Unauthorized(str(exc)))
+
+
+def current_user(request: Request) -> User:
+    """The logged-in user, or 401. Every endpoint except login and health starts here."""
+    principal = request.user
+    if not isinstance(principal, Principal):
+        raise Unauthorized("Log eerst in.")
+    return principal.model
+
+
+def require_role(request: Request, *roles: str) -> User:
+    user = current_user(request)
+    if user.role not in roles:
+        raise Forbidden("Uw rol heeft geen toegang tot deze pagina.")
+    return user

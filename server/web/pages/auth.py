@@ -1,0 +1,63 @@
+"""Log in and out of the desk and portal pages (session cookie)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.auth import login as login_service
+from server.domain.errors import AppError
+from server.web.auth import current_user
+from server.web.templating import templates
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a login link must not bounce the user to another site."""
+    if not target:
+        return "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def home_for(role: str) -> str:
+    # The technician app (/monteur) arrives with the offline PWA; until then the list serves.
+    return "/dossiers"
+
+
+async def login_form(request: Request) -> Response:
+    return templates.TemplateResponse(
+        request, "login.html", {"next": _safe_next(request.query_params.get("next"))}
+    )
+
+
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username = str(form.get("username", ""))
+    target = _safe_next(str(form.get("next", "")))
+    remote = request.client.host if request.client else ""
+    try:
+        user = await login_service.authenticate(username, str(form.get("password", "")), remote)
+    except AppError as exc:
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {"error": exc.message, "username": username, "next": target},
+            status_code=exc.status,
+        )
+    request.session.clear()
+    request.session.update({"uid": user.id, "epoch": user.session_epoch})
+    return RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+async def home(request: Request) -> Response:
+    user = current_user(request)
+    return RedirectResponse(home_for(user.role), status_code=303)

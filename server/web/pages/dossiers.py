@@ -1,0 +1,218 @@
+"""Desk and portal pages for dossiers: search list, intake form, dossier page, actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server import scoping, settings
+from server.domain.errors import AppError, Unprocessable
+from server.domain.lifecycle import PHASE_LABELS, transitions_for
+from server.domain.roles import DESK_ROLES, Role
+from server.models import Technician
+from server.services import dossiers
+from server.services.dossiers import AddressInput, DossierInput
+from server.web.auth import current_user
+from server.web.templating import templates
+
+PAGE_SIZE = 50
+
+
+async def dossier_list(request: Request) -> Response:
+    user = current_user(request)
+    p = request.query_params
+    try:
+        page = max(1, int(p.get("pagina", "1")))
+    except ValueError:
+        page = 1
+    filters = {"q": p.get("q", ""), "phase": p.get("fase", "open"), "client": p.get("klant", "")}
+    result = await dossiers.search(
+        user,
+        filters["q"],
+        filters["phase"],
+        filters["client"],
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    return templates.TemplateResponse(
+        request,
+        "dossiers/list.html",
+        {
+            "result": result,
+            "filters": filters,
+            "page": page,
+            "pages": max(1, -(-result.total // PAGE_SIZE)),
+            "clients": await scoping.clients(user).filter(active=True),
+            "phases": PHASE_LABELS,
+        },
+    )
+
+
+async def _intake_context(request: Request, values: dict[str, Any]) -> dict[str, Any]:
+    user = current_user(request)
+    return {"clients": await scoping.clients(user).filter(active=True), "values": values}
+
+
+def _may_intake(request: Request) -> None:
+    user = current_user(request)
+    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
+        raise AppError("Uw rol mag geen meldingen aannemen.")
+
+
+async def intake_form(request: Request) -> Response:
+    _may_intake(request)
+    values = {"channel": "telefoon", "category": "", "client": request.query_params.get("klant")}
+    parent = request.query_params.get("herhaling")
+    if parent:
+        original = await dossiers.get(current_user(request), parent)
+        values.update(_values_from(original))
+    return templates.TemplateResponse(
+        request, "dossiers/new.html", await _intake_context(request, values)
+    )
+
+
+def _values_from(original: Any) -> dict[str, Any]:
+    return {
+        "client": original.client.code,
+        "postcode": original.display_postcode,
+        "house_number": original.house_number,
+        "suffix": original.suffix,
+        "street": original.street,
+        "city": original.city,
+        "contact_name": original.contact_name,
+        "contact_phone": original.contact_phone,
+        "contact_email": original.contact_email,
+        "category": original.category,
+        "parent": original.order_number,
+    }
+
+
+def _input_from(form: FormData) -> DossierInput:
+    def text(key: str) -> str:
+        return str(form.get(key, "")).strip()
+
+    number = text("house_number")
+    if number and not number.isdigit():
+        raise Unprocessable(f"'{number}' is geen huisnummer.", "address.house_number")
+    return DossierInput(
+        client=text("client"),
+        address=AddressInput(
+            postcode=text("postcode"),
+            house_number=int(number) if number else None,
+            suffix=text("suffix"),
+            street=text("street"),
+            city=text("city"),
+        ),
+        contact_name=text("contact_name"),
+        contact_phone=text("contact_phone"),
+        contact_email=text("contact_email"),
+        channel=text("channel"),
+        category=text("category"),
+        description=text("description"),
+        parent=text("parent") or None,
+    )
+
+
+async def intake(request: Request) -> Response:
+    _may_intake(request)
+    form = await request.form()
+    try:
+        created = await dossiers.create(current_user(request), _input_from(form))
+    except Unprocessable as exc:
+        context = await _intake_context(request, dict(form))
+        context.update(error=exc.message, error_field=exc.field)
+        return templates.TemplateResponse(request, "dossiers/new.html", context, status_code=422)
+    return RedirectResponse(f"/dossiers/{created.order_number}?nieuw=1", status_code=303)
+
+
+async def detail(request: Request, error: AppError | None = None) -> Response:
+    user = current_user(request)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    actor = await dossiers.actor_for(user)
+    context = {
+        "d": dossier,
+        "events": await dossiers.timeline(dossier),
+        "moves": transitions_for(dossiers.state_of(dossier), actor),
+        "technicians": await Technician.filter(active=True) if user.role in DESK_ROLES else [],
+        "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
+        "is_desk": user.role in DESK_ROLES,
+        "created": request.query_params.get("nieuw") == "1",
+        "error": error,
+    }
+    return templates.TemplateResponse(
+        request, "dossiers/detail.html", context, status_code=error.status if error else 200
+    )
+
+
+def _local_datetime(raw: str, field: str) -> datetime | None:
+    """A datetime-local form value, read as Amsterdam time."""
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw).replace(tzinfo=ZoneInfo(settings.TIMEZONE))
+    except ValueError:
+        raise Unprocessable(f"'{raw}' is geen geldig tijdstip.", field) from None
+
+
+def _int(raw: str, field: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Unprocessable(f"'{raw}' is geen geldige keuze.", field)
+    return int(raw)
+
+
+async def move(request: Request) -> Response:
+    user = current_user(request)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    form = await request.form()
+
+    def text(key: str) -> str:
+        return str(form.get(key, "")).strip()
+
+    try:
+        data = {
+            "result_code": text("result_code") or None,
+            "reason": text("reason") or None,
+            "referred_to": text("referred_to") or None,
+            "technician_id": _int(text("technician_id"), "technician_id"),
+            "appointment_start": _local_datetime(text("appointment_start"), "appointment_start"),
+            "appointment_end": _local_datetime(text("appointment_end"), "appointment_end"),
+        }
+        await dossiers.transition(user, dossier, text("to"), data)
+    except AppError as exc:
+        return await detail(request, exc)
+    return _back(dossier.order_number)
+
+
+async def note(request: Request) -> Response:
+    user = current_user(request)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    form = await request.form()
+    try:
+        await dossiers.add_note(user, dossier, str(form.get("text", "")))
+    except AppError as exc:
+        return await detail(request, exc)
+    return _back(dossier.order_number, "#tijdlijn")
+
+
+async def contact(request: Request) -> Response:
+    user = current_user(request)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    form = await request.form()
+    try:
+        await dossiers.record_contact(
+            user, dossier, str(form.get("how", "telefoon")), str(form.get("summary", ""))
+        )
+    except AppError as exc:
+        return await detail(request, exc)
+    return _back(dossier.order_number, "#tijdlijn")
+
+
+def _back(order_number: str, anchor: str = "") -> Response:
+    return RedirectResponse(f"/dossiers/{order_number}{anchor}", status_code=303)

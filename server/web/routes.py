@@ -1,0 +1,48 @@
+"""Every route of the application, in one list per area (no decorators)."""
+
+from __future__ import annotations
+
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from server import settings
+from server.web import health
+from server.web.api import endpoints as api
+from server.web.api.openapi import openapi
+from server.web.pages import auth, dossiers
+
+api_routes = [
+    Route("/auth/token", api.token, methods=["POST"]),
+    Route("/clients", api.clients, methods=["GET"]),
+    Route("/addresses", api.addresses, methods=["GET"]),
+    Route("/dossiers", api.dossier_list, methods=["GET"]),
+    Route("/dossiers", api.dossier_create, methods=["POST"]),
+    Route("/dossiers/{order_number}", api.dossier_detail, methods=["GET"]),
+    Route("/dossiers/{order_number}/transitions", api.dossier_transition, methods=["POST"]),
+    Route("/dossiers/{order_number}/notes", api.dossier_note, methods=["POST"]),
+    Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
+]
+
+page_routes = [
+    Route("/", auth.home, methods=["GET"]),
+    Route("/login", auth.login_form, methods=["GET"]),
+    Route("/login", auth.login, methods=["POST"]),
+    Route("/logout", auth.logout, methods=["POST"]),
+    Route("/dossiers", dossiers.dossier_list, methods=["GET"]),
+    Route("/dossiers/nieuw", dossiers.intake_form, methods=["GET"]),
+    Route("/dossiers/nieuw", dossiers.intake, methods=["POST"]),
+    Route("/dossiers/{order_number}", dossiers.detail, methods=["GET"]),
+    Route("/dossiers/{order_number}/fase", dossiers.move, methods=["POST"]),
+    Route("/dossiers/{order_number}/notitie", dossiers.note, methods=["POST"]),
+    Route("/dossiers/{order_number}/contact", dossiers.contact, methods=["POST"]),
+]
+
+routes = [
+    Route("/healthz", health.healthz, methods=["GET"]),
+    Mount("/api/v1", routes=api_routes),
+    Mount("/static", StaticFiles(directory=settings.ROOT / "pwa" / "static"), name="static"),
+    *page_routes,
+]
+
+# Reachable without logging in; everything else must refuse an anonymous caller.
+PUBLIC_PATHS = frozenset({"/healthz", "/login", "/api/v1/auth/token", "/api/v1/openapi.json"})

@@ -1,0 +1,56 @@
+"""Jinja2 templates under pwa/templates, with Dutch formatting of times and codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates
+
+from server import settings
+from server.domain import codes, contacts, lifecycle, roles
+
+TZ = ZoneInfo(settings.TIMEZONE)
+_DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
+
+
+def local(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(TZ).strftime(fmt)
+
+
+def local_day(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    at = value.astimezone(TZ)
+    return f"{_DAYS[at.weekday()]} {at:%d-%m-%Y %H:%M}"
+
+
+def _context(request: Request) -> dict[str, Any]:
+    csrf = request.scope.get("csrftoken")
+    principal = request.scope.get("user")
+    return {
+        "csrf_token": csrf() if callable(csrf) else "",
+        "me": getattr(principal, "model", None),
+        "labels": {
+            "phase": lifecycle.PHASE_LABELS,
+            "channel": codes.CHANNEL_LABELS,
+            "category": codes.CATEGORY_LABELS,
+            "urgency": codes.URGENCY_LABELS,
+            "result": codes.RESULT_LABELS,
+            "trade": codes.TRADE_LABELS,
+            "order_type": codes.ORDER_TYPE_LABELS,
+            "role": roles.ROLE_LABELS,
+        },
+    }
+
+
+templates = Jinja2Templates(
+    directory=str(settings.ROOT / "pwa" / "templates"), context_processors=[_context]
+)
+templates.env.filters["local"] = local
+templates.env.filters["local_day"] = local_day
+templates.env.filters["phone"] = contacts.display_phone

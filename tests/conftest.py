@@ -1,0 +1,104 @@
+"""Test set-up: a real database (SQLite by default, PostgreSQL with DATABASE_URL=postgres://...).
+
+The schema is built once per run by the project's own migrations, so every run also proves
+that the migrations produce a working schema on that database. Between tests every table is
+emptied. In CI (CI=true) a database that cannot be reached fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="meldkamer-tests-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite://{_TMP / 'test.sqlite3'}")
+os.environ["VAR_DIR"] = str(_TMP / "var")
+os.environ["MEDIA_ROOT"] = str(_TMP / "media")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ["LOGIN_MAX_FAILURES"] = "5"
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from asgi_lifespan import LifespanManager  # noqa: E402
+from tortoise import Tortoise  # noqa: E402
+
+from server import db, settings  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+async def _reset_schema() -> None:
+    if settings.DATABASE_URL.startswith("postgres"):
+        await db.init()
+        await db.connection().execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await db.close()
+    await db.migrate()
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[None]:
+    try:
+        await _reset_schema()
+        await db.init()
+    except (OSError, ConnectionError) as exc:
+        if IN_CI:
+            raise
+        pytest.skip(f"database {settings.DATABASE_URL} unreachable: {exc}")
+    yield
+    await db.close()
+
+
+def _tables() -> list[str]:
+    return [m._meta.db_table for m in Tortoise.apps.get_models_iterable()]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def db_clean(database: None) -> AsyncIterator[None]:
+    """An empty database for one test."""
+    conn = db.connection()
+    tables = _tables()
+    if db.dialect() == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script(
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
+            + "PRAGMA foreign_keys = ON;"
+        )
+    yield
+
+
+@pytest.fixture
+async def app(db_clean: None) -> AsyncIterator[object]:
+    from server.app import create_app
+
+    application = create_app(manage_db=False)
+    async with LifespanManager(application) as manager:
+        yield manager.app
+
+
+@pytest.fixture
+async def http(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    """An anonymous HTTP client against the real app, in-process."""
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture
+def client_factory(app: object) -> Callable[[], httpx.AsyncClient]:
+    """Extra independent HTTP clients (each its own cookie jar), e.g. two users at once."""
+
+    def make() -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]
+            base_url="http://testserver",
+        )
+
+    return make
+
+
+Factory = Callable[..., Awaitable[object]]
