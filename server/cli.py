@@ -1,0 +1,142 @@
+"""The `meldkamer` command: serve, migrate, demo, createuser, import-addresses, worker.
+
+Every command is documented in docs/cli.md; tests/test_docs.py fails when one is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from server import db, settings
+from server.domain.errors import AppError
+from server.domain.roles import Role
+
+
+def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
+    async def wrapped() -> int:
+        await db.init()
+        try:
+            return await coro_fn()
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(wrapped())
+    except AppError as exc:
+        print(f"Fout: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    asyncio.run(db.migrate())
+    uvicorn.run("server.app:app", host=args.host, port=args.port, proxy_headers=True)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    asyncio.run(db.migrate())
+    print(f"Database bijgewerkt: {_safe_url(settings.DATABASE_URL)}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from server.demo import load_demo
+
+    asyncio.run(db.migrate())
+
+    async def go() -> int:
+        logins = await load_demo(reset=args.reset)
+        print("Demo-gegevens staan klaar. Inloggen op " + settings.BASE_URL + "/login met:")
+        for username, password, role in logins:
+            print(f"  {username:<18} {password:<16} {role}")
+        return 0
+
+    return _run(go)
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from server.services.users import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    if password is None:
+        print("Fout: geef het wachtwoord via --password-stdin.", file=sys.stderr)
+        return 2
+
+    async def go() -> int:
+        user = await create_user(
+            args.username, args.role, password, client_code=args.client, full_name=args.name
+        )
+        print(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
+        return 0
+
+    return _run(go)
+
+
+def cmd_import_addresses(args: argparse.Namespace) -> int:
+    from server.services.imports import import_addresses
+
+    async def go() -> int:
+        report = await import_addresses(args.client, Path(args.file))
+        print(report.summary())
+        return 0 if report.ok else 1
+
+    return _run(go)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from server.jobs.worker import run_worker
+
+    return run_worker()
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without a password, for printing."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="meldkamer", description="Meldkamer beheer")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the web application (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="load demo data (once) and print the demo logins")
+    demo.add_argument("--reset", action="store_true", help="remove existing demo data first")
+    demo.set_defaults(func=cmd_demo)
+
+    create = sub.add_parser("createuser", help="create a user (non-interactive)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--client", help="client code, required for role 'client'")
+    create.add_argument("--name", default="", help="full name")
+    create.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    create.set_defaults(func=cmd_createuser)
+
+    imp = sub.add_parser("import-addresses", help="import a client's housing stock (CSV/.xlsx)")
+    imp.add_argument("client", help="client code")
+    imp.add_argument("file", help="CSV or .xlsx file")
+    imp.set_defaults(func=cmd_import_addresses)
+
+    sub.add_parser(
+        "worker", help="run the background job worker (arq, needs REDIS_URL)"
+    ).set_defaults(func=cmd_worker)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))
