@@ -44,3 +44,5 @@ def _secret_key() -> Secret:
 
 SECRET_KEY = _secret_key()
 HTTPS = BASE_URL.startswith("https://")
+# Closed dossiers move to the archive this many days after closing (nightly job).
+ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)

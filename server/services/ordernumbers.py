@@ -29,7 +29,8 @@ async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
         f"INSERT INTO order_counter (year, value) VALUES ({p1}, 0) ON CONFLICT (year) DO NOTHING",
         [year],
     )
-    _, rows = await conn.execute_query(
+    # execute_query_dict fetches rows for any statement (execute_query drops RETURNING rows).
+    rows = await conn.execute_query_dict(
         f"UPDATE order_counter SET value = value + 1 WHERE year = {p1} RETURNING value", [year]
     )
     return format_order_number(year, int(rows[0]["value"]))

@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run   - environment, SQLite database under var/, demo data, app on http://localhost:8000
+#   make test  - environment, headless Chromium, the whole suite on SQLite and on PostgreSQL
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check install clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(VENV)/bin/meldkamer demo
+	$(VENV)/bin/meldkamer serve --host $(HOST) --port $(PORT)
+
+test: install
+	scripts/test
+
+check: install
+	scripts/check
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Background jobs: arq on Redis when REDIS_URL is set, in-process otherwise."""

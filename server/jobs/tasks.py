@@ -1,0 +1,15 @@
+"""The jobs themselves: thin functions that call a service (arq's `async def job(ctx, ...)`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server import settings
+from server.services.archive import archive_closed
+
+
+async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
+    return await archive_closed(settings.ARCHIVE_AFTER_DAYS)
+
+
+FUNCTIONS = [archive_closed_dossiers]

@@ -1,0 +1,41 @@
+"""The arq worker (`meldkamer worker`): runs queued jobs and the nightly archive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+from arq.worker import Worker
+
+from server import db, settings
+from server.jobs.queue import redis_settings
+from server.jobs.tasks import FUNCTIONS, archive_closed_dossiers
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    await db.init()
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await db.close()
+
+
+def make_worker(burst: bool = False, redis_url: str | None = None) -> Worker:
+    return Worker(
+        functions=FUNCTIONS,  # type: ignore[arg-type]
+        cron_jobs=[cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False)],  # type: ignore[arg-type]
+        redis_settings=redis_settings(redis_url),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        burst=burst,
+        max_tries=5,
+        handle_signals=not burst,
+    )
+
+
+def run_worker() -> int:
+    if not settings.REDIS_URL:
+        print("Fout: zet REDIS_URL om de worker te draaien; zonder Redis lopen taken in de app.")
+        return 2
+    make_worker().run()
+    return 0
