@@ -21,7 +21,7 @@ def dossiers(user: User) -> QuerySet[Dossier]:
         return qs.filter(client_id=user.client_id)  # type: ignore[attr-defined]
     if user.role == Role.TECHNICIAN:
         return qs.filter(technician__user_id=user.id)
-    return qs.none()
+    return qs.filter(id__in=[])  # no rows: an unknown role sees nothing
 
 
 def clients(user: User) -> QuerySet[Client]:
@@ -29,7 +29,7 @@ def clients(user: User) -> QuerySet[Client]:
         return Client.all()
     if user.role == Role.CLIENT:
         return Client.filter(id=user.client_id)  # type: ignore[attr-defined]
-    return Client.none()
+    return Client.filter(id__in=[])
 
 
 def addresses(user: User) -> QuerySet[Address]:
@@ -37,7 +37,7 @@ def addresses(user: User) -> QuerySet[Address]:
         return Address.all()
     if user.role == Role.CLIENT:
         return Address.filter(client_id=user.client_id)  # type: ignore[attr-defined]
-    return Address.none()
+    return Address.filter(id__in=[])
 
 
 async def dossier(user: User, order_number: str) -> Dossier:

@@ -46,7 +46,7 @@ class MeldkamerAuth(AuthenticationBackend):
         uid = conn.session.get("uid")
         if uid is None:
             return None
-        user = await User.get_or_none(id=uid, active=True)
+        user = await User.get_or_none(id=uid, active=True).prefetch_related("client")
         if user is None or conn.session.get("epoch") != user.session_epoch:
             conn.session.clear()
             return None

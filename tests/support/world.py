@@ -10,6 +10,8 @@ from server.auth.passwords import hash_password
 from server.models import Address, Client, Contractor, Technician, User
 
 PASSWORD = "correct horse battery"
+# Hashing is slow by design; one hash serves every test user.
+_HASH = hash_password(PASSWORD)
 
 
 @dataclass
@@ -34,7 +36,7 @@ async def user(username: str, role: str, client: Client | None = None) -> User:
         full_name=username.replace(".", " ").title(),
         role=role,
         client=client,
-        password_hash=hash_password(PASSWORD),
+        password_hash=_HASH,
     )
 
 
