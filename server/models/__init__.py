@@ -2,12 +2,16 @@
 
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
+from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
+from server.models.protocols import ProtocolVersion
 
 MODEL_MODULES = [
     "server.models.clients",
     "server.models.people",
     "server.models.dossiers",
+    "server.models.protocols",
+    "server.models.notifications",
 ]
 
 __all__ = [
@@ -16,12 +20,14 @@ __all__ = [
     "AddressParty",
     "ApiToken",
     "Client",
+    "ClientNotification",
     "Complex",
     "Contractor",
     "Dossier",
     "DossierEvent",
     "LoginAttempt",
     "OrderCounter",
+    "ProtocolVersion",
     "Technician",
     "User",
 ]
