@@ -20,13 +20,16 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await db.close()
 
 
-def make_worker(burst: bool = False, redis_url: str | None = None) -> Worker:
+def make_worker(
+    burst: bool = False, redis_url: str | None = None, manage_db: bool = True
+) -> Worker:
+    """The worker; tests that set up the database themselves pass manage_db=False."""
     return Worker(
         functions=FUNCTIONS,  # type: ignore[arg-type]
         cron_jobs=[cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False)],  # type: ignore[arg-type]
         redis_settings=redis_settings(redis_url),
-        on_startup=startup,
-        on_shutdown=shutdown,
+        on_startup=startup if manage_db else None,
+        on_shutdown=shutdown if manage_db else None,
         burst=burst,
         max_tries=5,
         handle_signals=not burst,

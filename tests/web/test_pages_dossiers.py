@@ -1,0 +1,182 @@
+"""The desk pages as a call-taker uses them: intake form, dossier page, actions, search."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from server.models import Dossier, DossierEvent
+from tests.support import world
+from tests.support.world import PASSWORD
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    return await world.build()
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+async def login(http: httpx.AsyncClient, username: str) -> None:
+    page = await http.get("/login")
+    response = await http.post(
+        "/login", data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 303
+
+
+INTAKE = {
+    "client": "WST",
+    "postcode": "3572 ab",
+    "house_number": "10",
+    "suffix": "a",
+    "contact_name": "Jan de Vries",
+    "contact_phone": "030 123 4567",
+    "contact_email": "Jan@Example.nl",
+    "channel": "telefoon",
+    "category": "lekkage_woning",
+    "description": "Lekkage bij het dakraam",
+}
+
+
+async def test_intake_to_dossier_page(http: httpx.AsyncClient, w: world.World) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    assert "Woonstad Utrecht (WST)" in form.text
+    response = await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    assert response.status_code == 303
+    number = response.headers["location"].split("/")[2].split("?")[0]
+    page = await http.get(response.headers["location"])
+    assert f"Dossier {number} is aangemaakt." in page.text
+    assert "Biltstraat 10-A" in page.text
+    assert "3572 AB Utrecht" in page.text
+    assert "030 123 4567" in page.text
+    assert "jan@example.nl" in page.text
+    assert "maakte het dossier aan (Telefoon, Lekkage aan woning)" in page.text
+    d = await Dossier.get(order_number=number)
+    assert d.address_id == w.addresses[1].id  # type: ignore[attr-defined]
+
+
+async def test_intake_error_keeps_everything_typed(http: httpx.AsyncClient, w: world.World) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    bad = {**INTAKE, "contact_phone": "abc", "csrf_token": csrf(form.text)}
+    response = await http.post("/dossiers/nieuw", data=bad)
+    assert response.status_code == 422
+    assert "&#39;abc&#39; is geen telefoonnummer." in response.text
+    assert 'value="Jan de Vries"' in response.text
+    assert "Lekkage bij het dakraam" in response.text
+    assert await Dossier.all().count() == 0
+
+
+async def test_moves_notes_and_contact_from_the_dossier_page(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    created = await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    url = created.headers["location"].split("?")[0]
+    page = await http.get(url)
+    token = csrf(page.text)
+    assert (
+        await http.post(f"{url}/fase", data={"csrf_token": token, "to": "analyseren"})
+    ).status_code == 303
+    refused = await http.post(f"{url}/fase", data={"csrf_token": token, "to": "afgerond"})
+    assert refused.status_code == 422
+    assert (
+        "Van &#39;Storing analyseren&#39; kan een dossier niet naar &#39;Afgerond&#39;."
+        in refused.text
+    )
+    await http.post(
+        f"{url}/fase",
+        data={
+            "csrf_token": token,
+            "to": "doorgezet_naar_monteur",
+            "technician_id": str(w.technician.id),
+        },
+    )
+    await http.post(
+        f"{url}/fase",
+        data={
+            "csrf_token": token,
+            "to": "afspraak_ingepland",
+            "appointment_start": "2026-11-24T09:00",
+            "appointment_end": "2026-11-24T10:00",
+        },
+    )
+    await http.post(
+        f"{url}/notitie", data={"csrf_token": token, "text": "Sleutel ligt bij de buren"}
+    )
+    await http.post(
+        f"{url}/contact",
+        data={"csrf_token": token, "how": "telefoon", "summary": "afspraak doorgegeven"},
+    )
+    page = await http.get(url)
+    assert "Afspraak ingepland" in page.text
+    assert "di 24-11-2026 09:00 – 10:00" in page.text
+    assert "Piet Monteur" in page.text
+    assert "Sleutel ligt bij de buren" in page.text
+    assert "had contact met de huurder (Telefoon): afspraak doorgegeven." in page.text
+    d = await Dossier.get(order_number=url.rsplit("/", 1)[1])
+    assert (
+        d.appointment_start is not None and d.appointment_start.hour == 8
+    )  # 09:00 Amsterdam = 08:00 UTC
+    assert d.first_contact_at is not None
+    assert await DossierEvent.filter(dossier_id=d.id).count() == 6
+
+
+async def test_search_box_finds_by_postcode_with_space(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    found = await http.get("/dossiers", params={"q": "3572 ab", "fase": ""})
+    assert "Jan de Vries" in found.text
+    assert "1 dossier gevonden" in found.text
+    none = await http.get("/dossiers", params={"q": "1234 ab", "fase": ""})
+    assert "Geen dossiers gevonden." in none.text
+
+
+async def test_client_user_sees_no_desk_actions(http: httpx.AsyncClient, w: world.World) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    created = await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    url = created.headers["location"].split("?")[0]
+    await http.post("/logout", data={"csrf_token": csrf((await http.get(url)).text)})
+    await login(http, "wim.woonstad")
+    page = await http.get(url)
+    assert page.status_code == 200
+    assert "Geen vervolgstappen voor uw rol in deze fase." in page.text
+    assert "Notitie toevoegen" not in page.text
+    refused = await http.post(
+        f"{url}/fase", data={"csrf_token": csrf(page.text), "to": "analyseren"}
+    )
+    assert refused.status_code == 403
+
+
+async def test_healthz_and_openapi(http: httpx.AsyncClient, w: world.World) -> None:
+    health = await http.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["database"] == "ok"
+    spec = (await http.get("/api/v1/openapi.json")).json()
+    assert {
+        "/api/v1/dossiers",
+        "/api/v1/dossiers/{order_number}/transitions",
+        "/api/v1/auth/token",
+    } <= set(spec["paths"])
+    assert "DossierCreate" in spec["components"]["schemas"]
+    assert spec["paths"]["/api/v1/dossiers"]["post"]["summary"] == "Create a dossier (intake)"
+
+
+async def test_pages_make_no_third_party_requests(http: httpx.AsyncClient, w: world.World) -> None:
+    await login(http, "anna.agent")
+    page = await http.get("/dossiers/nieuw")
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert not re.search(r'(src|href)="(https?:)?//', page.text)
