@@ -234,13 +234,14 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name="OrderCounter",
             fields=[
-                ("year", fields.IntField(primary_key=True, unique=True, db_index=True)),
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("year", fields.IntField(unique=True)),
                 ("value", fields.IntField(default=0)),
             ],
             options={
                 "table": "order_counter",
                 "app": "models",
-                "pk_attr": "year",
+                "pk_attr": "id",
                 "table_description": "One row per year, incremented inside the creating transaction: gap-free numbers.",
             },
             bases=["Model"],

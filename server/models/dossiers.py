@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 class OrderCounter(models.Model):
     """One row per year, incremented inside the creating transaction: gap-free numbers."""
 
-    year = fields.IntField(primary_key=True, generated=False)
+    id = fields.IntField(primary_key=True)
+    year = fields.IntField(unique=True)
     value = fields.IntField(default=0)
 
     class Meta:

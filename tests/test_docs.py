@@ -1,0 +1,34 @@
+"""Documentation that must stay true: every setting and every CLI command is documented."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from server import settings
+from server.cli import build_parser
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_every_setting_is_documented() -> None:
+    source = Path(settings.__file__).read_text()
+    names = set(re.findall(r'config\(\s*"([A-Z_]+)"', source))
+    assert names, "no settings found"
+    documented = set(re.findall(r"\| `([A-Z_]+)` \|", (DOCS / "settings.md").read_text()))
+    assert names - documented == set()
+    assert documented - names == set()
+
+
+def test_every_cli_command_is_documented() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    text = (DOCS / "cli.md").read_text()
+    for name in sub.choices:
+        assert f"`meldkamer {name}" in text, name
+
+
+def test_readme_names_the_two_commands() -> None:
+    readme = (DOCS.parent / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme
