@@ -7,6 +7,11 @@ document.addEventListener("keydown", (event) => {
     const search = document.querySelector("[data-shortcut='/']");
     if (search) { event.preventDefault(); search.focus(); search.select(); }
   }
+  // Alt+letter follows the link with that accesskey, the same in every browser.
+  if (event.altKey && !event.ctrlKey && event.key.length === 1) {
+    const target = document.querySelector(`[accesskey="${event.key.toLowerCase()}"]`);
+    if (target) { event.preventDefault(); target.click(); }
+  }
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
     const form = document.activeElement && document.activeElement.closest("form");
     if (form) { event.preventDefault(); form.requestSubmit(); }

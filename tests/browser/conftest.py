@@ -1,0 +1,114 @@
+"""Browser tests: the real app in its own process, driven through Debian's Chromium.
+
+The server runs `meldkamer serve` on a free port against a fresh SQLite database seeded with the
+test world. In CI (CI=true) a missing /usr/bin/chromium fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SEED = """
+import asyncio
+from server import db
+from tests.support import world
+async def main():
+    await db.init()
+    await world.build()
+    await db.close()
+asyncio.run(main())
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("live")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp / 'live.sqlite3'}",
+        "VAR_DIR": str(tmp),
+        "SECRET_KEY": "browser-test-secret",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "meldkamer"), "migrate"], env=env, check=True, cwd=ROOT, capture_output=True
+    )
+    subprocess.run([sys.executable, "-c", SEED], env=env, check=True, cwd=ROOT)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(bin_dir / "meldkamer"), "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("live server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("/usr/bin/chromium missing; .ci/run installs it")
+        pytest.skip("/usr/bin/chromium missing (scripts/ensure-chromium installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    context = browser.new_context(base_url=live_server, locale="nl-NL")  # type: ignore[attr-defined]
+    external: list[str] = []
+    context.on(
+        "request", lambda r: None if r.url.startswith(live_server) else external.append(r.url)
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+    assert external == [], f"requests to third parties: {external}"

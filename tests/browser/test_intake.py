@@ -1,0 +1,54 @@
+"""A call-taker takes a report with the keyboard only, in a real browser."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.support.world import PASSWORD
+
+
+def login(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dossiers$"))
+
+
+def test_keyboard_only_intake_finds_address_and_creates_dossier(page: Page) -> None:
+    login(page, "anna.agent")
+    page.keyboard.press("Alt+n")
+    expect(page).to_have_url(re.compile(r"/dossiers/nieuw$"))
+    # The client select has focus: typing chooses the client, Tab goes through the fields.
+    expect(page.locator("select[name=client]")).to_be_focused()
+    page.keyboard.type("Woonstad")
+    page.keyboard.press("Tab")
+    expect(page.locator("input[name=postcode]")).to_be_focused()
+    page.keyboard.type("3572 ab")
+    page.keyboard.press("Tab")
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-address-result]")).to_contain_text("In woningbestand: Biltstraat 10")
+    expect(page.locator("input[name=street]")).to_have_value("Biltstraat")
+    page.locator("input[name=contact_name]").focus()
+    page.keyboard.type("Jan de Vries")
+    page.keyboard.press("Tab")
+    page.keyboard.type("0612345678")
+    page.locator("select[name=category]").focus()
+    page.keyboard.type("Elektra")
+    page.locator("textarea[name=description]").focus()
+    page.keyboard.type("Stroom valt steeds uit in de keuken")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[role=status]")).to_contain_text(
+        re.compile(r"Dossier MK-\d{4}-\d{6} is aangemaakt")
+    )
+    expect(page.locator("dl")).to_contain_text("06 12345678")
+    expect(page.locator("dl")).to_contain_text("Biltstraat 10")
+    # Search it back from anywhere with "/".
+    page.keyboard.press("/")
+    expect(page.locator("#zoek")).to_be_focused()
+    page.keyboard.type("3572 AB")
+    page.keyboard.press("Enter")
+    expect(page.locator("table.list")).to_contain_text("Jan de Vries")
