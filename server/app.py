@@ -47,7 +47,7 @@ def create_app(manage_db: bool = True) -> ASGIApp:
             ),
             Middleware(AuthenticationMiddleware, backend=MeldkamerAuth(), on_error=on_auth_error),
         ],
-        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     # CSRF sits outermost so a forged form post never reaches the session or the endpoint.

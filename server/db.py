@@ -54,7 +54,8 @@ async def migrate(url: str | None = None) -> None:
 
 
 def connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    conn: BaseDBAsyncClient = connections.get("default")
+    return conn
 
 
 def dialect(conn: BaseDBAsyncClient | None = None) -> str:

@@ -25,8 +25,8 @@ def make_worker(
 ) -> Worker:
     """The worker; tests that set up the database themselves pass manage_db=False."""
     return Worker(
-        functions=FUNCTIONS,  # type: ignore[arg-type]
-        cron_jobs=[cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False)],  # type: ignore[arg-type]
+        functions=FUNCTIONS,
+        cron_jobs=[cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False)],
         redis_settings=redis_settings(redis_url),
         on_startup=startup if manage_db else None,
         on_shutdown=shutdown if manage_db else None,

@@ -16,7 +16,7 @@ from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
-from server.models import Address, Client, Dossier, Technician, User
+from server.models import Address, Client, Dossier, DossierEvent, Technician, User
 from server.services import events
 from server.services.ordernumbers import next_order_number
 
@@ -178,29 +178,30 @@ async def transition(
     """Move a dossier to another phase, or raise and change nothing."""
     at = at or now()
     plan = plan_transition(state_of(dossier), target, await actor_for(user), data, at)
-    await _check_references(plan.changes)
+    names = await _check_references(plan.changes)
     source = dossier.phase
     changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
+    details = {k: _show(v) for k, v in changes.items() if k != "phase"}
     await _save(
         dossier,
         changes,
         user,
         at,
         "transition",
-        {
-            "from": source,
-            "to": target,
-            "reason": plan.reason,
-            **{k: _show(v) for k, v in changes.items() if k != "phase"},
-        },
+        {"from": source, "to": target, "reason": plan.reason, **details, **names},
     )
     return dossier
 
 
-async def _check_references(changes: dict[str, Any]) -> None:
-    tech = changes.get("technician_id")
-    if tech is not None and not await Technician.exists(id=tech, active=True):
-        raise Unprocessable(f"Monteur {tech} bestaat niet of is niet actief.", "technician_id")
+async def _check_references(changes: dict[str, Any]) -> dict[str, str]:
+    """Refuse unknown assignees; return their names, so the timeline reads without lookups."""
+    tech_id = changes.get("technician_id")
+    if tech_id is None:
+        return {}
+    tech = await Technician.get_or_none(id=tech_id, active=True)
+    if tech is None:
+        raise Unprocessable(f"Monteur {tech_id} bestaat niet of is niet actief.", "technician_id")
+    return {"technician": tech.name}
 
 
 def _show(value: Any) -> Any:
@@ -304,5 +305,5 @@ async def get(user: User, order_number: str) -> Dossier:
     return dossier
 
 
-async def timeline(dossier: Dossier) -> list[Any]:
-    return await dossier.events.all().order_by("at", "id")  # type: ignore[no-any-return]
+async def timeline(dossier: Dossier) -> list[DossierEvent]:
+    return await DossierEvent.filter(dossier_id=dossier.id).order_by("at", "id")

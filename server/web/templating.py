@@ -29,6 +29,11 @@ def local_day(value: datetime | None) -> str:
     return f"{_DAYS[at.weekday()]} {at:%d-%m-%Y %H:%M}"
 
 
+def iso_local(value: str | None) -> str:
+    """An ISO timestamp stored in event data, shown as Amsterdam time."""
+    return local_day(datetime.fromisoformat(value)) if value else ""
+
+
 def _context(request: Request) -> dict[str, Any]:
     csrf = request.scope.get("csrftoken")
     principal = request.scope.get("user")
@@ -53,4 +58,5 @@ templates = Jinja2Templates(
 )
 templates.env.filters["local"] = local
 templates.env.filters["local_day"] = local_day
+templates.env.filters["iso_local"] = iso_local
 templates.env.filters["phone"] = contacts.display_phone

@@ -120,7 +120,8 @@ async def test_moves_notes_and_contact_from_the_dossier_page(
     page = await http.get(url)
     assert "Afspraak ingepland" in page.text
     assert "di 24-11-2026 09:00 – 10:00" in page.text
-    assert "Piet Monteur" in page.text
+    assert "Monteur: Piet Monteur" in page.text  # the timeline names him, not an id
+    assert "Afspraak: di 24-11-2026 09:00" in page.text
     assert "Sleutel ligt bij de buren" in page.text
     assert "had contact met de huurder (Telefoon): afspraak doorgegeven." in page.text
     d = await Dossier.get(order_number=url.rsplit("/", 1)[1])

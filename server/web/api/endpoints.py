@@ -23,7 +23,8 @@ async def token(request: Request) -> JSONResponse:
     """
     summary: Log in and get a bearer token
     tags: [auth]
-    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/TokenRequest"}}}}
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/TokenRequest"}}}
     responses:
       200: {description: '{"token": ..., "expires_at": ...}'}
       401: {description: Wrong username or password}
@@ -59,7 +60,8 @@ async def dossier_create(request: Request) -> JSONResponse:
     """
     summary: Create a dossier (intake)
     tags: [dossiers]
-    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/DossierCreate"}}}}
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/DossierCreate"}}}
     responses:
       201: {description: The dossier with its order_number}
       422: {description: 'Invalid input: {"error": {"message", "field"}}'}
@@ -116,7 +118,8 @@ async def dossier_transition(request: Request) -> JSONResponse:
     summary: Move a dossier to another phase
     tags: [dossiers]
     parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/TransitionBody"}}}}
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/TransitionBody"}}}
     responses:
       200: {description: The dossier after the move}
       403: {description: The caller's role may not make this move}
@@ -136,7 +139,8 @@ async def dossier_note(request: Request) -> JSONResponse:
     summary: Add a note to the dossier's timeline
     tags: [dossiers]
     parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/NoteBody"}}}}
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/NoteBody"}}}
     responses:
       201: {description: Note added}
     """
