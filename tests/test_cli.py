@@ -1,0 +1,91 @@
+"""The `meldkamer` command as an operator runs it: a real process on a fresh database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MELDKAMER = str(Path(sys.executable).parent / "meldkamer")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path / 'cli.sqlite3'}",
+        "VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "cli-test",
+    }
+
+
+def run(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [MELDKAMER, *args],
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_migrate_then_createuser_reads_password_from_stdin(env: dict[str, str]) -> None:
+    migrated = run(env, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Database bijgewerkt" in migrated.stdout
+    made = run(
+        env,
+        "createuser",
+        "Sanne",
+        "--role",
+        "supervisor",
+        "--name",
+        "Sanne de Wit",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "Gebruiker sanne (supervisor) aangemaakt."
+    again = run(
+        env,
+        "createuser",
+        "sanne",
+        "--role",
+        "agent",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert again.returncode == 2
+    assert "Gebruiker 'sanne' bestaat al." in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kort", "--role", "agent"], "Het wachtwoord moet minstens 10 tekens hebben."),
+        (["wim", "--role", "client"], "Een opdrachtgever-gebruiker hoort bij een opdrachtgever"),
+        (["wim", "--role", "client", "--client", "XYZ"], "Opdrachtgever 'XYZ' bestaat niet."),
+        (["wim", "--role", "agent", "--client", "XYZ"], "Alleen gebruikers met rol 'client'"),
+    ],
+)
+def test_createuser_refuses_bad_input_clearly(
+    env: dict[str, str], args: list[str], message: str
+) -> None:
+    run(env, "migrate")
+    password = "kort\n" if args[0] == "kort" else "een-lang-wachtwoord\n"
+    result = run(env, "createuser", *args, "--password-stdin", stdin=password)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_worker_without_redis_says_what_to_do(env: dict[str, str]) -> None:
+    env.pop("REDIS_URL", None)
+    result = run(env, "worker")
+    assert result.returncode == 2
+    assert "zet REDIS_URL" in result.stdout
