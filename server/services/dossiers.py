@@ -307,3 +307,56 @@ async def get(user: User, order_number: str) -> Dossier:
 
 async def timeline(dossier: Dossier) -> list[DossierEvent]:
     return await DossierEvent.filter(dossier_id=dossier.id).order_by("at", "id")
+
+
+EDITABLE = ("contact_name", "contact_phone", "contact_email", "category", "description")
+
+
+async def update_details(
+    user: User,
+    dossier: Dossier,
+    values: dict[str, str],
+    base_version: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, list[Any]]:
+    """Correct the contact or the report; the timeline keeps old and new value of each field."""
+    if user.role not in DESK_ROLES:
+        raise Forbidden("Alleen de meldkamer wijzigt dossiergegevens.")
+    if base_version is not None and base_version != dossier.version:
+        raise Conflict(
+            f"Dossier {dossier.order_number} is intussen gewijzigd (versie {dossier.version}, "
+            f"u werkte op versie {base_version}); laad het opnieuw.",
+            "version",
+        )
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise Unprocessable(
+            f"Veld '{sorted(unknown)[0]}' kan niet gewijzigd worden.", sorted(unknown)[0]
+        )
+    clean = _clean_details(values)
+    changes = {k: v for k, v in clean.items() if v != getattr(dossier, k)}
+    if not changes:
+        return {}
+    if "contact_name" in changes:
+        changes["contact_name_search"] = changes["contact_name"].lower()
+    diff = {k: [getattr(dossier, k), v] for k, v in changes.items() if k in EDITABLE}
+    await _save(dossier, changes, user, at or now(), "updated", {"changes": diff})
+    return diff
+
+
+def _clean_details(values: dict[str, str]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for key, raw in values.items():
+        value = raw.strip()
+        if key == "contact_name":
+            value = " ".join(value.split())
+            if not value:
+                raise Unprocessable("Vul de naam van de melder in.", "contact_name")
+        elif key == "contact_phone":
+            value = contacts.normalise_phone(value, "contact_phone")
+        elif key == "contact_email":
+            value = contacts.normalise_email(value, "contact_email")
+        elif key == "category" and value not in CATEGORY_LABELS:
+            raise Unprocessable(f"Onbekende categorie '{value}'.", "category")
+        clean[key] = value
+    return clean

@@ -29,6 +29,15 @@ def local_day(value: datetime | None) -> str:
     return f"{_DAYS[at.weekday()]} {at:%d-%m-%Y %H:%M}"
 
 
+FIELD_LABELS = {
+    "contact_name": "Naam melder",
+    "contact_phone": "Telefoon",
+    "contact_email": "E-mail",
+    "category": "Categorie",
+    "description": "Omschrijving",
+}
+
+
 def iso_local(value: str | None) -> str:
     """An ISO timestamp stored in event data, shown as Amsterdam time."""
     return local_day(datetime.fromisoformat(value)) if value else ""
@@ -40,6 +49,7 @@ def _context(request: Request) -> dict[str, Any]:
     return {
         "csrf_token": csrf() if callable(csrf) else "",
         "me": getattr(principal, "model", None),
+        "field_labels": FIELD_LABELS,
         "labels": {
             "phase": lifecycle.PHASE_LABELS,
             "channel": codes.CHANNEL_LABELS,

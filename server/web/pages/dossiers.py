@@ -214,5 +214,18 @@ async def contact(request: Request) -> Response:
     return _back(dossier.order_number, "#tijdlijn")
 
 
+async def edit(request: Request) -> Response:
+    user = current_user(request)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in dossiers.EDITABLE if k in form}
+    version = _int(str(form.get("version", "")), "version")
+    try:
+        await dossiers.update_details(user, dossier, values, version)
+    except AppError as exc:
+        return await detail(request, exc)
+    return _back(dossier.order_number)
+
+
 def _back(order_number: str, anchor: str = "") -> Response:
     return RedirectResponse(f"/dossiers/{order_number}{anchor}", status_code=303)
