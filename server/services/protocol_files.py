@@ -127,6 +127,21 @@ def diff_lines(text: str) -> list[tuple[str, str]]:
     return kinds
 
 
+@dataclass(frozen=True)
+class Export:
+    body: str
+    media_type: str
+    filename: str
+
+
+def export(text: str, client_code: str, version: int, fmt: str = "yaml") -> Export:
+    """A stored version as a file to download: YAML as stored, or JSON."""
+    name = f"protocol-{client_code}-v{version}"
+    if fmt == "json":
+        return Export(as_json(text, client_code, version), "application/json", name + ".json")
+    return Export(text, "application/yaml", name + ".yaml")
+
+
 def as_json(text: str, client_code: str, version: int) -> str:
     """The export as JSON: the same protocol, without the YAML comments."""
     data = protocol_to_dict(protocol_of(text, client_code, version))

@@ -8,6 +8,8 @@ from starlette.staticfiles import StaticFiles
 from server import settings
 from server.web import health
 from server.web.api import endpoints as api
+from server.web.api import protocols as api_protocols
+from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import auth, dossiers
 
@@ -18,8 +20,17 @@ api_routes = [
     Route("/dossiers", api.dossier_list, methods=["GET"]),
     Route("/dossiers", api.dossier_create, methods=["POST"]),
     Route("/dossiers/{order_number}", api.dossier_detail, methods=["GET"]),
+    Route("/dossiers/{order_number}", api.dossier_update, methods=["PATCH"]),
     Route("/dossiers/{order_number}/transitions", api.dossier_transition, methods=["POST"]),
     Route("/dossiers/{order_number}/notes", api.dossier_note, methods=["POST"]),
+    Route("/triage/evaluate", api_triage.evaluate, methods=["POST"]),
+    Route("/dossiers/{order_number}/triage", api_triage.dossier_triage, methods=["POST"]),
+    Route("/protocols/{client}", api_protocols.current, methods=["GET"]),
+    Route("/protocols/{client}", api_protocols.publish, methods=["POST"]),
+    Route("/protocols/{client}/check", api_protocols.check, methods=["POST"]),
+    Route("/protocols/{client}/export", api_protocols.export, methods=["GET"]),
+    Route("/protocols/{client}/versions", api_protocols.versions, methods=["GET"]),
+    Route("/protocols/{client}/versions/{version}", api_protocols.version, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -35,6 +46,7 @@ page_routes = [
     Route("/dossiers/{order_number}/fase", dossiers.move, methods=["POST"]),
     Route("/dossiers/{order_number}/notitie", dossiers.note, methods=["POST"]),
     Route("/dossiers/{order_number}/contact", dossiers.contact, methods=["POST"]),
+    Route("/dossiers/{order_number}/gegevens", dossiers.edit, methods=["POST"]),
 ]
 
 routes = [

@@ -7,10 +7,11 @@ from starlette.responses import JSONResponse
 
 from server import scoping
 from server.auth import login, tokens
-from server.services import dossiers, housing
+from server.services import dossiers, housing, intake
 from server.web.api.common import int_param, parse
 from server.web.api.schemas import (
     DossierCreate,
+    DossierUpdate,
     NoteBody,
     TokenRequest,
     TransitionBody,
@@ -63,12 +64,14 @@ async def dossier_create(request: Request) -> JSONResponse:
     requestBody:
       content: {application/json: {schema: {$ref: "#/components/schemas/DossierCreate"}}}
     responses:
-      201: {description: The dossier with its order_number}
+      201: {description: The dossier with its order_number (and its triage, when given)}
+      403: {description: Triage in the same call is for the desk only}
       422: {description: 'Invalid input: {"error": {"message", "field"}}'}
     """
     user = current_user(request)
     body = await parse(request, DossierCreate)
-    created = await dossiers.create(user, body.to_input())
+    answers = body.triage.to_input() if body.triage else None
+    created = await intake.create(user, body.to_input(), answers)
     full = await dossiers.get(user, created.order_number)
     return JSONResponse(dossier_json(full, await dossiers.timeline(full)), status_code=201)
 
@@ -110,6 +113,25 @@ async def dossier_detail(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     d = await dossiers.get(user, request.path_params["order_number"])
+    return JSONResponse(dossier_json(d, await dossiers.timeline(d)))
+
+
+async def dossier_update(request: Request) -> JSONResponse:
+    """
+    summary: Correct a dossier's contact, category or description
+    tags: [dossiers]
+    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/DossierUpdate"}}}
+    responses:
+      200: {description: The dossier after the change; the timeline holds old and new values}
+      409: {description: The dossier changed since the given version}
+    """
+    user = current_user(request)
+    body = await parse(request, DossierUpdate)
+    d = await dossiers.get(user, request.path_params["order_number"])
+    await dossiers.update_details(user, d, body.values(), body.version)
+    d = await dossiers.get(user, d.order_number)
     return JSONResponse(dossier_json(d, await dossiers.timeline(d)))
 
 

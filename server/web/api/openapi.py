@@ -26,7 +26,12 @@ _BODIES = (
     schemas.TokenRequest,
     schemas.DossierCreate,
     schemas.TransitionBody,
+    schemas.DossierUpdate,
     schemas.NoteBody,
+    schemas.EvaluateBody,
+    schemas.DossierTriage,
+    schemas.ProtocolCheck,
+    schemas.ProtocolPublish,
 )
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from server.models import Dossier, DossierEvent
 from server.services.dossiers import AddressInput, DossierInput
+from server.services.triage import TriageInput
 
 
 class Body(BaseModel):
@@ -36,14 +37,50 @@ class ContactBody(Body):
     email: str = ""
 
 
+class TriageBody(Body):
+    subject: str = Field(description="Subject id of the client's protocol (docs/protocol.md)")
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="Answer value per question id, as far as answered"
+    )
+    at: datetime | None = Field(
+        None, description="Moment the conditions are judged at (ISO 8601 with offset); default now"
+    )
+
+    def to_input(self) -> TriageInput:
+        return TriageInput(self.subject, dict(self.answers), self.at)
+
+
+class EvaluateBody(TriageBody):
+    client: str = Field(description="Code of the client (opdrachtgever)")
+    address: int | None = Field(
+        None, description="Address id in the client's stock: names the party of a referral"
+    )
+
+
+class DossierTriage(TriageBody):
+    pass
+
+
+class ProtocolCheck(Body):
+    text: str = Field(description="The protocol file (YAML or JSON)")
+
+
+class ProtocolPublish(ProtocolCheck):
+    reason: str = Field(description="Why: recorded and sent to the client")
+    based_on: int | None = Field(None, description="The version the change was made to")
+
+
 class DossierCreate(Body):
     client: str = Field(description="Code of the client (opdrachtgever)")
     address: AddressBody
     contact: ContactBody
     channel: str = Field(description="telefoon, email, web or app")
-    category: str
+    category: str = Field("", description="Required without triage; with it, the subject")
     description: str = ""
     parent: str | None = Field(None, description="Order number of the original (repeat report)")
+    triage: TriageBody | None = Field(
+        None, description="Triage in the same call: stored with the dossier, or nothing is"
+    )
 
     def to_input(self) -> DossierInput:
         return DossierInput(
@@ -68,6 +105,27 @@ class TransitionBody(Body):
     contractor_id: int | None = None
     appointment_start: datetime | None = None
     appointment_end: datetime | None = None
+
+
+class DossierUpdate(Body):
+    version: int | None = Field(None, description="The version the edit was based on")
+    contact: ContactBody | None = None
+    category: str | None = None
+    description: str | None = None
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.contact is not None:
+            out.update(
+                contact_name=self.contact.name,
+                contact_phone=self.contact.phone,
+                contact_email=self.contact.email,
+            )
+        if self.category is not None:
+            out["category"] = self.category
+        if self.description is not None:
+            out["description"] = self.description
+        return out
 
 
 class NoteBody(Body):
@@ -98,6 +156,9 @@ def dossier_json(d: Dossier, events: list[DossierEvent] | None = None) -> dict[s
         "urgency": d.urgency,
         "order_type": d.order_type,
         "trade": d.trade,
+        "labour_minutes": d.labour_minutes,
+        "deadline_at": _iso(d.deadline_at),
+        "triage": d.triage or None,
         "technician_id": d.technician_id,  # type: ignore[attr-defined]
         "appointment_start": _iso(d.appointment_start),
         "appointment_end": _iso(d.appointment_end),
