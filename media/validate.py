@@ -37,8 +37,9 @@ def read_limited(source: bytes | BinaryIO, limits: Limits = DEFAULT_LIMITS) -> b
         return source
     if source.seekable():
         start = source.tell()
-        _check_size(source.seek(0, io.SEEK_END) - start, limits)
+        size = source.seek(0, io.SEEK_END) - start
         source.seek(start)
+        _check_size(size, limits)
     data = source.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
         raise PhotoError(
