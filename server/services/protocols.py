@@ -102,6 +102,18 @@ async def current_for(user: User, code: str) -> tuple[Client, ProtocolVersion]:
     return client, await current(client)
 
 
+async def overview(user: User) -> list[tuple[Client, ProtocolVersion | None]]:
+    """The clients the user may see with their current version (None: the default, unused)."""
+    clients = await scoping.clients(user).filter(active=True).order_by("name")
+    newest: dict[int, ProtocolVersion] = {}
+    rows = await ProtocolVersion.filter(
+        client_id__in=[c.id for c in clients], status=PUBLISHED
+    ).order_by("version")
+    for row in rows:
+        newest[row.client_id] = row  # type: ignore[attr-defined]
+    return [(client, newest.get(client.id)) for client in clients]
+
+
 async def history(user: User, code: str) -> tuple[Client, list[ProtocolVersion]]:
     client, _ = await current_for(user, code)
     versions = await ProtocolVersion.filter(client_id=client.id).order_by("-version")

@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server import scoping
-from server.domain.codes import URGENCY_LABELS
+from server.domain.codes import ORDER_TYPE_LABELS, TRADE_LABELS, URGENCY_LABELS
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.roles import DESK_ROLES, Role
@@ -60,6 +60,10 @@ class Decision:
             "id": self.version.id,
         }
         out["read_back"] = self.read_back
+        if out["outcome"] is not None:
+            outcome = out["outcome"]
+            outcome["trade_label"] = TRADE_LABELS.get(outcome["trade"] or "")
+            outcome["order_type_label"] = ORDER_TYPE_LABELS.get(outcome["order_type"] or "")
         return out
 
 

@@ -11,7 +11,7 @@ from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
-from server.web.pages import auth, dossiers
+from server.web.pages import auth, dossiers, protocols, triage
 
 api_routes = [
     Route("/auth/token", api.token, methods=["POST"]),
@@ -46,6 +46,13 @@ page_routes = [
     Route("/dossiers/{order_number}/fase", dossiers.move, methods=["POST"]),
     Route("/dossiers/{order_number}/notitie", dossiers.note, methods=["POST"]),
     Route("/dossiers/{order_number}/contact", dossiers.contact, methods=["POST"]),
+    Route("/dossiers/{order_number}/triage", triage.step, methods=["GET"]),
+    Route("/dossiers/{order_number}/triage", triage.record, methods=["POST"]),
+    Route("/protocollen", protocols.protocol_list, methods=["GET"]),
+    Route("/protocollen/{client}", protocols.detail, methods=["GET"]),
+    Route("/protocollen/{client}/bewerken", protocols.edit, methods=["GET"]),
+    Route("/protocollen/{client}/bewerken", protocols.save, methods=["POST"]),
+    Route("/protocollen/{client}/versies/{version}", protocols.version, methods=["GET"]),
     Route("/dossiers/{order_number}/gegevens", dossiers.edit, methods=["POST"]),
 ]
 

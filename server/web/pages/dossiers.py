@@ -16,8 +16,10 @@ from server.domain.lifecycle import PHASE_LABELS, transitions_for
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Technician
 from server.services import dossiers
+from server.services import intake as intake_service
 from server.services.dossiers import AddressInput, DossierInput
 from server.web.auth import current_user
+from server.web.pages.triage import triage_from_form
 from server.web.templating import templates
 
 PAGE_SIZE = 50
@@ -122,7 +124,8 @@ async def intake(request: Request) -> Response:
     _may_intake(request)
     form = await request.form()
     try:
-        created = await dossiers.create(current_user(request), _input_from(form))
+        user, data = current_user(request), _input_from(form)
+        created = await intake_service.create(user, data, triage_from_form(form))
     except Unprocessable as exc:
         context = await _intake_context(request, dict(form))
         context.update(error=exc.message, error_field=exc.field)
