@@ -1,0 +1,109 @@
+"""Distances (geopy) and travel times: estimated from distance, or from a routing engine.
+
+The estimate is straight-line distance times a road factor at an average speed. Both are
+settings (defaults 1.3 and 40 km/h: Dutch urban and regional roads). A routing engine with an
+OSRM-compatible `/route/v1/driving/lon,lat;lon,lat` endpoint is used when configured; when it
+is slow or down the estimate answers instead, so dispatch never waits on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+from geopy.distance import geodesic, great_circle
+
+from geo.point import Point
+
+log = logging.getLogger(__name__)
+
+Method = Literal["geodesic", "great_circle"]
+ESTIMATE = "schatting"
+ROUTING = "routeplanner"
+
+
+def distance_km(a: Point, b: Point, method: Method = "geodesic") -> float:
+    """Geodesic (WGS84 ellipsoid, exact) or great-circle (sphere: about 15 times faster,
+    within 0.5 %, which a road factor swamps anyway)."""
+    if method == "geodesic":
+        return float(geodesic(a, b).km)
+    return float(great_circle(a, b).km)
+
+
+@dataclass(frozen=True)
+class Travel:
+    distance_km: float
+    minutes: float
+    source: str
+
+
+@dataclass(frozen=True)
+class TravelModel:
+    """Travel time from distance: `distance * road_factor / speed_kmh`."""
+
+    road_factor: float = 1.3
+    speed_kmh: float = 40.0
+    method: Method = "great_circle"
+
+    def __post_init__(self) -> None:
+        if not self.road_factor >= 1.0:
+            raise ValueError(f"omrijfactor {self.road_factor!r} moet 1 of groter zijn")
+        if not self.speed_kmh > 0:
+            raise ValueError(f"gemiddelde snelheid {self.speed_kmh!r} km/u moet positief zijn")
+
+    def estimate(self, a: Point, b: Point) -> Travel:
+        km = distance_km(a, b, self.method) * self.road_factor
+        return Travel(km, km / self.speed_kmh * 60.0, ESTIMATE)
+
+
+class RoutingClient:
+    """An OSRM-compatible routing engine (OSRM itself, or Valhalla/GraphHopper behind an OSRM
+    facade). `base_url` is everything before `/route/v1/...`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 1.0,
+        profile: str = "driving",
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.profile = profile
+        self._transport = transport
+
+    async def route(self, a: Point, b: Point) -> Travel:
+        """Road distance and duration; raises httpx.HTTPError or ValueError when it can't."""
+        url = (
+            f"{self.base_url}/route/v1/{self.profile}/"
+            f"{a.lon:.6f},{a.lat:.6f};{b.lon:.6f},{b.lat:.6f}"
+        )
+        # httpx's timeout is per read; asyncio.timeout bounds the whole exchange.
+        async with (
+            asyncio.timeout(self.timeout),
+            httpx.AsyncClient(transport=self._transport, timeout=self.timeout) as client,
+        ):
+            response = await client.get(url, params={"overview": "false"})
+        response.raise_for_status()
+        body = response.json()
+        if body.get("code") != "Ok" or not body.get("routes"):
+            raise ValueError(f"routeplanner gaf geen route: {body.get('code')!r}")
+        route = body["routes"][0]
+        return Travel(float(route["distance"]) / 1000.0, float(route["duration"]) / 60.0, ROUTING)
+
+
+async def travel(
+    a: Point, b: Point, *, model: TravelModel, routing: RoutingClient | None = None
+) -> Travel:
+    """The routing engine's answer when there is one in time, otherwise the estimate."""
+    if routing is not None:
+        try:
+            return await routing.route(a, b)
+        except Exception as exc:
+            # Includes timeouts (httpx.TimeoutException): the estimate is good enough.
+            log.warning("routeplanner failed, using the estimate: %s: %s", type(exc).__name__, exc)
+    return model.estimate(a, b)
