@@ -1,0 +1,115 @@
+"""What each message says, as typed values; the field names are the template variables.
+
+The names are Dutch because clients see them when they edit a template ({{ ordernummer }}).
+Times are aware datetimes; the templates show them in Europe/Amsterdam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import ClassVar
+
+from server.messaging.kinds import Kind
+
+URGENCY_TEXT = {"acuut": "acuut", "urgent": "urgent", "niet_urgent": "niet urgent"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    kind: ClassVar[Kind]
+    opdrachtgever: str
+
+    def context(self) -> dict[str, object]:
+        """The template variables."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantMessage(Message):
+    ordernummer: str
+    volgen_url: str
+    naam: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MeldingOntvangen(TenantMessage):
+    """The summary of the call: what was reported, how urgent, what happens next and when."""
+
+    kind = Kind.MELDING_ONTVANGEN
+    melding: str
+    urgentie: str  # acuut, urgent or niet_urgent
+    vervolg: str
+    uiterlijk: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.urgentie not in URGENCY_TEXT:
+            raise ValueError(f"urgency {self.urgentie!r}: one of {', '.join(URGENCY_TEXT)}")
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "urgentie": URGENCY_TEXT[self.urgentie]}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfspraakIngepland(TenantMessage):
+    kind = Kind.AFSPRAAK_INGEPLAND
+    van: datetime
+    tot: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfspraakGewijzigd(TenantMessage):
+    kind = Kind.AFSPRAAK_GEWIJZIGD
+    van: datetime
+    tot: datetime
+    oude_van: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AfspraakGeannuleerd(TenantMessage):
+    kind = Kind.AFSPRAAK_GEANNULEERD
+    van: datetime
+    tot: datetime
+    reden: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonteurOnderweg(TenantMessage):
+    kind = Kind.MONTEUR_ONDERWEG
+    monteur: str  # first name only
+    eta: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Afgerond(TenantMessage):
+    kind = Kind.AFGEROND
+    enquete_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Piket(Message):
+    """To the client's on-call contact: an acute report with habitability in danger."""
+
+    kind = Kind.PIKET
+    ordernummer: str
+    contactpersoon: str
+    adres: str
+    melder: str
+    telefoon: str
+    uitkomst: str
+    omschrijving: str
+    dossier_url: str
+    gemeld_op: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProtocolBevestiging(Message):
+    """To the client: a new version of its triage protocol is in force."""
+
+    kind = Kind.PROTOCOL_BEVESTIGING
+    versie: int
+    geldig_vanaf: datetime
+    gepubliceerd_door: str
+    reden: str
+    wijzigingen: tuple[str, ...]
+    url: str

@@ -1,0 +1,78 @@
+"""One example of every kind: for checking a client's template before it is saved, and for
+showing a preview in the template editor.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from server.messaging.kinds import Kind
+from server.messaging.messages import (
+    Afgerond,
+    AfspraakGeannuleerd,
+    AfspraakGewijzigd,
+    AfspraakIngepland,
+    MeldingOntvangen,
+    Message,
+    MonteurOnderweg,
+    Piket,
+    ProtocolBevestiging,
+)
+
+_AMS = ZoneInfo("Europe/Amsterdam")
+_CLIENT = "Woonstichting De Linde"
+_ORDER = "DL-2025-000123"
+_TRACK = "https://meldkamer.example.nl/volg/voorbeeld"
+_FROM = datetime(2025, 3, 4, 8, 0, tzinfo=_AMS)
+_TO = datetime(2025, 3, 4, 12, 0, tzinfo=_AMS)
+_TENANT = {
+    "opdrachtgever": _CLIENT,
+    "ordernummer": _ORDER,
+    "volgen_url": _TRACK,
+    "naam": "mevrouw Jansen",
+}
+
+SAMPLES: dict[Kind, Message] = {
+    Kind.MELDING_ONTVANGEN: MeldingOntvangen(
+        **_TENANT,
+        melding="Lekkage aan de afvoer onder het aanrecht",
+        urgentie="urgent",
+        vervolg="Een loodgieter neemt binnen 24 uur contact met u op voor een afspraak.",
+        uiterlijk=datetime(2025, 3, 4, 16, 30, tzinfo=_AMS),
+    ),
+    Kind.AFSPRAAK_INGEPLAND: AfspraakIngepland(**_TENANT, van=_FROM, tot=_TO),
+    Kind.AFSPRAAK_GEWIJZIGD: AfspraakGewijzigd(
+        **_TENANT, van=_FROM, tot=_TO, oude_van=datetime(2025, 3, 3, 13, 0, tzinfo=_AMS)
+    ),
+    Kind.AFSPRAAK_GEANNULEERD: AfspraakGeannuleerd(
+        **_TENANT, van=_FROM, tot=_TO, reden="De storing is op afstand verholpen."
+    ),
+    Kind.MONTEUR_ONDERWEG: MonteurOnderweg(
+        **_TENANT, monteur="Ahmed", eta=datetime(2025, 3, 4, 9, 40, tzinfo=_AMS)
+    ),
+    Kind.AFGEROND: Afgerond(
+        **_TENANT, enquete_url="https://meldkamer.example.nl/enquete/voorbeeld"
+    ),
+    Kind.PIKET: Piket(
+        opdrachtgever=_CLIENT,
+        ordernummer=_ORDER,
+        contactpersoon="Piketdienst De Linde",
+        adres="Lindelaan 12, 1234 AB Utrecht",
+        melder="J. Jansen",
+        telefoon="+31612345678",
+        uitkomst="Wateroverlast uit plafond",
+        omschrijving="Water loopt door het plafond van de woonkamer; stroom uitgeschakeld.",
+        dossier_url="https://meldkamer.example.nl/dossiers/DL-2025-000123",
+        gemeld_op=datetime(2025, 3, 4, 2, 14, tzinfo=_AMS),
+    ),
+    Kind.PROTOCOL_BEVESTIGING: ProtocolBevestiging(
+        opdrachtgever=_CLIENT,
+        versie=7,
+        geldig_vanaf=datetime(2025, 3, 1, 9, 0, tzinfo=_AMS),
+        gepubliceerd_door="M. de Vries (supervisie)",
+        reden="Cv-storing in de winter voortaan urgent",
+        wijzigingen=("- cv_storing.winter: niet urgent", "+ cv_storing.winter: urgent"),
+        url="https://meldkamer.example.nl/protocollen/DL/versies/7",
+    ),
+}
