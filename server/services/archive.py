@@ -22,6 +22,12 @@ async def archive_closed(after_days: int, at: datetime | None = None) -> int:
     for dossier in due:
         plan = plan_transition(state_of(dossier), Phase.GEARCHIVEERD, SYSTEM, {}, at)
         source = dossier.phase
-        await _save(dossier, plan.changes, None, at, "transition",
-                    {"from": source, "to": Phase.GEARCHIVEERD.value, "reason": "automatisch"})
+        await _save(
+            dossier,
+            plan.changes,
+            None,
+            at,
+            "transition",
+            {"from": source, "to": Phase.GEARCHIVEERD.value, "reason": "automatisch"},
+        )
     return len(due)

@@ -181,3 +181,66 @@ async def test_pages_make_no_third_party_requests(http: httpx.AsyncClient, w: wo
     page = await http.get("/dossiers/nieuw")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert not re.search(r'(src|href)="(https?:)?//', page.text)
+
+
+async def test_correcting_details_keeps_old_and_new_on_timeline(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    created = await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    url = created.headers["location"].split("?")[0]
+    page = await http.get(url)
+    edited = await http.post(
+        f"{url}/gegevens",
+        data={
+            "csrf_token": csrf(page.text),
+            "version": "1",
+            "contact_name": "Jan de Vries",
+            "contact_phone": "06 23456789",
+            "contact_email": "jan@example.nl",
+            "category": "lekkage_woning",
+            "description": "Lekkage bij het dakraam",
+        },
+    )
+    assert edited.status_code == 303, re.findall(r"role=\"alert\">([^<]*)", edited.text)
+    page = await http.get(url)
+    assert "wijzigde gegevens:" in page.text
+    assert "Telefoon: <del>+31301234567</del> → <ins>+31623456789</ins>" in page.text
+    # A second edit from the same (now stale) form is refused, nothing changes.
+    stale = await http.post(
+        f"{url}/gegevens",
+        data={"csrf_token": csrf(page.text), "version": "1", "contact_name": "Iemand Anders"},
+    )
+    assert stale.status_code == 409
+    assert "u werkte op versie 1" in stale.text
+    d = await Dossier.get(order_number=url.rsplit("/", 1)[1])
+    assert (d.contact_name, d.contact_phone) == ("Jan de Vries", "+31623456789")
+
+
+async def test_api_patch_and_client_user_cannot_edit(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    from tests.support.world import dossier_body, token_for
+
+    agent = await token_for(http, "anna.agent")
+    created = (await http.post("/api/v1/dossiers", json=dossier_body(), headers=agent)).json()
+    url = f"/api/v1/dossiers/{created['order_number']}"
+    response = await http.patch(
+        url, json={"version": 1, "description": "Ook lekkage in badkamer"}, headers=agent
+    )
+    assert response.status_code == 200
+    assert response.json()["events"][-1]["data"] == {
+        "changes": {
+            "description": ["Water loopt langs de lamp in de keuken.", "Ook lekkage in badkamer"]
+        }
+    }
+    client = await token_for(http, "wim.woonstad")
+    refused = await http.patch(url, json={"description": "x"}, headers=client)
+    assert refused.status_code == 403
+    bad = await http.patch(url, json={"category": "bestaat_niet"}, headers=agent)
+    assert bad.status_code == 422
+    assert bad.json()["error"] == {
+        "message": "Onbekende categorie 'bestaat_niet'.",
+        "field": "category",
+    }
