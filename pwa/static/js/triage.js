@@ -236,7 +236,8 @@ class Triage {
     );
     this.chooser.hidden = Boolean(this.subject);
     this.path.replaceChildren(...(result?.path || []).map((step) => this.step(step)));
-    this.stage.replaceChildren(...(result?.next_question ? this.question(result) : result?.outcome ? this.outcome(result) : []));
+    const stage = result?.next_question ? this.question(result) : result?.outcome ? this.outcome(result) : [];
+    this.stage.replaceChildren(...stage.filter(Boolean));
     const done = Boolean(result?.complete);
     this.inputs.subject.value = done ? this.subject : "";
     this.inputs.answers.value = done ? JSON.stringify(Object.fromEntries(this.answers)) : "";

@@ -64,7 +64,8 @@ def _steps(params: QueryParams, dossier: Dossier) -> tuple[str, Steps]:
     stored = dossier.triage or {}
     if stored.get("subject"):
         return stored["subject"]["id"], list(stored.get("answers", {}).items())
-    return "", []
+    # The category chosen at intake, when the protocol has it as a subject (see _page).
+    return dossier.category, []
 
 
 def _linker(order_number: str) -> Callable[[str, Steps], str]:
@@ -76,7 +77,11 @@ def _linker(order_number: str) -> Callable[[str, Steps], str]:
 
 
 async def _page(
-    request: Request, subject: str, steps: Steps, error: AppError | None = None
+    request: Request,
+    subject: str,
+    steps: Steps,
+    error: AppError | None = None,
+    guessed: bool = False,
 ) -> Response:
     user = current_user(request)
     if user.role not in DESK_ROLES:
@@ -84,8 +89,8 @@ async def _page(
     dossier = await dossiers.get(user, request.path_params["order_number"])
     version = await protocols.current(dossier.client)
     protocol = protocols.protocol(dossier.client, version)
-    if not subject and protocol.subject(dossier.category):
-        subject = dossier.category
+    if guessed and protocol.subject(subject) is None:
+        subject = ""
     result: dict[str, Any] | None = None
     if subject:
         try:
@@ -120,7 +125,8 @@ async def step(request: Request) -> Response:
     user = current_user(request)
     dossier = await dossiers.get(user, request.path_params["order_number"])
     subject, steps = _steps(request.query_params, dossier)
-    return await _page(request, subject, steps)
+    guessed = "onderwerp" not in request.query_params and not dossier.triage
+    return await _page(request, subject, steps, guessed=guessed)
 
 
 async def record(request: Request) -> Response:
