@@ -208,6 +208,9 @@ class DispatchRules:
     on_call_urgencies: frozenset[str] = frozenset({Urgency.ACUUT})
 
 
+DEFAULT_RULES = DispatchRules()
+
+
 @dataclass(frozen=True)
 class Suggestion:
     technician_id: int
@@ -260,9 +263,10 @@ def duty_windows(shifts: Iterable[Shift], urgency: str, rules: DispatchRules) ->
     return windows
 
 
-def _origin(
+def origin_of(
     candidate: Candidate, on_duty_now: bool, now: datetime, rules: DispatchRules
 ) -> tuple[Point, str] | None:
+    """Where he sets off from: his recent position (with consent, on duty now), else home."""
     position = candidate.position
     if (
         on_duty_now
@@ -281,7 +285,7 @@ def evaluate(
     candidate: Candidate,
     now: datetime,
     *,
-    rules: DispatchRules = DispatchRules(),
+    rules: DispatchRules = DEFAULT_RULES,
     covering: frozenset[int] | None = None,
 ) -> Suggestion | None:
     """The suggestion for one technician, or None when he is not suitable: wrong trade, his
@@ -302,7 +306,7 @@ def evaluate(
         if window.start >= horizon_end:
             break
         available = max(now, window.start)
-        origin = _origin(candidate, available == now, now, rules)
+        origin = origin_of(candidate, available == now, now, rules)
         if origin is None:
             return None
         trip = rules.travel.estimate(origin[0], job.location)
@@ -349,7 +353,7 @@ def rank(
     candidates: Iterable[Candidate],
     now: datetime,
     *,
-    rules: DispatchRules = DispatchRules(),
+    rules: DispatchRules = DEFAULT_RULES,
     coverage: Coverage | None = None,
     limit: int | None = 10,
 ) -> list[Suggestion]:
@@ -380,7 +384,7 @@ class CandidateIndex:
     either point. Rebuild it when positions change (10,000 technicians: a few milliseconds)."""
 
     def __init__(
-        self, candidates: Iterable[Candidate], now: datetime, rules: DispatchRules = DispatchRules()
+        self, candidates: Iterable[Candidate], now: datetime, rules: DispatchRules = DEFAULT_RULES
     ) -> None:
         self.candidates = list(candidates)
         now = now.astimezone(UTC)
@@ -409,7 +413,7 @@ def rank_nearby(
     index: CandidateIndex,
     now: datetime,
     *,
-    rules: DispatchRules = DispatchRules(),
+    rules: DispatchRules = DEFAULT_RULES,
     coverage: Coverage | None = None,
     limit: int = 10,
     radius_km: float = 25.0,
