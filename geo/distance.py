@@ -55,7 +55,11 @@ class TravelModel:
             raise ValueError(f"gemiddelde snelheid {self.speed_kmh!r} km/u moet positief zijn")
 
     def estimate(self, a: Point, b: Point) -> Travel:
-        km = distance_km(a, b, self.method) * self.road_factor
+        return self.estimate_km(distance_km(a, b, self.method))
+
+    def estimate_km(self, straight_km: float) -> Travel:
+        """The trip for a straight-line distance."""
+        km = straight_km * self.road_factor
         return Travel(km, km / self.speed_kmh * 60.0, ESTIMATE)
 
 

@@ -9,6 +9,7 @@ deterministic.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -218,7 +219,7 @@ class Suggestion:
     contractor_id: int | None
     origin: str  # "positie" or "thuisbasis"
     distance_km: float
-    travel_minutes: float
+    travel_minutes: int
     available_from: datetime
     arrival: datetime
     finish: datetime
@@ -310,7 +311,9 @@ def evaluate(
         if origin is None:
             return None
         trip = rules.travel.estimate(origin[0], job.location)
-        arrival = available + timedelta(minutes=trip.minutes)
+        # Whole minutes: an estimate has no seconds, and shown times should add up.
+        travel_minutes = math.ceil(trip.minutes)
+        arrival = available + timedelta(minutes=travel_minutes)
         if arrival >= window.end:
             continue  # his shift is over before he gets there; try his next one
         finish = arrival + timedelta(minutes=job.labour_minutes)
@@ -322,7 +325,7 @@ def evaluate(
             contractor_id=candidate.contractor_id,
             origin=origin[1],
             distance_km=trip.distance_km / rules.travel.road_factor,
-            travel_minutes=trip.minutes,
+            travel_minutes=travel_minutes,
             available_from=available.astimezone(ZONE),
             arrival=arrival.astimezone(ZONE),
             finish=finish.astimezone(ZONE),
@@ -419,14 +422,20 @@ def rank_nearby(
     radius_km: float = 25.0,
     max_radius_km: float = 400.0,
 ) -> list[Suggestion]:
-    """`rank` on the technicians near the job: the radius doubles until `limit` suitable ones
-    are found or `max_radius_km` (all of the Netherlands) is searched."""
+    """The same result as `rank` over all of the index's technicians, looking only as far as
+    needed: the radius doubles until the best `limit` found all make the deadline and none
+    scores worse than the travel time from the radius's edge, which is the least any
+    technician farther away can score (his origin is one of his indexed points). The
+    `max_radius_km` default spans the Netherlands."""
     radius = radius_km
     while True:
-        suggestions = rank(
-            job, index.near(job.location, radius), now, rules=rules, coverage=coverage, limit=limit
+        nearby = index.near(job.location, radius)
+        suggestions = rank(job, nearby, now, rules=rules, coverage=coverage, limit=limit)
+        edge_minutes = rules.travel.estimate_km(radius).minutes
+        settled = len(suggestions) >= limit and all(
+            s.makes_deadline and s.score <= edge_minutes for s in suggestions
         )
-        if len(suggestions) >= limit or radius >= max_radius_km:
+        if settled or radius >= max_radius_km:
             return suggestions
         radius = min(radius * 2, max_radius_km)
 
@@ -465,7 +474,7 @@ def _with_reasons(
         f"vakdiscipline: {TRADE_LABELS.get(job.trade, job.trade)}",
         shift,
         f"afstand: {_km(s.distance_km)} km vanaf {origin}",
-        f"aanrijtijd: ca. {round(s.travel_minutes)} min, aankomst {_when(s.arrival, now)}",
+        f"aanrijtijd: ca. {s.travel_minutes} min, aankomst {_when(s.arrival, now)}",
         f"open opdrachten: {s.open_jobs}",
         deadline,
     )

@@ -1,0 +1,284 @@
+"""Ranking technicians with fixed clocks: trade, shift, deadline, distance, load, coverage."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from geo.point import Point
+from server.domain.dispatch import (
+    Candidate,
+    CandidateIndex,
+    Coverage,
+    CoverageRule,
+    Job,
+    Position,
+    Roster,
+    Shift,
+    Suggestion,
+    auto_assign_choice,
+    evaluate,
+    expand_roster,
+    rank,
+    rank_nearby,
+)
+
+AMS = ZoneInfo("Europe/Amsterdam")
+# Tuesday 24 November 2026, 10:00 in Amsterdam (09:00 UTC); no public holiday.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=AMS)
+UTRECHT = Point(52.0907, 5.1214)
+LOO = frozenset({"LOO"})
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=AMS)
+
+
+def day_shift(day: int = 24) -> Shift:
+    return Shift(at(day, 8), at(day, 17))
+
+
+def north_of(point: Point, km: float) -> Point:
+    return Point(point.lat + km / 111.2, point.lon)
+
+
+def tech(
+    id: int,
+    km: float,
+    *,
+    trades: frozenset[str] = LOO,
+    shifts: tuple[Shift, ...] = (),
+    **kw: object,
+) -> Candidate:
+    return Candidate(
+        id=id,
+        name=f"Monteur {id}",
+        trades=trades,
+        shifts=shifts or (day_shift(), day_shift(25)),
+        home=north_of(UTRECHT, km),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+URGENT = Job(
+    trade="LOO", urgency="urgent", location=UTRECHT, labour_minutes=60, deadline=at(25, 10)
+)
+ACUUT = Job(trade="LOO", urgency="acuut", location=UTRECHT, labour_minutes=60)
+
+NEAR = tech(1, 5)
+FAR = tech(2, 30)
+ELECTRICIAN = tech(3, 1, trades=frozenset({"ELE"}))
+TOMORROW = tech(4, 2, shifts=(day_shift(25),))
+BUSY = tech(5, 2, open_jobs=3)
+ON_CALL = tech(6, 3, shifts=(Shift(at(24, 0), at(25, 8), on_call=True),))
+GONE = tech(7, 1, shifts=(Shift(at(24, 6), at(24, 9)), day_shift(26)))
+VERY_FAR = tech(8, 150)
+EVERYONE = [NEAR, FAR, ELECTRICIAN, TOMORROW, BUSY, ON_CALL, GONE, VERY_FAR]
+
+
+def ids(suggestions: list[Suggestion]) -> list[int]:
+    return [s.technician_id for s in suggestions]
+
+
+def test_urgent_job_ranks_by_arrival_and_load_among_the_suitable() -> None:
+    ranked = rank(URGENT, EVERYONE, NOW)
+    # Electrician: wrong trade. On-call: only for acuut. Gone: next shift after the deadline.
+    # Busy (2 km, 3 open jobs) counts 90 minutes of load and falls behind far (30 km, 58 min).
+    assert ids(ranked) == [1, 2, 5, 8, 4]
+    assert all(s.makes_deadline for s in ranked)
+    assert [s.score for s in ranked][:3] == [10, 59, 94]
+
+
+def test_reasons_in_dutch() -> None:
+    best = rank(URGENT, EVERYONE, NOW)[0]
+    assert best.reasons == (
+        "vakdiscipline: Loodgieter",
+        "in dienst tot 17:00",
+        "afstand: 5,0 km vanaf thuisbasis",
+        "aanrijtijd: ca. 10 min, aankomst 10:10",
+        "open opdrachten: 0",
+        "haalt de termijn: klaar ca. 11:10, uiterlijk wo 25 nov 10:00",
+    )
+    assert (best.arrival, best.finish) == (at(24, 10, 10), at(24, 11, 10))
+    assert best.arrival.tzinfo == AMS and best.origin == "thuisbasis"
+
+
+def test_technician_on_duty_later_is_suggested_from_his_shift_start() -> None:
+    later = evaluate(URGENT, TOMORROW, NOW)
+    assert later is not None
+    assert later.available_from == at(25, 8)
+    assert later.reasons[1] == "in dienst vanaf wo 25 nov 08:00 tot wo 25 nov 17:00"
+    assert later.makes_deadline
+
+
+def test_acuut_uses_on_call_and_ranks_missed_deadlines_last() -> None:
+    ranked = rank(ACUUT, EVERYONE, NOW)
+    # Acuut without a deadline gets four hours (until 14:00): 150 km (about 4.9 h) misses
+    # it; tomorrow's shift starts after it. The on-call technician is called out.
+    assert ids(ranked) == [6, 1, 2, 5, 8]
+    on_call = next(s for s in ranked if s.technician_id == 6)
+    assert on_call.on_call and on_call.reasons[1] == "piketdienst tot wo 25 nov 08:00"
+    assert ranked[-1].technician_id == 8 and not ranked[-1].makes_deadline
+    assert ranked[-1].reasons[-1] == "haalt de termijn niet: klaar ca. 15:53, uiterlijk 14:00"
+    assert 4 not in ids(ranked)
+
+
+def test_deadline_decides_before_arrival() -> None:
+    tight = replace(URGENT, deadline=at(24, 11, 30))
+    # Far scores better than busy (59 against 94) but finishes at 11:59; busy at 11:04.
+    ranked = rank(tight, [FAR, BUSY, NEAR, VERY_FAR], NOW)
+    assert ids(ranked) == [1, 5, 2, 8]
+    assert [s.makes_deadline for s in ranked] == [True, True, False, False]
+    much_tighter = replace(URGENT, deadline=at(24, 10, 30))
+    assert [s.makes_deadline for s in rank(much_tighter, [NEAR, FAR], NOW)] == [False, False]
+
+
+def test_shift_ending_before_arrival_moves_to_the_next_shift() -> None:
+    ends_soon = tech(9, 30, shifts=(Shift(at(24, 8), at(24, 10, 30)), day_shift(25)))
+    suggestion = evaluate(URGENT, ends_soon, NOW)
+    assert suggestion is not None and suggestion.available_from == at(25, 8)
+
+
+def test_recent_consented_position_is_used_only_while_on_duty() -> None:
+    position = Position(north_of(UTRECHT, 1), at(24, 9, 50))
+    with_consent = tech(10, 40, position=position, position_consent=True)
+    suggestion = evaluate(URGENT, with_consent, NOW)
+    assert suggestion is not None and suggestion.origin == "positie"
+    assert suggestion.reasons[2] == "afstand: 1,0 km vanaf laatste positie (09:50)"
+
+    no_consent = evaluate(URGENT, replace(with_consent, position_consent=False), NOW)
+    stale = evaluate(
+        URGENT, replace(with_consent, position=Position(position.point, at(24, 8))), NOW
+    )
+    off_duty = evaluate(URGENT, replace(with_consent, shifts=(day_shift(25),)), NOW)
+    for other in (no_consent, stale, off_duty):
+        assert other is not None and other.origin == "thuisbasis"
+        assert other.distance_km == pytest.approx(40, abs=0.2)
+
+
+def test_technician_without_location_is_not_suggested() -> None:
+    assert evaluate(URGENT, replace(NEAR, home=None), NOW) is None
+
+
+def test_coverage_by_postcode_range_client_and_trade() -> None:
+    coverage = Coverage(
+        [
+            CoverageRule(contractor_id=1, client_id=7, postcode_from=3500, postcode_to=3599),
+            CoverageRule(contractor_id=2, client_id=7, postcode_from=1000, postcode_to=1099),
+            CoverageRule(3, client_id=7, postcode_from=3500, postcode_to=3599, trade="ELE"),
+            CoverageRule(4, client_id=8, postcode_from=3500, postcode_to=3599),
+        ]
+    )
+    job = replace(URGENT, client_id=7, postcode="3511AB")
+    assert coverage.contractors(7, "LOO", "3511AB") == {1}
+    assert coverage.contractors(7, "ELE", "3511AB") == {1, 3}
+    assert coverage.contractors(7, "LOO", "") == set()
+    staff = [
+        replace(NEAR, id=21, contractor_id=1),
+        replace(NEAR, id=22, contractor_id=2),
+        replace(NEAR, id=23, contractor_id=4),
+        replace(NEAR, id=24, contractor_id=None),
+    ]
+    assert ids(rank(job, staff, NOW, coverage=coverage)) == [21, 24]
+    assert ids(rank(job, staff, NOW)) == [21, 22, 23, 24]
+
+
+def test_ranking_is_deterministic() -> None:
+    twins = [replace(NEAR, id=n) for n in (31, 30, 32)]
+    shuffled = EVERYONE + twins
+    random.Random(4).shuffle(shuffled)
+    assert rank(URGENT, shuffled, NOW) == rank(URGENT, EVERYONE + twins, NOW)
+    assert ids(rank(URGENT, shuffled, NOW))[:4] == [1, 30, 31, 32]
+
+
+def test_times_compare_in_utc_whatever_zone_they_come_in() -> None:
+    in_utc = rank(URGENT, EVERYONE, NOW.astimezone(UTC))
+    assert in_utc == rank(URGENT, EVERYONE, NOW)
+
+
+def test_auto_assign_only_when_the_best_makes_the_deadline() -> None:
+    ranked = rank(ACUUT, [NEAR, VERY_FAR], NOW)
+    assert auto_assign_choice(ranked) == ranked[0]
+    assert auto_assign_choice(rank(ACUUT, [VERY_FAR], NOW)) is None
+    assert auto_assign_choice([]) is None
+
+
+def test_rank_nearby_equals_rank_over_everyone() -> None:
+    rng = random.Random(11)
+    trades = ["LOO", "ELE", "CVI"]
+    crowd = [
+        Candidate(
+            id=n,
+            name=f"Monteur {n}",
+            trades=frozenset(rng.sample(trades, 2)),
+            shifts=(day_shift(),) if rng.random() < 0.7 else (day_shift(25),),
+            home=Point(rng.uniform(51.5, 52.6), rng.uniform(4.2, 6.0)),
+            open_jobs=rng.randrange(4),
+        )
+        for n in range(600)
+    ]
+    index = CandidateIndex(crowd, NOW)
+    for job in (URGENT, ACUUT, replace(URGENT, trade="CVI", location=Point(51.6, 5.9))):
+        for limit in (1, 5, 20):
+            expected = rank(job, crowd, NOW, limit=limit)
+            assert rank_nearby(job, index, NOW, limit=limit, radius_km=5) == expected
+
+
+# --- rosters ----------------------------------------------------------------------------------
+
+
+def local(shifts: list[Shift]) -> list[tuple[str, str, bool]]:
+    return [
+        (
+            f"{s.start.astimezone(AMS):%a %d %H:%M}",
+            f"{s.end.astimezone(AMS):%a %d %H:%M}",
+            s.on_call,
+        )
+        for s in shifts
+    ]
+
+
+def test_roster_with_evening_and_weekend_on_call() -> None:
+    roster = Roster(on_call_evenings=True, on_call_weekends=True)
+    shifts = expand_roster(roster, at(27, 0), at(30, 23))
+    assert local(shifts) == [
+        ("Thu 26 17:00", "Fri 27 08:00", True),
+        ("Fri 27 08:00", "Fri 27 17:00", False),
+        ("Fri 27 17:00", "Mon 30 08:00", True),
+        ("Mon 30 08:00", "Mon 30 17:00", False),
+        ("Mon 30 17:00", "Tue 01 08:00", True),
+    ]
+
+
+def test_public_holiday_has_no_working_hours_and_on_call_only_if_set() -> None:
+    # Christmas 2026: Friday 25 and Saturday 26 December.
+    start = datetime(2026, 12, 24, 12, tzinfo=AMS)
+    end = datetime(2026, 12, 28, 12, tzinfo=AMS)
+    plain = expand_roster(Roster(), start, end)
+    assert local(plain) == [
+        ("Thu 24 08:00", "Thu 24 17:00", False),
+        ("Mon 28 08:00", "Mon 28 17:00", False),
+    ]
+    holidays_only = expand_roster(Roster(on_call_holidays=True), start, end)
+    assert ("Fri 25 00:00", "Sun 27 00:00", True) in local(holidays_only)
+
+
+def test_roster_across_the_change_to_winter_time() -> None:
+    # 25 October 2026: clocks go back at 03:00, so Saturday 00:00 to Sunday 09:00 is 34 hours.
+    start = datetime(2026, 10, 24, 0, tzinfo=AMS)
+    shifts = expand_roster(
+        Roster(working_hours={6: [(time(9), time(17))]}, on_call_weekends=True),
+        start,
+        start + timedelta(days=2),
+    )
+    night = shifts[0]
+    assert local(shifts) == [
+        ("Sat 24 00:00", "Sun 25 09:00", True),
+        ("Sun 25 09:00", "Sun 25 17:00", False),
+        ("Sun 25 17:00", "Mon 26 00:00", True),
+    ]
+    assert night.end - night.start == timedelta(hours=34)
