@@ -3,7 +3,8 @@
 Run: .venv/bin/python -m bench.bench_photo [--runs N]
 
 The photo is made here: smooth colour fields with edges and sensor-like noise, saved as a
-quality-92 JPEG, so it decodes and compresses like a real one (a few MB), unlike pure noise.
+quality-92 JPEG, so it decodes and compresses like a real one (a few MB), unlike pure noise;
+its EXIF says "portrait" and carries a GPS position, as a phone's would.
 Each run stores into an empty root, so every run does the full work. Peak memory is measured
 in a fresh child process, where nothing else has raised the high-water mark.
 """
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import ExifTags, Image, ImageDraw, ImageFilter
 
 from media import store, store_async
 from media.encode import DERIVATIVES, ORIGINAL, encode_jpeg, scaled
@@ -51,8 +52,15 @@ def phone_photo(seed: int = 12) -> bytes:
     image = image.filter(ImageFilter.GaussianBlur(2))
     noise = Image.merge("RGB", [Image.effect_noise(SIZE, 40) for _ in range(3)])
     image = Image.blend(image, noise, 0.2)
+    exif = Image.Exif()  # held in portrait, with a position: both must be dealt with
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "Acme"
+    exif[ExifTags.Base.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (52.0, 22.0, 22.5),
+    }
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
+    image.save(out, "JPEG", quality=92, exif=exif)
     return out.getvalue()
 
 
@@ -148,7 +156,14 @@ def main() -> None:
 
     data = phone_photo()
     print(f"input: {SIZE[0]}x{SIZE[1]} JPEG, {len(data) / 1e6:.1f} MB")
-    store(tempfile.mkdtemp(), data)  # warm-up: imports, plugin set-up
+    with tempfile.TemporaryDirectory() as root:  # also the warm-up: imports, plugin set-up
+        stored = store(root, data)
+        sizes = {
+            name: Path(root, path).stat().st_size / 1e6
+            for name, path in {"original": stored.path, **stored.derivatives}.items()
+        }
+    print(f"stored: {stored.width}x{stored.height}; ", end="")
+    print(", ".join(f"{name} {size:.2f} MB" for name, size in sizes.items()))
 
     times = full_runs(data, args.runs)
     print(

@@ -43,6 +43,17 @@ def test_mpo_from_a_phone_camera_gives_its_primary_picture() -> None:
     assert source.image.getpixel((5, 5)) == pytest.approx(RED, abs=8)
 
 
+def test_heic_with_several_images_gives_its_primary_picture() -> None:
+    thumbnail = Image.new("RGB", (30, 20), (0, 255, 0))
+    primary = Image.new("RGB", (60, 40), RED)
+    data = encoded(thumbnail, "HEIF", save_all=True, append_images=[primary], primary_index=1)
+
+    source = open_image(data)
+
+    assert source.image.size == (60, 40)
+    assert source.image.getpixel((5, 5)) == pytest.approx(RED, abs=8)
+
+
 @pytest.mark.parametrize("fmt", ["WEBP", "PNG"])
 def test_animation_gives_its_first_frame(fmt: str) -> None:
     frames = [Image.new("RGB", (30, 30), colour) for colour in (RED, (0, 255, 0))]
