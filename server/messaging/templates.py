@@ -26,6 +26,7 @@ from jinja2 import (
     TemplateError,
     TemplateSyntaxError,
     meta,
+    nodes,
     select_autoescape,
 )
 from jinja2.exceptions import SecurityError
@@ -162,9 +163,10 @@ def validate_template(text: str, name: str | None = None) -> None:
     env = _sandbox(ChoiceLoader([DictLoader({name: text}), FileSystemLoader(TEMPLATES)]))
     try:
         tree = env.parse(text)
+        used = meta.find_undeclared_variables(tree)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Fout in sjabloon op regel {exc.lineno}: {exc.message}") from exc
-    unknown = sorted(meta.find_undeclared_variables(tree) - set(context) - set(env.globals))
+    unknown = sorted(used - set(context) - set(env.globals) - _imported(tree))
     if unknown:
         raise TemplateProblem(
             f"Onbekende variabele in sjabloon: {', '.join(unknown)}. "
@@ -176,6 +178,16 @@ def validate_template(text: str, name: str | None = None) -> None:
         raise TemplateProblem(f"Niet toegestaan in een sjabloon: {exc}") from exc
     except TemplateError as exc:
         raise TemplateProblem(f"Sjabloon werkt niet: {exc}") from exc
+
+
+def _imported(tree: nodes.Template) -> set[str]:
+    """Names a template imports (`{% from "_knop.html" import knop %}`): not variables."""
+    names: set[str] = set()
+    for node in tree.find_all(nodes.FromImport):
+        names.update(name if isinstance(name, str) else name[1] for name in node.names)
+    for imported in tree.find_all(nodes.Import):
+        names.add(imported.target)
+    return names
 
 
 def _render(env: ImmutableSandboxedEnvironment, name: str, message: Message) -> str:

@@ -1,0 +1,238 @@
+"""Dutch messages from the built-in templates, a client's own versions, and the sandbox."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from server.messaging import gsm
+from server.messaging.kinds import CHANNELS, FILES, Channel, Kind, template_names
+from server.messaging.messages import MeldingOntvangen, TenantMessage
+from server.messaging.samples import SAMPLES
+from server.messaging.templates import (
+    TemplateProblem,
+    builtin_source,
+    render_email,
+    render_push,
+    render_sms,
+    validate_template,
+    variables,
+)
+
+TRACK = "https://meldkamer.example.nl/volg/voorbeeld"
+CLIENT = "Woonstichting De Linde"
+MELDING = SAMPLES[Kind.MELDING_ONTVANGEN]
+assert isinstance(MELDING, MeldingOntvangen)
+
+
+def test_melding_ontvangen_summarises_the_call() -> None:
+    sms = render_sms(MELDING)
+    email = render_email(MELDING)
+
+    assert sms.startswith(f"{CLIENT}: uw melding is ontvangen, ordernummer DL-2025-000123.")
+    assert sms.endswith(f"Volg uw melding: {TRACK}")
+    assert email.subject == "Uw melding is ontvangen (DL-2025-000123)"
+    for part in (email.text, email.html):
+        assert "Beste mevrouw Jansen," in part
+        assert "Lekkage aan de afvoer onder het aanrecht" in part  # what was reported
+        assert "urgent" in part
+        assert "Een loodgieter neemt binnen 24 uur contact met u op" in part  # what happens next
+        assert "Uiterlijk dinsdag 4 maart om 16:30." in part  # and when
+        assert TRACK in part
+        assert CLIENT in part
+    assert f'<a href="{TRACK}"' in email.html
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        (Kind.AFSPRAAK_INGEPLAND, "op dinsdag 4 maart tussen 08:00 en 12:00"),
+        (Kind.AFSPRAAK_GEWIJZIGD, "gewijzigd naar dinsdag 4 maart tussen 08:00 en 12:00"),
+        (Kind.AFSPRAAK_GEANNULEERD, "gaat niet door. De storing is op afstand verholpen."),
+        (Kind.MONTEUR_ONDERWEG, "monteur Ahmed is onderweg naar u"),
+        (Kind.AFGEROND, "is afgerond. Hoe hebben we het gedaan?"),
+    ],
+)
+def test_tenant_sms(kind: Kind, words: str) -> None:
+    sms = render_sms(SAMPLES[kind])
+    assert sms.startswith(f"{CLIENT}: ")
+    assert words in sms
+    assert "DL-2025-000123" in sms
+
+
+def test_eta_and_survey_links() -> None:
+    assert "rond 09:40" in render_sms(SAMPLES[Kind.MONTEUR_ONDERWEG])
+    survey = "https://meldkamer.example.nl/enquete/voorbeeld"
+    assert survey in render_sms(SAMPLES[Kind.AFGEROND])
+    assert f'href="{survey}"' in render_email(SAMPLES[Kind.AFGEROND]).html
+
+
+def test_times_are_shown_in_amsterdam() -> None:
+    # 07:40 UTC in winter is 08:40 in Amsterdam.
+    message = SAMPLES[Kind.MONTEUR_ONDERWEG]
+    moved = replace(message, eta=datetime(2025, 1, 7, 7, 40, tzinfo=UTC))  # type: ignore[type-var]
+    assert "rond 08:40" in render_sms(moved)
+
+
+def test_every_template_renders_for_every_channel() -> None:
+    for kind, message in SAMPLES.items():
+        channels = CHANNELS[kind]
+        if Channel.SMS in channels:
+            sms = render_sms(message)
+            # Built-in texts stay in the GSM alphabet and within three parts.
+            assert gsm.is_gsm(sms), (kind, sms)
+            assert gsm.parts(sms) <= 3
+        if Channel.EMAIL in channels:
+            email = render_email(message)
+            assert email.subject and "\n" not in email.subject
+            assert CLIENT in email.text and CLIENT in email.html
+            assert email.html.startswith("<!doctype html>")
+            assert '<html lang="nl">' in email.html
+        if Channel.PUSH in channels:
+            assert isinstance(message, TenantMessage)
+            push = render_push(message)
+            assert push.title and push.body
+            assert push.payload()["url"] == TRACK
+            assert push.payload()["tag"] == "DL-2025-000123"
+
+
+def test_client_messages() -> None:
+    piket = render_sms(SAMPLES[Kind.PIKET])
+    assert piket.startswith(
+        "ACUUT DL-2025-000123 (Woonstichting De Linde): bewoonbaarheid in gevaar."
+    )
+    assert "Lindelaan 12, 1234 AB Utrecht" in piket
+    email = render_email(SAMPLES[Kind.PIKET])
+    assert (
+        email.subject
+        == "ACUUT DL-2025-000123: Wateroverlast uit plafond, Lindelaan 12, 1234 AB Utrecht"
+    )
+    assert "Gemeld: dinsdag 4 maart om 02:14" in email.text
+    protocol = render_email(SAMPLES[Kind.PROTOCOL_BEVESTIGING])
+    assert protocol.subject == "Triageprotocol gewijzigd: versie 7"
+    assert "+ cv_storing.winter: urgent" in protocol.text
+    assert "geldt vanaf zaterdag 1 maart om 09:00" in protocol.html
+
+
+def test_channels_a_kind_does_not_have() -> None:
+    with pytest.raises(ValueError, match="protocol_bevestiging has no sms"):
+        render_sms(SAMPLES[Kind.PROTOCOL_BEVESTIGING])
+
+
+def test_tenant_input_is_escaped_in_html_only() -> None:
+    message = replace(MELDING, melding="Deur <b>klemt</b> & <script>alert(1)</script>")
+    email = render_email(message)
+    assert "Deur &lt;b&gt;klemt&lt;/b&gt; &amp; &lt;script&gt;" in email.html
+    assert "<script>" not in email.html
+    assert "Deur <b>klemt</b> & <script>alert(1)</script>" in email.text
+
+
+def test_client_override_by_name() -> None:
+    overrides = {
+        "melding_ontvangen/sms.txt": (
+            "{{ opdrachtgever|upper }} meldnr {{ ordernummer }}: {{ volgen_url }}"
+        ),
+        "melding_ontvangen/email.html": (
+            '{% extends "_layout.html" %}{% block inhoud %}<p>Hallo {{ naam }}</p>{% endblock %}'
+        ),
+    }
+    assert (
+        render_sms(MELDING, overrides) == f"WOONSTICHTING DE LINDE meldnr DL-2025-000123: {TRACK}"
+    )
+    email = render_email(MELDING, overrides)
+    assert "<p>Hallo mevrouw Jansen</p>" in email.html
+    assert "Woonstichting De Linde</td>" in email.html  # the built-in layout around it
+    assert "Wat gebeurt er nu?" in email.text  # not overridden: built-in
+    # Other messages and other clients are untouched.
+    assert render_sms(MELDING).startswith(CLIENT)
+
+
+def test_unknown_override_name() -> None:
+    with pytest.raises(ValueError, match="unknown template names: melding/sms.txt"):
+        render_sms(MELDING, {"melding/sms.txt": "x"})
+
+
+def test_builtin_templates_pass_their_own_check() -> None:
+    for kind in Kind:
+        assert variables(kind) == sorted(SAMPLES[kind].context())
+        for name in template_names(kind):
+            validate_template(builtin_source(name), name)
+    validate_template(builtin_source("_layout.html"), "_layout.html")
+    assert {name.split("/")[1] for name in template_names(Kind.AFGEROND)} == {
+        file for files in FILES.values() for file in files
+    }
+
+
+def test_validate_unknown_variable_names_it() -> None:
+    with pytest.raises(
+        TemplateProblem,
+        match=r"Onbekende variabele in sjabloon: order_nummer\. Beschikbaar: melding, naam",
+    ):
+        validate_template("Melding {{ order_nummer }}", "melding_ontvangen/sms.txt")
+    # A variable of another kind is unknown here.
+    with pytest.raises(TemplateProblem, match="eta"):
+        validate_template("Rond {{ eta|tijd }}", "afgerond/sms.txt")
+    validate_template("Rond {{ eta|tijd }}", "monteur_onderweg/sms.txt")
+    validate_template("Rond {{ eta|tijd }}")  # without a name: any kind's variables
+
+
+def test_validate_syntax_error_names_the_line() -> None:
+    with pytest.raises(TemplateProblem, match="Fout in sjabloon op regel 2"):
+        validate_template("Beste {{ naam }},\n{% if naam %}geen einde", "afgerond/email.txt")
+
+
+def test_validate_unknown_template_and_unknown_filter() -> None:
+    with pytest.raises(TemplateProblem, match="Onbekend sjabloon: afgerond/brief.txt"):
+        validate_template("x", "afgerond/brief.txt")
+    # Only filters that cannot blow up or reach internals are there.
+    for text in ("{{ naam|center(999999999) }}", "{{ naam|attr('__class__') }}", "{{ naam|safe }}"):
+        with pytest.raises(TemplateProblem, match="Fout in sjabloon op regel 1: No filter named"):
+            validate_template(text, "afgerond/sms.txt")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ordernummer.__class__ }}",
+        "{{ ordernummer.__class__.__mro__[1].__subclasses__() }}",
+        "{{ opdrachtgever.format.__globals__ }}",
+        "{{ volgen_url.__init__.__globals__['os'] }}",
+    ],
+)
+def test_sandbox_refuses_python_internals(text: str) -> None:
+    with pytest.raises(TemplateProblem, match="Niet toegestaan"):
+        validate_template(text, "afgerond/sms.txt")
+    with pytest.raises(SecurityError):
+        render_sms(SAMPLES[Kind.AFGEROND], {"afgerond/sms.txt": text})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ 'x' * 1000000000 }}",
+        "{{ 9 ** 9 ** 9 }}",
+        "{% set regels = ['a'] %}{{ regels.append('x') }}",
+    ],
+)
+def test_sandbox_refuses_huge_output_and_changes(text: str) -> None:
+    with pytest.raises(TemplateProblem, match="Niet toegestaan"):
+        validate_template(text, "protocol_bevestiging/email.txt")
+
+
+def test_no_range_or_lipsum() -> None:
+    with pytest.raises(TemplateProblem, match="Onbekende variabele in sjabloon: range"):
+        validate_template("{% for i in range(9) %}{% endfor %}", "afgerond/sms.txt")
+
+
+def test_missing_variable_at_render_is_an_error() -> None:
+    # validate_template stops this at save time; should one slip through, it fails loudly.
+    with pytest.raises(UndefinedError):
+        render_sms(MELDING, {"melding_ontvangen/sms.txt": "{{ geen_variabele }}"})
+
+
+def test_too_long_template() -> None:
+    with pytest.raises(TemplateProblem, match="te lang"):
+        validate_template("x" * 20_001, "afgerond/email.txt")
