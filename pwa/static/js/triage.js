@@ -99,11 +99,14 @@ class Triage {
       else if (button.dataset.action === "subject") this.reset(true);
     });
     document.addEventListener("keydown", (event) => this.key(event));
-    this.clientField?.addEventListener("change", () => {
+    const clientChanged = () => {
+      if (this.clientField.value === this.client) return;
       this.client = this.clientField.value;
       this.reset(false);
       this.load();
-    });
+    };
+    this.clientField?.addEventListener("input", clientChanged);
+    this.clientField?.addEventListener("change", clientChanged);
     this.form?.addEventListener("submit", (event) => this.guard(event));
   }
 

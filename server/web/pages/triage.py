@@ -95,9 +95,8 @@ async def _page(
     if subject:
         try:
             data = TriageInput(subject, dict(steps))
-            decision = await triage.evaluate_for(
-                user, dossier.client.code, data, dossier.address_id
-            )  # type: ignore[attr-defined]
+            address = dossier.address_id  # type: ignore[attr-defined]
+            decision = await triage.evaluate_for(user, dossier.client.code, data, address)
             result = decision.to_dict()
         except Unprocessable as exc:
             error = error or exc
