@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # HTTP status per code, so a thin endpoint can answer without a table of its own.
-_STATUS = {
+STATUS = {
     "empty": 400,
     "too_large": 413,
     "not_an_image": 415,
@@ -30,7 +30,7 @@ class PhotoError(Exception):
 
     @property
     def status(self) -> int:
-        return _STATUS.get(self.code, 400)
+        return STATUS.get(self.code, 400)
 
     def __repr__(self) -> str:
         return f"PhotoError({self.message!r}, {self.code!r})"
