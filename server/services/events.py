@@ -16,6 +16,7 @@ EVENT_LABELS: dict[str, str] = {
     "note": "Notitie",
     "contact": "Contact met huurder",
     "repeat": "Herhaalmelding aangemaakt",
+    "triage": "Triage vastgelegd",
 }
 
 
