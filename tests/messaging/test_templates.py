@@ -73,7 +73,7 @@ def test_eta_and_survey_links() -> None:
 def test_times_are_shown_in_amsterdam() -> None:
     # 07:40 UTC in winter is 08:40 in Amsterdam.
     message = SAMPLES[Kind.MONTEUR_ONDERWEG]
-    moved = replace(message, eta=datetime(2025, 1, 7, 7, 40, tzinfo=UTC))  # type: ignore[type-var]
+    moved = replace(message, eta=datetime(2025, 1, 7, 7, 40, tzinfo=UTC))
     assert "rond 08:40" in render_sms(moved)
 
 
