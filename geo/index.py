@@ -19,13 +19,11 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from geo.distance import distance_km
+from geo.distance import EARTH_RADIUS_KM, distance_km
 from geo.point import Point
 
 K = TypeVar("K")
 
-# Mean earth radius as geopy's great_circle uses it, so sphere distances agree with geopy's.
-EARTH_RADIUS_KM = 6371.009
 # Geodesic and spherical distance differ by at most about 0.56 %; 1 % leaves room.
 SPHERE_MARGIN = 1.01
 

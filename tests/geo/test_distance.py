@@ -6,8 +6,18 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from geo.distance import ESTIMATE, ROUTING, RoutingClient, TravelModel, distance_km, travel
+from geo.distance import (
+    ESTIMATE,
+    ROUTING,
+    RoutingClient,
+    TravelModel,
+    distance_km,
+    sphere_km,
+    travel,
+)
 from geo.point import Point
 from tests.geo.servers import closed_port_url, fail, hang, serve
 
@@ -20,6 +30,14 @@ def test_geodesic_and_great_circle_agree_within_half_a_percent() -> None:
     sphere = distance_km(AMSTERDAM, ROTTERDAM, "great_circle")
     assert exact == pytest.approx(57.4, abs=0.3)
     assert abs(exact - sphere) / exact < 0.005
+
+
+@given(
+    st.builds(Point, st.floats(-90, 90), st.floats(-180, 180)),
+    st.builds(Point, st.floats(-90, 90), st.floats(-180, 180)),
+)
+def test_fast_sphere_distance_equals_geopys_great_circle(a: Point, b: Point) -> None:
+    assert sphere_km(a, b) == pytest.approx(distance_km(a, b, "great_circle"), rel=1e-9, abs=1e-6)
 
 
 def test_estimate_uses_road_factor_and_speed() -> None:
