@@ -12,6 +12,7 @@ import re
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -59,13 +60,22 @@ def build_email(
     to_name: str = "",
     now: datetime | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML as the preferred part."""
+    """A multipart/alternative message: plain text first, HTML as the preferred part.
+
+    A recipient address that cannot be an address is a `PermanentSendError` (it stays wrong);
+    a bad address of our own or the client's is a `ValueError` (configuration).
+    """
+    try:
+        recipient = _address(to.strip(), " ".join(to_name.split()))
+    except ValueError as exc:
+        raise PermanentSendError(f"E-mailadres {to!r} is ongeldig.") from exc
+    sender_name = " ".join(from_name.split())
     message = EmailMessage()
     message["Subject"] = " ".join(subject.split())
-    message["From"] = Address(display_name=from_name, addr_spec=from_address)
-    message["To"] = Address(display_name=to_name, addr_spec=to)
+    message["From"] = _address(from_address, sender_name)
+    message["To"] = recipient
     if reply_to:
-        message["Reply-To"] = Address(display_name=from_name, addr_spec=reply_to)
+        message["Reply-To"] = _address(reply_to, sender_name)
     message["Message-ID"] = message_id(reference, from_address)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     # RFC 3834: automatic messages; out-of-office replies should not answer them.
@@ -112,8 +122,12 @@ async def send_email(message: EmailMessage, smtp: SmtpSettings) -> str:
     return str(message["Message-ID"])
 
 
-def _address(value: str) -> Address:
+def _address(value: str, name: str = "") -> Address:
+    """An address with a domain, or ValueError (the email package's own errors vary)."""
     try:
-        return Address(addr_spec=value)
-    except (ValueError, IndexError) as exc:
+        address = Address(display_name=name, addr_spec=value)
+    except (ValueError, IndexError, HeaderParseError) as exc:
         raise ValueError(f"e-mail address {value!r} is not valid") from exc
+    if not address.username or "." not in address.domain:
+        raise ValueError(f"e-mail address {value!r} is not valid")
+    return address

@@ -57,8 +57,10 @@ class InvalidDeliveryReport(ValueError):
 
 
 class SmsProvider(Protocol):
-    async def send(self, to_e164: str, text: str, reference: str) -> SendResult:
-        """Hand one text to the provider.
+    async def send(
+        self, to_e164: str, text: str, reference: str, *, sender: str | None = None
+    ) -> SendResult:
+        """Hand one text to the provider; `sender` replaces the configured sender name.
 
         Raises `TransientSendError` when a later try may succeed and `PermanentSendError`
         (with the provider's reason) when it never will.

@@ -136,3 +136,36 @@ def test_reference_and_address_are_checked() -> None:
         message_id("<kapot>", PLATFORM)
     with pytest.raises(ValueError, match="not valid"):
         message_id("ok", "geen-adres")
+
+
+def test_names_with_commas_quotes_and_accents_survive() -> None:
+    name = 'Stichting "Thuis", Zuid-Holland — café'
+    message = build_email(
+        to="bewoner@example.org",
+        to_name="Daniëlle\nBcc: spam@example.org",
+        subject="Onderwerp\r\nBcc: spam@example.org",
+        text="tekst",
+        html="<p>html</p>",
+        from_address=PLATFORM,
+        from_name=name,
+        reference="r1",
+    )
+    parsed = received(message.as_bytes())
+    assert parsed["From"].addresses[0].display_name == name
+    assert parsed["To"].addresses[0].display_name == "Daniëlle Bcc: spam@example.org"
+    assert parsed["Subject"] == "Onderwerp Bcc: spam@example.org"
+    assert "Bcc" not in parsed
+
+
+@pytest.mark.parametrize("to", ["jan@@x.nl", "jan", "", "jan@localhost"])
+def test_bad_recipient_is_permanent(to: str) -> None:
+    with pytest.raises(PermanentSendError, match="is ongeldig"):
+        build_email(
+            to=to,
+            subject="s",
+            text="t",
+            html="h",
+            from_address=PLATFORM,
+            from_name="De Linde",
+            reference="r1",
+        )
