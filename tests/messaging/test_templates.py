@@ -236,3 +236,9 @@ def test_missing_variable_at_render_is_an_error() -> None:
 def test_too_long_template() -> None:
     with pytest.raises(TemplateProblem, match="te lang"):
         validate_template("x" * 20_001, "afgerond/email.txt")
+
+
+@pytest.mark.parametrize("text", ["{{ naam|datum }}", "{{ 1 / 0 }}", "{{ naam|round }}"])
+def test_wrong_kind_of_value(text: str) -> None:
+    with pytest.raises(TemplateProblem, match="Sjabloon werkt niet"):
+        validate_template(text, "afgerond/sms.txt")
