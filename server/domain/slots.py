@@ -73,24 +73,43 @@ def find_slots(
     trade), at most `slot_rules.per_technician` each, earliest first, then by technician id."""
     now = now.astimezone(UTC)
     deadline = effective_deadline(job, now, rules)
-    plan = _Plan(job, now, deadline, rules, slot_rules)
+    until = deadline if deadline is not None else now + rules.horizon
+    plan = _Plan(job, now, deadline, until, rules, slot_rules)
     found: list[Slot] = []
+    cutoff: datetime | None = None  # the latest start still among the best `limit`
     for technician in technicians:
         if require_trade and job.trade not in technician.trades:
             continue
-        agenda = sorted(
-            (
-                Appointment(a.start.astimezone(UTC), a.end.astimezone(UTC), a.location)
-                for a in appointments.get(technician.id, ())
-            ),
-            key=lambda a: a.start,
-        )
-        found.extend(islice(plan.slots(technician, agenda), slot_rules.per_technician))
-    found.sort(key=lambda s: (s.start, s.end, s.technician_id))
+        agenda = _agenda(appointments.get(technician.id, ()), now, until)
+        for slot in islice(plan.slots(technician, agenda, cutoff), slot_rules.per_technician):
+            found.append(slot)
+        if len(found) >= limit:
+            found.sort(key=_order)
+            del found[limit:]
+            cutoff = found[-1].start
+    found.sort(key=_order)
     return [
         replace(s, start=s.start.astimezone(ZONE), end=s.end.astimezone(ZONE))
         for s in found[:limit]
     ]
+
+
+def _order(slot: Slot) -> tuple[datetime, datetime, int]:
+    return (slot.start, slot.end, slot.technician_id)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+
+
+def _agenda(
+    appointments: Sequence[Appointment], now: datetime, until: datetime
+) -> list[tuple[datetime, datetime, Point | None]]:
+    """His appointments that matter for the search, in UTC, by start."""
+    spans = ((_utc(a.start), _utc(a.end), a.location) for a in appointments)
+    return sorted(
+        (span for span in spans if span[1] > now and span[0] < until), key=lambda span: span[0]
+    )
 
 
 @dataclass(frozen=True)
@@ -100,37 +119,43 @@ class _Plan:
     job: Job
     now: datetime
     deadline: datetime | None
+    until: datetime
     rules: DispatchRules
     slot_rules: SlotRules
 
-    @property
-    def until(self) -> datetime:
-        return self.deadline if self.deadline is not None else self.now + self.rules.horizon
-
-    def slots(self, technician: Candidate, agenda: list[Appointment]) -> Iterator[Slot]:
-        """His slots in time order: the earliest start in each free gap of each shift."""
+    def slots(
+        self,
+        technician: Candidate,
+        agenda: list[tuple[datetime, datetime, Point | None]],
+        cutoff: datetime | None,
+    ) -> Iterator[Slot]:
+        """His slots in time order, the earliest start in each free gap of each shift; none
+        starting after `cutoff` (the search already has enough earlier ones)."""
+        last = self.until if cutoff is None else min(self.until, cutoff + timedelta(seconds=1))
+        home = technician.home
         for window in duty_windows(technician.shifts, self.job.urgency, self.rules):
             if window.end <= self.now:
                 continue
-            if window.start >= self.until:
+            if window.start >= last:
                 return
             free_from = max(window.start, self.now)
             origin = origin_of(technician, free_from == self.now, self.now, self.rules)
             here = origin[0] if origin is not None else None
-            for appointment in [a for a in agenda if a.end > window.start and a.start < window.end]:
-                if appointment.start > free_from:
-                    next_place = appointment.location or technician.home
-                    slot = self._fit(
-                        technician, free_from, appointment.start, here, next_place, True
-                    )
+            for start, end, place in agenda:
+                if end <= window.start:
+                    continue
+                if start >= window.end or free_from >= last:
+                    break
+                if start > free_from:
+                    slot = self._fit(technician, free_from, start, here, place or home, True)
                     if slot is not None:
                         yield slot
-                if appointment.end > free_from:
-                    free_from = appointment.end
-                    here = appointment.location or technician.home
-            slot = self._fit(technician, free_from, window.end, here, None, False)
-            if slot is not None:
-                yield slot
+                if end > free_from:
+                    free_from, here = end, place or home
+            if free_from < last:
+                slot = self._fit(technician, free_from, window.end, here, None, False)
+                if slot is not None:
+                    yield slot
 
     def _fit(
         self,

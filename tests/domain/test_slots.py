@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.point import Point
@@ -129,3 +130,26 @@ def test_unknown_home_assumes_default_travel() -> None:
     slots = find_slots(JOB, [homeless], {}, at(24, 7))
     assert times(slots)[0] == (7, "Tue 08:30", "09:30")
     assert slots[0].travel_minutes == 30.0
+
+
+def test_search_over_a_team_equals_the_merge_of_single_searches() -> None:
+    # find_slots stops looking at a technician once he cannot beat the earliest found so far;
+    # that must not change the answer.
+    rng = random.Random(8)
+    team, agendas = [], {}
+    for number in range(40):
+        team.append(replace(technician(number), home=north(rng.uniform(-15, 15))))
+        agendas[number] = []
+        for day in (24, 25):
+            moment = at(day, 8) + timedelta(minutes=rng.choice((0, 30, 60)))
+            for _ in range(rng.randint(2, 6)):
+                length = timedelta(minutes=rng.choice((30, 60, 90)))
+                agendas[number].append(
+                    Appointment(moment, moment + length, north(rng.uniform(-15, 15)))
+                )
+                moment += length + timedelta(minutes=rng.choice((15, 45, 75)))
+    for limit in (1, 3, 10, 25):
+        for now in (at(24, 7), at(24, 12, 10), at(24, 16, 50)):
+            singles = [s for t in team for s in find_slots(JOB, [t], agendas, now, limit=99)]
+            singles.sort(key=lambda s: (s.start, s.end, s.technician_id))
+            assert find_slots(JOB, team, agendas, now, limit=limit) == singles[:limit]
