@@ -7,7 +7,6 @@ house-level: a street or town match is no better than the offline postcode table
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,12 +19,12 @@ from geo.geocode import OnlineGeocoder
 from geo.httpx_adapter import HttpxAdapter
 from geo.pdok import PdokGeocoder
 
-log = logging.getLogger(__name__)
-
 KINDS = ("pdok", "nominatim", "photon")
 DEFAULT_TIMEOUT = 1.5
 DEFAULT_USER_AGENT = "meldkamer-geocoder"
 _LEADING_DIGITS = re.compile(r"\d+")
+# South-west and north-east corners (lat, lon), Wadden islands and Zuid-Limburg included.
+NETHERLANDS = [(50.70, 3.20), (53.70, 7.30)]
 
 
 class GeopyGeocoder:
@@ -45,7 +44,9 @@ class GeopyGeocoder:
                 timeout=self._timeout,
             )
         else:
-            location = await self._geocoder.geocode(address.one_line(), timeout=self._timeout)
+            location = await self._geocoder.geocode(
+                address.one_line(), bbox=NETHERLANDS, timeout=self._timeout
+            )
         if location is None or not _house_level(self.name, location.raw, address):
             return None
         return GeoResult(

@@ -177,7 +177,8 @@ async def test_photon_house_answer() -> None:
 
     with serve(photon) as server:
         result = await chain_for(f"photon+{server.url}").geocode(DAM)
-        assert server.requests[0][0] == "/api"
+        path, query = server.requests[0]
+    assert path == "/api" and query["bbox"] == ["3.2,50.7,7.3,53.7"]
     assert result == GeoResult(52.3731, 4.8926, Precision.ADRES, "photon")
 
 
