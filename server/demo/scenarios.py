@@ -1,0 +1,550 @@
+"""A year of meldkamer work as plain data: who reported what, when, and what happened next.
+
+Plain Python and a seeded random generator: the same seed and the same day give the same
+history. `history.write_history` plays the stories through the real dossier services.
+
+The shape follows a real meldkamer: most reports on Monday and Tuesday mornings, fewer on
+Friday afternoon, emergencies in the evening and at the weekend; heating faults in winter,
+leaks in the wet months, lock-outs in the evening.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from server.demo import clock
+from server.demo.texts import (
+    CANCEL_REASONS,
+    CONTACT_SUMMARIES,
+    DESCRIPTIONS,
+    FIRST_NAMES,
+    FOLLOW_UP_REASONS,
+    INTAKE_NOTES,
+    REMOTE_ADVICE,
+    SURNAMES,
+    WORK_NOTES,
+)
+
+PAST_DOSSIERS = 600
+OPEN_DOSSIERS = 30
+NETBEHEERDER = "Stedin (netbeheerder gas en elektra)"
+
+WEEKDAY_WEIGHT = (1.35, 1.2, 1.0, 1.0, 0.85, 0.6, 0.55)
+WORKDAY_HOURS = (
+    0.06, 0.04, 0.03, 0.03, 0.04, 0.06, 0.15, 0.5, 1.5, 1.8, 1.6, 1.4,
+    1.1, 1.2, 1.1, 1.0, 0.9, 0.7, 0.6, 0.55, 0.5, 0.4, 0.25, 0.12,
+)  # fmt: skip
+FREE_DAY_HOURS = (
+    0.1, 0.07, 0.05, 0.04, 0.04, 0.05, 0.08, 0.2, 0.45, 0.7, 0.8, 0.8,
+    0.75, 0.7, 0.7, 0.7, 0.7, 0.65, 0.65, 0.6, 0.55, 0.45, 0.3, 0.15,
+)  # fmt: skip
+MONTH_WEIGHT = (1.3, 1.25, 1.1, 1.0, 0.9, 0.8, 0.75, 0.8, 0.9, 1.1, 1.2, 1.3)
+
+CATEGORY_WEIGHT = {
+    "cv_storing": 16.0,
+    "lekkage_woning": 12.0,
+    "lekkage_waterleiding": 5.0,
+    "gaslek": 1.2,
+    "lekkage_afvoer": 10.0,
+    "elektra": 8.0,
+    "inbraak": 2.5,
+    "brand": 0.6,
+    "storm": 1.0,
+    "calamiteit_overig": 0.8,
+    "boiler": 4.0,
+    "buitensluiting": 3.5,
+    "glasschade": 5.0,
+    "lift": 2.5,
+    "monitoring": 1.5,
+    "overig": 9.0,
+}
+# Reports outside office hours are mostly the ones that cannot wait.
+OUT_OF_HOURS_WEIGHT = {
+    "buitensluiting": 3.0,
+    "lekkage_woning": 1.5,
+    "lekkage_waterleiding": 1.8,
+    "gaslek": 1.5,
+    "cv_storing": 1.2,
+    "brand": 2.0,
+    "inbraak": 2.0,
+    "glasschade": 1.3,
+    "monitoring": 0.7,
+    "overig": 0.25,
+    "boiler": 0.6,
+}
+# (acuut, urgent, niet urgent) shares.
+URGENCY_SHARES = {
+    "lekkage_woning": (0.3, 0.5, 0.2),
+    "lekkage_waterleiding": (0.6, 0.4, 0.0),
+    "lekkage_afvoer": (0.25, 0.6, 0.15),
+    "elektra": (0.3, 0.5, 0.2),
+    "inbraak": (0.7, 0.3, 0.0),
+    "storm": (0.5, 0.5, 0.0),
+    "boiler": (0.0, 0.6, 0.4),
+    "glasschade": (0.25, 0.5, 0.25),
+    "lift": (0.4, 0.6, 0.0),
+    "monitoring": (0.0, 0.5, 0.5),
+    "overig": (0.0, 0.25, 0.75),
+}
+TRADE = {
+    "cv_storing": "CVI",
+    "lekkage_waterleiding": "LOO",
+    "gaslek": "CVI",
+    "lekkage_afvoer": "ONT",
+    "elektra": "ELE",
+    "inbraak": "TIM",
+    "brand": "TIM",
+    "storm": "DAK",
+    "calamiteit_overig": "TIM",
+    "boiler": "CVI",
+    "buitensluiting": "TIM",
+    "glasschade": "GLA",
+    "overig": "TIM",
+}
+LABOUR = {"CVI": 60, "LOO": 60, "ELE": 45, "TIM": 60, "GLA": 75, "DAK": 120, "ONT": 45}
+REMOTE_SHARE = {"cv_storing": 0.22, "elektra": 0.2, "lekkage_afvoer": 0.1, "boiler": 0.15}
+
+
+@dataclass(frozen=True)
+class Site:
+    """An address of the demo stock, with the parties registered for it (kind -> name)."""
+
+    id: int
+    client: str
+    client_name: str
+    latitude: float
+    longitude: float
+    parties: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Crew:
+    """A technician: database ids, trades and home base."""
+
+    id: int
+    contractor_id: int | None
+    trades: tuple[str, ...]
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happens to a dossier after intake.
+
+    kind is "transition" (value: target phase, data: what the move needs), "contact"
+    (value: channel, data: summary) or "note" (value: text). actor is "agent" (the
+    story's agent) or "technician" (the dossier's technician).
+    """
+
+    at: datetime
+    kind: str
+    actor: str
+    value: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Story:
+    key: int
+    created_at: datetime
+    site: Site
+    tenant: Tenant
+    channel: str
+    category: str
+    description: str
+    urgency: str
+    order_type: str
+    trade: str | None
+    labour_minutes: int | None
+    deadline_at: datetime | None
+    agent: int
+    technician: Crew | None = None
+    parent: int | None = None
+    steps: list[Step] = field(default_factory=list)
+
+
+class _Timeline:
+    """Builds a story's steps in time order, at least a minute apart."""
+
+    def __init__(self, story: Story) -> None:
+        self.story = story
+        self.t = story.created_at
+
+    def at(self, moment: datetime) -> datetime:
+        self.t = max(moment, self.t + timedelta(minutes=1))
+        return self.t
+
+    def wait(self, rng: random.Random, low: int, high: int) -> datetime:
+        return self.at(self.t + timedelta(minutes=rng.randint(low, high)))
+
+    def move(self, at: datetime, target: str, actor: str = "agent", **data: Any) -> None:
+        self.story.steps.append(Step(self.at(at), "transition", actor, target, data))
+
+    def contact(self, at: datetime, how: str, summary: str) -> None:
+        self.story.steps.append(Step(self.at(at), "contact", "agent", how, {"summary": summary}))
+
+    def note(self, at: datetime, text: str, actor: str = "agent") -> None:
+        self.story.steps.append(Step(self.at(at), "note", actor, text))
+
+
+class Planner:
+    def __init__(
+        self, rng: random.Random, sites: list[Site], crew: list[Crew], now: datetime
+    ) -> None:
+        self.rng = rng
+        self.sites = sites
+        self.crew = crew
+        self.now = now
+        # Some homes report far more than others.
+        self.site_weight = [rng.lognormvariate(0, 0.8) for _ in sites]
+        self.tenants: dict[int, Tenant] = {}
+        self.stories: list[Story] = []
+
+    def plan(self) -> list[Story]:
+        start = self.now - timedelta(days=365)
+        for _ in range(PAST_DOSSIERS):
+            self._story(self._moment(start, self.now - timedelta(days=3)))
+        for _ in range(OPEN_DOSSIERS):
+            moment = self._moment(self.now - timedelta(days=3), self.now - timedelta(minutes=20))
+            story = self._story(moment, dispatch=True)
+            _stop_early(self.rng, story)
+        kept = [s for s in self.stories if s.created_at <= self.now]
+        for story in kept:
+            story.steps = [step for step in story.steps if step.at <= self.now]
+        kept.sort(key=lambda s: s.created_at)
+        return kept
+
+    # -- when, where, what ------------------------------------------------------------------
+
+    def _moment(self, start: datetime, end: datetime) -> datetime:
+        """A report time, drawn by weekday, hour and season (rejection sampling)."""
+        span = (end - start).total_seconds()
+        while True:
+            at = start + timedelta(seconds=self.rng.uniform(0, span))
+            if self.rng.uniform(0, 4.2) < _report_weight(at):
+                return at
+
+    def _site(self, category: str) -> Site:
+        if category in ("lift", "monitoring"):
+            candidates = [s for s in self.sites if category in s.parties]
+            if candidates:
+                return self.rng.choice(candidates)
+        return self.rng.choices(self.sites, weights=self.site_weight)[0]
+
+    def _tenant(self, site: Site) -> Tenant:
+        if site.id not in self.tenants:
+            first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(SURNAMES)
+            local_part = f"{first}.{last}".lower().replace(" ", "")
+            email = f"{local_part}@example.com" if self.rng.random() < 0.6 else ""
+            phone = f"06-{self.rng.randint(1, 5)}{self.rng.randint(0, 9_999_999):07d}"
+            self.tenants[site.id] = Tenant(f"{first} {last}", phone, email)
+        return self.tenants[site.id]
+
+    def _story(
+        self,
+        created: datetime,
+        dispatch: bool = False,
+        parent: Story | None = None,
+    ) -> Story:
+        rng = self.rng
+        out_of_hours = not clock.in_office_hours(created)
+        if parent is None:
+            category = _category(rng, created, out_of_hours)
+            site = self._site(category)
+            if category in ("lift", "monitoring") and category not in site.parties:
+                category = "overig"
+        else:
+            category, site = parent.category, parent.site
+        tenant = self._tenant(site)
+        channel = "telefoon"
+        if not out_of_hours and parent is None:
+            channel = rng.choices(("telefoon", "email", "web", "app"), (78, 9, 9, 4))[0]
+            if channel == "email" and not tenant.email:
+                channel = "telefoon"
+        urgency = _urgency(rng, category, created)
+        trade = TRADE.get(category)
+        if category == "lekkage_woning":
+            trade = "DAK" if rng.random() < 0.35 else "LOO"
+        order_type = {"glasschade": "glasfonds", "buitensluiting": "rekening_huurder"}.get(
+            category, "serviceabonnement" if trade == "CVI" and rng.random() < 0.4 else None
+        )
+        description = rng.choice(DESCRIPTIONS[category])
+        if parent is not None:
+            description = f"Herhaalmelding: de storing is terug. {description}"
+        deadline = {"acuut": timedelta(hours=2), "urgent": timedelta(hours=24)}.get(urgency)
+        story = Story(
+            key=len(self.stories),
+            created_at=created,
+            site=site,
+            tenant=tenant,
+            channel=channel,
+            category=category,
+            description=description,
+            urgency=urgency,
+            order_type=order_type or "reparatieonderhoud",
+            trade=trade,
+            labour_minutes=LABOUR[trade] if trade else None,
+            deadline_at=created + deadline if deadline else None,
+            agent=rng.randrange(2),
+            parent=parent.key if parent else None,
+        )
+        self.stories.append(story)
+        timeline = _Timeline(story)
+        if rng.random() < 0.1:
+            timeline.note(timeline.wait(rng, 1, 3), rng.choice(INTAKE_NOTES))
+        path = "dispatch" if (dispatch or parent) and trade else _path(rng, story)
+        if path == "dispatch":
+            self._dispatch(story, timeline)
+        else:
+            _close_at_desk(rng, story, timeline, path)
+        return story
+
+    # -- the paths ----------------------------------------------------------------------------
+
+    def _dispatch(self, story: Story, timeline: _Timeline) -> None:
+        rng = self.rng
+        assert story.trade is not None, "dispatch needs a trade"
+        acute = story.urgency == "acuut"
+        if story.channel != "telefoon":
+            timeline.move(clock.next_office_moment(rng, timeline.t, 60), "contact_opnemen")
+            timeline.contact(timeline.wait(rng, 2, 30), "telefoon", rng.choice(CONTACT_SUMMARIES))
+        elif rng.random() < 0.8:
+            timeline.move(timeline.wait(rng, 1, 4), "analyseren")
+        if acute:
+            dispatch_at = timeline.wait(rng, 3, 15)
+        elif story.urgency == "urgent":
+            dispatch_at = clock.next_office_moment(rng, timeline.t, 60)
+        else:
+            dispatch_at = clock.next_office_moment(
+                rng, clock.at_local(clock.working_day_after(clock.local(timeline.t).date()), 8)
+            )
+        crew = self._technician(story)
+        story.technician = crew
+        timeline.move(
+            dispatch_at,
+            "doorgezet_naar_monteur",
+            technician_id=crew.id,
+            contractor_id=crew.contractor_id,
+        )
+        first_visit = self._appointment(story, timeline, acute)
+        if not any(s.kind == "contact" for s in story.steps):
+            summary = (
+                "Huurder gebeld: monteur is onderweg."
+                if acute
+                else "Afspraak met huurder bevestigd."
+            )
+            when = timeline.wait(rng, 1, 10)
+            if rng.random() < 0.06:  # not reached at once: a later call-back
+                when = timeline.at(when + timedelta(hours=rng.randint(22, 50)))
+            timeline.contact(when, "telefoon", summary)
+        result = self._visit(story, timeline, first_visit)
+        if result == "follow_up":
+            timeline.move(
+                timeline.wait(rng, 1, 5),
+                "doorgezet_naar_monteur",
+                "technician",
+                reason=rng.choice(FOLLOW_UP_REASONS),
+            )
+            later = clock.at_local(
+                clock.working_day_after(clock.local(timeline.t).date(), rng.randint(1, 4)), 7
+            )
+            result = self._visit(story, timeline, self._appointment(story, timeline, False, later))
+        if story.parent is None and story.created_at < self.now - timedelta(days=20):
+            chance = {"niet_verholpen": 0.7, "tijdelijk_verholpen": 0.5}.get(result, 0.05)
+            if rng.random() < chance:
+                again = timeline.t + timedelta(days=rng.uniform(1, 20))
+                self._story(self._moment(again, again + timedelta(days=2)), parent=story)
+
+    def _technician(self, story: Story) -> Crew:
+        """One of the nearest technicians of the trade, mostly the nearest."""
+        able = [c for c in self.crew if story.trade in c.trades]
+        able.sort(key=lambda c: _distance_km(c, story.site))
+        return self.rng.choices(able[:3], (0.6, 0.3, 0.1)[: len(able[:3])])[0]
+
+    def _appointment(
+        self, story: Story, timeline: _Timeline, acute: bool, earliest: datetime | None = None
+    ) -> datetime:
+        rng = self.rng
+        planned = timeline.wait(rng, 2, 25)
+        if acute:
+            start = planned + timedelta(minutes=5 * rng.randint(6, 20))
+        elif story.urgency == "urgent" and earliest is None:
+            start = clock.slot(rng, planned + timedelta(hours=2), saturday=True)
+        else:
+            day = clock.working_day_after(clock.local(planned).date(), rng.randint(2, 8))
+            start = clock.slot(rng, earliest or clock.at_local(day, 7, 30))
+        minutes = story.labour_minutes or 60
+        timeline.move(
+            planned,
+            "afspraak_ingepland",
+            appointment_start=start,
+            appointment_end=start + timedelta(minutes=max(60, minutes)),
+        )
+        return start
+
+    def _visit(self, story: Story, timeline: _Timeline, start: datetime) -> str:
+        """The technician's visit: start, work, a note and the result (or a follow-up)."""
+        rng = self.rng
+        timeline.move(start + timedelta(minutes=rng.randint(-5, 20)), "in_uitvoering", "technician")
+        done = timeline.at(
+            timeline.t + timedelta(minutes=(story.labour_minutes or 60) * rng.uniform(0.6, 1.5))
+        )
+        assert story.trade is not None
+        timeline.note(done, rng.choice(WORK_NOTES[story.trade]), "technician")
+        if rng.random() < 0.14 and not any(s.data.get("reason") for s in story.steps):
+            return "follow_up"
+        if story.category == "buitensluiting":
+            result = "rekening_huurder"
+        else:
+            result = rng.choices(
+                ("verholpen", "geen_storing", "tijdelijk_verholpen", "niet_verholpen"),
+                (85, 5, 5, 5),
+            )[0]
+        timeline.move(timeline.wait(rng, 1, 3), "afgerond", "technician", result_code=result)
+        return result
+
+
+def plan_history(
+    rng: random.Random, sites: list[Site], crew: list[Crew], now: datetime
+) -> list[Story]:
+    """The demo's dossiers in creation order, with everything after each intake."""
+    return Planner(rng, sites, crew, now).plan()
+
+
+def _report_weight(at: datetime) -> float:
+    moment = clock.local(at)
+    working = clock.is_working_day(moment.date())
+    weight = (WORKDAY_HOURS if working else FREE_DAY_HOURS)[moment.hour]
+    weight *= WEEKDAY_WEIGHT[moment.weekday()] if working else 0.55
+    if working and moment.weekday() == 0 and 8 <= moment.hour < 12:
+        weight *= 1.3  # the weekend's backlog
+    if moment.weekday() == 4 and moment.hour >= 13:
+        weight *= 0.6
+    return weight * MONTH_WEIGHT[moment.month - 1]
+
+
+def _season(category: str, month: int) -> float:
+    if category == "cv_storing":
+        return {11: 2.4, 12: 2.4, 1: 2.4, 2: 2.4, 10: 1.6, 3: 1.6, 4: 1.0}.get(month, 0.35)
+    if category == "lekkage_woning":
+        return 1.5 if month in (3, 4, 10, 11) else 1.1 if month in (9, 12, 1, 2, 5) else 0.7
+    if category == "storm":
+        return 2.5 if month in (10, 11, 12, 1, 2, 3) else 0.3
+    if category == "buitensluiting":
+        return 1.2 if month in (6, 7, 8) else 1.0
+    return 1.0
+
+
+def _category(rng: random.Random, at: datetime, out_of_hours: bool) -> str:
+    month = clock.local(at).month
+    evening = 18 <= clock.local(at).hour <= 23
+    weights = []
+    for category, base in CATEGORY_WEIGHT.items():
+        weight = base * _season(category, month)
+        if out_of_hours:
+            weight *= OUT_OF_HOURS_WEIGHT.get(category, 1.0)
+            if evening and category == "buitensluiting":
+                weight *= 1.5
+        weights.append(weight)
+    return rng.choices(list(CATEGORY_WEIGHT), weights)[0]
+
+
+def _urgency(rng: random.Random, category: str, at: datetime) -> str:
+    if category in ("gaslek", "brand", "calamiteit_overig", "buitensluiting"):
+        return "acuut"
+    if category == "cv_storing":
+        winter = clock.local(at).month in (11, 12, 1, 2, 3)
+        shares = (0.1, 0.75, 0.15) if winter else (0.0, 0.35, 0.65)
+    else:
+        shares = URGENCY_SHARES[category]
+    return rng.choices(("acuut", "urgent", "niet_urgent"), shares)[0]
+
+
+def _path(rng: random.Random, story: Story) -> str:
+    """What the desk does with the report: dispatch, remote, refer, no_action or cancel."""
+    parties = story.site.parties
+    if story.category in ("lift", "monitoring"):
+        return "refer" if rng.random() < 0.85 else "remote"
+    if story.category == "gaslek" and rng.random() < 0.45:
+        return "refer"
+    if rng.random() < 0.04:
+        return "cancel"
+    if story.urgency == "niet_urgent":
+        return rng.choices(("no_action", "remote", "dispatch"), (65, 10, 25))[0]
+    if (
+        "vve" in parties
+        and story.site.client != "VBM"
+        and story.category in ("lekkage_woning", "storm", "overig")
+        and rng.random() < 0.4
+    ):
+        return "refer"
+    if rng.random() < REMOTE_SHARE.get(story.category, 0.03):
+        return "remote"
+    return "dispatch"
+
+
+def _close_at_desk(rng: random.Random, story: Story, timeline: _Timeline, path: str) -> None:
+    timeline.move(timeline.wait(rng, 1, 4), "analyseren")
+    by_email = story.channel == "email"
+    if path == "no_action":
+        timeline.move(
+            timeline.wait(rng, 1, 5), "op_afstand_opgelost", result_code="geen_actie_niet_urgent"
+        )
+        timeline.note(
+            timeline.wait(rng, 0, 2),
+            f"Huurder geadviseerd de eerstvolgende werkdag {story.site.client_name} te bellen.",
+        )
+        return
+    if by_email:
+        timeline.contact(clock.next_office_moment(rng, timeline.t), "email", "Huurder gemaild.")
+    elif path != "refer" or rng.random() < 0.6:
+        timeline.contact(timeline.wait(rng, 2, 20), "telefoon", rng.choice(CONTACT_SUMMARIES))
+    if path == "remote":
+        advice = REMOTE_ADVICE.get(
+            story.category, "Huurder telefonisch geholpen, storing opgelost."
+        )
+        timeline.note(timeline.wait(rng, 1, 5), advice)
+        result = "per_email_opgelost" if by_email else "telefonisch_opgelost"
+        timeline.move(timeline.wait(rng, 0, 3), "op_afstand_opgelost", result_code=result)
+    elif path == "refer":
+        kind = {"lift": "lift", "monitoring": "monitoring", "gaslek": "netbeheerder"}.get(
+            story.category, "vve"
+        )
+        party = NETBEHEERDER if kind == "netbeheerder" else story.site.parties[kind]
+        timeline.move(timeline.wait(rng, 1, 10), "doorverwezen", referred_to=party)
+    else:
+        reason = rng.choice(CANCEL_REASONS)
+        timeline.move(timeline.wait(rng, 10, 240), "geannuleerd", reason=reason)
+
+
+def _stop_early(rng: random.Random, story: Story) -> None:
+    """Cut an open dossier's story at a phase it is still in."""
+    target = rng.choices(
+        ("nieuw", "analyseren", "doorgezet_naar_monteur", "afspraak_ingepland", "in_uitvoering"),
+        (3, 5, 7, 10, 5),
+    )[0]
+    if target == "nieuw":
+        story.steps = []
+        return
+    for index, step in enumerate(story.steps):
+        if step.kind == "transition" and step.value == target:
+            story.steps = story.steps[: index + 1]
+            return
+
+
+def _distance_km(crew: Crew, site: Site) -> float:
+    dlat = (crew.latitude - site.latitude) * 111.2
+    dlon = (crew.longitude - site.longitude) * 111.2 * math.cos(math.radians(site.latitude))
+    return math.hypot(dlat, dlon)

@@ -1,0 +1,124 @@
+"""The demo data set: complete, consistent with the lifecycle, loaded once, and usable."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from server.demo import PASSWORD, load_demo
+from server.demo.clock import local
+from server.domain.lifecycle import FINAL_PHASES
+from server.models import (
+    Address,
+    AddressParty,
+    Client,
+    Complex,
+    Contractor,
+    Dossier,
+    DossierEvent,
+    OrderCounter,
+    Technician,
+    User,
+)
+from server.services.users import create_user
+
+MODELS = (Client, Complex, Address, AddressParty, User, Contractor, Technician, Dossier)
+
+
+async def _counts() -> dict[str, int]:
+    counts = {model.__name__: await model.all().count() for model in MODELS}
+    counts["DossierEvent"] = await DossierEvent.all().count()
+    return counts
+
+
+async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncClient) -> None:
+    logins = await load_demo()
+
+    clients = await Client.all()
+    assert {c.code for c in clients} == {"WST", "LVD", "VBM"}
+    assert all(c.settings["heating_season"] == {"start": "10-01", "end": "04-30"} for c in clients)
+    assert all(c.oncall_phone.startswith("+31") and c.office_hours["mon"] for c in clients)
+    addresses = await Address.all()
+    assert len(addresses) >= 300
+    assert all(re.fullmatch(r"(34|35|37|39)\d\d[A-Z]{2}", a.postcode) for a in addresses)
+    assert all(
+        51.95 < (a.latitude or 0) < 52.2 and 4.95 < (a.longitude or 0) < 5.35 for a in addresses
+    )
+    assert len({(a.street, a.house_number, a.suffix, a.city) for a in addresses}) == len(addresses)
+    assert {p.kind for p in await AddressParty.all()} == {
+        "vve",
+        "huismeester",
+        "lift",
+        "monitoring",
+    }
+    technicians = await Technician.all().prefetch_related("user")
+    assert len(technicians) >= 12
+    assert all(t.user is not None and t.user.role == "technician" for t in technicians)
+    assert {"CVI", "LOO", "ELE", "TIM", "GLA", "DAK", "ONT"} <= {
+        x for t in technicians for x in t.trades
+    }
+    assert await Contractor.all().count() == 3
+
+    dossiers = await Dossier.all().order_by("id")
+    assert len(dossiers) >= 300
+    events = await DossierEvent.all().order_by("at", "id")
+    by_dossier: dict[int, list[DossierEvent]] = {}
+    for event in events:
+        by_dossier.setdefault(event.dossier_id, []).append(event)  # type: ignore[attr-defined]
+    for dossier in dossiers:
+        timeline = by_dossier[dossier.id]
+        assert timeline[0].kind == "created" and timeline[0].at == dossier.created_at
+        moves = [e for e in timeline if e.kind == "transition"]
+        assert dossier.phase == (moves[-1].data["to"] if moves else "nieuw"), dossier.order_number
+        assert [e.id for e in timeline] == sorted(e.id for e in timeline), "written in time order"
+        if dossier.phase in {"afgerond", "op_afstand_opgelost"}:
+            assert dossier.result_code and dossier.closed_at
+    phases = Counter(d.phase for d in dossiers)
+    open_count = sum(n for phase, n in phases.items() if phase not in FINAL_PHASES)
+    assert 20 <= open_count <= 60, phases
+    assert phases["gearchiveerd"] > len(dossiers) / 2
+    assert {"afgerond", "afspraak_ingepland", "in_uitvoering", "analyseren"} <= set(phases)
+    assert sum(d.parent_id is not None for d in dossiers) >= 10  # type: ignore[attr-defined]
+    contacted = [d for d in dossiers if d.first_contact_at]
+    within_day = [d for d in contacted if d.first_contact_at - d.created_at <= timedelta(hours=24)]  # type: ignore[operator]
+    assert len(within_day) > 0.8 * len(dossiers)
+    assert all(d.urgency and d.order_type for d in dossiers)
+
+    # The rhythm of a meldkamer: busy Mondays, heating faults in winter.
+    weekdays = Counter(local(d.created_at).weekday() for d in dossiers)
+    assert weekdays[0] > weekdays[4] > weekdays[6]
+    months = Counter(local(d.created_at).month for d in dossiers if d.category == "cv_storing")
+    assert months[12] + months[1] + months[2] > 2 * (months[6] + months[7] + months[8])
+
+    before = await _counts()
+    assert await load_demo() == logins
+    assert await _counts() == before
+
+    roles = {username: role for username, _, role in logins}
+    assert {"admin", "supervisie", "anna", "klant.wst", "monteur.piet"} <= set(roles)
+    for username in ("admin", "supervisie", "anna", "klant.wst", "monteur.piet"):
+        response = await http.post(
+            "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, (username, response.text)
+
+
+async def test_reset_replaces_the_demo_and_leaves_other_data_alone(db_clean: None) -> None:
+    own = await Client.create(code="EIG", name="Eigen Woningbeheer")
+    await create_user("eigen.admin", "admin", "een-eigen-wachtwoord")
+    now = datetime.now(UTC)
+    await load_demo(now=now)
+    first = await _counts()
+    numbers = await Dossier.all().order_by("id").values_list("order_number", flat=True)
+
+    await load_demo(reset=True, now=now)
+
+    assert await _counts() == first
+    again = await Dossier.all().order_by("id").values_list("order_number", flat=True)
+    assert again == numbers, "order numbers start over where the demo's began"
+    assert await Client.exists(id=own.id)
+    assert await User.exists(username="eigen.admin")
+    assert sum(c.value for c in await OrderCounter.all()) == len(numbers)
