@@ -407,7 +407,10 @@ class CandidateIndex:
         self.candidates = list(candidates)
         now = now.astimezone(UTC)
         by_trade: dict[str, list[tuple[int, Point]]] = {}
+        self._crews: dict[tuple[str, int | None], list[int]] = {}
         for number, candidate in enumerate(self.candidates):
+            for trade in candidate.trades:
+                self._crews.setdefault((trade, candidate.contractor_id), []).append(number)
             points = [candidate.home] if candidate.home is not None else []
             position = candidate.position
             if (
@@ -430,6 +433,14 @@ class CandidateIndex:
             for neighbour in index.within(point, radius_km, exact=False)
         }
 
+    def crews(self, trade: str, contractors: Iterable[int | None]) -> list[Candidate]:
+        """Technicians of `trade` working for any of `contractors` (None: the meldkamer's own)."""
+        return [
+            self.candidates[number]
+            for contractor in contractors
+            for number in self._crews.get((trade, contractor), ())
+        ]
+
 
 def _order(s: Suggestion) -> tuple[bool, float, float, int]:
     return (not s.makes_deadline, s.score, s.distance_km, s.technician_id)
@@ -445,13 +456,21 @@ def rank_nearby(
     limit: int = 10,
     radius_km: float = 25.0,
     max_radius_km: float = 400.0,
+    small_pool: int = 200,
 ) -> list[Suggestion]:
     """The same result as `rank` over all of the index's technicians, looking only as far as
     needed: the radius doubles until the best `limit` found all make the deadline and none
     scores worse than the travel time from the radius's edge, which is the least any
     technician farther away can score (his origin is one of his indexed points). Each
-    technician is evaluated once. The `max_radius_km` default spans the Netherlands."""
+    technician is evaluated once. The `max_radius_km` default spans the Netherlands.
+
+    When coverage rules leave few technicians (`small_pool` or fewer: the contractors covering
+    the address and the meldkamer's own), those are ranked directly, without the index."""
     covering = _covering(job, coverage)
+    if covering is not None:
+        pool = index.crews(job.trade, [*sorted(covering), None])
+        if len(pool) <= small_pool:
+            return rank(job, pool, now, rules=rules, limit=limit)
     evaluated: set[int] = set()
     found: list[Suggestion] = []
     radius = radius_km

@@ -218,14 +218,25 @@ def test_rank_nearby_equals_rank_over_everyone() -> None:
             shifts=(day_shift(),) if rng.random() < 0.7 else (day_shift(25),),
             home=Point(rng.uniform(51.5, 52.6), rng.uniform(4.2, 6.0)),
             open_jobs=rng.randrange(4),
+            contractor_id=rng.choice((None, 1, 2, 3, 4)),
         )
         for n in range(600)
     ]
     index = CandidateIndex(crowd, NOW)
-    for job in (URGENT, ACUUT, replace(URGENT, trade="CVI", location=Point(51.6, 5.9))):
+    coverage = Coverage(
+        [CoverageRule(1, 7, 3000, 3999), CoverageRule(2, 7, 3500, 3599, trade="LOO")]
+    )
+    jobs = (URGENT, ACUUT, replace(URGENT, trade="CVI", location=Point(51.6, 5.9)))
+    for job in (replace(j, client_id=7, postcode="3511AB") for j in jobs):
         for limit in (1, 5, 20):
             expected = rank(job, crowd, NOW, limit=limit)
             assert rank_nearby(job, index, NOW, limit=limit, radius_km=5) == expected
+            covered = rank(job, crowd, NOW, limit=limit, coverage=coverage)
+            for pool in (0, 1000):  # through the index, and ranking the small pool directly
+                assert (
+                    rank_nearby(job, index, NOW, limit=limit, coverage=coverage, small_pool=pool)
+                    == covered
+                )
 
 
 # --- rosters ----------------------------------------------------------------------------------
