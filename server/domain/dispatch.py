@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from geo.distance import TravelModel
-from geo.index import PointIndex
+from geo.index import SPHERE_MARGIN, PointIndex
 from geo.point import Point
 from server.domain.codes import TRADE_LABELS, Urgency
 
@@ -484,7 +484,9 @@ def rank_nearby(
                 found.append(suggestion)
         found.sort(key=_order)
         best = found[:limit]
-        edge_minutes = rules.travel.estimate_km(radius).minutes
+        # The index measures on the sphere; a geodesic travel model can be up to 1 % shorter.
+        edge_km = radius if rules.travel.method == "great_circle" else radius / SPHERE_MARGIN
+        edge_minutes = rules.travel.estimate_km(edge_km).minutes
         settled = len(best) >= limit and all(
             s.makes_deadline and s.score <= edge_minutes for s in best
         )

@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from geo.distance import TravelModel
 from geo.point import Point
 from server.domain.dispatch import (
     Candidate,
     CandidateIndex,
     Coverage,
     CoverageRule,
+    DispatchRules,
     Job,
     Position,
     Roster,
@@ -231,6 +233,10 @@ def test_rank_nearby_equals_rank_over_everyone() -> None:
         for limit in (1, 5, 20):
             expected = rank(job, crowd, NOW, limit=limit)
             assert rank_nearby(job, index, NOW, limit=limit, radius_km=5) == expected
+            geodesic = DispatchRules(travel=TravelModel(method="geodesic"))
+            assert rank_nearby(job, index, NOW, rules=geodesic, limit=limit, radius_km=5) == rank(
+                job, crowd, NOW, rules=geodesic, limit=limit
+            )
             covered = rank(job, crowd, NOW, limit=limit, coverage=coverage)
             for pool in (0, 1000):  # through the index, and ranking the small pool directly
                 assert (
