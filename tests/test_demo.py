@@ -7,9 +7,11 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from server.demo import PASSWORD, load_demo
 from server.demo.clock import local
+from server.domain.errors import Conflict
 from server.domain.lifecycle import FINAL_PHASES
 from server.models import (
     Address,
@@ -98,8 +100,9 @@ async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncCli
     assert await _counts() == before
 
     roles = {username: role for username, _, role in logins}
-    assert {"admin", "supervisie", "anna", "klant.wst", "monteur.piet"} <= set(roles)
-    for username in ("admin", "supervisie", "anna", "klant.wst", "monteur.piet"):
+    assert roles["klant.wst"] == "Opdrachtgever Woonstad Utrecht"
+    assert roles["monteur.piet"] == "Servicemonteur (cv-installateur, loodgieter)"
+    for username in ("admin", "sanne.supervisie", "anna.agent", "klant.wst", "monteur.piet"):
         response = await http.post(
             "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
         )
@@ -122,3 +125,18 @@ async def test_reset_replaces_the_demo_and_leaves_other_data_alone(db_clean: Non
     assert await Client.exists(id=own.id)
     assert await User.exists(username="eigen.admin")
     assert sum(c.value for c in await OrderCounter.all()) == len(numbers)
+
+
+async def test_demo_refuses_names_that_real_data_uses(db_clean: None) -> None:
+    await create_user("admin", "admin", "een-eigen-wachtwoord")
+    await Client.create(code="LVD", name="Een echte opdrachtgever")
+
+    with pytest.raises(Conflict) as refused:
+        await load_demo()
+
+    assert refused.value.message == (
+        "De demo kan niet geladen worden: al in gebruik door eigen gegevens: "
+        "opdrachtgever LVD, gebruiker admin."
+    )
+    assert await Client.all().count() == 1
+    assert await Dossier.all().count() == 0

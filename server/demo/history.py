@@ -39,7 +39,7 @@ async def write_history(stories: list[Story], staff: Staff, now: datetime) -> in
     """Create every story's dossier and replay its steps; returns the number of dossiers."""
     if not stories:
         return 0
-    agents = [staff.users["anna"], staff.users["bram"]]
+    agents = [staff.users["anna.agent"], staff.users["bram.agent"]]
     nightly = _Nightly(stories[0].created_at)
     created: dict[int, Dossier] = {}
     for story in stories:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.demo.history import write_history
@@ -18,6 +19,7 @@ from server.demo.staff import (
     write_staff,
 )
 from server.demo.stock import DEMO_CLIENT_CODES, plan_stock, write_stock
+from server.domain.errors import Conflict
 from server.models import (
     Address,
     AddressParty,
@@ -45,8 +47,11 @@ async def load_demo(
     """
     if reset:
         await remove_demo()
-    elif await Client.exists(code=MARKER_CLIENT):
-        return logins()
+    else:
+        marker = await Client.get_or_none(code=MARKER_CLIENT)
+        if marker is not None and (marker.settings or {}).get("demo"):
+            return logins()
+    await _check_names_free()
     now = now or datetime.now(UTC).replace(second=0, microsecond=0)
     async with in_transaction():
         clients = await write_stock(plan_stock(random.Random(SEED)))
@@ -55,6 +60,26 @@ async def load_demo(
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)
         await write_history(stories, staff, now)
     return logins()
+
+
+async def _check_names_free() -> None:
+    """Refuse, changing nothing, when real data already uses a name the demo needs."""
+    taken = [
+        *[f"opdrachtgever {c}" for c in await _taken(Client, "code", DEMO_CLIENT_CODES)],
+        *[f"gebruiker {u}" for u in await _taken(User, "username", DEMO_USERNAMES)],
+        *[f"aannemer {c}" for c in await _taken(Contractor, "code", DEMO_CONTRACTOR_CODES)],
+    ]
+    if taken:
+        raise Conflict(
+            "De demo kan niet geladen worden: al in gebruik door eigen gegevens: "
+            + ", ".join(taken)
+            + "."
+        )
+
+
+async def _taken(model: type[Model], field: str, names: tuple[str, ...]) -> list[str]:
+    rows = await model.filter(**{f"{field}__in": names}).values_list(field, flat=True)
+    return sorted(str(name) for name in rows)
 
 
 async def _sites(clients: list[Client]) -> list[Site]:

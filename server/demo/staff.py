@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from server.auth.passwords import hash_password
 from server.demo.places import HOME_BASES
+from server.demo.stock import CLIENTS
 from server.domain.codes import TRADE_LABELS
 from server.domain.contacts import normalise_phone
 from server.domain.roles import ROLE_LABELS, Role
@@ -27,9 +28,9 @@ class Person:
 
 STAFF = (
     Person("admin", "Marieke Admiraal", Role.ADMIN),
-    Person("supervisie", "Sanne Dekker", Role.SUPERVISOR),
-    Person("anna", "Anna Visser", Role.AGENT),
-    Person("bram", "Bram Yılmaz", Role.AGENT),
+    Person("sanne.supervisie", "Sanne Dekker", Role.SUPERVISOR),
+    Person("anna.agent", "Anna Visser", Role.AGENT),
+    Person("bram.agent", "Bram Yılmaz", Role.AGENT),
     Person("klant.wst", "Wim Woudstra (Woonstad Utrecht)", Role.CLIENT, "WST"),
     Person("klant.lvd", "Lisa Lindeman (Lichtveld Wonen)", Role.CLIENT, "LVD"),
     Person("klant.vbm", "Vera Brink (VvE Beheer Midden)", Role.CLIENT, "VBM"),
@@ -90,11 +91,12 @@ DEMO_CONTRACTOR_CODES = tuple(c.code for c in CONTRACTORS)
 def logins() -> list[tuple[str, str, str]]:
     """(username, password, what the account is) for every demo user."""
     rows = []
+    names = {spec.code: spec.name for spec in CLIENTS}
     for person in STAFF:
         role = ROLE_LABELS[person.role]
-        rows.append(
-            (person.username, PASSWORD, f"{role} {person.client}" if person.client else role)
-        )
+        if person.client:
+            role = f"{role} {names[person.client]}"
+        rows.append((person.username, PASSWORD, role))
     for tech in TECHNICIANS:
         trades = ", ".join(TRADE_LABELS[t].lower() for t in tech.trades)
         rows.append((tech.username, PASSWORD, f"{ROLE_LABELS['technician']} ({trades})"))
