@@ -53,8 +53,12 @@ OPEN_PHASES = frozenset(Phase) - FINAL_PHASES
 SUPERVISORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 DESK_AND_TECHNICIAN = DESK_ROLES | {Role.TECHNICIAN}
 
-# Exits every open phase has: solved remotely, referred, cancelled.
-_EXITS = (Phase.OP_AFSTAND, Phase.DOORVERWEZEN, Phase.GEANNULEERD)
+# Exits every open phase has: solved remotely, referred, cancelled (with their button text).
+_EXITS = {
+    Phase.OP_AFSTAND: "Op afstand oplossen",
+    Phase.DOORVERWEZEN: "Doorverwijzen",
+    Phase.GEANNULEERD: "Annuleren",
+}
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def _rules() -> list[Rule]:
         ),
     ]
     for source in (Phase.NIEUW, Phase.ANALYSEREN, Phase.CONTACT_OPNEMEN, Phase.DOORGEZET):
-        rules += [Rule(source, target, desk, PHASE_LABELS[target]) for target in _EXITS]
+        rules += [Rule(source, target, desk, label) for target, label in _EXITS.items()]
     rules.append(Rule(Phase.AFSPRAAK, Phase.GEANNULEERD, desk, "Annuleren"))
     rules += [Rule(p, Phase.GEARCHIVEERD, SUPERVISORS, "Archiveren") for p in CLOSED_PHASES]
     return rules
