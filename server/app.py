@@ -13,7 +13,7 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
-from server import db, settings
+from server import db, live, settings
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
@@ -27,9 +27,11 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
             await db.init()
+        await live.broker.start()
         try:
             yield
         finally:
+            await live.broker.stop()
             if manage_db:
                 await db.close()
 

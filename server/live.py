@@ -1,0 +1,109 @@
+"""Live updates to browsers as server-sent events.
+
+Every app process keeps its own subscribers. With REDIS_URL set, a publish goes through Redis
+pub/sub so subscribers in every process receive it; without Redis (the embedded default, one
+process) it is fanned out in memory. Authorisation is the caller's job: check what the user may
+see before calling `stream`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from redis.asyncio import Redis
+from sse_starlette.sse import EventSourceResponse
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server import settings
+
+log = logging.getLogger("meldkamer.live")
+PREFIX = "mk:live:"
+QUEUE_SIZE = 100  # a browser that falls this far behind misses events, not the server's memory
+
+
+class Broker:
+    def __init__(self, redis_url: str | None) -> None:
+        self.redis_url = redis_url
+        self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+        self._redis: Redis | None = None
+        self._listener: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.redis_url and self._listener is None:
+            self._redis = Redis.from_url(self.redis_url)
+            pubsub = self._redis.pubsub()
+            await pubsub.psubscribe(PREFIX + "*")
+            self._listener = asyncio.create_task(self._listen(pubsub))
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
+            self._listener = None
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+    async def publish(self, channel: str, event: str, data: dict[str, Any]) -> None:
+        message = {"channel": channel, "event": event, "data": data}
+        if self._redis is not None:
+            await self._redis.publish(PREFIX + channel, json.dumps(message, default=str))
+        else:
+            self._deliver(message)
+
+    async def _listen(self, pubsub: Any) -> None:
+        try:
+            async for raw in pubsub.listen():
+                if raw.get("type") == "pmessage":
+                    self._deliver(json.loads(raw["data"]))
+        finally:
+            await pubsub.aclose()
+
+    def _deliver(self, message: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(message["channel"], ())):
+            try:
+                queue.put_nowait(message)
+            except asyncio.QueueFull:
+                log.warning("live subscriber on %s is too slow; event dropped", message["channel"])
+
+    async def subscribe(self, channels: list[str]) -> AsyncIterator[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
+        for channel in channels:
+            self._subscribers.setdefault(channel, set()).add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            for channel in channels:
+                subscribers = self._subscribers.get(channel, set())
+                subscribers.discard(queue)
+                if not subscribers:
+                    self._subscribers.pop(channel, None)
+
+
+broker = Broker(settings.REDIS_URL)
+
+
+async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
+    """Tell every browser watching `channel`; a failure here never fails the caller's change."""
+    try:
+        await broker.publish(channel, event, data)
+    except Exception:  # noqa: BLE001 - live updates are a courtesy; the data is committed
+        log.exception("live publish on %s failed", channel)
+
+
+def stream(request: Request, channels: list[str]) -> Response:
+    """An SSE response carrying the events of `channels` until the browser goes away."""
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        async for message in broker.subscribe(channels):
+            yield {"event": message["event"], "data": json.dumps(message["data"], default=str)}
+
+    return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store"})

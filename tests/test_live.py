@@ -1,0 +1,80 @@
+"""Live updates reach every subscriber of a channel, in one process and across processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from server.live import Broker
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+async def _first(broker: Broker, channels: list[str], ready: asyncio.Event) -> dict[str, Any]:
+    stream = broker.subscribe(channels)
+    task = asyncio.ensure_future(stream.__anext__())
+    await asyncio.sleep(0)  # let the subscription register before anyone publishes
+    ready.set()
+    try:
+        return await asyncio.wait_for(task, 5)
+    finally:
+        await stream.aclose()
+
+
+async def test_in_process_fan_out_by_channel() -> None:
+    broker = Broker(None)
+    ready_a, ready_b = asyncio.Event(), asyncio.Event()
+    board = asyncio.create_task(_first(broker, ["board"], ready_a))
+    other = asyncio.create_task(_first(broker, ["dossier:MK-2026-000001", "board"], ready_b))
+    await ready_a.wait()
+    await ready_b.wait()
+    await broker.publish("board", "assigned", {"order_number": "MK-2026-000007"})
+    assert (await board)["data"] == {"order_number": "MK-2026-000007"}
+    assert (await other)["event"] == "assigned"
+    assert broker._subscribers == {}  # closed streams leave nothing behind
+
+
+async def test_unrelated_channel_hears_nothing() -> None:
+    broker = Broker(None)
+    ready = asyncio.Event()
+    waiting = asyncio.create_task(_first(broker, ["client:LVD"], ready))
+    await ready.wait()
+    await broker.publish("client:WST", "changed", {})
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(waiting), 0.2)
+    waiting.cancel()
+
+
+async def test_across_processes_through_redis() -> None:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except OSError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(f"Redis at {REDIS_URL} unreachable: {exc}")
+    finally:
+        await client.aclose()
+    # Two brokers stand for two app processes: a publish in one reaches the other.
+    first, second = Broker(REDIS_URL), Broker(REDIS_URL)
+    await first.start()
+    await second.start()
+    try:
+        ready = asyncio.Event()
+        listening = asyncio.create_task(_first(second, ["board"], ready))
+        await ready.wait()
+        await asyncio.sleep(0.1)  # the pattern subscription is live
+        await first.publish("board", "assigned", {"order_number": "MK-2026-000009"})
+        message = await listening
+        assert message == {
+            "channel": "board",
+            "event": "assigned",
+            "data": {"order_number": "MK-2026-000009"},
+        }
+    finally:
+        await first.stop()
+        await second.stop()
