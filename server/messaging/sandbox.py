@@ -16,22 +16,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from server.domain.dutch import MONTHS, WEEKDAYS
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 # Jinja2's filters that cannot turn a short template into huge output (center, indent,
 # format and wordwrap can), and not `safe`: what a tenant typed is always escaped in HTML.
 FILTERS = [

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from server.domain.dutch import MONTHS, WEEKDAYS
 
 
 def day_month(day: date) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import httpx
 import pytest
 from starlette.routing import Mount, Route
@@ -12,6 +10,7 @@ from server.services import dossiers
 from server.services.dossiers import AddressInput, DossierInput
 from server.web.routes import PUBLIC_PATHS, routes
 from tests.support import world
+from tests.support.pages import login
 from tests.support.world import PASSWORD, token_for
 
 
@@ -64,20 +63,10 @@ async def test_anonymous_is_refused(
 async def test_page_posts_need_csrf_token(
     http: httpx.AsyncClient, w: world.World, method: str, path: str
 ) -> None:
-    await _login(http, "anna.agent")
+    await login(http, "anna.agent")
     response = await http.post(path, data={"text": "x"})
     assert response.status_code == 403
     assert "CSRF" in response.text
-
-
-async def _login(http: httpx.AsyncClient, username: str) -> None:
-    page = await http.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert token
-    response = await http.post(
-        "/login", data={"csrf_token": token.group(1), "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 303, response.text
 
 
 async def _dossier_of(w: world.World, client: str) -> str:
@@ -117,7 +106,7 @@ async def test_client_user_gets_404_on_other_clients_dossier(
     )
     assert moved.status_code == 404
     # The same through the pages, with a session cookie.
-    await _login(http, "wim.woonstad")
+    await login(http, "wim.woonstad")
     assert (await http.get(f"/dossiers/{own}")).status_code == 200
     page = await http.get(f"/dossiers/{other}")
     assert page.status_code == 404
@@ -167,7 +156,7 @@ async def test_login_is_rate_limited(http: httpx.AsyncClient, w: world.World) ->
 
 
 async def test_session_ends_when_password_changes(http: httpx.AsyncClient, w: world.World) -> None:
-    await _login(http, "anna.agent")
+    await login(http, "anna.agent")
     assert (await http.get("/dossiers")).status_code == 200
     w.agent.session_epoch += 1
     await w.agent.save(update_fields=["session_epoch"])

@@ -9,26 +9,12 @@ import pytest
 
 from server.models import Dossier, DossierEvent
 from tests.support import world
-from tests.support.world import PASSWORD
+from tests.support.pages import csrf, login
 
 
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
     return await world.build()
-
-
-def csrf(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "page has no CSRF field"
-    return match.group(1)
-
-
-async def login(http: httpx.AsyncClient, username: str) -> None:
-    page = await http.get("/login")
-    response = await http.post(
-        "/login", data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 303
 
 
 INTAKE = {

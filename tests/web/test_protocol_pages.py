@@ -14,7 +14,7 @@ import pytest
 from server.models import ClientNotification, Dossier, ProtocolVersion
 from server.triage import default_protocol_text
 from tests.support import world
-from tests.support.world import PASSWORD
+from tests.support.pages import csrf, login
 
 GAS_MINUTES = (
     "labour_minutes: 60\n        inform_client: true\n        notices:\n          - Geen vuur"
@@ -41,20 +41,6 @@ MY_ROUTES = [
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
     return await world.build()
-
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "page has no CSRF field"
-    return match.group(1)
-
-
-async def login(http: httpx.AsyncClient, username: str) -> None:
-    page = await http.get("/login")
-    response = await http.post(
-        "/login", data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD}
-    )
-    assert response.status_code == 303
 
 
 async def _intake(http: httpx.AsyncClient, **extra: str) -> httpx.Response:
