@@ -1,6 +1,7 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models.clients import Address, AddressParty, Client, Complex
+from server.models.dispatch import ContractorCoverage, GeocodeCache, RosterEntry, TechnicianPosition
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
@@ -12,6 +13,7 @@ MODEL_MODULES = [
     "server.models.dossiers",
     "server.models.protocols",
     "server.models.notifications",
+    "server.models.dispatch",
 ]
 
 __all__ = [
@@ -23,11 +25,15 @@ __all__ = [
     "ClientNotification",
     "Complex",
     "Contractor",
+    "ContractorCoverage",
     "Dossier",
     "DossierEvent",
+    "GeocodeCache",
     "LoginAttempt",
     "OrderCounter",
     "ProtocolVersion",
+    "RosterEntry",
     "Technician",
+    "TechnicianPosition",
     "User",
 ]

@@ -37,6 +37,12 @@ class Dossier(models.Model):
     suffix = fields.CharField(max_length=10, default="")
     postcode = fields.CharField(max_length=6, default="", db_index=True)
     city = fields.CharField(max_length=100, default="")
+    # Where the address is and how precisely (geo.address.Precision); geo_source empty means
+    # not geocoded yet (a background job is on it).
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    geo_precision = fields.CharField(max_length=10, default="onbekend")
+    geo_source = fields.CharField(max_length=40, default="")
     contact_name = fields.CharField(max_length=200, default="")
     # Lower-cased copy for case-insensitive search that works the same on every database.
     contact_name_search = fields.CharField(max_length=200, default="", db_index=True)
@@ -78,7 +84,11 @@ class Dossier(models.Model):
 
     class Meta:
         table = "dossier"
-        indexes = (("client_id", "phase"), ("client_id", "created_at"))
+        indexes = (
+            ("client_id", "phase"),
+            ("client_id", "created_at"),
+            ("technician_id", "appointment_start"),
+        )
 
     def __str__(self) -> str:
         return self.order_number

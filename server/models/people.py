@@ -95,6 +95,12 @@ class Technician(models.Model):
     home_postcode = fields.CharField(max_length=6, default="")
     home_latitude = fields.FloatField(null=True)
     home_longitude = fields.FloatField(null=True)
+    # On-call duty (piketdienst) on top of the weekly roster (RosterEntry).
+    on_call_evenings = fields.BooleanField(default=False)
+    on_call_weekends = fields.BooleanField(default=False)
+    on_call_holidays = fields.BooleanField(default=False)
+    # Whether his app may report where he is while on duty (TechnicianPosition).
+    position_consent = fields.BooleanField(default=False)
     active = fields.BooleanField(default=True)
 
     class Meta:
