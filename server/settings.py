@@ -46,3 +46,72 @@ SECRET_KEY = _secret_key()
 HTTPS = BASE_URL.startswith("https://")
 # Closed dossiers move to the archive this many days after closing (nightly job).
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
+
+# Dispatch: where addresses are and how long the drive takes (docs/geo.md).
+# Online geocoder as KIND+URL (pdok+https://..., nominatim+https://..., photon+http://...);
+# empty: the housing stock, the cache and the offline postcode table only.
+GEOCODER_URL: str = config("GEOCODER_URL", default="")
+# Seconds the whole geocoding of one address may take (it runs in the background).
+GEOCODER_TIMEOUT: float = config("GEOCODER_TIMEOUT", cast=float, default=2.0)
+# OSRM-compatible routing engine (base URL before /route/v1); empty: estimate from distance.
+ROUTING_URL: str = config("ROUTING_URL", default="")
+ROAD_FACTOR: float = config("ROAD_FACTOR", cast=float, default=1.3)
+TRAVEL_SPEED_KMH: float = config("TRAVEL_SPEED_KMH", cast=float, default=40.0)
+# Map tiles for the dispatch board, e.g. https://tiles.example.nl/{z}/{x}/{y}.png on a server
+# you run or contract; empty: markers on a plain background, no request leaves the site.
+MAP_TILE_URL: str = config("MAP_TILE_URL", default="")
+
+
+def _kept(name: str, make: str) -> str:
+    """A setting from the environment, else a value generated once and kept under var/."""
+    value = config(name, default=None)
+    if value:
+        return str(value)
+    path = VAR_DIR / name.lower()
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make)
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _vapid_pair() -> tuple[str, str]:
+    """VAPID keys from the environment, else a pair generated once and kept under var/."""
+    private = config("VAPID_PRIVATE_KEY", default=None)
+    public = config("VAPID_PUBLIC_KEY", default=None)
+    if private and public:
+        return str(private), str(public)
+    from server.messaging.push import generate_vapid_keys
+
+    path = VAR_DIR / "vapid_keys"
+    if not path.exists():
+        keys = generate_vapid_keys()
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{keys.private_key}\n{keys.public_key}\n")
+        path.chmod(0o600)
+    kept_private, kept_public = path.read_text().split()
+    return kept_private, kept_public
+
+
+# Messages to tenants and clients (docs/messaging.md). Without SMS_PRODUCT_TOKEN or SMTP_HOST
+# that channel is off: messages are recorded on the timeline as not sent, intake goes on.
+SMS_PROVIDER_URL: str = config(
+    "SMS_PROVIDER_URL", default="https://gw.messaging.cm.com/v1.0/message"
+)
+SMS_PRODUCT_TOKEN: str = config("SMS_PRODUCT_TOKEN", default="")
+SMS_SENDER: str = config("SMS_SENDER", default="Meldkamer")
+# CM does not sign its delivery reports; this secret in the webhook path stands in for that.
+SMS_WEBHOOK_SECRET: str = _kept("SMS_WEBHOOK_SECRET", secrets.token_urlsafe(24))
+SMTP_HOST: str = config("SMTP_HOST", default="")
+SMTP_PORT: int = config("SMTP_PORT", cast=int, default=587)
+SMTP_USER: str = config("SMTP_USER", default="")
+SMTP_PASSWORD: str = config("SMTP_PASSWORD", default="")
+SMTP_STARTTLS: bool = config("SMTP_STARTTLS", cast=bool, default=True)
+MAIL_FROM: str = config("MAIL_FROM", default="berichten@meldkamer.invalid")
+VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = _vapid_pair()
+VAPID_SUBJECT: str = config("VAPID_SUBJECT", default="mailto:beheer@meldkamer.invalid")
+QUIET_HOURS: str = config("QUIET_HOURS", default="21:00-08:00")
+# Tracking and survey links in messages stay valid this long after they were sent.
+TRACKING_DAYS: int = config("TRACKING_DAYS", cast=int, default=30)
+# First wait before a failed send is tried again; doubled on every further try.
+SEND_RETRY_SECONDS: float = config("SEND_RETRY_SECONDS", cast=float, default=30.0)
