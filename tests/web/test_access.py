@@ -167,3 +167,24 @@ async def test_session_ends_when_password_changes(http: httpx.AsyncClient, w: wo
 async def test_login_redirect_stays_on_this_site(http: httpx.AsyncClient, w: world.World) -> None:
     page = await http.get("/login?next=https://evil.example/")
     assert 'name="next" value="/"' in page.text
+
+
+async def test_session_cookie_is_httponly_and_samesite(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    page = await http.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    response = await http.post(
+        "/login",
+        data={"csrf_token": token.group(1), "username": "anna.agent", "password": PASSWORD},
+    )
+    cookie = next(
+        v
+        for k, v in response.headers.multi_items()
+        if k == "set-cookie" and "meldkamer_session" in v
+    )
+    assert "httponly" in cookie.lower()
+    assert "samesite=lax" in cookie.lower()
+    # Not Secure on plain http://localhost; BASE_URL=https://… turns it on (settings.HTTPS).
+    assert "secure" not in cookie.lower()
