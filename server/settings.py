@@ -63,11 +63,8 @@ MAP_TILE_URL: str = config("MAP_TILE_URL", default="")
 
 
 def _kept(name: str, make: str) -> str:
-    """A setting from the environment, else a value generated once and kept under var/."""
-    value = config(name, default=None)
-    if value:
-        return str(value)
-    path = VAR_DIR / name.lower()
+    """A value generated once and kept under var/ (for a secret the environment lacks)."""
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(make)
@@ -101,7 +98,9 @@ SMS_PROVIDER_URL: str = config(
 SMS_PRODUCT_TOKEN: str = config("SMS_PRODUCT_TOKEN", default="")
 SMS_SENDER: str = config("SMS_SENDER", default="Meldkamer")
 # CM does not sign its delivery reports; this secret in the webhook path stands in for that.
-SMS_WEBHOOK_SECRET: str = _kept("SMS_WEBHOOK_SECRET", secrets.token_urlsafe(24))
+SMS_WEBHOOK_SECRET: str = config("SMS_WEBHOOK_SECRET", default="") or _kept(
+    "sms_webhook_secret", secrets.token_urlsafe(24)
+)
 SMTP_HOST: str = config("SMTP_HOST", default="")
 SMTP_PORT: int = config("SMTP_PORT", cast=int, default=587)
 SMTP_USER: str = config("SMTP_USER", default="")
