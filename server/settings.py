@@ -46,6 +46,8 @@ SECRET_KEY = _secret_key()
 HTTPS = BASE_URL.startswith("https://")
 # Closed dossiers move to the archive this many days after closing (nightly job).
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
+# Tenants' name, phone and e-mail leave archived dossiers this long after closing (0: never).
+RETENTION_DAYS: int = config("RETENTION_DAYS", cast=int, default=730)
 
 # Dispatch: where addresses are and how long the drive takes (docs/geo.md).
 # Online geocoder as KIND+URL (pdok+https://..., nominatim+https://..., photon+http://...);

@@ -6,10 +6,15 @@ from typing import Any
 
 from server import settings
 from server.services.archive import archive_closed
+from server.services.retention import anonymise_archived
 
 
 async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
     return await archive_closed(settings.ARCHIVE_AFTER_DAYS)
 
 
-FUNCTIONS = [archive_closed_dossiers]
+async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
+    return await anonymise_archived(settings.RETENTION_DAYS)
+
+
+FUNCTIONS = [archive_closed_dossiers, anonymise_old_dossiers]

@@ -9,7 +9,7 @@ from arq.worker import Worker
 
 from server import db, settings
 from server.jobs.queue import redis_settings
-from server.jobs.tasks import FUNCTIONS, archive_closed_dossiers
+from server.jobs.tasks import FUNCTIONS, anonymise_old_dossiers, archive_closed_dossiers
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -26,7 +26,10 @@ def make_worker(
     """The worker; tests that set up the database themselves pass manage_db=False."""
     return Worker(
         functions=FUNCTIONS,
-        cron_jobs=[cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False)],
+        cron_jobs=[
+            cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
+            cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
+        ],
         redis_settings=redis_settings(redis_url),
         on_startup=startup if manage_db else None,
         on_shutdown=shutdown if manage_db else None,
