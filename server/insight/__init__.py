@@ -1,0 +1,1 @@
+"""Insight: archive filters, Excel exports and the management figures."""

@@ -1,0 +1,244 @@
+"""The management dashboard: every figure for one scope and period, with the previous period.
+
+Each chart is also a plain table (columns and rows), so the page can show it as a table and
+the same numbers go to Excel without a second definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from server import db, scoping
+from server.domain import codes, kpis
+from server.domain.kpis import Comparison, Grain, Period
+from server.domain.lifecycle import PHASE_LABELS
+from server.domain.roles import DESK_ROLES
+from server.insight.figures import Figures, Scope
+from server.models import Client, User
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    kind: str  # bar, line, doughnut, heatmap, table
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "columns": self.columns,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class Dashboard:
+    client: Client | None
+    period: Period
+    previous: Period
+    grain: Grain
+    kpis: list[Comparison]
+    charts: list[Chart] = field(default_factory=list)
+    survey_pending: bool = False
+
+    def chart(self, key: str) -> Chart:
+        for chart in self.charts:
+            if chart.key == key:
+                return chart
+        from server.domain.errors import NotFound
+
+        raise NotFound(f"Grafiek '{key}' bestaat niet.", "grafiek")
+
+
+async def scope_for(user: User, client_code: str) -> tuple[Scope, Client | None]:
+    """Desk roles may look across clients; a client user only ever at its own (else 404)."""
+    if client_code:
+        client = await scoping.client(user, client_code)
+        return Scope((client.id,)), client
+    if user.role in DESK_ROLES:
+        return Scope(None), None
+    own = await scoping.clients(user).first()
+    if own is None:
+        return Scope(()), None
+    return Scope((own.id,)), own
+
+
+async def _headline(f: Figures, period: Period, now: datetime) -> dict[str, float | None]:
+    reports = await f.reports(period)
+    contacted, counted = await f.contacted_24h(period, now)
+    lead = await f.lead_time(period.start, period.end)
+    ftf = await f.first_time_fix(period)
+    deadlines = await f.deadlines(period, now)
+    results, orders = await f.results(period)
+    closed = sum(n for _, n in results)
+    survey = await f.survey(period)
+    score = None
+    if survey and survey["n"]:
+        scores = [float(v) for k, v in survey.items() if k != "n" and v is not None]
+        score = round(sum(scores) / len(scores), 2) if scores else None
+    return {
+        "reports": float(reports),
+        "contacted_24h": kpis.share(contacted, counted),
+        "lead_time_median": lead["p50"],
+        "lead_time_p90": lead["p90"],
+        "first_time_fix": kpis.share(ftf["ftf"], ftf["visited"]),
+        "remote_solved": float(ftf["remote"]),
+        "deadline_acuut": kpis.share(*deadlines["acuut"]),
+        "deadline_urgent": kpis.share(*deadlines["urgent"]),
+        "order_share": kpis.share(orders, closed),
+        "survey": score,
+    }
+
+
+async def build(
+    user: User, client_code: str, period: Period, grain: Grain | None, now: datetime
+) -> Dashboard:
+    scope, client = await scope_for(user, client_code)
+    f = Figures(db.connection(), db.dialect(), scope)
+    previous = period.previous()
+    current, before = await _headline(f, period, now), await _headline(f, previous, now)
+    board = Dashboard(
+        client=client,
+        period=period,
+        previous=previous,
+        grain=grain or kpis.grain_for(period),
+        kpis=[Comparison(current[k.key], before[k.key], k) for k in kpis.KPIS],
+        survey_pending=await f.survey(period) is None,
+    )
+    board.charts = await _charts(f, board, now)
+    return board
+
+
+async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
+    period, grain = board.period, board.grain
+    series = await f.series(period, grain)
+    grid = await f.heatmap(period)
+    heat_rows = [[kpis.WEEKDAY_LABELS[d], *grid[d]] for d in range(7)]
+    labels = codes.CATEGORY_LABELS
+    charts = [
+        Chart(
+            "meldingen",
+            f"Meldingen {kpis.GRAIN_LABELS[grain].lower()}",
+            "bar",
+            ["Vanaf", "Meldingen"],
+            [[b, n] for b, n in series],
+        ),
+        Chart(
+            "heatmap",
+            "Meldingen per weekdag en uur (Nederlandse tijd)",
+            "heatmap",
+            ["Dag", *[f"{h:02d}" for h in range(24)]],
+            heat_rows,
+        ),
+        Chart(
+            "kanalen",
+            "Meldingen per kanaal",
+            "doughnut",
+            ["Kanaal", "Meldingen"],
+            [[codes.CHANNEL_LABELS.get(k, k), n] for k, n in await f.count_by(period, "channel")],
+        ),
+        Chart(
+            "categorieen",
+            "Meest voorkomende storingen (categorie)",
+            "bar",
+            ["Categorie", "Meldingen"],
+            [[labels.get(k, k), n] for k, n in await f.count_by(period, "category", 10)],
+        ),
+        Chart(
+            "onderwerpen",
+            "Meest voorkomende storingen (uitkomst triage)",
+            "bar",
+            ["Uitkomst", "Meldingen"],
+            [[k, n] for k, n in await f.count_by(period, "outcome", 10)],
+        ),
+    ]
+    charts.append(await _lead_times(f, period))
+    phases = await f.phase_times(period)
+    charts.append(
+        Chart(
+            "fasen",
+            "Doorlooptijd per fase (uren)",
+            "bar",
+            ["Fase", "Aantal", "Gemiddeld", "Mediaan", "P90"],
+            [
+                [PHASE_LABELS.get(g, g), int(s["n"] or 0), s["mean"], s["p50"], s["p90"]]
+                for g, s in sorted(phases.items(), key=lambda kv: _phase_order(kv[0]))
+            ],
+        )
+    )
+    results, orders = await f.results(period)
+    charts.append(
+        Chart(
+            "resultaten",
+            "Gesloten dossiers per resultaatcode",
+            "bar",
+            ["Resultaatcode", "Dossiers"],
+            [[codes.RESULT_LABELS.get(k, k), n] for k, n in results],
+            note=f"{orders} van {sum(n for _, n in results)} leidden tot een opdracht.",
+        )
+    )
+    ftf = await f.first_time_fix(period)
+    charts.append(
+        Chart(
+            "ftf",
+            "First time fix en op afstand opgelost",
+            "table",
+            ["Gesloten", "Met monteursbezoek", "First time fix", "Op afstand opgelost"],
+            [[ftf["closed"], ftf["visited"], ftf["ftf"], ftf["remote"]]],
+        )
+    )
+    deadlines = await f.deadlines(period, now)
+    charts.append(
+        Chart(
+            "deadlines",
+            "Urgentienormen gehaald",
+            "table",
+            ["Urgentie", "Op tijd", "Telt mee", "Percentage"],
+            [
+                [codes.URGENCY_LABELS[u], met, n, kpis.share(met, n)]
+                for u, (met, n) in deadlines.items()
+            ],
+        )
+    )
+    survey = await f.survey(period)
+    if survey is not None:
+        charts.append(
+            Chart(
+                "enquete",
+                f"Enquêtescores (gemiddeld, {survey['n']} ingevuld)",
+                "bar",
+                ["Aspect", "Score"],
+                [[kpis.SURVEY_LABELS[a], survey[a]] for a in kpis.SURVEY_ASPECTS],
+            )
+        )
+    return charts
+
+
+async def _lead_times(f: Figures, period: Period) -> Chart:
+    rows: list[list[Any]] = []
+    for months in kpis.LEAD_TIME_MONTHS:
+        start = period.end - relativedelta(months=months)
+        s = await f.lead_time(start, period.end)
+        label = "Laatste maand" if months == 1 else f"Laatste {months} maanden"
+        rows.append([label, int(s["n"] or 0), s["p50"], s["p90"]])
+    return Chart(
+        "doorlooptijd",
+        "Doorlooptijd gesloten dossiers (uren)",
+        "bar",
+        ["Periode", "Gesloten", "Mediaan", "P90"],
+        rows,
+    )
+
+
+def _phase_order(phase: str) -> int:
+    order = list(PHASE_LABELS)
+    return order.index(phase) if phase in order else len(order)
