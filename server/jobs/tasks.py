@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server import settings
+from server.services import geocoding
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
 
@@ -17,4 +18,9 @@ async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
     return await anonymise_archived(settings.RETENTION_DAYS)
 
 
-FUNCTIONS = [archive_closed_dossiers, anonymise_old_dossiers]
+async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
+    result = await geocoding.geocode_dossier(dossier_id)
+    return None if result is None else result.precision.value
+
+
+FUNCTIONS = [geocode_dossier, archive_closed_dossiers, anonymise_old_dossiers]

@@ -152,7 +152,7 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
 
 
 def _from_stock(address: Address) -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         "address": address,
         "street": address.street,
         "house_number": address.house_number,
@@ -160,6 +160,15 @@ def _from_stock(address: Address) -> dict[str, Any]:
         "postcode": address.postcode,
         "city": address.city,
     }
+    if address.latitude is not None and address.longitude is not None:
+        # Coordinates imported with the housing stock: known at once, no geocoding needed.
+        fields.update(
+            latitude=address.latitude,
+            longitude=address.longitude,
+            geo_precision="adres",
+            geo_source="woningbestand",
+        )
+    return fields
 
 
 def state_of(dossier: Dossier) -> DossierState:

@@ -17,6 +17,10 @@ EVENT_LABELS: dict[str, str] = {
     "contact": "Contact met huurder",
     "repeat": "Herhaalmelding aangemaakt",
     "triage": "Triage vastgelegd",
+    "geocoded": "Locatie bepaald",
+    "auto_assigned": "Automatisch toegewezen",
+    "appointment_moved": "Afspraak verzet",
+    "appointment_cancelled": "Afspraak geannuleerd",
 }
 
 

@@ -11,7 +11,7 @@ from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier, User
-from server.services import dossiers, triage
+from server.services import dossiers, geocoding, triage
 from server.services.dossiers import DossierInput
 from server.services.triage import TriageInput
 
@@ -24,6 +24,15 @@ async def create(
     A wrong or unfinished answer refuses the whole intake: the transaction is rolled back,
     order number included (the counter is part of it).
     """
+    dossier = await _create(user, data, answers, at)
+    # After the commit, so the job finds the dossier; it never holds up or fails the intake.
+    await geocoding.schedule(dossier)
+    return dossier
+
+
+async def _create(
+    user: User, data: DossierInput, answers: TriageInput | None, at: datetime | None
+) -> Dossier:
     if answers is None:
         return await dossiers.create(user, data, at)
     if user.role not in DESK_ROLES:

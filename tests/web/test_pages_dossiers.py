@@ -115,7 +115,8 @@ async def test_moves_notes_and_contact_from_the_dossier_page(
         d.appointment_start is not None and d.appointment_start.hour == 8
     )  # 09:00 Amsterdam = 08:00 UTC
     assert d.first_contact_at is not None
-    assert await DossierEvent.filter(dossier_id=d.id).count() == 6
+    # Not counting the background job's location event: it may land at any moment.
+    assert await DossierEvent.filter(dossier_id=d.id).exclude(kind="geocoded").count() == 6
 
 
 async def test_search_box_finds_by_postcode_with_space(

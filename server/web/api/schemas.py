@@ -149,6 +149,13 @@ def dossier_json(d: Dossier, events: list[DossierEvent] | None = None) -> dict[s
             "postcode": d.postcode,
             "city": d.city,
         },
+        # precision and source are null while the background geocoding has not run yet.
+        "location": {
+            "latitude": d.latitude,
+            "longitude": d.longitude,
+            "precision": d.geo_precision if d.geo_source else None,
+            "source": d.geo_source or None,
+        },
         "contact": {"name": d.contact_name, "phone": d.contact_phone, "email": d.contact_email},
         "channel": d.channel,
         "category": d.category,
