@@ -3,9 +3,11 @@
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.dispatch import ContractorCoverage, GeocodeCache, RosterEntry, TechnicianPosition
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
+from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
 from server.models.protocols import ProtocolVersion
+from server.models.sync import ChangeLog, Device, SyncOutcome
 
 MODEL_MODULES = [
     "server.models.clients",
@@ -14,25 +16,33 @@ MODEL_MODULES = [
     "server.models.protocols",
     "server.models.notifications",
     "server.models.dispatch",
+    "server.models.fieldwork",
+    "server.models.sync",
 ]
 
 __all__ = [
     "MODEL_MODULES",
     "Address",
     "AddressParty",
+    "ChangeLog",
     "ApiToken",
     "Client",
     "ClientNotification",
     "Complex",
     "Contractor",
     "ContractorCoverage",
+    "Device",
     "Dossier",
     "DossierEvent",
+    "DossierMessage",
     "GeocodeCache",
     "LoginAttempt",
     "OrderCounter",
+    "Photo",
     "ProtocolVersion",
+    "RepairLog",
     "RosterEntry",
+    "SyncOutcome",
     "Technician",
     "TechnicianPosition",
     "User",
