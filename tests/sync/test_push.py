@@ -1,0 +1,114 @@
+"""Push: order, exactly once, gaps, rejections that advance, temporary errors that stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from sync import ProtocolError, Status, parse_ops, push
+from sync.memory import MemoryStore, MemoryWorld
+from tests.sync.support import op, registry
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore(MemoryWorld(), "d1")
+
+
+async def test_applies_in_order_and_advances(store: MemoryStore) -> None:
+    result = await push(store, registry(), [op(1), op(2), op(3)])
+    assert [o.status for o in result.outcomes] == [Status.APPLIED] * 3
+    assert result.last_seq == 3 and result.stop is None
+    assert [n["text"] for n in store.world.data["notes"]] == ["n1", "n2", "n3"]
+
+
+async def test_replay_is_answered_not_applied_again(store: MemoryStore) -> None:
+    first = await push(store, registry(), [op(1), op(2)])
+    again = await push(store, registry(), [op(1), op(2), op(3)])
+    assert again.outcomes[:2] == first.outcomes
+    assert len(store.world.data["notes"]) == 3
+    assert again.outcomes[1].result == {"count": 2}  # the stored answer, not a new count
+
+
+async def test_gap_stops_without_applying(store: MemoryStore) -> None:
+    await push(store, registry(), [op(1)])
+    result = await push(store, registry(), [op(3), op(4)])
+    assert result.outcomes == []
+    assert result.stop is not None and (result.stop.reason, result.stop.seq) == ("gap", 2)
+    assert len(store.world.data["notes"]) == 1
+
+
+async def test_rejection_and_conflict_advance_the_queue(store: MemoryStore) -> None:
+    store.world.data["assigned"] = False
+    result = await push(
+        store, registry(), [op(1, text=""), op(2, "finish"), op(3, "unknown"), op(4)]
+    )
+    statuses = [(o.status, o.reason) for o in result.outcomes]
+    assert statuses[0] == (Status.REJECTED, "Een notitie mag niet leeg zijn.")
+    assert statuses[1] == (
+        Status.CONFLICT,
+        "De opdracht is intussen aan een andere monteur gegeven.",
+    )
+    assert statuses[2][0] == Status.REJECTED
+    assert statuses[2][1].startswith("Onbekende soort wijziging 'unknown' (bekend: ")
+    assert statuses[3][0] == Status.APPLIED and result.last_seq == 4
+    # The conflicting status change still left its additive data behind.
+    assert [n["op_id"] for n in store.world.data["notes"]] == ["d1-2", "d1-4"]
+    assert "phase" not in store.world.data
+
+
+async def test_temporary_error_stops_and_rolls_back(store: MemoryStore) -> None:
+    result = await push(store, registry(), [op(1), op(2, "photo"), op(3)])
+    assert [o.seq for o in result.outcomes] == [1]
+    assert result.stop is not None
+    assert (result.stop.reason, result.stop.seq) == ("temporary", 2)
+    assert result.stop.message == "Foto is nog niet geüpload."
+    assert "touched_by_flaky" not in store.world.data and result.last_seq == 1
+    store.world.data["photo_uploaded"] = True
+    later = await push(store, registry(), [op(2, "photo"), op(3)])
+    assert [o.status for o in later.outcomes] == [Status.APPLIED, Status.APPLIED]
+
+
+async def test_unexpected_error_is_rolled_back_recorded_and_keeps_the_payload(
+    store: MemoryStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, "sync.push"):
+        result = await push(store, registry(), [op(1, "broken", text="kapot"), op(2)])
+    first = result.outcomes[0]
+    assert first.status == Status.REJECTED
+    assert first.reason.startswith("Deze wijziging kon niet worden verwerkt")
+    assert first.result == {"payload": {"text": "kapot"}}
+    assert "half_written" not in store.world.data
+    assert result.outcomes[1].status == Status.APPLIED
+    assert "operation d1-1 (broken, seq 1) failed" in caplog.text
+
+
+async def test_reused_number_for_another_operation_is_refused(store: MemoryStore) -> None:
+    await push(store, registry(), [op(1)])
+    other = op(1).__class__(seq=1, op_id="other", kind="note", payload={"text": "x"})
+    result = await push(store, registry(), [other])
+    assert result.stop is not None and result.stop.reason == "mismatch"
+    assert len(store.world.data["notes"]) == 1
+
+
+async def test_two_pushes_racing_apply_each_operation_once(store: MemoryStore) -> None:
+    batch = [op(i) for i in range(1, 21)]
+    a, b = await asyncio.gather(push(store, registry(), batch), push(store, registry(), batch))
+    assert a.outcomes == b.outcomes
+    assert [n["op_id"] for n in store.world.data["notes"]] == [o.op_id for o in batch]
+
+
+def test_batch_must_be_numbered_without_holes() -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_ops([{"seq": 1, "op_id": "a"}, {"seq": 3, "op_id": "b"}])
+    assert err.value.message == "Volgnummers moeten aansluiten: na 1 komt 3."
+    with pytest.raises(ProtocolError) as err:
+        parse_ops([{"seq": 0, "op_id": "a"}])
+    assert err.value.message == "ops[0].seq moet een geheel getal vanaf 1 zijn, niet 0."
+    with pytest.raises(ProtocolError):
+        parse_ops({"seq": 1})
+    # Anything else wrong is left to a per-operation rejection.
+    (parsed,) = parse_ops([{"seq": 1, "op_id": "a", "kind": 5, "payload": [1]}])
+    assert parsed.kind == "" and parsed.payload == {"_invalid": [1]}
