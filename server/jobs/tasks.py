@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from server import settings
+from server.insight import export_jobs
 from server.services import geocoding
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
@@ -23,4 +24,10 @@ async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
     return None if result is None else result.precision.value
 
 
-FUNCTIONS = [geocode_dossier, archive_closed_dossiers, anonymise_old_dossiers]
+async def export_dossiers(
+    ctx: dict[str, Any], user_id: int, token: str, query: dict[str, str], columns: list[str]
+) -> int:
+    return await export_jobs.run(user_id, token, query, columns)
+
+
+FUNCTIONS = [export_dossiers, geocode_dossier, archive_closed_dossiers, anonymise_old_dossiers]

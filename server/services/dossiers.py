@@ -16,6 +16,7 @@ from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
+from server.insight import changes as changes_live
 from server.models import Address, Client, Dossier, DossierEvent, Technician, User
 from server.services import events
 from server.services.ordernumbers import next_order_number
@@ -90,6 +91,7 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
         )
         if parent is not None:
             await events.record(parent, "repeat", user, at, conn, repeat=number)
+    await changes_live.dossier_changed(dossier)
     return dossier
 
 
@@ -241,6 +243,7 @@ async def _save(
     for key, value in changes.items():
         setattr(dossier, key, value)
     dossier.version += 1
+    await changes_live.dossier_changed(dossier)
 
 
 async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None = None) -> None:

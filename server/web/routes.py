@@ -11,6 +11,8 @@ from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
+from server.web.pages import archive as archive_pages
+from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import auth, dossiers, protocols, triage
 
 api_routes = [
@@ -54,6 +56,12 @@ page_routes = [
     Route("/protocollen/{client}/bewerken", protocols.save, methods=["POST"]),
     Route("/protocollen/{client}/versies/{version}", protocols.version, methods=["GET"]),
     Route("/dossiers/{order_number}/gegevens", dossiers.edit, methods=["POST"]),
+    Route("/archief", archive_pages.archive_list, methods=["GET"]),
+    Route("/archief/export", archive_pages.export_xlsx, methods=["POST"]),
+    Route("/archief/exports/{token}", archive_pages.export_download, methods=["GET"]),
+    Route("/dashboard", dashboard_pages.page, methods=["GET"]),
+    Route("/dashboard/live", dashboard_pages.changes, methods=["GET"]),
+    Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
 ]
 
 routes = [

@@ -1,0 +1,93 @@
+"""Large exports as background jobs: the file waits under var/exports/<user id>/ for its owner.
+
+Only the user who asked can list or download it: the path is built from the logged-in user's
+own id and a random token, never from anything that names another user.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from server import settings
+from server.domain.errors import NotFound
+from server.insight import archive, export
+from server.models import User
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    token: str
+    status: str  # bezig, klaar, mislukt
+    rows: int
+    requested_at: str
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "klaar"
+
+
+def folder(user_id: int) -> Path:
+    return settings.VAR_DIR / "exports" / str(int(user_id))
+
+
+def _meta(user_id: int, token: str) -> Path:
+    return folder(user_id) / f"{token}.json"
+
+
+def file_path(user_id: int, token: str) -> Path:
+    return folder(user_id) / f"{token}.xlsx"
+
+
+def _save(user_id: int, token: str, **meta: Any) -> None:
+    folder(user_id).mkdir(parents=True, exist_ok=True)
+    _meta(user_id, token).write_text(json.dumps(meta))
+
+
+async def start(user: User, f: archive.ArchiveFilter, columns: list[str]) -> str:
+    from server.jobs import queue
+
+    token = secrets.token_urlsafe(24)
+    now = datetime.now(UTC).isoformat()
+    _save(user.id, token, status="bezig", rows=0, requested_at=now)
+    await queue.enqueue(
+        "export_dossiers", user.id, token, f.as_query(), columns, job_id=f"export:{token}"
+    )
+    return token
+
+
+async def run(user_id: int, token: str, query: dict[str, str], columns: list[str]) -> int:
+    """The job: same filters, same scope (re-checked for the user now), written to a file."""
+    user = await User.get(id=user_id)
+    meta = json.loads(_meta(user_id, token).read_text())
+    partial = file_path(user_id, token).with_suffix(".part")
+    try:
+        rows = await export.write(archive.query(user, archive.parse(query)), columns, partial)
+    except Exception:
+        _save(user_id, token, **{**meta, "status": "mislukt"})
+        raise
+    partial.rename(file_path(user_id, token))
+    _save(user_id, token, **{**meta, "status": "klaar", "rows": rows})
+    return rows
+
+
+def mine(user: User) -> list[ExportFile]:
+    found = []
+    for meta in sorted(folder(user.id).glob("*.json"), reverse=True):
+        data = json.loads(meta.read_text())
+        found.append(ExportFile(meta.stem, data["status"], data["rows"], data["requested_at"]))
+    return sorted(found, key=lambda e: e.requested_at, reverse=True)[:20]
+
+
+def download(user: User, token: str) -> Path:
+    path = file_path(user.id, token)
+    if not _TOKEN.fullmatch(token) or not path.is_file():
+        raise NotFound(f"Export '{token}' niet gevonden.", "export")
+    return path
