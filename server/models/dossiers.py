@@ -88,6 +88,11 @@ class Dossier(models.Model):
             ("client_id", "phase"),
             ("client_id", "created_at"),
             ("technician_id", "appointment_start"),
+            # Management figures by closing date (lead time, results, first-time fix).
+            ("client_id", "closed_at"),
+            ("closed_at",),
+            # Repeat dossiers of a dossier (first-time fix).
+            ("parent_id",),
         )
 
     def __str__(self) -> str:
@@ -124,4 +129,5 @@ class DossierEvent(models.Model):
     class Meta:
         table = "dossier_event"
         ordering = ["at", "id"]
-        indexes = (("dossier_id", "at"),)
+        # (kind, at): the dashboard finds the transitions of a period without a full scan.
+        indexes = (("dossier_id", "at"), ("kind", "at"))
