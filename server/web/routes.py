@@ -13,6 +13,7 @@ from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import archive as archive_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import portal as portal_pages
 from server.web.pages import auth, dossiers, protocols, triage
 
 api_routes = [
@@ -62,6 +63,8 @@ page_routes = [
     Route("/dashboard", dashboard_pages.page, methods=["GET"]),
     Route("/dashboard/live", dashboard_pages.changes, methods=["GET"]),
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
+    Route("/portaal", portal_pages.page, methods=["GET"]),
+    Route("/portaal/live", portal_pages.changes, methods=["GET"]),
 ]
 
 routes = [
