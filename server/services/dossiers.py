@@ -10,7 +10,7 @@ from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server import scoping
+from server import live, scoping
 from server.domain import contacts
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, Unprocessable
@@ -201,7 +201,22 @@ async def transition(
         "transition",
         {"from": source, "to": target, "reason": plan.reason, **details, **names},
     )
+    await _publish_move(dossier, source)
     return dossier
+
+
+async def _publish_move(dossier: Dossier, source: str) -> None:
+    """Tell the dispatch board, the dossier page and the technician (after the commit)."""
+    data = {
+        "order_number": dossier.order_number,
+        "from": source,
+        "phase": dossier.phase,
+        "technician_id": dossier.technician_id,  # type: ignore[attr-defined]
+    }
+    await live.publish("board", "transition", data)
+    await live.publish(f"dossier:{dossier.order_number}", "transition", data)
+    if dossier.technician_id is not None:  # type: ignore[attr-defined]
+        await live.publish(f"technician:{dossier.technician_id}", "transition", data)  # type: ignore[attr-defined]
 
 
 async def _check_references(changes: dict[str, Any]) -> dict[str, str]:

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
+from server import live
 from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier, User
-from server.services import dossiers, geocoding, triage
+from server.services import dossiers, geocoding, suggestions, triage
 from server.services.dossiers import DossierInput
 from server.services.triage import TriageInput
 
@@ -27,6 +28,8 @@ async def create(
     dossier = await _create(user, data, answers, at)
     # After the commit, so the job finds the dossier; it never holds up or fails the intake.
     await geocoding.schedule(dossier)
+    await live.publish("board", "created", {"order_number": dossier.order_number})
+    await suggestions.auto_assign(user, dossier)
     return dossier
 
 

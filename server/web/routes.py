@@ -7,11 +7,13 @@ from starlette.staticfiles import StaticFiles
 
 from server import settings
 from server.web import health
+from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import archive as archive_pages
+from server.web.pages import board as board_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import portal as portal_pages
 from server.web.pages import auth, dossiers, protocols, triage
@@ -34,6 +36,23 @@ api_routes = [
     Route("/protocols/{client}/export", api_protocols.export, methods=["GET"]),
     Route("/protocols/{client}/versions", api_protocols.versions, methods=["GET"]),
     Route("/protocols/{client}/versions/{version}", api_protocols.version, methods=["GET"]),
+    Route(
+        "/dossiers/{order_number}/suggestions", api_dispatch.dossier_suggestions, methods=["GET"]
+    ),
+    Route("/dossiers/{order_number}/slots", api_dispatch.dossier_slots, methods=["GET"]),
+    Route("/dossiers/{order_number}/assign", api_dispatch.dossier_assign, methods=["POST"]),
+    Route(
+        "/dossiers/{order_number}/appointment", api_dispatch.dossier_appointment, methods=["POST"]
+    ),
+    Route(
+        "/dossiers/{order_number}/appointment/cancel",
+        api_dispatch.dossier_appointment_cancel,
+        methods=["POST"],
+    ),
+    Route("/board", api_dispatch.board_data, methods=["GET"]),
+    Route("/technician/jobs", api_dispatch.technician_jobs, methods=["GET"]),
+    Route("/technician/position", api_dispatch.technician_position, methods=["POST"]),
+    Route("/technicians/{technician_id}/duty", api_dispatch.technician_duty, methods=["PUT"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -49,6 +68,9 @@ page_routes = [
     Route("/dossiers/{order_number}/fase", dossiers.move, methods=["POST"]),
     Route("/dossiers/{order_number}/notitie", dossiers.note, methods=["POST"]),
     Route("/dossiers/{order_number}/contact", dossiers.contact, methods=["POST"]),
+    Route("/meldkamer", board_pages.board, methods=["GET"]),
+    Route("/meldkamer/live", board_pages.board_live, methods=["GET"]),
+    Route("/dossiers/{order_number}/toewijzen", board_pages.assign, methods=["POST"]),
     Route("/dossiers/{order_number}/triage", triage.step, methods=["GET"]),
     Route("/dossiers/{order_number}/triage", triage.record, methods=["POST"]),
     Route("/protocollen", protocols.protocol_list, methods=["GET"]),

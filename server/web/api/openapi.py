@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
-from server.web.api import schemas
+from server.web.api import dispatch_schemas, schemas
 
 _generator = SchemaGenerator(
     {
@@ -32,6 +32,11 @@ _BODIES = (
     schemas.DossierTriage,
     schemas.ProtocolCheck,
     schemas.ProtocolPublish,
+    dispatch_schemas.AssignBody,
+    dispatch_schemas.AppointmentBody,
+    dispatch_schemas.CancelBody,
+    dispatch_schemas.PositionBody,
+    dispatch_schemas.DutyBody,
 )
 
 

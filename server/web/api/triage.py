@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.services import dossiers, triage
+from server.services import dossiers, suggestions, triage
 from server.web.api.common import parse
 from server.web.api.schemas import DossierTriage, EvaluateBody, dossier_json
 from server.web.auth import current_user
@@ -55,5 +55,6 @@ async def dossier_triage(request: Request) -> JSONResponse:
     body = await parse(request, DossierTriage)
     d = await dossiers.get(user, request.path_params["order_number"])
     await triage.apply(user, d, body.to_input())
+    await suggestions.auto_assign(user, d)
     d = await dossiers.get(user, d.order_number)
     return JSONResponse(dossier_json(d, await dossiers.timeline(d)))

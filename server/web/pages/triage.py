@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier
-from server.services import dossiers, protocols, triage
+from server.services import dossiers, protocols, suggestions, triage
 from server.services.triage import TriageInput
 from server.web.auth import current_user
 from server.web.templating import templates
@@ -137,6 +137,7 @@ async def record(request: Request) -> Response:
         if data is None:
             raise Unprocessable("Maak de triage eerst af.", "subject")
         await triage.apply(user, dossier, data)
+        await suggestions.auto_assign(user, dossier)
     except AppError as exc:
         return await _page(request, str(form.get("triage_subject", "")), _posted(form), exc)
     return RedirectResponse(f"/dossiers/{dossier.order_number}#triage", status_code=303)

@@ -1,0 +1,119 @@
+"""The dispatch board: open dossiers by urgency and deadline, and who is on duty with his
+load. Read-only; desk roles only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from server import scoping
+from server.domain.codes import URGENCY_LABELS
+from server.domain.dispatch import Candidate
+from server.domain.errors import Unprocessable
+from server.domain.lifecycle import OPEN_PHASES, PHASE_LABELS
+from server.models import Dossier, User
+from server.services import candidates
+from server.services.geocoding import point_of
+from server.services.suggestions import require_desk
+
+URGENCY_ORDER = {"acuut": 0, "urgent": 1, "niet_urgent": 2}
+MAX_DOSSIERS = 500
+
+
+@dataclass(frozen=True)
+class Filters:
+    client: str = ""
+    trade: str = ""
+    region: str = ""  # a postcode prefix (digits) or a city
+
+
+async def open_dossiers(user: User, filters: Filters, now: datetime) -> list[dict[str, object]]:
+    require_desk(user)
+    qs = scoping.dossiers(user).filter(phase__in=[p.value for p in OPEN_PHASES])
+    if filters.client:
+        qs = qs.filter(client__code=filters.client.strip().upper())
+    if filters.trade:
+        qs = qs.filter(trade=filters.trade.strip().upper())
+    region = "".join(filters.region.split())
+    if region:
+        if region.isdigit():
+            if len(region) > 4:
+                raise Unprocessable(f"Regio '{filters.region}': geef 1 tot 4 cijfers.", "region")
+            qs = qs.filter(postcode__startswith=region)
+        else:
+            qs = qs.filter(city__icontains=filters.region.strip())
+    rows = await qs.limit(MAX_DOSSIERS).prefetch_related("client", "technician")
+    rows.sort(key=lambda d: _order(d))
+    return [_dossier_json(d, now) for d in rows]
+
+
+def _order(d: Dossier) -> tuple[int, float, float]:
+    deadline = d.deadline_at.timestamp() if d.deadline_at else float("inf")
+    return (URGENCY_ORDER.get(d.urgency or "", 3), deadline, d.created_at.timestamp())
+
+
+def _dossier_json(d: Dossier, now: datetime) -> dict[str, object]:
+    point = point_of(d)
+    minutes_left = (
+        int((d.deadline_at - now).total_seconds() // 60) if d.deadline_at is not None else None
+    )
+    return {
+        "order_number": d.order_number,
+        "client": d.client.code,
+        "client_name": d.client.name,
+        "address": f"{d.address_line}, {d.display_postcode} {d.city}".strip(", "),
+        "city": d.city,
+        "postcode": d.postcode,
+        "category": d.category,
+        "urgency": d.urgency,
+        "urgency_label": URGENCY_LABELS.get(d.urgency or "", "Geen triage"),
+        "trade": d.trade,
+        "phase": d.phase,
+        "phase_label": PHASE_LABELS.get(d.phase, d.phase),
+        "deadline_at": d.deadline_at.isoformat() if d.deadline_at else None,
+        "minutes_left": minutes_left,
+        "overdue": minutes_left is not None and minutes_left < 0,
+        "technician": d.technician.name if d.technician else None,
+        "technician_id": d.technician_id,  # type: ignore[attr-defined]
+        "appointment_start": d.appointment_start.isoformat() if d.appointment_start else None,
+        "latitude": point.lat if point else None,
+        "longitude": point.lon if point else None,
+        "geo_precision": d.geo_precision if d.geo_source else None,
+        "version": d.version,
+    }
+
+
+async def on_duty(user: User, now: datetime, trade: str = "") -> list[dict[str, object]]:
+    """Technicians on duty now (regular or on-call), least loaded first."""
+    require_desk(user)
+    pool = await candidates.load(now, trade=trade.strip().upper() or None)
+    found = []
+    for c in pool:
+        shift = next((s for s in c.shifts if s.start <= now < s.end), None)
+        if shift is None:
+            continue
+        found.append(_technician_json(c, shift.end, shift.on_call, now))
+    found.sort(key=lambda t: (int(str(t["open_jobs"])), str(t["name"])))
+    return found
+
+
+def _technician_json(
+    c: Candidate, until: datetime, on_call: bool, now: datetime
+) -> dict[str, object]:
+    position = c.position if c.position_consent else None
+    point = position.point if position is not None else c.home
+    return {
+        "id": c.id,
+        "name": c.name,
+        "trades": sorted(c.trades),
+        "open_jobs": c.open_jobs,
+        "on_duty_until": until.isoformat(),
+        "on_call": on_call,
+        "latitude": point.lat if point else None,
+        "longitude": point.lon if point else None,
+        "where": "positie" if position is not None else "thuisbasis",
+    }
+
+
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,50 @@
+"""The dispatch board (/meldkamer) and its live feed, and assigning from the dossier page."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server import live, scoping, settings
+from server.domain.codes import TRADE_LABELS
+from server.domain.errors import AppError, Unprocessable
+from server.domain.roles import DESK_ROLES
+from server.services import assignments, dossiers
+from server.web.auth import require_role
+from server.web.templating import templates
+
+
+async def board(request: Request) -> Response:
+    user = require_role(request, *DESK_ROLES)
+    return templates.TemplateResponse(
+        request,
+        "board/board.html",
+        {
+            "clients": await scoping.clients(user).filter(active=True),
+            "trades": TRADE_LABELS,
+            "tile_url": settings.MAP_TILE_URL,
+        },
+    )
+
+
+async def board_live(request: Request) -> Response:
+    """Server-sent events of the board channel: assignments, appointments, phase changes."""
+    require_role(request, *DESK_ROLES)
+    return live.stream(request, ["board"])
+
+
+async def assign(request: Request) -> Response:
+    """Assign from the dossier page's suggestion panel (a form per suggestion)."""
+    user = require_role(request, *DESK_ROLES)
+    dossier = await dossiers.get(user, request.path_params["order_number"])
+    form = await request.form()
+    raw = str(form.get("technician_id", "")).strip()
+    try:
+        if not raw.isdigit():
+            raise Unprocessable(f"'{raw}' is geen geldige monteur.", "technician_id")
+        await assignments.assign(user, dossier, int(raw))
+    except AppError as exc:
+        from server.web.pages.dossiers import detail
+
+        return await detail(request, exc)
+    return RedirectResponse(f"/dossiers/{dossier.order_number}", status_code=303)
