@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server import settings
+
 # Everything the front end needs is served from this origin: no CDN, no third party.
+
+
+def _tile_origin(url: str) -> str:
+    """The origin of the dispatch board's map tiles (MAP_TILE_URL), the one other origin
+    images may come from; none when no tile server is configured."""
+    parts = urlsplit(url)
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""
+
+
 CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; "
+    f"img-src 'self' data: blob:{_tile_origin(settings.MAP_TILE_URL)}; "
+    "style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 

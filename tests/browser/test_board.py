@@ -1,0 +1,111 @@
+"""The dispatch board in a real browser: agent A assigns with the keyboard; agent B's board,
+open in another browser context, shows it live without reloading; the technician's job list has
+it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.support.world import PASSWORD
+
+EVERY_DAY = [{"weekday": day, "start": "00:00", "end": "24:00"} for day in range(7)]
+
+
+def _token(base: str, username: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{base}/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def _login(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/dossiers$"))
+
+
+@pytest.fixture
+def second(browser: Browser, live_server: str) -> Iterator[Page]:
+    """Agent B in a browser context of his own (own cookies), watched for third-party calls."""
+    context: BrowserContext = browser.new_context(base_url=live_server, locale="nl-NL")
+    external: list[str] = []
+    context.on(
+        "request", lambda r: None if r.url.startswith(live_server) else external.append(r.url)
+    )
+    yield context.new_page()
+    context.close()
+    assert external == [], f"requests to third parties: {external}"
+
+
+def test_assign_on_the_board_is_seen_live_by_another_agent_and_the_technician(
+    page: Page, second: Page, live_server: str
+) -> None:
+    admin = _token(live_server, "admin")
+    duty = httpx.put(
+        f"{live_server}/api/v1/technicians/1/duty",
+        json={"roster": EVERY_DAY, "home_latitude": 52.09, "home_longitude": 5.13},
+        headers=admin,
+    )
+    assert duty.status_code == 200, duty.text
+    created = httpx.post(
+        f"{live_server}/api/v1/dossiers",
+        json={
+            "client": "WST",
+            "address": {"postcode": "3572AB", "house_number": 10},
+            "contact": {"name": "Fatima el Amrani", "phone": "0612345678"},
+            "channel": "telefoon",
+            "category": "",
+            "triage": {
+                "subject": "lekkage_afvoer",
+                "answers": {"bewoonbaarheid": "nee", "belemmering": "ja"},
+            },
+        },
+        headers=_token(live_server, "anna.agent"),
+    )
+    assert created.status_code == 201, created.text
+    number = created.json()["order_number"]
+    assert created.json()["trade"] == "LOO"
+
+    _login(second, "sanne.supervisie")
+    second.goto("/meldkamer")
+    expect(second.locator("[data-board]")).to_have_attribute("data-live", "open")
+    row_b = second.locator(f"[data-order='{number}']")
+    expect(row_b).to_contain_text(number)
+    expect(row_b).not_to_contain_text("Piet Monteur")
+
+    _login(page, "anna.agent")
+    page.keyboard.press("Alt+b")
+    expect(page).to_have_url(re.compile(r"/meldkamer$"))
+    expect(page.locator(f"[data-order='{number}']")).to_be_visible()
+    # Keyboard only: focus the list (first row selected), Enter asks for suggestions.
+    page.locator("[data-dossiers]").focus()
+    page.keyboard.press("Enter")
+    suggestion = page.locator("[data-suggestions] button").first
+    expect(suggestion).to_contain_text("Piet Monteur")
+    expect(page.locator("[data-suggestions]")).to_contain_text("vakdiscipline: Loodgieter")
+    expect(suggestion).to_be_focused()
+    page.keyboard.press("Enter")  # pick him
+    expect(page.locator("[data-confirm-text]")).to_have_text(
+        f"{number} toewijzen aan Piet Monteur?"
+    )
+    expect(page.locator("[data-confirm-button]")).to_be_focused()
+    page.keyboard.press("Enter")  # confirm
+    expect(page.locator(f"[data-order='{number}']")).to_contain_text("Piet Monteur")
+
+    # Agent B sees it without reloading.
+    expect(row_b).to_contain_text("Piet Monteur")
+    expect(row_b).to_contain_text("Doorgezet naar monteur")
+
+    # And Piet has it in his app's job list.
+    jobs = httpx.get(
+        f"{live_server}/api/v1/technician/jobs", headers=_token(live_server, "piet.monteur")
+    )
+    assert [j["order_number"] for j in jobs.json()["items"]] == [number]
