@@ -6,7 +6,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server import settings
-from server.web import health
+from server.web import field_routes, health
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
@@ -91,10 +91,11 @@ page_routes = [
 
 routes = [
     Route("/healthz", health.healthz, methods=["GET"]),
-    Mount("/api/v1", routes=api_routes),
+    Mount("/api/v1", routes=[*api_routes, *field_routes.api_routes]),
     Mount("/static", StaticFiles(directory=settings.ROOT / "pwa" / "static"), name="static"),
     *page_routes,
+    *field_routes.page_routes,
 ]
 
 # Reachable without logging in; everything else must refuse an anonymous caller.
-PUBLIC_PATHS = frozenset({"/healthz", "/login", "/api/v1/auth/token", "/api/v1/openapi.json"})
+PUBLIC_PATHS = frozenset({"/healthz", "/login", "/api/v1/auth/token", "/api/v1/openapi.json"}) | field_routes.PUBLIC_PATHS

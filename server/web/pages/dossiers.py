@@ -15,7 +15,7 @@ from server.domain.errors import AppError, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, transitions_for
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Technician
-from server.services import dossiers
+from server.services import dossiers, fieldwork_view
 from server.services import intake as intake_service
 from server.services.dossiers import AddressInput, DossierInput
 from server.web.auth import current_user
@@ -143,6 +143,7 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "moves": transitions_for(dossiers.state_of(dossier), actor),
         "technicians": await Technician.filter(active=True) if user.role in DESK_ROLES else [],
         "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
+        **await fieldwork_view.context(dossier),
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",
         "error": error,

@@ -1,0 +1,80 @@
+"""The chat of a dossier: technician, meldkamer and the client's users write in one thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from server import live
+from server.domain.errors import Forbidden, Unprocessable
+from server.models import Dossier, DossierMessage, User
+
+MAX_LENGTH = 4000
+
+
+def clean(text: object) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise Unprocessable("Een bericht mag niet leeg zijn.", "text")
+    text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise Unprocessable(
+            f"Een bericht is te lang: {len(text)} tekens (maximaal {MAX_LENGTH}).", "text"
+        )
+    return text
+
+
+async def write(
+    user: User,
+    dossier: Dossier,
+    text: str,
+    op_id: str | None = None,
+    device_time: datetime | None = None,
+) -> DossierMessage:
+    """Store one message; with an op_id a replay returns the stored message and adds nothing.
+
+    The caller has checked that the user may see the dossier (scoping or field_jobs).
+    """
+    if user.role not in ("admin", "supervisor", "agent", "technician", "client"):
+        raise Forbidden("Uw rol mag geen berichten schrijven.")
+    text = clean(text)
+    if op_id:
+        found = await DossierMessage.get_or_none(op_id=op_id)
+        if found is not None:
+            return found
+    try:
+        message = await DossierMessage.create(
+            dossier=dossier,
+            author=user,
+            author_name=str(user),
+            author_role=user.role,
+            op_id=op_id,
+            text=text,
+            device_time=device_time,
+            created_at=datetime.now(UTC),
+        )
+    except IntegrityError:
+        if op_id is None:
+            raise
+        return await DossierMessage.get(op_id=op_id)
+    return message
+
+
+def as_json(message: DossierMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "author": message.author_name,
+        "role": message.author_role,
+        "text": message.text,
+        "at": message.created_at.isoformat(),
+    }
+
+
+async def announce(dossier: Dossier, message: DossierMessage) -> None:
+    """Tell browsers watching the dossier; call after the message is committed."""
+    await live.publish(f"dossier:{dossier.order_number}", "message", as_json(message))
+
+
+async def thread(dossier: Dossier) -> list[DossierMessage]:
+    return await DossierMessage.filter(dossier_id=dossier.id).order_by("id")

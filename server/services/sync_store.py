@@ -1,0 +1,128 @@
+"""sync/'s PushStore and PullStore for one device of one user, on the database.
+
+The claim is `UPDATE sync_device SET last_seq = seq WHERE id = ? AND last_seq = seq - 1`: on
+PostgreSQL the row lock it takes is held until commit, so a second push of the same device
+waits and then finds nothing to update; on SQLite the database write lock does the same.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from server.domain.errors import Unprocessable
+from server.models import Device, Dossier, SyncOutcome, Technician, User
+from server.services import changefeed, technician_jobs
+from server.services.field_context import FieldContext
+from sync import Change, DeviceState, Op, Outcome, Status
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def device_for(user: User, device_id: str) -> Device:
+    """The user's device by the id the app made at install; registered on first contact."""
+    if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
+        raise Unprocessable(
+            f"Ongeldig apparaat-id '{str(device_id)[:80]}': 8 tot 64 letters, cijfers, - of _.",
+            "device_id",
+        )
+    device, _ = await Device.get_or_create(
+        user_id=user.id, device_id=device_id, defaults={"epoch": secrets.token_hex(4)}
+    )
+    return device
+
+
+class DbAttempt:
+    def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
+        self.store = store
+        self.context = ctx
+
+    async def claim(self, seq: int) -> bool:
+        updated = (
+            await Device.filter(id=self.store.row.id, last_seq=seq - 1)
+            .using_db(self.context.conn)
+            .update(last_seq=seq, last_seen_at=self.context.at)
+        )
+        return bool(updated)
+
+    async def record(self, op: Op, outcome: Outcome) -> None:
+        await SyncOutcome.create(
+            device_id=self.store.row.id,
+            seq=op.seq,
+            op_id=op.op_id,
+            kind=op.kind[:40],
+            job=op.job[:20],
+            status=outcome.status.value,
+            reason=outcome.reason,
+            result=outcome.result,
+            device_time=op.device_time,
+            received_at=self.context.at,
+            using_db=self.context.conn,
+        )
+
+
+class DeviceStore:
+    """Both stores for one device; `technician` is None for a user without a technician row."""
+
+    def __init__(self, user: User, technician: Technician | None, device: Device) -> None:
+        self.user = user
+        self.technician = technician
+        self.row = device
+
+    async def device(self) -> DeviceState:
+        await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        return DeviceState(self.row.last_seq, self.row.epoch)
+
+    async def stored(self, seq: int) -> Outcome | None:
+        row = await SyncOutcome.get_or_none(device_id=self.row.id, seq=seq)
+        if row is None:
+            return None
+        return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
+
+    @asynccontextmanager
+    async def attempt(self) -> AsyncIterator[DbAttempt]:
+        after: list[Any] = []
+        async with in_transaction() as conn:
+            ctx = FieldContext(self.user, self.technician, conn, now(), after)
+            yield DbAttempt(self, ctx)
+        for action in after:
+            await action()
+
+    async def refresh(self) -> None:
+        if self.technician is not None:
+            await changefeed.refresh(self.user, self.technician, now())
+
+    async def head(self) -> int:
+        return await changefeed.head()
+
+    async def changes(self, after: int, limit: int) -> list[Change]:
+        rows = await changefeed.since(self.user, after, limit)
+        numbers = await _order_numbers([r.dossier_id for r in rows])  # type: ignore[attr-defined]
+        return [
+            Change(r.id, r.kind, numbers.get(r.dossier_id, ""), r.data)  # type: ignore[attr-defined]
+            for r in rows
+        ]
+
+    async def snapshot(self) -> dict[str, Any]:
+        if self.technician is None:
+            return {"jobs": []}
+        jobs = await technician_jobs.current(self.technician, now())
+        return {"jobs": await technician_jobs.snapshots(jobs)}
+
+
+async def _order_numbers(ids: list[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await Dossier.filter(id__in=wanted).values_list("id", "order_number")
+    return dict(rows)

@@ -1,0 +1,203 @@
+"""The technician app's API: sync push and pull, photo upload and photo files; dossier chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from media import CONTENT_TYPE
+from server import scoping
+from server.domain.errors import BadRequest, Forbidden
+from server.services import chat, field_jobs, photos, sync_mutators, sync_store
+from server.web.api.common import int_param, parse
+from server.web.auth import current_user
+from sync import ProtocolError, parse_ops, pull, push
+
+
+class PushBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    device_id: str = Field(
+        description="Random id the app made at install (8-64 of A-Z a-z 0-9 - _)"
+    )
+    ops: list[object] = Field(description="Operations in order: {seq, op_id, kind, job, ...}")
+
+
+class MessageBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str
+
+
+async def _store(request: Request, device_id: str) -> sync_store.DeviceStore:
+    user = current_user(request)
+    technician = await field_jobs.technician_of(user)
+    if technician is None:
+        raise Forbidden("Alleen servicemonteurs synchroniseren met de app.")
+    device = await sync_store.device_for(user, device_id)
+    return sync_store.DeviceStore(user, technician, device)
+
+
+async def sync_push(request: Request) -> JSONResponse:
+    """
+    summary: Push the device's queued operations (docs/sync.md)
+    tags: [sync]
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/PushBody"}}}
+    responses:
+      200: {description: '{"outcomes": [{seq, op_id, status, reason, result}], "last_seq", "stop"}'}
+      400: {description: The batch breaks the protocol (no usable seq or op_id, holes)}
+      403: {description: Technicians only}
+    """
+    current_user(request)
+    body = await parse(request, PushBody)
+    store = await _store(request, body.device_id)
+    try:
+        ops = parse_ops(body.ops)
+    except ProtocolError as exc:
+        raise BadRequest(exc.message, exc.field) from None
+    result = await push(store, sync_mutators.REGISTRY, ops)
+    return JSONResponse(
+        {
+            "outcomes": [o.as_json() for o in result.outcomes],
+            "last_seq": result.last_seq,
+            "stop": result.stop.as_json() if result.stop else None,
+            "epoch": store.row.epoch,
+        }
+    )
+
+
+async def sync_pull(request: Request) -> JSONResponse:
+    """
+    summary: What changed for this device since its cursor, or a full reset (docs/sync.md)
+    tags: [sync]
+    parameters:
+      - {name: device_id, in: query, required: true, schema: {type: string}}
+      - {name: cursor, in: query, schema: {type: string}}
+      - {name: limit, in: query, schema: {type: integer, default: 200, maximum: 500}}
+    responses:
+      200: {description: '{"cursor", "last_seq", "reset", "snapshot", "changes", "more"}'}
+      403: {description: Technicians only}
+    """
+    store = await _store(request, request.query_params.get("device_id", ""))
+    limit = int_param(request, "limit", 200, 1, 500)
+    result = await pull(store, request.query_params.get("cursor"), limit)
+    return JSONResponse(result.as_json())
+
+
+async def photo_upload(request: Request) -> JSONResponse:
+    """
+    summary: Upload a photo of a job under the id the app gave it (idempotent)
+    tags: [sync]
+    parameters:
+      - {name: client_id, in: path, required: true, schema: {type: string}}
+      - {name: job, in: query, required: true, schema: {type: string}, description: order number}
+      - {name: taken_at, in: query, schema: {type: string, format: date-time}}
+    requestBody:
+      content:
+        image/jpeg: {schema: {type: string, format: binary}}
+        multipart/form-data:
+          schema: {type: object, properties: {file: {type: string, format: binary}}}
+    responses:
+      201: {description: 'Stored: {"client_id", "key", "created": true}'}
+      200: {description: 'Already stored under this id: nothing new was stored'}
+      404: {description: The job is not the caller's}
+      413: {description: Too large}
+      415: {description: Not a photo, or an unsupported format}
+      422: {description: Corrupt, too many pixels, or a bad id}
+    """
+    user = current_user(request)
+    client_id = photos.check_client_id(request.path_params["client_id"])
+    declared = request.headers.get("content-length")
+    photos.check_size(int(declared) if declared and declared.isdigit() else None)
+    data = await _photo_bytes(request)
+    photo, created = await photos.upload(
+        user,
+        client_id,
+        request.query_params.get("job", ""),
+        data,
+        _time(request.query_params.get("taken_at")),
+    )
+    return JSONResponse(
+        {"client_id": photo.client_id, "key": photo.key, "created": created},
+        status_code=201 if created else 200,
+    )
+
+
+async def _photo_bytes(request: Request) -> bytes:
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=5)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise BadRequest("Stuur de foto in het veld 'file'.", "file")
+        data = await upload.read()
+        await form.close()
+        return data
+    return await request.body()
+
+
+def _time(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"'{raw}' is geen tijdstip (ISO 8601).", "taken_at") from None
+    return value if value.tzinfo else None
+
+
+async def photo_file(request: Request) -> Response:
+    """
+    summary: A photo file, for users who may see its dossier
+    tags: [sync]
+    parameters:
+      - {name: key, in: path, required: true, schema: {type: string}}
+      - name: variant
+        in: path
+        required: true
+        schema: {type: string, enum: [original, screen, thumb]}
+    responses:
+      200: {description: image/jpeg}
+      404: {description: No such photo, or not visible to the caller}
+    """
+    user = current_user(request)
+    p = request.path_params
+    path = await photos.file_for(user, p["key"], p["variant"])
+    return FileResponse(
+        path,
+        media_type=CONTENT_TYPE,
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )
+
+
+async def messages(request: Request) -> JSONResponse:
+    """
+    summary: The chat of a dossier
+    tags: [dossiers]
+    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
+    responses:
+      200: {description: '{"items": [{id, author, role, text, at}]}'}
+    """
+    user = current_user(request)
+    dossier = await scoping.dossier(user, request.path_params["order_number"])
+    return JSONResponse({"items": [chat.as_json(m) for m in await chat.thread(dossier)]})
+
+
+async def message_create(request: Request) -> JSONResponse:
+    """
+    summary: Write in the chat of a dossier (desk, client portal, technician)
+    tags: [dossiers]
+    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
+    requestBody:
+      content: {application/json: {schema: {$ref: "#/components/schemas/MessageBody"}}}
+    responses:
+      201: {description: The message}
+      422: {description: Empty or too long}
+    """
+    user = current_user(request)
+    body = await parse(request, MessageBody)
+    dossier = await scoping.dossier(user, request.path_params["order_number"])
+    message = await chat.write(user, dossier, body.text)
+    await chat.announce(dossier, message)
+    return JSONResponse(chat.as_json(message), status_code=201)

@@ -1,0 +1,96 @@
+"""Jobs for a technician, and small helpers to talk to the sync API like the app does."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from PIL import Image
+
+from server.models import Dossier, Technician
+from server.services import dossiers
+from server.services.dossiers import AddressInput, DossierInput
+from tests.support.world import World
+
+_counter = itertools.count(1)
+
+
+async def job_for(w: World, technician: Technician, client: str = "WST") -> Dossier:
+    """A dossier with an appointment for this technician (phase afspraak_ingepland)."""
+    address = AddressInput(
+        postcode="3572AB" if client == "WST" else "3451BC",
+        house_number=10 if client == "WST" else 3,
+    )
+    d = await dossiers.create(
+        w.agent,
+        DossierInput(
+            client=client,
+            address=address,
+            contact_name="Fatima el Amrani",
+            contact_phone="0612345678",
+            category="lekkage_woning",
+            description="Water loopt langs de lamp in de keuken.",
+        ),
+    )
+    await dossiers.transition(
+        w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
+    )
+    start = datetime.now(UTC) + timedelta(hours=1)
+    await dossiers.transition(w.agent, d, "afspraak_ingepland", {"appointment_start": start})
+    return d
+
+
+class App:
+    """One installed app: a device id, a sequence counter, and its bearer token."""
+
+    def __init__(self, http: httpx.AsyncClient, headers: dict[str, str], device: str = "") -> None:
+        self.http = http
+        self.headers = headers
+        self.device = device or f"device-{next(_counter):04d}"
+        self.seq = 0
+        self.cursor: str | None = None
+
+    def op(self, kind: str, job: str, **payload: Any) -> dict[str, Any]:
+        self.seq += 1
+        return {
+            "seq": self.seq,
+            "op_id": f"{self.device}-{self.seq}",
+            "kind": kind,
+            "job": job,
+            "payload": payload,
+            "device_time": datetime.now(UTC).isoformat(),
+        }
+
+    async def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        r = await self.http.post(
+            "/api/v1/sync/push", json={"device_id": self.device, "ops": ops}, headers=self.headers
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json())
+
+    async def pull(self) -> dict[str, Any]:
+        params = {"device_id": self.device, **({"cursor": self.cursor} if self.cursor else {})}
+        r = await self.http.get("/api/v1/sync/pull", params=params, headers=self.headers)
+        assert r.status_code == 200, r.text
+        body = dict(r.json())
+        self.cursor = body["cursor"]
+        return body
+
+
+def jpeg(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def repair_log() -> dict[str, Any]:
+    return {
+        "cause": "Sifon lekte",
+        "work_done": "Sifon vervangen",
+        "materials": [{"name": "Sifon 32 mm", "quantity": 1}, {"name": "Kit", "quantity": 0.5}],
+        "minutes": 35,
+        "fixed": True,
+    }
