@@ -72,7 +72,10 @@ async def scope_for(user: User, client_code: str) -> tuple[Scope, Client | None]
     return Scope((own.id,)), own
 
 
-async def _headline(f: Figures, period: Period, now: datetime) -> dict[str, float | None]:
+async def _headline(
+    f: Figures, period: Period, now: datetime, raw: dict[str, Any] | None = None
+) -> dict[str, float | None]:
+    """The headline figures; `raw` receives the detailed results for the charts to reuse."""
     reports = await f.reports(period)
     contacted, counted = await f.contacted_24h(period, now)
     lead = await f.lead_time(period.start, period.end)
@@ -85,6 +88,8 @@ async def _headline(f: Figures, period: Period, now: datetime) -> dict[str, floa
     if survey and survey["n"]:
         scores = [float(v) for k, v in survey.items() if k != "n" and v is not None]
         score = round(sum(scores) / len(scores), 2) if scores else None
+    if raw is not None:
+        raw.update(ftf=ftf, deadlines=deadlines, results=(results, orders), survey=survey)
     return {
         "reports": float(reports),
         "contacted_24h": kpis.share(contacted, counted),
@@ -105,20 +110,21 @@ async def build(
     scope, client = await scope_for(user, client_code)
     f = Figures(db.connection(), db.dialect(), scope)
     previous = period.previous()
-    current, before = await _headline(f, period, now), await _headline(f, previous, now)
+    raw: dict[str, Any] = {}
+    current, before = await _headline(f, period, now, raw), await _headline(f, previous, now)
     board = Dashboard(
         client=client,
         period=period,
         previous=previous,
         grain=grain or kpis.grain_for(period),
         kpis=[Comparison(current[k.key], before[k.key], k) for k in kpis.KPIS],
-        survey_pending=await f.survey(period) is None,
+        survey_pending=raw["survey"] is None,
     )
-    board.charts = await _charts(f, board, now)
+    board.charts = await _charts(f, board, raw)
     return board
 
 
-async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
+async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Chart]:
     period, grain = board.period, board.grain
     series = await f.series(period, grain)
     grid = await f.heatmap(period)
@@ -175,7 +181,7 @@ async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
             ],
         )
     )
-    results, orders = await f.results(period)
+    results, orders = raw["results"]
     charts.append(
         Chart(
             "resultaten",
@@ -186,7 +192,7 @@ async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
             note=f"{orders} van {sum(n for _, n in results)} leidden tot een opdracht.",
         )
     )
-    ftf = await f.first_time_fix(period)
+    ftf = raw["ftf"]
     charts.append(
         Chart(
             "ftf",
@@ -196,7 +202,7 @@ async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
             [[ftf["closed"], ftf["visited"], ftf["ftf"], ftf["remote"]]],
         )
     )
-    deadlines = await f.deadlines(period, now)
+    deadlines = raw["deadlines"]
     charts.append(
         Chart(
             "deadlines",
@@ -209,7 +215,7 @@ async def _charts(f: Figures, board: Dashboard, now: datetime) -> list[Chart]:
             ],
         )
     )
-    survey = await f.survey(period)
+    survey = raw["survey"]
     if survey is not None:
         charts.append(
             Chart(
