@@ -4,9 +4,11 @@ from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.dispatch import ContractorCoverage, GeocodeCache, RosterEntry, TechnicianPosition
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
+from server.models.messages import OutboundMessage, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
 from server.models.protocols import ProtocolVersion
+from server.models.surveys import Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome
 
 MODEL_MODULES = [
@@ -15,6 +17,8 @@ MODEL_MODULES = [
     "server.models.dossiers",
     "server.models.protocols",
     "server.models.notifications",
+    "server.models.messages",
+    "server.models.surveys",
     "server.models.dispatch",
     "server.models.fieldwork",
     "server.models.sync",
@@ -38,11 +42,14 @@ __all__ = [
     "GeocodeCache",
     "LoginAttempt",
     "OrderCounter",
+    "OutboundMessage",
     "Photo",
     "ProtocolVersion",
+    "PushSubscription",
     "RepairLog",
     "RosterEntry",
     "SyncOutcome",
+    "Survey",
     "Technician",
     "TechnicianPosition",
     "User",
