@@ -3,6 +3,7 @@ moving and cancelling through the lifecycle, and the technician's own job list."
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import httpx
@@ -223,3 +224,24 @@ async def test_suggestions_api_shows_reasons(http: httpx.AsyncClient, w: world.W
     assert piet["reasons"][-1] == "geen termijn"
     # Looking changes nothing on the timeline.
     assert await DossierEvent.filter(dossier_id=d.id).count() == 1
+
+
+async def test_dossier_page_suggests_and_assigns(http: httpx.AsyncClient, w: world.World) -> None:
+    await set_duty(w.technician, ALWAYS, UTRECHT)
+    d = await triaged_dossier(w.agent, deadline=None)
+    await login(http, "anna.agent")
+    page = await http.get(f"/dossiers/{d.order_number}")
+    assert "Voorgestelde monteurs" in page.text
+    assert "vakdiscipline: Loodgieter" in page.text
+    assert "afstand: 0,0 km vanaf thuisbasis" in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    response = await http.post(
+        f"/dossiers/{d.order_number}/toewijzen",
+        data={"csrf_token": token.group(1), "technician_id": str(w.technician.id)},
+    )
+    assert response.status_code == 303
+    d = await Dossier.get(id=d.id)
+    assert (d.phase, d.technician_id) == ("doorgezet_naar_monteur", w.technician.id)
+    # Assigned: the panel makes way.
+    assert "Voorgestelde monteurs" not in (await http.get(f"/dossiers/{d.order_number}")).text

@@ -15,7 +15,7 @@ from server.domain.errors import AppError, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, transitions_for
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Technician
-from server.services import dossiers, fieldwork_view
+from server.services import dossiers, fieldwork_view, suggestions
 from server.services import intake as intake_service
 from server.services.dossiers import AddressInput, DossierInput
 from server.web.auth import current_user
@@ -147,10 +147,23 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",
         "error": error,
+        "dispatch": await dispatch_panel(user, dossier),
     }
     return templates.TemplateResponse(
         request, "dossiers/detail.html", context, status_code=error.status if error else 200
     )
+
+
+async def dispatch_panel(user: Any, dossier: Any) -> dict[str, Any] | None:
+    """Suggested technicians for the desk while the dossier waits for one; a reason instead of
+    suggestions when there can be none (no trade, no location)."""
+    if user.role not in DESK_ROLES or dossier.phase not in suggestions.UNASSIGNED_PHASES:
+        return None
+    try:
+        found = await suggestions.ranked(dossier, limit=5)
+    except AppError as exc:
+        return {"suggested": [], "problem": exc.message}
+    return {"suggested": found.items, "problem": None}
 
 
 def _local_datetime(raw: str, field: str) -> datetime | None:
