@@ -32,12 +32,15 @@ async def slots_for(
         if tech is None:
             raise NotFound(f"Monteur {technician_id} niet gevonden.", "technician")
         job = candidates.job_for(dossier, trade or dossier.trade or (tech.trades or [""])[0])
-        pool = await candidates.load(now, ids=[technician_id])
     else:
         job = candidates.job_for(dossier, trade)
-        pool = await candidates.load(now, trade=job.trade)
     rules = candidates.rules()
     until = job.deadline or now + rules.horizon
+    horizon = max(until - now, timedelta(0)) + timedelta(days=1)
+    if technician_id is not None:
+        pool = await candidates.load(now, ids=[technician_id], horizon=horizon)
+    else:
+        pool = await candidates.load(now, trade=job.trade, horizon=horizon)
     agenda = await appointments([c.id for c in pool], now, until, exclude=dossier.id)
     return find_slots(
         job,

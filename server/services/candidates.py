@@ -101,22 +101,35 @@ async def load(
     found = [t.id for t in technicians]
     if not found:
         return []
-    roster: dict[int, list[RosterEntry]] = defaultdict(list)
-    for entry in await RosterEntry.filter(technician_id__in=found):
-        roster[entry.technician_id].append(entry)  # type: ignore[attr-defined]
+    roster: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    rows = await RosterEntry.filter(technician_id__in=found).values_list(
+        "technician_id", "weekday", "start_minute", "end_minute"
+    )
+    for technician_id, weekday, first, last in rows:
+        roster[technician_id].append((weekday, first, last))
     positions = {
         p.technician_id: p  # type: ignore[attr-defined]
         for p in await TechnicianPosition.filter(technician_id__in=found)
     }
     loads = await open_jobs(found)
     start, end = now - timedelta(days=1), now + horizon
+    # Most technicians share a handful of weekly patterns: expand each pattern once.
+    expanded: dict[tuple[object, ...], tuple[Shift, ...]] = {}
+
+    def shifts(t: Technician) -> tuple[Shift, ...]:
+        entries = tuple(sorted(roster.get(t.id, [])))
+        key = (entries, t.on_call_evenings, t.on_call_weekends, t.on_call_holidays)
+        if key not in expanded:
+            expanded[key] = tuple(shifts_of(t, entries, start, end))
+        return expanded[key]
+
     return [
         Candidate(
             id=t.id,
             name=t.name,
             trades=frozenset(t.trades or []),
             contractor_id=t.contractor_id,  # type: ignore[attr-defined]
-            shifts=tuple(shifts_of(t, roster.get(t.id, []), start, end)),
+            shifts=shifts(t),
             home=_home(t),
             position=_position(positions.get(t.id)),
             position_consent=t.position_consent,
@@ -136,10 +149,11 @@ async def open_jobs(technician_ids: list[int]) -> dict[int, int]:
     return {int(r["technician_id"]): int(r["n"]) for r in rows}
 
 
-def roster_of(technician: Technician, entries: Iterable[RosterEntry]) -> Roster:
+def roster_of(technician: Technician, entries: Iterable[tuple[int, int, int]]) -> Roster:
+    """`entries`: (weekday, start minute, end minute) as in RosterEntry."""
     hours: dict[int, list[tuple[time, time]]] = defaultdict(list)
-    for e in entries:
-        hours[e.weekday].append((_clock(e.start_minute), _clock(e.end_minute)))
+    for weekday, first, last in entries:
+        hours[weekday].append((_clock(first), _clock(last)))
     return Roster(
         working_hours=dict(hours),
         on_call_evenings=technician.on_call_evenings,
@@ -149,7 +163,10 @@ def roster_of(technician: Technician, entries: Iterable[RosterEntry]) -> Roster:
 
 
 def shifts_of(
-    technician: Technician, entries: Iterable[RosterEntry], start: datetime, end: datetime
+    technician: Technician,
+    entries: Iterable[tuple[int, int, int]],
+    start: datetime,
+    end: datetime,
 ) -> list[Shift]:
     shifts = expand_roster(roster_of(technician, entries), start, end)
     # A working day until 24:00 is stored as ending 23:59 (a time has no 24:00); give the

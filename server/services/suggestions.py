@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from server.domain.codes import Urgency
 from server.domain.dispatch import (
@@ -57,8 +57,11 @@ async def ranked(
 ) -> Suggestions:
     now = now or datetime.now(UTC)
     job = candidates.job_for(dossier, trade)
-    pool = await candidates.load(now, trade=job.trade)
     rules = candidates.rules()
+    # Shifts are needed only up to the deadline (or the search horizon), plus a day's margin.
+    until = job.deadline if job.deadline is not None else now + rules.horizon
+    horizon = max(until - now, timedelta(0)) + timedelta(days=1)
+    pool = await candidates.load(now, trade=job.trade, horizon=horizon)
     coverage = await candidates.coverage(job.client_id or 0)
     if len(pool) <= SCAN_UP_TO:
         items = rank(job, pool, now, rules=rules, coverage=coverage, limit=limit)
