@@ -85,6 +85,9 @@ async def attach_photo(ctx: FieldContext, op: Op) -> Decision:
     if not isinstance(client_id, str) or not client_id:
         return rejected("Foto zonder foto-id.", field="client_id")
     photo = await Photo.get_or_none(client_id=client_id)
+    refused = op.payload.get("upload_refused")
+    if photo is None and isinstance(refused, str):
+        return rejected(f"Foto niet opgeslagen: {refused}")
     if photo is None:
         # The app uploads before it pushes; until the bytes arrive the queue waits here.
         raise TemporaryError(f"Foto {client_id} is nog niet ontvangen.")

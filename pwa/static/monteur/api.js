@@ -1,0 +1,37 @@
+// Calls to our API with the device's bearer token. A 401 means: log in again; the queue stays.
+import { getMeta } from "/static/monteur/db.js";
+
+export class LoginNeeded extends Error {}
+
+export async function call(path, { method = "GET", json, body, headers = {} } = {}) {
+  const token = await getMeta("token");
+  if (!token) throw new LoginNeeded("Log in om te synchroniseren.");
+  const init = { method, headers: { accept: "application/json", authorization: `Bearer ${token}`, ...headers } };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers["content-type"] = "application/json";
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401) throw new LoginNeeded("Uw sessie is verlopen; log opnieuw in. Uw wijzigingen blijven bewaard.");
+  return response;
+}
+
+// The login call carries no bearer token yet; if the site set its CSRF cookie, echo it.
+function csrfToken() {
+  const entry = document.cookie.split("; ").find((c) => c.startsWith("meldkamer_csrf="));
+  return entry ? decodeURIComponent(entry.slice("meldkamer_csrf=".length)) : "";
+}
+
+export async function login(username, password) {
+  const response = await fetch("/api/v1/auth/token", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": csrfToken() },
+    body: JSON.stringify({ username, password, label: "monteur-app" }),
+  });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data?.error?.message || `Inloggen mislukt (${response.status}).`);
+  if (data.role !== "technician") throw new Error("Deze app is voor servicemonteurs.");
+  return data;
+}

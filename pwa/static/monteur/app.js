@@ -1,0 +1,164 @@
+// The technician app: boot, screens by URL hash, actions into the queue, sync triggers.
+import { call, login } from "/static/monteur/api.js";
+import { db, getMeta, setMeta } from "/static/monteur/db.js";
+import { enqueue, nextPhotoId, pending, withPending } from "/static/monteur/outbox.js";
+import { scaleDown } from "/static/monteur/photos.js";
+import { describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
+import { detailView, h, listView, loginView } from "/static/monteur/views.js";
+
+const app = document.getElementById("app");
+const stateLine = document.getElementById("sync-state");
+const retry = document.getElementById("sync-retry");
+const noticeBox = document.getElementById("notices");
+const urls = new Map(); // photo client id or key -> object URL, made once per session
+let debounce = null;
+
+async function render() {
+  const token = await getMeta("token");
+  if (!token || state.login) {
+    app.replaceChildren(loginView(onLogin, state.login ? state.problem : null));
+    return;
+  }
+  const jobs = await (await db).getAll("jobs");
+  const ops = await pending();
+  const views = jobs.map((job) => withPending(job, ops));
+  const match = location.hash.match(/^#\/opdracht\/(.+)$/);
+  const job = match && views.find((j) => j.order_number === decodeURIComponent(match[1]));
+  if (job) {
+    const typed = captureFields();
+    app.replaceChildren(detailView(job, {
+      act: (kind, payload) => act(kind, job.order_number, payload),
+      addPhotos: (files) => addPhotos(job.order_number, files),
+      photoUrl,
+      sendChat: (text) => act("chat", job.order_number, { text }),
+    }));
+    if (typed.job === job.order_number) restoreFields(typed);
+  } else {
+    app.replaceChildren(h("h1", {}, "Mijn opdrachten"), listView(views));
+  }
+  await showNotices();
+}
+
+// A sync in the background re-renders the screen; what he was typing must survive that.
+function captureFields() {
+  const fields = [...app.querySelectorAll("input:not([type=file]), textarea, select")];
+  return {
+    job: app.querySelector("article.detail")?.dataset.job,
+    materials: app.querySelectorAll(".material").length,
+    values: fields.map((f) => (f.type === "radio" || f.type === "checkbox" ? f.checked : f.value)),
+  };
+}
+
+function restoreFields(typed) {
+  const add = app.querySelector("form.repair button.secondary");
+  for (let n = app.querySelectorAll(".material").length; n < typed.materials; n += 1) add?.click();
+  const fields = [...app.querySelectorAll("input:not([type=file]), textarea, select")];
+  if (fields.length !== typed.values.length) return;
+  fields.forEach((f, i) => {
+    if (f.type === "radio" || f.type === "checkbox") f.checked = typed.values[i];
+    else f.value = typed.values[i];
+  });
+}
+
+async function onLogin(form, errorLine) {
+  try {
+    const data = await login(form.get("username"), form.get("password"));
+    await setLoggedIn(data.token, data.username);
+    await render();
+    await syncNow();
+  } catch (error) {
+    errorLine.textContent = error.message;
+    errorLine.hidden = false;
+  }
+}
+
+async function act(kind, job, payload) {
+  await enqueue(kind, job, payload);
+}
+
+async function addPhotos(job, files) {
+  for (const file of files) {
+    try {
+      const blob = await scaleDown(file);
+      const clientId = await nextPhotoId();
+      const photo = { client_id: clientId, job, blob, taken_at: new Date().toISOString(), uploaded: false };
+      await enqueue("attach_photo", job, { client_id: clientId, caption: "" }, photo);
+    } catch (error) {
+      alert(`Foto kon niet worden toegevoegd: ${error.message}`);
+    }
+  }
+}
+
+// A photo taken here comes from IndexedDB (works offline); one from the server is fetched with
+// the token, since an <img> cannot send it.
+async function photoUrl(photo) {
+  const id = photo.client_id || photo.key;
+  if (urls.has(id)) return urls.get(id);
+  const stored = photo.client_id ? await (await db).get("blobs", photo.client_id) : null;
+  let blob = stored?.blob;
+  if (!blob && photo.key && navigator.onLine) {
+    try {
+      const response = await call(`/api/v1/photos/${photo.key}/thumb`);
+      if (response.ok) blob = await response.blob();
+    } catch {
+      return null;
+    }
+  }
+  if (!blob) return null;
+  const url = URL.createObjectURL(blob);
+  urls.set(id, url);
+  return url;
+}
+
+async function showNotices() {
+  const notices = await getMeta("notices", []);
+  noticeBox.replaceChildren(...notices.map((n, i) =>
+    h("p", { class: "notice", role: "alert" }, n.text, " ",
+      h("button", { type: "button", class: "link", onclick: async () => {
+        const all = await getMeta("notices", []);
+        all.splice(i, 1);
+        await setMeta("notices", all);
+        await showNotices();
+      } }, "Gelezen"))));
+}
+
+async function showState() {
+  stateLine.textContent = state.problem && (await pending()).length ? `${await describe()} (${state.problem})` : await describe();
+  retry.hidden = (await pending()).length === 0;
+}
+
+function soon() {
+  clearTimeout(debounce);
+  debounce = setTimeout(() => syncNow(), 500);
+}
+
+window.addEventListener("outbox-changed", async () => {
+  await render();
+  await showState();
+  await requestBackgroundSync();
+  soon();
+});
+window.addEventListener("jobs-changed", render);
+window.addEventListener("sync-state", async () => {
+  await showState();
+  // Back to the login form when the session ran out; never re-render one he is typing in.
+  if (state.login && !app.querySelector("form.login")) await render();
+});
+window.addEventListener("hashchange", render);
+window.addEventListener("online", () => syncNow());
+document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
+retry.addEventListener("click", () => syncNow());
+setInterval(() => syncNow(), 30000);
+
+async function start() {
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/monteur/sw.js", { scope: "/monteur/" });
+    navigator.serviceWorker.addEventListener("message", (event) => { if (event.data?.type === "sync") syncNow(); });
+  }
+  navigator.storage?.persist?.();
+  await render();
+  await showState();
+  await syncNow();
+}
+
+start();

@@ -1,0 +1,59 @@
+// The queue of operations. An operation, its number and its photo are written in one
+// IndexedDB transaction, so a closed tab or a crash never leaves half of it behind.
+import { db, deviceId } from "/static/monteur/db.js";
+
+export async function enqueue(kind, job, payload, blob = null) {
+  const device = await deviceId();
+  const tx = (await db).transaction(["outbox", "meta", "blobs"], "readwrite");
+  const seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
+  const op = {
+    seq,
+    op_id: `${device}-${seq}`,
+    kind,
+    job,
+    base_version: null,
+    payload,
+    device_time: new Date().toISOString(),
+  };
+  await tx.objectStore("meta").put(seq, "seq");
+  await tx.objectStore("outbox").put(op);
+  if (blob) await tx.objectStore("blobs").put(blob);
+  await tx.done;
+  window.dispatchEvent(new CustomEvent("outbox-changed"));
+  return op;
+}
+
+export async function pending() {
+  return (await db).getAll("outbox");
+}
+
+export async function pendingCount() {
+  return (await db).count("outbox");
+}
+
+export async function nextPhotoId() {
+  const device = await deviceId();
+  const tx = (await db).transaction("meta", "readwrite");
+  const n = ((await tx.store.get("photo_counter")) || 0) + 1;
+  await tx.store.put(n, "photo_counter");
+  await tx.done;
+  return `${device}-p${n}`;
+}
+
+// What the technician sees: the server's snapshot with his queued operations laid over it.
+export function withPending(job, ops) {
+  const view = structuredClone(job);
+  view.pending = 0;
+  for (const op of ops.filter((o) => o.job === job.order_number)) {
+    view.pending += 1;
+    const at = op.device_time;
+    if (op.kind === "chat") view.messages.push({ text: op.payload.text, author: "Ik", at, pending: true });
+    else if (op.kind === "add_repair_log") view.repair_logs.push({ ...op.payload, at, pending: true });
+    else if (op.kind === "attach_photo") view.photos.push({ client_id: op.payload.client_id, at, pending: true });
+    else if (op.kind === "start_travel") view.travelling = true;
+    else if (op.kind === "arrive") view.phase = "in_uitvoering";
+    else if (op.kind === "complete") view.phase = "afgerond";
+    else if (op.kind === "not_fixed") view.phase = "doorgezet_naar_monteur";
+  }
+  return view;
+}

@@ -1,0 +1,166 @@
+// Sending the queue and pulling changes (docs/sync.md). One sender at a time (Web Locks where
+// the browser has them). An operation leaves the queue only once its outcome is known; a lost
+// answer means the same operations are sent again and the server answers them from its record.
+import { LoginNeeded, call } from "/static/monteur/api.js";
+import { addNotice, db, deviceId, getMeta, setMeta } from "/static/monteur/db.js";
+import { pending, pendingCount } from "/static/monteur/outbox.js";
+
+const BATCH = 100;
+let running = null;
+
+export const state = { text: "", problem: null, offline: false, login: false };
+
+function announce() {
+  window.dispatchEvent(new CustomEvent("sync-state", { detail: state }));
+}
+
+export async function describe() {
+  const count = await pendingCount();
+  if (count === 0) return "Alles is verzonden";
+  const what = count === 1 ? "1 wijziging wacht" : `${count} wijzigingen wachten`;
+  if (state.login) return `${what}; log opnieuw in om te versturen`;
+  return `${what} op verbinding`;
+}
+
+export async function syncNow() {
+  if (running) return running;
+  if (!(await getMeta("token"))) {
+    state.text = await describe();
+    announce();
+    return null;
+  }
+  const work = async () => {
+    try {
+      await round();
+      state.problem = null;
+      state.offline = false;
+    } catch (error) {
+      if (error instanceof LoginNeeded) {
+        state.login = true;
+        state.problem = error.message;
+      } else {
+        state.offline = true;
+        state.problem = navigator.onLine ? error.message : "Geen verbinding";
+      }
+    } finally {
+      state.text = await describe();
+      running = null;
+      announce();
+    }
+  };
+  running = navigator.locks ? navigator.locks.request("mk-sync", work) : work();
+  return running;
+}
+
+async function round() {
+  await uploadPhotos();
+  await pushQueue();
+  await pullChanges();
+}
+
+async function uploadPhotos() {
+  const database = await db;
+  const waiting = (await database.getAll("blobs")).filter((b) => !b.uploaded && !b.refused);
+  for (const photo of waiting) {
+    const query = new URLSearchParams({ job: photo.job, taken_at: photo.taken_at });
+    const response = await call(`/api/v1/photos/${photo.client_id}?${query}`, {
+      method: "PUT",
+      body: photo.blob,
+      headers: { "content-type": "image/jpeg" },
+    });
+    if (response.ok) {
+      photo.uploaded = true;
+      photo.key = (await response.json()).key;
+    } else if (response.status >= 400 && response.status < 500) {
+      // Refused for good: the attach operation carries the reason, so it is rejected and the
+      // queue moves on instead of waiting for a photo that will never arrive.
+      photo.refused = (await response.json().catch(() => null))?.error?.message || `Foto geweigerd (${response.status})`;
+      await refuseAttach(photo);
+    } else {
+      throw new Error(`Foto's versturen lukte niet (${response.status}).`);
+    }
+    await database.put("blobs", photo);
+  }
+}
+
+async function refuseAttach(photo) {
+  const database = await db;
+  for (const op of await database.getAll("outbox")) {
+    if (op.kind === "attach_photo" && op.payload.client_id === photo.client_id) {
+      op.payload.upload_refused = photo.refused;
+      await database.put("outbox", op);
+    }
+  }
+}
+
+async function pushQueue() {
+  const device = await deviceId();
+  for (;;) {
+    const ops = (await pending()).slice(0, BATCH);
+    if (ops.length === 0) return;
+    const response = await call("/api/v1/sync/push", { method: "POST", json: { device_id: device, ops } });
+    if (!response.ok) throw new Error(`Versturen lukte niet (${response.status}).`);
+    const result = await response.json();
+    const database = await db;
+    for (const outcome of result.outcomes) {
+      const tx = database.transaction(["outbox", "meta"], "readwrite");
+      await tx.objectStore("outbox").delete(outcome.seq);
+      await tx.done;
+      if (outcome.status !== "applied") await addNotice(outcome.reason);
+    }
+    if (result.stop) {
+      if (result.stop.reason === "temporary") throw new Error(result.stop.message);
+      await addNotice(result.stop.message);
+      throw new Error(result.stop.message);
+    }
+    if (result.outcomes.length === 0) return;
+  }
+}
+
+async function pullChanges() {
+  const device = await deviceId();
+  for (;;) {
+    const cursor = await getMeta("cursor");
+    const query = new URLSearchParams({ device_id: device, ...(cursor ? { cursor } : {}) });
+    const response = await call(`/api/v1/sync/pull?${query}`);
+    if (!response.ok) throw new Error(`Ophalen lukte niet (${response.status}).`);
+    const result = await response.json();
+    const database = await db;
+    // The jobs and the cursor that covers them are written together, never one without the other.
+    const tx = database.transaction(["jobs", "meta"], "readwrite");
+    const notices = (await tx.objectStore("meta").get("notices")) || [];
+    if (result.reset) {
+      await tx.objectStore("jobs").clear();
+      for (const job of result.snapshot.jobs) await tx.objectStore("jobs").put(job);
+    }
+    for (const change of result.changes) {
+      if (change.kind === "job") await tx.objectStore("jobs").put(change.data.job);
+      else if (change.kind === "withdrawn") {
+        await tx.objectStore("jobs").delete(change.job);
+        notices.push({ text: change.data.message, at: new Date().toISOString() });
+      } else if (change.kind === "notice") {
+        notices.push({ text: change.data.message, at: new Date().toISOString() });
+      }
+    }
+    await tx.objectStore("meta").put(notices.slice(-20), "notices");
+    await tx.objectStore("meta").put(result.cursor, "cursor");
+    await tx.done;
+    window.dispatchEvent(new CustomEvent("jobs-changed"));
+    if (!result.more) return;
+  }
+}
+
+export async function requestBackgroundSync() {
+  try {
+    const registration = await navigator.serviceWorker?.ready;
+    await registration?.sync?.register("mk-outbox");
+  } catch {
+    // No Background Sync here (Safari, Firefox): the timer and the online event do the work.
+  }
+}
+
+export async function setLoggedIn(token, username) {
+  await setMeta("token", token);
+  await setMeta("username", username);
+  state.login = false;
+}
