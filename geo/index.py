@@ -91,7 +91,11 @@ class PointIndex(Generic[K]):
     def _sphere_query(self, center: Point, radius_km: float) -> list[int]:
         assert self._tree is not None
         vector = unit_vectors([center.lat], [center.lon])[0]
-        found: list[int] = self._tree.query_ball_point(vector, _chord(radius_km) * (1 + 1e-12))
+        # A relative margin is nothing at radius 0, where float noise in the unit vectors (about
+        # 1e-16) can still separate a point the geodesic puts at 0.0 km; 1e-9 more covers it, and
+        # `_measure` drops anything the slack let in.
+        chord = _chord(radius_km) * (1 + 1e-12) + 1e-9
+        found: list[int] = self._tree.query_ball_point(vector, chord)
         return found
 
     def _sphere_km(self, center: Point, positions: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -52,3 +52,9 @@ def test_empty_index_and_limit() -> None:
     index = PointIndex([("a", Point(52.0, 5.0)), ("b", Point(52.0, 5.1)), ("c", Point(52.0, 5.2))])
     assert [n.key for n in index.within(Point(52.0, 5.0), 50, limit=2)] == ["a", "b"]
     assert [n.key for n in index.nearest(Point(52.0, 5.21), 1)] == ["c"]
+
+
+def test_radius_zero_finds_a_point_the_geodesic_puts_at_zero() -> None:
+    # Found by Hypothesis: float noise in the unit vectors hid it from a zero-radius query.
+    index = PointIndex([(0, Point(0.0, 1.1576944729972583e-120))])
+    assert [(n.key, n.distance_km) for n in index.within(Point(0.0, 0.0), 0.0)] == [(0, 0.0)]
