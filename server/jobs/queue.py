@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
+from arq.worker import Retry
 
 from server import settings
-from server.jobs.tasks import FUNCTIONS
 
 log = logging.getLogger("meldkamer.jobs")
-_BY_NAME = {f.__name__: f for f in FUNCTIONS}
 _running: set[asyncio.Task[Any]] = set()
 _pool: ArqRedis | None = None
+# Tries of one job, in a worker (arq's max_tries) and in-process alike.
+MAX_TRIES = 5
 
 
 def redis_settings(url: str | None = None) -> RedisSettings:
@@ -36,20 +38,42 @@ async def close() -> None:
         _pool = None
 
 
-async def enqueue(name: str, *args: Any, job_id: str | None = None) -> None:
-    """Queue a job by name; `job_id` makes a repeated enqueue of the same work a no-op."""
-    if name not in _BY_NAME:
+async def enqueue(
+    name: str, *args: Any, job_id: str | None = None, defer_until: datetime | None = None
+) -> None:
+    """Queue a job by name; `job_id` makes a repeated enqueue of the same work a no-op.
+
+    `defer_until` holds the job back until then (quiet hours). In-process the task sleeps
+    until then, so a restart of the embedded app forgets it: production runs workers.
+    """
+    if name not in _functions():
         raise ValueError(f"unknown job {name}")
     if settings.REDIS_URL:
-        await (await pool()).enqueue_job(name, *args, _job_id=job_id)
+        await (await pool()).enqueue_job(name, *args, _job_id=job_id, _defer_until=defer_until)
         return
-    task = asyncio.create_task(_run_inline(name, *args))
+    task = asyncio.create_task(_run_inline(name, *args, defer_until=defer_until))
     _running.add(task)
     task.add_done_callback(_running.discard)
 
 
-async def _run_inline(name: str, *args: Any) -> None:
-    try:
-        await _BY_NAME[name]({}, *args)
-    except Exception:
-        log.exception("in-process job %s failed", name)
+def _functions() -> dict[str, Any]:
+    # Imported here: the jobs call services, and services enqueue jobs.
+    from server.jobs.tasks import FUNCTIONS
+
+    return {f.__name__: f for f in FUNCTIONS}
+
+
+async def _run_inline(name: str, *args: Any, defer_until: datetime | None = None) -> None:
+    """Run a job here, with arq's retry contract: `Retry(defer=...)` runs it again later."""
+    if defer_until is not None:
+        await asyncio.sleep(max(0.0, (defer_until - datetime.now(UTC)).total_seconds()))
+    for job_try in range(1, MAX_TRIES + 1):
+        try:
+            await _functions()[name]({"job_try": job_try}, *args)
+            return
+        except Retry as retry:
+            await asyncio.sleep((retry.defer_score or 0) / 1000)
+        except Exception:
+            log.exception("in-process job %s failed", name)
+            return
+    log.error("in-process job %s gave up after %d tries", name, MAX_TRIES)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from arq.worker import Retry
+
 from server import settings
 from server.insight import export_jobs
+from server.jobs import senders
 from server.services import geocoding
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
+from server.services.sending import send
 
 
 async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
@@ -17,6 +21,14 @@ async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
 
 async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
     return await anonymise_archived(settings.RETENTION_DAYS)
+
+
+async def send_message(ctx: dict[str, Any], message_id: int) -> str:
+    """Send one outbox message; a failure that may pass is retried later with backoff."""
+    outcome = await send(message_id, senders.get(ctx), ctx.get("job_try", 1))
+    if outcome.retry_in is not None:
+        raise Retry(defer=outcome.retry_in)
+    return outcome.status
 
 
 async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
@@ -30,4 +42,10 @@ async def export_dossiers(
     return await export_jobs.run(user_id, token, query, columns)
 
 
-FUNCTIONS = [export_dossiers, geocode_dossier, archive_closed_dossiers, anonymise_old_dossiers]
+FUNCTIONS: list[Any] = [
+    export_dossiers,
+    geocode_dossier,
+    archive_closed_dossiers,
+    anonymise_old_dossiers,
+    send_message,
+]

@@ -8,15 +8,18 @@ from arq import cron
 from arq.worker import Worker
 
 from server import db, settings
-from server.jobs.queue import redis_settings
+from server.jobs import senders
+from server.jobs.queue import MAX_TRIES, redis_settings
 from server.jobs.tasks import FUNCTIONS, anonymise_old_dossiers, archive_closed_dossiers
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     await db.init()
+    await senders.start(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await senders.stop(ctx)
     await db.close()
 
 
@@ -31,10 +34,10 @@ def make_worker(
             cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
         ],
         redis_settings=redis_settings(redis_url),
-        on_startup=startup if manage_db else None,
-        on_shutdown=shutdown if manage_db else None,
+        on_startup=startup if manage_db else senders.start,
+        on_shutdown=shutdown if manage_db else senders.stop,
         burst=burst,
-        max_tries=5,
+        max_tries=MAX_TRIES,
         handle_signals=not burst,
     )
 

@@ -186,11 +186,17 @@ def state_of(dossier: Dossier) -> DossierState:
 async def transition(
     user: User, dossier: Dossier, target: str, data: dict[str, Any], at: datetime | None = None
 ) -> Dossier:
-    """Move a dossier to another phase, or raise and change nothing."""
+    """Move a dossier to another phase, or raise and change nothing.
+
+    A move made now tells the tenant (appointment, cancellation, finished); a move with an
+    explicit past `at` is history and sends nothing.
+    """
+    live_move = at is None
     at = at or now()
     plan = plan_transition(state_of(dossier), target, await actor_for(user), data, at)
     names = await _check_references(plan.changes)
     source = dossier.phase
+    old_start, old_end = dossier.appointment_start, dossier.appointment_end
     changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
     details = {k: _show(v) for k, v in changes.items() if k != "phase"}
     await _save(
@@ -202,6 +208,12 @@ async def transition(
         {"from": source, "to": target, "reason": plan.reason, **details, **names},
     )
     await _publish_move(dossier, source)
+    if live_move:
+        from server.services import communication  # it builds on this module
+
+        await communication.safely(
+            communication.after_transition(dossier, source, old_start, old_end, plan.reason)
+        )
     return dossier
 
 

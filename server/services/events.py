@@ -21,6 +21,9 @@ EVENT_LABELS: dict[str, str] = {
     "auto_assigned": "Automatisch toegewezen",
     "appointment_moved": "Afspraak verzet",
     "appointment_cancelled": "Afspraak geannuleerd",
+    "bericht": "Bericht aan huurder of opdrachtgever",
+    "monteur_onderweg": "Monteur onderweg",
+    "niet_thuis": "Huurder niet thuis bij afspraak",
 }
 
 

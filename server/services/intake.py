@@ -12,7 +12,7 @@ from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier, User
-from server.services import dossiers, geocoding, suggestions, triage
+from server.services import communication, dossiers, geocoding, suggestions, triage
 from server.services.dossiers import DossierInput
 from server.services.triage import TriageInput
 
@@ -30,6 +30,9 @@ async def create(
     await geocoding.schedule(dossier)
     await live.publish("board", "created", {"order_number": dossier.order_number})
     await suggestions.auto_assign(user, dossier)
+    if at is None:  # a backdated intake is history: nobody is told again
+        await communication.safely(communication.dossier_received(dossier))
+        await communication.safely(communication.send_client_notifications(dossier=dossier))
     return dossier
 
 

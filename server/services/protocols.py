@@ -214,6 +214,9 @@ async def publish(
             "en voer uw wijziging opnieuw in.",
             "based_on",
         ) from None
+    from server.services import communication  # it builds on the dossier services
+
+    await communication.safely(communication.send_client_notifications(version=version))
     return version
 
 

@@ -141,6 +141,11 @@ async def apply(
     await dossier.fetch_related("client", "address")
     decision = await decide(dossier.client, data, dossier.address)
     await record(user, dossier, decision, at)
+    if at is None:  # the summary for the tenant, once; the on-call alert if triage raised one
+        from server.services import communication  # it builds on the dossier services
+
+        await communication.safely(communication.dossier_received(dossier))
+        await communication.safely(communication.send_client_notifications(dossier=dossier))
     return dossier
 
 

@@ -11,12 +11,21 @@ from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
+from server.web.api import webhooks
 from server.web.api.openapi import openapi
 from server.web.pages import archive as archive_pages
+from server.web.pages import (
+    auth,
+    dossiers,
+    message_templates,
+    protocols,
+    survey,
+    tracking,
+    triage,
+)
 from server.web.pages import board as board_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import portal as portal_pages
-from server.web.pages import auth, dossiers, protocols, triage
 
 api_routes = [
     Route("/auth/token", api.token, methods=["POST"]),
@@ -36,6 +45,7 @@ api_routes = [
     Route("/protocols/{client}/export", api_protocols.export, methods=["GET"]),
     Route("/protocols/{client}/versions", api_protocols.versions, methods=["GET"]),
     Route("/protocols/{client}/versions/{version}", api_protocols.version, methods=["GET"]),
+    Route("/webhooks/sms/{secret}", webhooks.sms_report, methods=["GET", "POST"]),
     Route(
         "/dossiers/{order_number}/suggestions", api_dispatch.dossier_suggestions, methods=["GET"]
     ),
@@ -87,6 +97,15 @@ page_routes = [
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
+    Route("/sjablonen/{client}", message_templates.overview, methods=["GET"]),
+    Route("/sjablonen/{client}/{kind}/{file}", message_templates.edit, methods=["GET"]),
+    Route("/sjablonen/{client}/{kind}/{file}", message_templates.save, methods=["POST"]),
+    # For tenants, without a login: the signed token in the path is the key.
+    Route("/volg/{token}", tracking.page, methods=["GET"]),
+    Route("/volg/{token}/niet-thuis", tracking.not_home, methods=["POST"]),
+    Route("/volg/{token}/push", tracking.push, methods=["POST"]),
+    Route("/enquete/{token}", survey.form, methods=["GET"]),
+    Route("/enquete/{token}", survey.submit, methods=["POST"]),
 ]
 
 routes = [
@@ -98,4 +117,21 @@ routes = [
 ]
 
 # Reachable without logging in; everything else must refuse an anonymous caller.
-PUBLIC_PATHS = frozenset({"/healthz", "/login", "/api/v1/auth/token", "/api/v1/openapi.json"}) | field_routes.PUBLIC_PATHS
+PUBLIC_PATHS = (
+    frozenset(
+        {
+            "/healthz",
+            "/login",
+            "/api/v1/auth/token",
+            "/api/v1/openapi.json",
+            # The secret in the path stands in for a login (CM calls it).
+            "/api/v1/webhooks/sms/{secret}",
+            # A tenant's signed, expiring link is the key (server/services/links.py).
+            "/volg/{token}",
+            "/volg/{token}/niet-thuis",
+            "/volg/{token}/push",
+            "/enquete/{token}",
+        }
+    )
+    | field_routes.PUBLIC_PATHS
+)

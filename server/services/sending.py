@@ -1,0 +1,174 @@
+"""Sending one recorded message: what the `send_message` job does.
+
+Idempotent: only a message still 'wachtrij' is sent, and its status is written before the job
+ends, so a job that runs twice sends once. A failure that may still succeed asks for a retry
+(the job raises arq's Retry); a refusal is recorded as 'mislukt' with the provider's reason.
+When an SMS request may have reached CM before the connection broke (`maybe_sent`), the next
+try first waits for CM's delivery report under the same reference instead of sending again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from server import settings
+from server.jobs.queue import MAX_TRIES
+from server.messaging.cm import CmSmsProvider
+from server.messaging.email import SmtpSettings, build_email, send_email
+from server.messaging.errors import PermanentSendError, SubscriptionGone, TransientSendError
+from server.messaging.push import PushSubscription as BrowserSubscription
+from server.messaging.push import WebPushSender
+from server.messaging.sms import SmsProvider
+from server.models import Client, OutboundMessage, PushSubscription
+from server.services import message_log
+from server.services.outbox import unavailable
+
+
+@dataclass
+class Channels:
+    """The senders a worker keeps for its life; None where the channel is not configured."""
+
+    sms: SmsProvider | None = None
+    smtp: SmtpSettings | None = None
+    push: WebPushSender | None = None
+    _closers: list[CmSmsProvider | WebPushSender] = field(default_factory=list)
+
+    async def aclose(self) -> None:
+        for item in self._closers:
+            await item.aclose()
+
+
+def channels_from_settings() -> Channels:
+    sms = None
+    if settings.SMS_PRODUCT_TOKEN:
+        sms = CmSmsProvider(
+            product_token=settings.SMS_PRODUCT_TOKEN,
+            sender=settings.SMS_SENDER,
+            url=settings.SMS_PROVIDER_URL,
+        )
+    smtp = None
+    if settings.SMTP_HOST:
+        smtp = SmtpSettings(
+            host=settings.SMTP_HOST,
+            port=settings.SMTP_PORT,
+            username=settings.SMTP_USER,
+            password=settings.SMTP_PASSWORD,
+            starttls=settings.SMTP_STARTTLS,
+            use_tls=settings.SMTP_PORT == 465,
+        )
+    push = WebPushSender(private_key=settings.VAPID_PRIVATE_KEY, subject=settings.VAPID_SUBJECT)
+    closers: list[CmSmsProvider | WebPushSender] = [push, *([sms] if sms else [])]
+    return Channels(sms=sms, smtp=smtp, push=push, _closers=closers)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    retry_in: float | None = None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def send(message_id: int, channels: Channels, job_try: int = 1) -> Outcome:
+    row = await OutboundMessage.get_or_none(id=message_id)
+    if row is None:
+        return Outcome("weg")
+    if row.status != "wachtrij":
+        return Outcome(row.status)  # sent, reported or given up already: nothing to do
+    at = now()
+    if row.deliver_after > at:  # quiet hours: picked up early, wait for the morning
+        return Outcome("wachtrij", (row.deliver_after - at).total_seconds())
+    client = await Client.get(id=row.client_id)  # type: ignore[attr-defined]
+    reason = unavailable(row.channel, client) or _missing(row.channel, channels)
+    if reason:
+        await message_log.finish(row, "niet_verzonden", reason, at)
+        return Outcome("niet_verzonden")
+    if row.data.get("maybe_sent") and row.channel == "sms":
+        # No delivery report arrived while we waited: CM did not take it. Send it again.
+        row.data = {**row.data, "maybe_sent": False}
+    row.attempts += 1
+    await row.save(update_fields=["attempts", "data"])
+    try:
+        provider_id = await _deliver(row, channels)
+    except SubscriptionGone as exc:
+        await PushSubscription.filter(endpoint=row.recipient).delete()
+        await message_log.finish(row, "mislukt", f"{exc} Abonnement verwijderd.", now())
+        return Outcome("mislukt")
+    except PermanentSendError as exc:
+        await message_log.finish(row, "mislukt", _reason(exc.reason, exc.code), now())
+        return Outcome("mislukt")
+    except TransientSendError as exc:
+        return await _transient(row, exc, job_try)
+    await message_log.finish(row, "verzonden", "", now(), provider_id)
+    return Outcome("verzonden")
+
+
+def _reason(reason: str, code: str) -> str:
+    return f"{reason} ({code})" if code and code not in reason else reason
+
+
+def _missing(channel: str, channels: Channels) -> str:
+    configured = {"sms": channels.sms, "email": channels.smtp, "push": channels.push}
+    return "" if configured[channel] is not None else message_log.NOT_CONFIGURED
+
+
+async def _transient(row: OutboundMessage, exc: TransientSendError, job_try: int) -> Outcome:
+    row.last_error = _reason(exc.reason, exc.code)
+    if row.channel == "sms" and exc.maybe_sent:
+        row.data = {**row.data, "maybe_sent": True}
+    await row.save(update_fields=["last_error", "data"])
+    if job_try >= MAX_TRIES:
+        await message_log.finish(
+            row, "mislukt", f"Na {row.attempts} pogingen opgegeven: {row.last_error}", now()
+        )
+        return Outcome("mislukt")
+    return Outcome("wachtrij", settings.SEND_RETRY_SECONDS * 2 ** (job_try - 1))
+
+
+async def _deliver(row: OutboundMessage, channels: Channels) -> str:
+    """Hand the message to its channel; the id its delivery reports will carry."""
+    if row.channel == "sms":
+        assert channels.sms is not None
+        reference = sms_reference(row)
+        if row.provider_id != reference:  # before sending: a report may beat the answer
+            row.provider_id = reference
+            await row.save(update_fields=["provider_id"])
+        result = await channels.sms.send(
+            row.recipient, row.body, reference, sender=row.data.get("sms_sender") or None
+        )
+        return result.provider_id
+    if row.channel == "email":
+        assert channels.smtp is not None
+        message = build_email(
+            to=row.recipient,
+            subject=row.subject,
+            text=row.body,
+            html=row.html,
+            from_address=settings.MAIL_FROM,
+            from_name=str(row.data.get("sender", "")),
+            reference=re.sub(r"[^A-Za-z0-9._-]", "-", row.key),
+            reply_to=str(row.data.get("reply_to", "")),
+            to_name=row.recipient_name,
+        )
+        return await send_email(message, channels.smtp)
+    assert channels.push is not None
+    sub = await PushSubscription.get_or_none(endpoint=row.recipient)
+    if sub is None:
+        raise PermanentSendError("Pushabonnement bestaat niet meer.")
+    payload = {"title": row.subject, "body": row.body, **row.data}
+    payload = {k: payload[k] for k in ("title", "body", "url", "tag") if k in payload}
+    await channels.push.send(
+        BrowserSubscription(endpoint=sub.endpoint, p256dh=sub.p256dh, auth=sub.auth),
+        payload,
+        urgency="high" if row.kind == "monteur_onderweg" else "normal",
+    )
+    return ""
+
+
+def sms_reference(row: OutboundMessage) -> str:
+    """Unique per message and the same on every try: CM reports delivery under it."""
+    return f"MK{row.id}"

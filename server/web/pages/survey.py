@@ -1,0 +1,50 @@
+"""The survey `/enquete/{token}` after a dossier is closed: public, once per dossier."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server.domain.errors import AppError
+from server.models import Client
+from server.services import links, surveys
+from server.web.pages.tracking import link_error
+from server.web.templating import templates
+
+
+async def form(request: Request) -> Response:
+    return await _show(request)
+
+
+async def _show(
+    request: Request, error: AppError | None = None, values: dict[str, str] | None = None
+) -> Response:
+    try:
+        dossier = await links.dossier_for(request.path_params["token"], links.SURVEY)
+    except AppError as exc:
+        return link_error(request, exc)
+    client = await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
+    context = {
+        "order_number": dossier.order_number,
+        "client_name": client.name,
+        "questions": surveys.QUESTIONS,
+        "done": await surveys.answered(dossier),
+        "thanks": request.query_params.get("bedankt") == "1",
+        "error": error,
+        "values": values or {},
+    }
+    status = error.status if error else 200
+    return templates.TemplateResponse(request, "volg/enquete.html", context, status_code=status)
+
+
+async def submit(request: Request) -> Response:
+    try:
+        dossier = await links.dossier_for(request.path_params["token"], links.SURVEY)
+    except AppError as exc:
+        return link_error(request, exc)
+    values = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        await surveys.submit(dossier, values)
+    except AppError as exc:
+        return await _show(request, exc, values)
+    return RedirectResponse(f"{request.url.path}?bedankt=1", status_code=303)

@@ -1,0 +1,90 @@
+"""The tenant's tracking page `/volg/{token}`: public, no login, only what the tenant needs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from server import settings
+from server.domain.errors import AppError
+from server.services import links, surveys, tracking
+from server.triage import dutch
+from server.web.templating import templates
+
+TZ = ZoneInfo(settings.TIMEZONE)
+
+
+def link_error(request: Request, exc: AppError) -> Response:
+    """A broken or expired link gets a page of its own, with no hint of any dossier."""
+    return templates.TemplateResponse(
+        request,
+        "volg/ongeldig.html",
+        {"message": exc.message, "status": exc.status},
+        status_code=exc.status,
+    )
+
+
+def _moment(at: datetime | None) -> str:
+    return dutch.moment(at.astimezone(TZ)) if at else ""
+
+
+def _time(at: datetime | None) -> str:
+    return at.astimezone(TZ).strftime("%H:%M") if at else ""
+
+
+async def page(request: Request, message: str = "", error: str = "") -> Response:
+    token = request.path_params["token"]
+    try:
+        dossier = await links.dossier_for(token, links.TRACKING)
+    except AppError as exc:
+        return link_error(request, exc)
+    view = await tracking.view(dossier)
+    context: dict[str, Any] = {
+        "v": view,
+        "token": token,
+        "appointment": _moment(view.appointment_start),
+        "appointment_end": _time(view.appointment_end),
+        "eta": _time(view.eta),
+        "survey_url": links.url(dossier.id, links.SURVEY)
+        if view.survey_open and not await surveys.answered(dossier)
+        else "",
+        "message": message,
+        "error": error,
+    }
+    return templates.TemplateResponse(
+        request, "volg/page.html", context, status_code=422 if error else 200
+    )
+
+
+async def not_home(request: Request) -> Response:
+    token = request.path_params["token"]
+    try:
+        dossier = await links.dossier_for(token, links.TRACKING)
+    except AppError as exc:
+        return link_error(request, exc)
+    form = await request.form()
+    try:
+        await tracking.report_not_home(dossier, str(form.get("remark", "")))
+    except AppError as exc:
+        return await page(request, error=exc.message)
+    return RedirectResponse(f"/volg/{token}?doorgegeven=1", status_code=303)
+
+
+async def push(request: Request) -> Response:
+    """The page's script posts the browser's subscription; it answers JSON, errors too."""
+    try:
+        dossier = await links.dossier_for(request.path_params["token"], links.TRACKING)
+        try:
+            data = json.loads(await request.body() or b"null")
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        await tracking.subscribe(dossier, data if isinstance(data, dict) else {})
+    except AppError as exc:
+        body = {"error": {"message": exc.message, "field": exc.field}}
+        return JSONResponse(body, status_code=exc.status)
+    return JSONResponse({"ok": True}, status_code=201)

@@ -1,0 +1,157 @@
+"""Messages sent by a real arq worker (burst) on Redis, through CM.com's stand-in, aiosmtpd and
+a local push service; what the tenant receives is read back from those servers."""
+
+from __future__ import annotations
+
+import email
+import json
+import os
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from email.message import Message
+
+import http_ece
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from server.jobs.worker import make_worker
+from server.messaging.push import b64url
+from server.models import DossierEvent, OutboundMessage, PushSubscription
+from server.services import communication, dossiers
+from tests.support import world
+from tests.support.channels import Channels, new_dossier, plan, running
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    return await world.build()
+
+
+@pytest.fixture
+async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
+    async with running(monkeypatch) as servers:
+        yield servers
+
+
+async def run_worker(redis_url: str) -> tuple[int, int]:
+    worker = make_worker(burst=True, redis_url=redis_url, manage_db=False)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+    return worker.jobs_complete, worker.jobs_failed
+
+
+async def bericht_events(dossier_id: int) -> list[dict[str, object]]:
+    rows = await DossierEvent.filter(dossier_id=dossier_id, kind="bericht").order_by("id")
+    return [row.data for row in rows]
+
+
+def mail_of(channels: Channels) -> Message:
+    (envelope,) = channels.inbox.envelopes
+    return email.message_from_bytes(envelope.content)
+
+
+async def test_appointment_goes_out_by_sms_and_email(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    d = await plan(w, await new_dossier(w))
+    assert await run_worker(redis_url) == (2, 0)
+
+    (request,) = channels.cm.received
+    msg = request["messages"]["msg"][0]
+    assert msg["to"] == [{"number": "0031612345678"}]
+    assert "Woonstad Utrecht" in msg["body"]["content"]
+    assert f"/volg/{d.id}." in msg["body"]["content"]
+    mail = mail_of(channels)
+    assert mail["To"] == "Fatima el Amrani <huurder@example.nl>"
+    assert mail["From"] == "Woonstad Utrecht <berichten@meldkamer.example.nl>"
+    assert d.order_number in mail["Subject"] or d.order_number in str(mail)
+    rows = await OutboundMessage.filter(dossier_id=d.id).order_by("channel")
+    assert [(r.channel, r.kind, r.status, r.attempts) for r in rows] == [
+        ("email", "afspraak_ingepland", "verzonden", 1),
+        ("sms", "afspraak_ingepland", "verzonden", 1),
+    ]
+    sms = next(r for r in rows if r.channel == "sms")
+    assert sms.provider_id == msg["reference"] == f"MK{sms.id}"
+    assert {(e["channel"], e["status"]) for e in await bericht_events(d.id)} == {
+        ("sms", "verzonden"),
+        ("email", "verzonden"),
+    }
+
+
+async def test_retry_after_503_sends_exactly_once(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    channels.cm.fail_first = 1
+    d = await plan(w, await new_dossier(w, email=""))
+    assert await run_worker(redis_url) == (1, 0)  # a retried job is one job
+
+    assert channels.cm.calls == 2
+    assert len(channels.cm.received) == 1  # the 503 never reached CM's logic: one message
+    row = await OutboundMessage.get(dossier_id=d.id, channel="sms")
+    assert (row.status, row.attempts) == ("verzonden", 2)
+    assert [e["status"] for e in await bericht_events(d.id)] == ["verzonden"]
+    # The job again (a duplicate delivery by the queue) sends nothing.
+    from server.jobs import queue
+
+    await queue.enqueue("send_message", row.id, job_id="nog-een-keer")
+    assert await run_worker(redis_url) == (1, 0)
+    assert channels.cm.calls == 2
+
+
+async def test_permanent_refusal_is_on_the_timeline(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    d = await plan(w, await new_dossier(w, phone="0622222222", email=""))  # CM: blacklisted
+    assert await run_worker(redis_url) == (1, 0)
+    row = await OutboundMessage.get(dossier_id=d.id)
+    assert (row.status, row.attempts) == ("mislukt", 1)
+    (event,) = await bericht_events(d.id)
+    assert event["status"] == "mislukt"
+    assert event["reason"] == "Recipient is blacklisted (402)"
+
+
+def browser_subscription() -> tuple[ec.EllipticCurvePrivateKey, bytes, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    auth = os.urandom(16)
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return key, auth, b64url(point)
+
+
+async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    d = await plan(w, await new_dossier(w, phone="", email="huurder@example.nl"))
+    assert await run_worker(redis_url) == (1, 0)  # the appointment e-mail
+    key, auth, p256dh = browser_subscription()
+    for name in ("ok", "weg"):
+        await PushSubscription.create(
+            dossier=d,
+            endpoint=f"{channels.push_url}/push/{name}",
+            p256dh=p256dh,
+            auth=b64url(auth),
+            created_at=dossiers.now(),
+        )
+    eta = dossiers.now() + timedelta(minutes=25)
+    await communication.technician_on_the_way(d, eta)
+    assert await run_worker(redis_url) == (3, 0)
+
+    delivered = [body for name, _, body in channels.pushed if name == "ok"]
+    (body,) = delivered
+    plain = http_ece.decrypt(body, private_key=key, auth_secret=auth, version="aes128gcm")
+    payload = json.loads(plain)
+    assert "Piet" in payload["body"] and "Monteur" not in payload["body"]
+    assert payload["tag"] == d.order_number
+    assert f"/volg/{d.id}." in payload["url"]
+    headers = next(h for name, h, _ in channels.pushed if name == "ok")
+    assert headers["urgency"] == "high"
+    # The 410 removed that browser's subscription and failed that one message only.
+    assert [s.endpoint.rsplit("/", 1)[1] for s in await PushSubscription.all()] == ["ok"]
+    gone = await OutboundMessage.get(recipient=f"{channels.push_url}/push/weg")
+    assert gone.status == "mislukt" and "Abonnement verwijderd" in gone.last_error
+    onderweg = await DossierEvent.get(dossier_id=d.id, kind="monteur_onderweg")
+    assert onderweg.data["technician"] == "Piet"

@@ -1,0 +1,203 @@
+"""What the tenant and the client are told, and when: quiet hours, channels that are not set
+up, demo clients, the on-call alert, and the unsure SMS that must not go out twice."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from server import settings
+from server.messaging.cm import CmSmsProvider
+from server.messaging.kinds import Channel
+from server.messaging.messages import AfspraakIngepland
+from server.models import ClientNotification, DossierEvent, OutboundMessage
+from server.services import communication, delivery_reports, outbox, sending
+from server.services.outbox import Recipient
+from tests.jobs import conftest as job_fixtures
+from tests.messaging import fake_cm
+from tests.messaging.servers import serve
+from tests.support import world
+from tests.support.channels import new_dossier, plan
+
+AMS = ZoneInfo("Europe/Amsterdam")
+redis_url = job_fixtures.redis_url  # a real Redis for the queued jobs
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    return await world.build()
+
+
+async def test_without_channels_intake_goes_on_and_the_timeline_says_not_sent(
+    w: world.World,
+) -> None:
+    d = await plan(w, await new_dossier(w))
+    rows = await OutboundMessage.filter(dossier_id=d.id).order_by("channel")
+    assert [(r.channel, r.status, r.last_error) for r in rows] == [
+        ("email", "niet_verzonden", "niet verzonden: kanaal niet ingesteld"),
+        ("sms", "niet_verzonden", "niet verzonden: kanaal niet ingesteld"),
+    ]
+    events = await DossierEvent.filter(dossier_id=d.id, kind="bericht")
+    assert {e.data["status"] for e in events} == {"niet_verzonden"}
+    assert d.phase == "afspraak_ingepland"
+
+
+async def test_demo_client_never_sends_a_real_sms(
+    w: world.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "SMS_PRODUCT_TOKEN", fake_cm.TOKEN)
+    w.woonstad.settings = {"demo": True}
+    await w.woonstad.save()
+    d = await plan(w, await new_dossier(w, email=""))
+    row = await OutboundMessage.get(dossier_id=d.id)
+    assert (row.channel, row.status) == ("sms", "niet_verzonden")
+    assert "demo" in row.last_error
+
+
+async def _record_at(w: world.World, urgency: str, at: datetime) -> OutboundMessage:
+    d = await new_dossier(w, email="")
+    start = at + timedelta(days=1)
+    message = AfspraakIngepland(
+        opdrachtgever="Woonstad Utrecht",
+        ordernummer=d.order_number,
+        volgen_url="x",
+        van=start,
+        tot=start,
+    )
+    (row,) = await outbox.record(
+        message,
+        client=w.woonstad,
+        dossier=d,
+        recipients=[Recipient(Channel.SMS, d.contact_phone)],
+        key=f"{d.order_number}:test",
+        urgency=urgency,
+        at=at,
+    )
+    return row
+
+
+async def test_quiet_hours_hold_niet_urgent_until_eight_and_never_acuut(
+    w: world.World, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "SMS_PRODUCT_TOKEN", fake_cm.TOKEN)
+    monkeypatch.setattr(settings, "QUIET_HOURS", "21:00-08:00")
+    day = date.today() + timedelta(days=30)  # in the future: the job is really deferred
+    late = datetime.combine(day, time(22, 0), AMS)
+    morning = datetime.combine(day + timedelta(days=1), time(8, 0), AMS)
+    held = await _record_at(w, "niet_urgent", late)
+    assert held.deliver_after == morning
+    urgent = await _record_at(w, "acuut", late)
+    assert urgent.deliver_after == late
+    # The queued job itself waits until eight: arq's score is the moment it may run.
+    redis = Redis.from_url(redis_url)
+    try:
+        score = await redis.zscore("arq:queue", f"bericht-{held.id}")
+    finally:
+        await redis.aclose()
+    assert score == morning.timestamp() * 1000
+    # A client's own quiet hours replace the setting.
+    w.woonstad.settings = {"quiet_hours": "23:00-07:00"}
+    await w.woonstad.save()
+    assert (await _record_at(w, "niet_urgent", late)).deliver_after == late
+
+
+async def test_piket_goes_to_the_on_call_contact_at_night(
+    w: world.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "SMS_PRODUCT_TOKEN", "")
+    monkeypatch.setattr(settings, "QUIET_HOURS", "00:00-23:59")  # always quiet
+    w.woonstad.oncall_phone, w.woonstad.oncall_email = "+31687654321", "piket@woonstad.example"
+    await w.woonstad.save()
+    d = await new_dossier(w)
+    note = await ClientNotification.create(
+        client=w.woonstad,
+        dossier=d,
+        kind="piket",
+        to_name="Piket",
+        to_phone=w.woonstad.oncall_phone,
+        to_email=w.woonstad.oncall_email,
+        subject="Acute melding",
+        body="…",
+        data={"outcome": "x", "outcome_label": "Gaslucht", "description": "Gaslucht in hal"},
+        created_at=d.created_at,
+    )
+    await communication.send_client_notifications(dossier=d)
+    rows = await OutboundMessage.filter(notification_id=note.id).order_by("channel")
+    assert [(r.channel, r.recipient, r.kind) for r in rows] == [
+        ("email", "piket@woonstad.example", "piket"),
+        ("sms", "+31687654321", "piket"),
+    ]
+    assert all(r.deliver_after == r.created_at for r in rows)  # never held back
+    assert "Gaslucht" in rows[1].body
+    await note.refresh_from_db()
+    assert (note.status, note.last_error) == (
+        "wachtrij",
+        "sms: niet verzonden: kanaal niet ingesteld; email: niet verzonden: kanaal niet ingesteld",
+    )
+    # Asking again adds nothing: each notification is put in the outbox once.
+    await communication.send_client_notifications(dossier=d)
+    assert await OutboundMessage.filter(notification_id=note.id).count() == 2
+
+
+async def test_unsure_sms_waits_for_the_report_instead_of_sending_again(
+    w: world.World, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CM took the request but the answer was lost (read timeout): the retry sends nothing
+    once the delivery report has said the message arrived."""
+    received: list[object] = []
+
+    async def slow(request: Request) -> Response:
+        received.append(await request.json())
+        await asyncio.sleep(1)
+        return Response("{}", media_type="application/json")
+
+    monkeypatch.setattr(settings, "SMS_PRODUCT_TOKEN", fake_cm.TOKEN)
+    monkeypatch.setattr(settings, "QUIET_HOURS", "")
+    async with serve(Starlette(routes=[Route("/", slow, methods=["POST"])])) as url:
+        cm = CmSmsProvider(product_token=fake_cm.TOKEN, sender="Meldkamer", url=url, timeout=0.2)
+        channels = sending.Channels(sms=cm)
+        try:
+            d = await new_dossier(w, email="")
+            (row,) = await outbox.record(
+                AfspraakIngepland(
+                    opdrachtgever="Woonstad Utrecht",
+                    ordernummer=d.order_number,
+                    volgen_url="x",
+                    van=d.created_at,
+                    tot=d.created_at,
+                ),
+                client=w.woonstad,
+                dossier=d,
+                recipients=[Recipient(Channel.SMS, d.contact_phone)],
+                key="unsure",
+            )
+            # The job waits in Redis; this test plays the worker, with a short timeout.
+            first = await sending.send(row.id, channels, job_try=1)
+            assert first.status == "wachtrij" and first.retry_in is not None
+            await row.refresh_from_db()
+            assert row.data["maybe_sent"] is True and row.provider_id == f"MK{row.id}"
+            report = {
+                "messages": {
+                    "msg": {
+                        "reference": row.provider_id,
+                        "to": "0031612345678",
+                        "status": {"code": "2", "errorCode": "", "errorDescription": ""},
+                    }
+                }
+            }
+            assert await delivery_reports.apply(report) == "afgeleverd"
+            second = await sending.send(row.id, channels, job_try=2)
+            assert second.status == "afgeleverd" and second.retry_in is None
+        finally:
+            await cm.aclose()
+    assert len(received) == 1
+    await row.refresh_from_db()
+    assert row.status == "afgeleverd"

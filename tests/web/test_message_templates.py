@@ -1,0 +1,74 @@
+"""A client's own message texts: checked before saving, used in the next message, and never
+editable by another client's user."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from server.models import Client, OutboundMessage
+from tests.support import world
+from tests.support.channels import new_dossier, plan
+from tests.support.pages import login as _login
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    return await world.build()
+
+
+async def _csrf(http: httpx.AsyncClient, url: str) -> str:
+    page = await http.get(url)
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+URL = "/sjablonen/WST/afspraak_ingepland/sms.txt"
+
+
+async def test_supervisor_edits_a_text_and_the_next_message_uses_it(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _login(http, "sanne.supervisie")
+    overview = await http.get("/sjablonen/WST")
+    assert overview.status_code == 200 and "Afspraak ingepland" in overview.text
+    csrf = await _csrf(http, URL)
+    typo = await http.post(URL, data={"csrf_token": csrf, "text": "Hallo {{ order_nummer }}"})
+    assert typo.status_code == 422
+    assert "Onbekende variabele in sjabloon: order_nummer." in typo.text
+    await w.woonstad.refresh_from_db()
+    assert "message_templates" not in w.woonstad.settings
+
+    text = "{{ opdrachtgever }}: monteur komt {{ van|moment }}. Volg: {{ volgen_url }}"
+    saved = await http.post(URL, data={"csrf_token": csrf, "text": text})
+    assert saved.status_code == 303
+    client = await Client.get(code="WST")
+    assert client.settings["message_templates"] == {"afspraak_ingepland/sms.txt": text}
+    d = await plan(w, await new_dossier(w, email=""))
+    row = await OutboundMessage.get(dossier_id=d.id)
+    assert row.body.startswith("Woonstad Utrecht: monteur komt ")
+
+    reset = await http.post(URL, data={"csrf_token": csrf, "herstel": "1"})
+    assert reset.status_code == 303
+    assert (await Client.get(code="WST")).settings["message_templates"] == {}
+
+
+async def test_client_user_edits_only_his_own_clients_texts(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _login(http, "wim.woonstad")
+    assert (await http.get("/sjablonen/WST")).status_code == 200
+    csrf = await _csrf(http, URL)
+    other = "/sjablonen/LVD/afspraak_ingepland/sms.txt"
+    assert (await http.get("/sjablonen/LVD")).status_code == 404
+    assert (await http.get(other)).status_code == 404
+    refused = await http.post(other, data={"csrf_token": csrf, "text": "Gekaapt"})
+    assert refused.status_code == 404
+    assert "message_templates" not in (await Client.get(code="LVD")).settings
+    await _login(http, "anna.agent")
+    assert (await http.get("/sjablonen/WST")).status_code == 403
+    assert (await http.get("/sjablonen/WST/bestaat/niet.txt")).status_code == 403
