@@ -47,6 +47,12 @@ async def editable_client(user: User, code: str) -> Client:
     return await scoping.client(user, code)
 
 
+async def editable_clients(user: User) -> list[Client]:
+    if user.role not in EDITORS:
+        raise Forbidden("Alleen supervisie en de opdrachtgever zelf wijzigen berichtteksten.")
+    return await scoping.clients(user).filter(active=True).order_by("name")
+
+
 def overview(client: Client) -> list[KindEntries]:
     own = _own(client)
     return [

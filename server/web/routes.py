@@ -97,6 +97,7 @@ page_routes = [
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
+    Route("/sjablonen", message_templates.clients, methods=["GET"]),
     Route("/sjablonen/{client}", message_templates.overview, methods=["GET"]),
     Route("/sjablonen/{client}/{kind}/{file}", message_templates.edit, methods=["GET"]),
     Route("/sjablonen/{client}/{kind}/{file}", message_templates.save, methods=["POST"]),

@@ -34,6 +34,8 @@ async def test_supervisor_edits_a_text_and_the_next_message_uses_it(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
     await _login(http, "sanne.supervisie")
+    chooser = await http.get("/sjablonen")
+    assert "Woonstad Utrecht" in chooser.text and "Lichtveld Wonen" in chooser.text
     overview = await http.get("/sjablonen/WST")
     assert overview.status_code == 200 and "Afspraak ingepland" in overview.text
     csrf = await _csrf(http, URL)
@@ -61,6 +63,8 @@ async def test_client_user_edits_only_his_own_clients_texts(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
     await _login(http, "wim.woonstad")
+    chooser = await http.get("/sjablonen")
+    assert (chooser.status_code, chooser.headers["location"]) == (303, "/sjablonen/WST")
     assert (await http.get("/sjablonen/WST")).status_code == 200
     csrf = await _csrf(http, URL)
     other = "/sjablonen/LVD/afspraak_ingepland/sms.txt"

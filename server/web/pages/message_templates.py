@@ -11,6 +11,14 @@ from server.web.auth import current_user
 from server.web.templating import templates
 
 
+async def clients(request: Request) -> Response:
+    """The clients whose texts this user may edit; a client's user goes straight to his own."""
+    found = await client_templates.editable_clients(current_user(request))
+    if len(found) == 1:
+        return RedirectResponse(f"/sjablonen/{found[0].code}", status_code=303)
+    return templates.TemplateResponse(request, "sjablonen/clients.html", {"clients": found})
+
+
 async def overview(request: Request) -> Response:
     client = await client_templates.editable_client(
         current_user(request), request.path_params["client"]
