@@ -135,3 +135,39 @@ def test_bad_period_names_the_value() -> None:
         kpis.period_from("", "31-02-2025", "2025-03-01", date(2025, 3, 30))
     with pytest.raises(kpis.Unprocessable, match="Onbekende periode 'gisteren'"):
         kpis.period_from("gisteren", "", "", date(2025, 3, 30))
+
+
+async def test_survey_scores(world: known.Known) -> None:
+    from server.models import Survey
+
+    for name, scores, day in (
+        ("A", (5, 4, 5, 3), 25),
+        ("B", (3, 4, 2, 5), 28),
+        ("F", (1, 1, 1, 1), 31),
+    ):
+        f, e, h, s = scores
+        await Survey.create(
+            dossier=world.dossiers[name],
+            client=world.woonstad,
+            friendliness=f,
+            expertise=e,
+            helpfulness=h,
+            solution=s,
+            submitted_at=known.utc(day, 12),
+        )
+    # F's survey came on the 31st: after the period.
+    result = await figures(world.woonstad).survey(PERIOD)
+    assert result == {
+        "n": 2,
+        "friendliness": 4.0,
+        "expertise": 4.0,
+        "helpfulness": 3.5,
+        "solution": 4.0,
+    }
+    assert await figures(world.lichtveld).survey(PERIOD) == {
+        "n": 0,
+        "friendliness": None,
+        "expertise": None,
+        "helpfulness": None,
+        "solution": None,
+    }
