@@ -144,3 +144,14 @@ async def test_demo_refuses_names_that_real_data_uses(db_clean: None) -> None:
     )
     assert await Client.all().count() == 1
     assert await Dossier.all().count() == 0
+
+
+async def test_demo_crew_is_on_duty_for_the_board(db_clean: None) -> None:
+    from server.models import RosterEntry
+
+    await load_demo(now=DEMO_NOW)
+    technicians = await Technician.all()
+    rostered = set(await RosterEntry.all().values_list("technician_id", flat=True))
+    assert rostered == {t.id for t in technicians}
+    assert any(t.on_call_evenings for t in technicians)
+    assert any(t.on_call_weekends for t in technicians)

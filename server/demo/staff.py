@@ -10,7 +10,7 @@ from server.demo.stock import CLIENTS
 from server.domain.codes import TRADE_LABELS
 from server.domain.contacts import normalise_phone
 from server.domain.roles import ROLE_LABELS, Role
-from server.models import Client, Contractor, Technician, User
+from server.models import Client, Contractor, RosterEntry, Technician, User
 
 # Shared by every demo user; printed by `meldkamer demo` and in the README.
 PASSWORD = "meldkamer-demo"
@@ -155,6 +155,14 @@ async def write_staff(clients: dict[str, Client]) -> Staff:
             home_postcode=postcode,
             home_latitude=lat,
             home_longitude=lon,
+            # A rota: a third of the crew covers evenings, a quarter weekends and holidays.
+            on_call_evenings=len(technicians) % 3 == 0,
+            on_call_weekends=len(technicians) % 4 == 1,
+            on_call_holidays=len(technicians) % 4 == 1,
+        )
+        await RosterEntry.bulk_create(
+            RosterEntry(technician=technician, weekday=day, start_minute=450, end_minute=990)
+            for day in range(5)  # Monday to Friday, 07:30-16:30
         )
         technicians.append(technician)
         technician_users[technician.id] = user
