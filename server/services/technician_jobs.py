@@ -135,9 +135,16 @@ async def _history(dossiers: list[Dossier]) -> defaultdict[int, list[dict[str, A
     keys = {(d.client_id, d.postcode, d.house_number, d.suffix) for d in dossiers if d.postcode}  # type: ignore[attr-defined]
     if not keys:
         return result
-    earlier = await Dossier.filter(
-        postcode__in=[k[1] for k in keys], house_number__in=[k[2] for k in keys]
-    ).order_by("-created_at")
+    earlier: list[Dossier] = []
+    for client_id, postcode, number, suffix in keys:
+        # Bounded per address: a home with a long history costs the same as any other.
+        earlier += (
+            await Dossier.filter(
+                client_id=client_id, postcode=postcode, house_number=number, suffix=suffix
+            )
+            .order_by("-created_at")
+            .limit(HISTORY_VISITS + len(dossiers))
+        )
     ids = [e.id for e in earlier]
     logs = _group(await RepairLog.filter(dossier_id__in=ids).order_by("id"))
     photos = _group(await Photo.filter(dossier_id__in=ids).order_by("id"))

@@ -1,0 +1,209 @@
+"""Sync benchmarks: one device pushing a long offline queue, and many devices at once.
+
+Run: [DATABASE_URL=postgres://…] .venv/bin/python -m bench.bench_sync [--devices N]
+
+The schema is (re)built by the migrations in the database named by DATABASE_URL and every
+table is emptied first: point it at a scratch database. The app runs in-process (httpx over
+ASGI, one event loop, the database's connection pool), so the figures are server time: the
+sync engine, the mutators and the database, without a network.
+
+1. One device, 1,000 queued operations with 50 photos (1600 x 1200 JPEG from the phone):
+   upload the photos, push the queue in batches of 100 as the app does, then replay all of
+   it (every answer lost) to time the exactly-once path.
+2. N devices (default 200) syncing at once: each pulls (a reset), pushes 10 operations on its
+   own jobs and pulls again, all started together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import random
+import statistics
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from PIL import Image
+
+from server import db
+from server.auth import tokens
+from server.models import Technician, User
+from tests.field.support import job_for, repair_log
+from tests.support import world
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+def phone_photo(rng: random.Random) -> bytes:
+    """A 1600 x 1200 JPEG with texture, about the size the app sends."""
+    small = Image.effect_noise((400, 300), 60).convert("RGB")
+    tint = Image.new("RGB", small.size, (rng.randrange(256), rng.randrange(256), 90))
+    image = Image.blend(small, tint, 0.5).resize((1600, 1200))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+class Device:
+    def __init__(self, http: httpx.AsyncClient, token: str, name: str) -> None:
+        self.http = http
+        self.headers = {"Authorization": f"Bearer {token}"}
+        self.name = name
+        self.seq = 0
+        self.cursor: str | None = None
+
+    def op(self, kind: str, job: str, **payload: Any) -> dict[str, Any]:
+        self.seq += 1
+        return {
+            "seq": self.seq,
+            "op_id": f"{self.name}-{self.seq}",
+            "kind": kind,
+            "job": job,
+            "payload": payload,
+            "device_time": datetime.now(UTC).isoformat(),
+        }
+
+    async def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        r = await self.http.post(
+            "/api/v1/sync/push", json={"device_id": self.name, "ops": ops}, headers=self.headers
+        )
+        r.raise_for_status()
+        return dict(r.json())
+
+    async def pull(self) -> dict[str, Any]:
+        params = {"device_id": self.name, **({"cursor": self.cursor} if self.cursor else {})}
+        r = await self.http.get("/api/v1/sync/pull", params=params, headers=self.headers)
+        r.raise_for_status()
+        body = dict(r.json())
+        self.cursor = body["cursor"]
+        return body
+
+
+async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
+    rng = random.Random(3)
+    jobs = [(await job_for(w, w.technician)).order_number for _ in range(20)]
+    token, _ = await tokens.issue(w.tech_user, "bench")
+    device = Device(http, token, "bench-device-one")
+    await device.pull()
+    photos = [(f"bench-photo-{i:04d}", jobs[i % 20], phone_photo(rng)) for i in range(50)]
+    started = time.perf_counter()
+    for client_id, job, data in photos:
+        r = await http.put(
+            f"/api/v1/photos/{client_id}", params={"job": job}, content=data, headers=device.headers
+        )
+        r.raise_for_status()
+    upload = time.perf_counter() - started
+    ops: list[dict[str, Any]] = []
+    for n, job in enumerate(jobs):
+        ops.append(device.op("arrive", job))
+        for client_id, photo_job, _ in photos:
+            if photo_job == job:
+                ops.append(device.op("attach_photo", job, client_id=client_id))
+        while len(ops) < (n + 1) * 50 - 1:
+            if len(ops) % 3:
+                ops.append(device.op("chat", job, text=f"Bericht {len(ops)}"))
+            else:
+                ops.append(device.op("add_repair_log", job, **repair_log()))
+        ops.append(device.op("complete", job, result_code="verholpen"))
+    assert len(ops) == 1000
+    started = time.perf_counter()
+    statuses: dict[str, int] = {}
+    for i in range(0, len(ops), 100):
+        result = await device.push(ops[i : i + 100])
+        for o in result["outcomes"]:
+            statuses[o["status"]] = statuses.get(o["status"], 0) + 1
+    push = time.perf_counter() - started
+    started = time.perf_counter()
+    for i in range(0, len(ops), 100):
+        await device.push(ops[i : i + 100])
+    replay = time.perf_counter() - started
+    size = sum(len(p[2]) for p in photos) / len(photos) / 1000
+    print(
+        f"one device on {db.dialect()}: 50 photos ({size:.0f} kB each) uploaded in "
+        f"{upload:.2f} s ({upload / 50 * 1000:.0f} ms each); 1,000 operations pushed in "
+        f"{push:.2f} s ({push:.2f} ms per operation), {statuses}; "
+        f"replay of all 1,000 in {replay:.2f} s"
+    )
+
+
+async def many_devices(http: httpx.AsyncClient, w: world.World, count: int) -> None:
+    devices: list[tuple[Device, list[str]]] = []
+    password_hash = w.tech_user.password_hash
+    for n in range(count):
+        user = await User.create(
+            username=f"bench.monteur{n}", role="technician", password_hash=password_hash
+        )
+        tech = await Technician.create(name=f"Bench Monteur {n}", user=user, trades=["LOO"])
+        jobs = [(await job_for(w, tech)).order_number for _ in range(2)]
+        token, _ = await tokens.issue(user, "bench")
+        devices.append((Device(http, token, f"bench-device-{n:04d}"), jobs))
+
+    async def sync(device: Device, jobs: list[str]) -> tuple[float, float, float]:
+        t0 = time.perf_counter()
+        await device.pull()
+        t1 = time.perf_counter()
+        ops = [device.op("arrive", jobs[0])]
+        ops += [device.op("add_repair_log", jobs[0], **repair_log()) for _ in range(3)]
+        ops += [device.op("chat", jobs[0], text=f"Bericht {i}") for i in range(5)]
+        ops.append(device.op("complete", jobs[0], result_code="verholpen"))
+        result = await device.push(ops)
+        assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
+        t2 = time.perf_counter()
+        await device.pull()
+        t3 = time.perf_counter()
+        return t3 - t0, t2 - t1, t1 - t0
+
+    started = time.perf_counter()
+    timings = await asyncio.gather(*(sync(d, jobs) for d, jobs in devices))
+    wall = time.perf_counter() - started
+    total = [t[0] * 1000 for t in timings]
+    pushes = [t[1] * 1000 for t in timings]
+    pulls = [t[2] * 1000 for t in timings]
+    print(
+        f"{count} devices at once on {db.dialect()}: all done in {wall:.2f} s "
+        f"({count * 10 / wall:.0f} operations/s); per device pull+push+pull p50 "
+        f"{statistics.median(total):.0f} ms, p99 {pct(total, 0.99):.0f} ms; push of 10 p50 "
+        f"{statistics.median(pushes):.0f} ms; first pull p50 {statistics.median(pulls):.0f} ms"
+    )
+
+
+async def main(devices: int) -> None:
+    await db.migrate()
+    await db.init()
+    try:
+        from tests.conftest import _tables
+
+        conn = db.connection()
+        if db.dialect() == "postgres":
+            quoted = ", ".join(f'"{t}"' for t in _tables())
+            await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        else:
+            for table in _tables():
+                await conn.execute_script(
+                    f'PRAGMA foreign_keys = OFF; DELETE FROM "{table}"; PRAGMA foreign_keys = ON;'
+                )
+        w = await world.build()
+        from server.app import create_app
+
+        app = create_app(manage_db=False)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)  # type: ignore[arg-type]
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                await one_device(http, w)
+                await many_devices(http, w, devices)
+    finally:
+        await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--devices", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main(args.devices))
