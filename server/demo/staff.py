@@ -133,7 +133,7 @@ async def write_staff(clients: dict[str, Client]) -> Staff:
             email=f"planning@{spec.code.lower()}.{MAIL_DOMAIN}",
             trades=list(spec.trades),
         )
-    technicians = []
+    technicians: list[Technician] = []
     technician_users = {}
     for tech in TECHNICIANS:
         name = f"{tech.first} {tech.last}"

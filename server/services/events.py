@@ -24,6 +24,10 @@ EVENT_LABELS: dict[str, str] = {
     "bericht": "Bericht aan huurder of opdrachtgever",
     "monteur_onderweg": "Monteur onderweg",
     "niet_thuis": "Huurder niet thuis bij afspraak",
+    "werkbon": "Reparatie vastgelegd",
+    "foto": "Foto toegevoegd",
+    "veldmelding_geweigerd": "Melding uit de app niet verwerkt",
+    "anonymised": "Persoonsgegevens verwijderd",
 }
 
 

@@ -165,6 +165,16 @@ async def test_healthz_and_openapi(http: httpx.AsyncClient, w: world.World) -> N
     assert spec["paths"]["/api/v1/dossiers"]["post"]["summary"] == "Create a dossier (intake)"
 
 
+async def test_every_schema_reference_in_openapi_resolves(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    text = (await http.get("/api/v1/openapi.json")).text
+    spec = (await http.get("/api/v1/openapi.json")).json()
+    refs = set(re.findall(r'"#/components/schemas/([A-Za-z0-9_]+)"', text))
+    assert refs, "no references found"
+    assert refs - set(spec["components"]["schemas"]) == set()
+
+
 async def test_pages_make_no_third_party_requests(http: httpx.AsyncClient, w: world.World) -> None:
     await login(http, "anna.agent")
     page = await http.get("/dossiers/nieuw")
@@ -233,3 +243,42 @@ async def test_api_patch_and_client_user_cannot_edit(
         "message": "Onbekende categorie 'bestaat_niet'.",
         "field": "category",
     }
+
+
+async def test_field_events_read_as_sentences_on_the_timeline(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    from datetime import UTC, datetime
+
+    from server.services import events
+
+    await login(http, "anna.agent")
+    form = await http.get("/dossiers/nieuw")
+    created = await http.post("/dossiers/nieuw", data={**INTAKE, "csrf_token": csrf(form.text)})
+    url = created.headers["location"].split("?")[0]
+    d = await Dossier.get(order_number=url.rsplit("/", 1)[1])
+    at = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+    await events.record(
+        d,
+        "werkbon",
+        w.tech_user,
+        at,
+        cause="Lekke kraanleertjes",
+        work_done="Leertjes vervangen",
+        fixed=True,
+        minutes=25,
+        materials=[{"name": "kraanleertje", "quantity": 2, "unit": "st"}],
+    )
+    await events.record(
+        d,
+        "veldmelding_geweigerd",
+        w.tech_user,
+        at,
+        intent="Afgerond",
+        reason="Opdracht is intussen geannuleerd.",
+    )
+    page = (await http.get(url)).text
+    assert "legde de reparatie vast (verholpen)." in page
+    assert "Materialen: 2 st kraanleertje" in page
+    refused = "meldde vanuit de app „Afgerond”, maar dat is niet verwerkt: Opdracht is intussen"
+    assert refused in page

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
-from server.web.api import dispatch_schemas, schemas
+from server.web.api import dispatch_schemas, field, schemas
 
 _generator = SchemaGenerator(
     {
@@ -37,6 +37,8 @@ _BODIES = (
     dispatch_schemas.CancelBody,
     dispatch_schemas.PositionBody,
     dispatch_schemas.DutyBody,
+    field.PushBody,
+    field.MessageBody,
 )
 
 
