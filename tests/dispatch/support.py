@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from server.models import Contractor, Dossier, Technician, User
 from server.services import dossiers, duty
-from server.services.dossiers import AddressInput, DossierInput
 from tests.support import world
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -51,21 +50,8 @@ async def triaged_dossier(
     client: str = "WST",
 ) -> Dossier:
     """A dossier at the Biltstraat (coordinates from the stock) with triage's outcome set."""
-    address = (
-        AddressInput(postcode="3572AB", house_number=10)
-        if client == "WST"
-        else AddressInput(postcode="3451BC", house_number=3)
-    )
     d = await dossiers.create(
-        agent,
-        DossierInput(
-            client=client,
-            address=address,
-            contact_name="Huurder",
-            contact_phone="0612345678",
-            category="lekkage_woning",
-        ),
-        at=TUESDAY_10 - timedelta(minutes=5),
+        agent, world.intake(client, contact_name="Huurder"), at=TUESDAY_10 - timedelta(minutes=5)
     )
     await Dossier.filter(id=d.id).update(
         trade=trade, urgency=urgency, deadline_at=deadline, labour_minutes=labour_minutes

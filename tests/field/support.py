@@ -12,29 +12,14 @@ from PIL import Image
 
 from server.models import Dossier, Technician
 from server.services import dossiers
-from server.services.dossiers import AddressInput, DossierInput
-from tests.support.world import World
+from tests.support.world import World, intake
 
 _counter = itertools.count(1)
 
 
 async def job_for(w: World, technician: Technician, client: str = "WST") -> Dossier:
     """A dossier with an appointment for this technician (phase afspraak_ingepland)."""
-    address = AddressInput(
-        postcode="3572AB" if client == "WST" else "3451BC",
-        house_number=10 if client == "WST" else 3,
-    )
-    d = await dossiers.create(
-        w.agent,
-        DossierInput(
-            client=client,
-            address=address,
-            contact_name="Fatima el Amrani",
-            contact_phone="0612345678",
-            category="lekkage_woning",
-            description="Water loopt langs de lamp in de keuken.",
-        ),
-    )
+    d = await dossiers.create(w.agent, intake(client))
     await dossiers.transition(
         w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
     )

@@ -10,7 +10,6 @@ from server.jobs import queue
 from server.jobs.worker import make_worker
 from server.models import Dossier
 from server.services import dossiers
-from server.services.dossiers import AddressInput, DossierInput
 from tests.support import world
 
 
@@ -20,16 +19,7 @@ async def w(db_clean: None) -> world.World:
 
 
 async def test_worker_archives_closed_dossiers(redis_url: str, w: world.World) -> None:
-    d = await dossiers.create(
-        w.agent,
-        DossierInput(
-            client="WST",
-            address=AddressInput(postcode="3572AB", house_number=10),
-            contact_name="Huurder",
-            contact_phone="0612345678",
-            category="elektra",
-        ),
-    )
+    d = await dossiers.create(w.agent, world.intake(category="elektra"))
     await dossiers.transition(
         w.agent, d, "op_afstand_opgelost", {"result_code": "telefonisch_opgelost"}
     )

@@ -8,7 +8,6 @@ import pytest
 
 from server.models import Dossier, DossierEvent
 from server.services import dossiers
-from server.services.dossiers import AddressInput, DossierInput
 from server.services.retention import anonymise_archived
 from tests.support import world
 
@@ -20,15 +19,7 @@ async def w(db_clean: None) -> world.World:
 
 async def _archived(w: world.World, name: str) -> Dossier:
     d = await dossiers.create(
-        w.agent,
-        DossierInput(
-            client="WST",
-            address=AddressInput(postcode="3572AB", house_number=10),
-            contact_name=name,
-            contact_phone="0612345678",
-            contact_email="x@example.nl",
-            category="elektra",
-        ),
+        w.agent, world.intake(contact_name=name, contact_email="x@example.nl", category="elektra")
     )
     await dossiers.update_details(w.agent, d, {"contact_phone": "0623456789"})
     await dossiers.transition(

@@ -11,7 +11,6 @@ import pytest
 from server.domain.errors import Conflict, Forbidden, Unprocessable
 from server.models import ClientNotification, Dossier, DossierEvent, ProtocolVersion
 from server.services import dossiers, intake, protocol_files, protocols, triage
-from server.services.dossiers import AddressInput, DossierInput
 from server.services.protocols import ProtocolRejected
 from server.services.triage import TriageInput
 from server.triage import default_protocol_text
@@ -36,16 +35,7 @@ async def w(db_clean: None) -> world.World:
 
 async def _dossier(w: world.World, category: str = "lekkage_woning") -> Dossier:
     return await dossiers.create(
-        w.agent,
-        DossierInput(
-            client="WST",
-            address=AddressInput(postcode="3572AB", house_number=10),
-            contact_name="Fatima el Amrani",
-            contact_phone="0612345678",
-            category=category,
-            description="Water langs de lamp.",
-        ),
-        at=TUESDAY,
+        w.agent, world.intake(category=category, description="Water langs de lamp."), at=TUESDAY
     )
 
 
@@ -214,12 +204,7 @@ async def test_stale_dossier_is_a_conflict(w: world.World) -> None:
 
 
 async def test_intake_with_triage_is_one_transaction(w: world.World) -> None:
-    data = DossierInput(
-        client="WST",
-        address=AddressInput(postcode="3572AB", house_number=10),
-        contact_name="Jan",
-        contact_phone="0612345678",
-    )
+    data = world.intake(contact_name="Jan", category="overig", description="")
     with pytest.raises(Unprocessable):
         await intake.create(w.agent, data, TriageInput("gaslek", {"waar": "kelder"}))
     assert await Dossier.all().count() == 0

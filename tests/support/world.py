@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from server.auth.passwords import hash_password
 from server.models import Address, Client, Contractor, Technician, User
+from server.services.dossiers import AddressInput, DossierInput
 
 PASSWORD = "correct horse battery"
 # Hashing is slow by design; one hash serves every test user.
@@ -113,3 +115,22 @@ def dossier_body(**overrides: object) -> dict[str, object]:
     }
     body.update(overrides)
     return body
+
+
+def intake(client: str = "WST", **overrides: Any) -> DossierInput:
+    """A report at the world's stock address of `client` (Biltstraat 10 or Dorpsstraat 3)."""
+    address = (
+        AddressInput(postcode="3572AB", house_number=10)
+        if client == "WST"
+        else AddressInput(postcode="3451BC", house_number=3)
+    )
+    values: dict[str, Any] = {
+        "client": client,
+        "address": address,
+        "contact_name": "Fatima el Amrani",
+        "contact_phone": "0612345678",
+        "category": "lekkage_woning",
+        "description": "Water loopt langs de lamp in de keuken.",
+    }
+    values.update(overrides)
+    return DossierInput(**values)

@@ -9,7 +9,6 @@ import pytest
 from starlette.routing import Mount, Route
 
 from server.services import dossiers
-from server.services.dossiers import AddressInput, DossierInput
 from server.web.routes import PUBLIC_PATHS, routes
 from tests.support import world
 from tests.support.pages import login
@@ -72,15 +71,10 @@ async def test_page_posts_need_csrf_token(
 
 
 async def _dossier_of(w: world.World, client: str) -> str:
-    address = AddressInput(
-        postcode="3572AB" if client == "WST" else "3451BC",
-        house_number=10 if client == "WST" else 3,
-    )
     d = await dossiers.create(
         w.agent,
-        DossierInput(
-            client=client,
-            address=address,
+        world.intake(
+            client,
             contact_name="Huurder",
             contact_phone="0301234567",
             category="elektra",

@@ -76,13 +76,7 @@ async def test_one_dossiers_link_never_shows_another(
 ) -> None:
     mine = await new_dossier(w)
     other = await dossiers.create(
-        w.agent,
-        dossiers.DossierInput(
-            client="LVD",
-            address=dossiers.AddressInput(postcode="3451BC", house_number=3),
-            contact_name="Anderen",
-            contact_phone="0687654321",
-        ),
+        w.agent, world.intake("LVD", contact_name="Anderen", contact_phone="0687654321")
     )
     page = await http.get(path(mine.id))
     assert mine.order_number in page.text
