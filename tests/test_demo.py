@@ -155,3 +155,12 @@ async def test_demo_crew_is_on_duty_for_the_board(db_clean: None) -> None:
     assert rostered == {t.id for t in technicians}
     assert any(t.on_call_evenings for t in technicians)
     assert any(t.on_call_weekends for t in technicians)
+
+
+async def test_open_emergencies_are_recent(db_clean: None) -> None:
+    await load_demo(now=DEMO_NOW)
+    open_acute = await Dossier.filter(urgency="acuut").exclude(phase__in=list(FINAL_PHASES))
+    assert open_acute, "the board should have an emergency to show"
+    assert all(DEMO_NOW - d.created_at <= timedelta(hours=5) for d in open_acute)
+    open_urgent = await Dossier.filter(urgency="urgent").exclude(phase__in=list(FINAL_PHASES))
+    assert all(DEMO_NOW - d.created_at <= timedelta(hours=22) for d in open_urgent)

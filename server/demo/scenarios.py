@@ -31,6 +31,8 @@ from server.demo.texts import (
 
 PAST_DOSSIERS = 600
 OPEN_DOSSIERS = 30
+# How old an open dossier of each urgency may be at the moment the demo is loaded.
+OPEN_AGE = {"acuut": timedelta(hours=5), "urgent": timedelta(hours=22)}
 NETBEHEERDER = "Stedin (netbeheerder gas en elektra)"
 
 
@@ -142,14 +144,25 @@ class Planner:
         for _ in range(PAST_DOSSIERS):
             self._story(self._moment(start, self.now - timedelta(days=3)))
         for _ in range(OPEN_DOSSIERS):
-            moment = self._moment(self.now - timedelta(days=3), self.now - timedelta(minutes=20))
-            story = self._story(moment, dispatch=True)
-            _stop_early(self.rng, story)
+            _stop_early(self.rng, self._open_story())
         kept = [s for s in self.stories if s.created_at <= self.now]
         for story in kept:
             story.steps = [step for step in story.steps if step.at <= self.now]
         kept.sort(key=lambda s: s.created_at)
         return kept
+
+    def _open_story(self) -> Story:
+        """A dossier still open now: an acuut one is hours old, an urgent one within its day.
+
+        An acuut report left open for days would show a meldkamer that does not work.
+        """
+        while True:
+            moment = self._moment(self.now - timedelta(days=3), self.now - timedelta(minutes=20))
+            story = self._story(moment, dispatch=True)
+            limit = OPEN_AGE.get(story.urgency)
+            if limit is None or self.now - story.created_at <= limit:
+                return story
+            self.stories.remove(story)
 
     # -- when, where, what ------------------------------------------------------------------
 
