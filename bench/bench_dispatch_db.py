@@ -91,17 +91,7 @@ async def main(technicians: int, queries: int) -> None:
     await db.migrate()
     await db.init()
     try:
-        from tests.conftest import _tables  # the list of our tables
-
-        conn = db.connection()
-        if db.dialect() == "postgres":
-            quoted = ", ".join(f'"{t}"' for t in _tables())
-            await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-        else:
-            for table in _tables():
-                await conn.execute_script(
-                    f'PRAGMA foreign_keys = OFF; DELETE FROM "{table}"; PRAGMA foreign_keys = ON;'
-                )
+        await db.empty_all_tables()
         rng = random.Random(7)
         agent, open_ = await build(rng, technicians)
         for label, call in (

@@ -178,17 +178,7 @@ async def main(devices: int) -> None:
     await db.migrate()
     await db.init()
     try:
-        from tests.conftest import _tables
-
-        conn = db.connection()
-        if db.dialect() == "postgres":
-            quoted = ", ".join(f'"{t}"' for t in _tables())
-            await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-        else:
-            for table in _tables():
-                await conn.execute_script(
-                    f'PRAGMA foreign_keys = OFF; DELETE FROM "{table}"; PRAGMA foreign_keys = ON;'
-                )
+        await db.empty_all_tables()
         w = await world.build()
         from server.app import create_app
 

@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from server import db, live, settings
+from server.jobs import queue
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
@@ -31,6 +32,7 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         try:
             yield
         finally:
+            await queue.stop_inline()
             await live.broker.stop()
             if manage_db:
                 await db.close()

@@ -71,3 +71,20 @@ def placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
 
 async def ping() -> None:
     await connection().execute_query("SELECT 1")
+
+
+async def empty_all_tables() -> None:
+    """Delete every row of every model's table (tests and benchmarks start from nothing)."""
+    from tortoise import Tortoise
+
+    tables = [m._meta.db_table for m in Tortoise.apps.get_models_iterable()]
+    conn = connection()
+    if dialect(conn) == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        await conn.execute_script(
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
+            + "PRAGMA foreign_keys = ON;"
+        )

@@ -22,9 +22,9 @@ os.environ["LOGIN_MAX_FAILURES"] = "5"
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
-from tortoise import Tortoise  # noqa: E402
 
 from server import db, settings  # noqa: E402
+from server.jobs import queue  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -50,24 +50,12 @@ async def database() -> AsyncIterator[None]:
     await db.close()
 
 
-def _tables() -> list[str]:
-    return [m._meta.db_table for m in Tortoise.apps.get_models_iterable()]  # type: ignore[attr-defined]
-
-
 @pytest.fixture
 async def db_clean(database: None) -> AsyncIterator[None]:
     """An empty database for one test."""
-    conn = db.connection()
-    tables = _tables()
-    if db.dialect() == "postgres":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    else:
-        await conn.execute_script(
-            "PRAGMA foreign_keys = OFF;"
-            + "".join(f'DELETE FROM "{t}";' for t in tables)
-            + "PRAGMA foreign_keys = ON;"
-        )
+    # Background jobs an earlier test started must not write into this test's tables.
+    await queue.stop_inline()
+    await db.empty_all_tables()
     yield
 
 

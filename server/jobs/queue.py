@@ -77,3 +77,18 @@ async def _run_inline(name: str, *args: Any, defer_until: datetime | None = None
             log.exception("in-process job %s failed", name)
             return
     log.error("in-process job %s gave up after %d tries", name, MAX_TRIES)
+
+
+async def stop_inline(grace_seconds: float = 5.0) -> None:
+    """Let in-process jobs finish (up to `grace_seconds`), then cancel what is left.
+
+    Called when the app shuts down, so a job is not cut off mid-transaction. Jobs waiting for
+    a later moment (quiet hours) are cancelled: without Redis nothing keeps them.
+    """
+    if not _running:
+        return
+    tasks = list(_running)
+    _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)

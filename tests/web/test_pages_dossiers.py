@@ -168,8 +168,8 @@ async def test_healthz_and_openapi(http: httpx.AsyncClient, w: world.World) -> N
 async def test_every_schema_reference_in_openapi_resolves(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
-    text = (await http.get("/api/v1/openapi.json")).text
-    spec = (await http.get("/api/v1/openapi.json")).json()
+    response = await http.get("/api/v1/openapi.json")
+    text, spec = response.text, response.json()
     refs = set(re.findall(r'"#/components/schemas/([A-Za-z0-9_]+)"', text))
     assert refs, "no references found"
     assert refs - set(spec["components"]["schemas"]) == set()
