@@ -1,7 +1,13 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models.clients import Address, AddressParty, Client, Complex
-from server.models.dispatch import ContractorCoverage, GeocodeCache, RosterEntry, TechnicianPosition
+from server.models.dispatch import (
+    Absence,
+    ContractorCoverage,
+    GeocodeCache,
+    RosterEntry,
+    TechnicianPosition,
+)
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.messages import OutboundMessage, PushSubscription
@@ -26,6 +32,7 @@ MODEL_MODULES = [
 
 __all__ = [
     "MODEL_MODULES",
+    "Absence",
     "Address",
     "AddressParty",
     "ChangeLog",

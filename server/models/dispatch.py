@@ -32,6 +32,25 @@ class RosterEntry(models.Model):
         ordering = ["weekday", "start_minute"]
 
 
+class Absence(models.Model):
+    """Technician away (verlof, ziek, cursus) from starts_on to ends_on inclusive, off duty"""
+
+    id = fields.IntField(primary_key=True)
+    technician: fields.ForeignKeyRelation[Technician] = fields.ForeignKeyField(
+        "models.Technician", related_name="absences", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=10)
+    starts_on = fields.DateField(db_index=True)
+    ends_on = fields.DateField(db_index=True)
+    note = fields.CharField(max_length=200, default="")
+    created_by = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "technician_absence"
+        ordering = ["starts_on", "id"]
+
+
 class TechnicianPosition(models.Model):
     """The last position a technician's app reported, kept only while he is on duty and has
     consented (Technician.position_consent)"""
