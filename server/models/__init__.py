@@ -15,7 +15,7 @@ from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
 from server.models.protocols import ProtocolVersion
 from server.models.surveys import Survey
-from server.models.sync import ChangeLog, Device, SyncOutcome
+from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
 
 MODEL_MODULES = [
     "server.models.clients",
@@ -56,6 +56,7 @@ __all__ = [
     "RepairLog",
     "RosterEntry",
     "SyncOutcome",
+    "SyncPrune",
     "Survey",
     "Technician",
     "TechnicianPosition",

@@ -32,7 +32,9 @@ class RepairLog(models.Model):
     materials: list[dict[str, Any]] = fields.JSONField(default=list)
     minutes = fields.IntField(default=0)
     fixed = fields.BooleanField(default=False)
+    # As the device's clock said, and corrected by the device's measured clock offset.
     device_time = fields.DatetimeField(null=True)
+    reported_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:

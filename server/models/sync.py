@@ -25,6 +25,9 @@ class Device(models.Model):
     last_seq = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField(null=True)
+    # Server clock minus the device's clock in seconds, measured at its last push.
+    clock_offset = fields.IntField(null=True)
+    clock_measured_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "sync_device"
@@ -72,3 +75,18 @@ class ChangeLog(models.Model):
     class Meta:
         table = "sync_change"
         indexes = (("user_id", "id"), ("user_id", "dossier_id"))
+
+
+class SyncPrune(models.Model):
+    """One pruning of the change log: changes numbered up to through_id were removed.
+
+    A device whose cursor lies below the highest through_id gets a full reset on its next pull.
+    """
+
+    id = fields.IntField(primary_key=True)
+    through_id = fields.BigIntField()
+    deleted = fields.IntField(default=0)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "sync_prune"
