@@ -2,7 +2,8 @@
 
 Every phase change goes through server.services.dossiers.transition, so the lifecycle rules
 and the timeline hold; after each change the board, the dossier page and the technician's app
-are told (server.live).
+are told (server.live), and the tenant hears of a booking, a move or a cancellation
+(server.services.communication).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import Phase
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier, Technician, User
-from server.services import dossiers
+from server.services import communication, dossiers
 
 
 def _require_desk(user: User) -> None:
@@ -99,7 +100,7 @@ async def _move(
 ) -> Dossier:
     tech = await _technician(technician_id)
     previous = dossier.technician_id  # type: ignore[attr-defined]
-    old_start = dossier.appointment_start
+    old_start, old_end = dossier.appointment_start, dossier.appointment_end
     changes = {"appointment_start": start, "appointment_end": end, "technician_id": tech.id}
     await dossiers._save(
         dossier,
@@ -116,6 +117,8 @@ async def _move(
         },
     )
     await publish(dossier, "appointment", previous)
+    if at is None:  # a move with an explicit past moment is history: nobody is told
+        await communication.safely(communication.appointment_moved(dossier, old_start, old_end))
     return dossier
 
 

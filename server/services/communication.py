@@ -108,6 +108,25 @@ async def after_transition(
     await _to_tenant(dossier, client, message, key, at)
 
 
+async def appointment_moved(
+    dossier: Dossier,
+    old_start: datetime | None,
+    old_end: datetime | None,
+    at: datetime | None = None,
+) -> None:
+    """'Afspraak gewijzigd' after a planned appointment moved; nothing when the tenant's time
+    window stayed the same (another technician, or the same move submitted twice)."""
+    start, end = dossier.appointment_start, dossier.appointment_end
+    if start is None or (old_start, old_end) == (start, end):
+        return
+    at = at or outbox.now()
+    client = await _client(dossier)
+    message = AfspraakGewijzigd(
+        **_base(dossier, client, at), van=start, tot=end or start, oude_van=old_start or start
+    )
+    await _to_tenant(dossier, client, message, f"{dossier.order_number}:v{dossier.version}", at)
+
+
 async def technician_on_the_way(
     dossier: Dossier, eta: datetime, at: datetime | None = None
 ) -> None:
