@@ -82,6 +82,10 @@ def _rules() -> list[Rule]:
         Rule(Phase.DOORGEZET, Phase.AFSPRAAK, desk, "Afspraak inplannen"),
         Rule(Phase.DOORGEZET, Phase.ANALYSEREN, desk, "Terug naar analyseren"),
         Rule(Phase.AFSPRAAK, Phase.IN_UITVOERING, DESK_AND_TECHNICIAN, "Start uitvoering"),
+        # Acuut and urgent work is done as soon as someone can go: no appointment to wait for.
+        Rule(
+            Phase.DOORGEZET, Phase.IN_UITVOERING, DESK_AND_TECHNICIAN, "Op locatie zonder afspraak"
+        ),
         Rule(Phase.AFSPRAAK, Phase.DOORGEZET, desk, "Afspraak vervalt, opnieuw inplannen"),
         Rule(Phase.IN_UITVOERING, Phase.AFGEROND, DESK_AND_TECHNICIAN, "Afronden"),
         Rule(
@@ -117,6 +121,7 @@ class DossierState:
     contractor_id: int | None
     appointment_start: datetime | None
     first_contact_at: datetime | None
+    urgency: str | None = None
 
 
 class LifecycleError(Unprocessable):
@@ -125,7 +130,22 @@ class LifecycleError(Unprocessable):
 
 def transitions_for(state: DossierState, actor: Actor) -> list[Rule]:
     """The moves this actor may offer from the dossier's phase (for buttons and the API)."""
-    return [r for r in RULES if r.source == state.phase and _may(r, state, actor)]
+    return [
+        r
+        for r in RULES
+        if r.source == state.phase and _may(r, state, actor) and _possible(r, state)
+    ]
+
+
+# Urgencies that may start work without a planned appointment.
+WITHOUT_APPOINTMENT = frozenset({"acuut", "urgent"})
+
+
+def _possible(rule: Rule, state: DossierState) -> bool:
+    """Whether the dossier itself allows the move, so a button is only offered when it works."""
+    if (rule.source, rule.target) == (Phase.DOORGEZET, Phase.IN_UITVOERING):
+        return state.urgency in WITHOUT_APPOINTMENT
+    return True
 
 
 def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
@@ -185,6 +205,14 @@ def _requirements(
     changes: dict[str, Any] = {}
     if to == Phase.DOORGEZET and state.phase == Phase.IN_UITVOERING:
         changes["reason"] = _text(data, "reason", "Geef aan waarom de storing niet is opgelost.")
+    elif to == Phase.IN_UITVOERING and state.phase == Phase.DOORGEZET:
+        if state.urgency not in WITHOUT_APPOINTMENT:
+            raise LifecycleError(
+                "Alleen een acute of urgente opdracht kan zonder afspraak naar 'op locatie'; "
+                "plan eerst een afspraak.",
+                "to",
+            )
+        changes["reason"] = "Op locatie zonder afspraak (acuut of urgent)"
     elif to == Phase.DOORGEZET:
         tech = data.get("technician_id") or state.technician_id
         contractor = data.get("contractor_id") or state.contractor_id

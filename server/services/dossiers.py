@@ -180,6 +180,7 @@ def state_of(dossier: Dossier) -> DossierState:
         contractor_id=dossier.contractor_id,  # type: ignore[attr-defined]
         appointment_start=dossier.appointment_start,
         first_contact_at=dossier.first_contact_at,
+        urgency=dossier.urgency,
     )
 
 

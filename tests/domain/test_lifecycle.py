@@ -39,8 +39,8 @@ SUFFICIENT: dict[Phase, dict[str, Any]] = {
 }
 
 
-def state(phase: Phase, technician_id: int | None = 7) -> DossierState:
-    return DossierState(phase, technician_id, None, None, None)
+def state(phase: Phase, technician_id: int | None = 7, urgency: str | None = None) -> DossierState:
+    return DossierState(phase, technician_id, None, None, None, urgency)
 
 
 def actor_for(rule_roles: frozenset[Role]) -> Actor:
@@ -53,7 +53,11 @@ def actor_for(rule_roles: frozenset[Role]) -> Actor:
 def test_allowed_move_with_requirements(source: Phase, target: Phase) -> None:
     rule = next(r for r in RULES if (r.source, r.target) == (source, target))
     plan = plan_transition(
-        state(source), target, actor_for(rule.roles), SUFFICIENT.get(target, {}), NOW
+        state(source, urgency="acuut"),
+        target,
+        actor_for(rule.roles),
+        SUFFICIENT.get(target, {}),
+        NOW,
     )
     assert plan.changes["phase"] == target
     if target in CLOSED_PHASES:
@@ -187,3 +191,28 @@ def test_offered_moves_match_the_rules() -> None:
     moves = {r.target for r in transitions_for(state(Phase.IN_UITVOERING), TECH)}
     assert moves == {Phase.AFGEROND, Phase.DOORGEZET}
     assert transitions_for(state(Phase.IN_UITVOERING), OTHER_TECH) == []
+
+
+@pytest.mark.parametrize("urgency", ["acuut", "urgent"])
+def test_urgent_work_goes_on_location_without_an_appointment(urgency: str) -> None:
+    job = state(Phase.DOORGEZET, urgency=urgency)
+    plan = plan_transition(job, Phase.IN_UITVOERING, TECH, {}, NOW)
+    assert plan.changes == {"phase": Phase.IN_UITVOERING}
+    assert plan.reason == "Op locatie zonder afspraak (acuut of urgent)"
+    assert Phase.IN_UITVOERING in {r.target for r in transitions_for(job, TECH)}
+    # Still only the technician it was sent to.
+    with pytest.raises(Forbidden):
+        plan_transition(job, Phase.IN_UITVOERING, OTHER_TECH, {}, NOW)
+
+
+@pytest.mark.parametrize("urgency", ["niet_urgent", None])
+def test_planned_work_waits_for_its_appointment(urgency: str | None) -> None:
+    job = state(Phase.DOORGEZET, urgency=urgency)
+    with pytest.raises(LifecycleError) as err:
+        plan_transition(job, Phase.IN_UITVOERING, TECH, {}, NOW)
+    assert err.value.message == (
+        "Alleen een acute of urgente opdracht kan zonder afspraak naar 'op locatie'; "
+        "plan eerst een afspraak."
+    )
+    assert Phase.IN_UITVOERING not in {r.target for r in transitions_for(job, TECH)}
+    assert Phase.IN_UITVOERING not in {r.target for r in transitions_for(job, AGENT)}
