@@ -2,8 +2,9 @@
 
 The estimate is straight-line distance times a road factor at an average speed. Both are
 settings (defaults 1.3 and 40 km/h: Dutch urban and regional roads). A routing engine with an
-OSRM-compatible `/route/v1/driving/lon,lat;lon,lat` endpoint is used when configured; when it
-is slow or down the estimate answers instead, so dispatch never waits on it.
+OSRM-compatible API is used when configured: `/route/v1` for one trip, `/table/v1` for many
+origins to one destination in one request; when it is slow or down the estimate answers
+instead, so dispatch never waits on it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -81,7 +83,7 @@ class TravelModel:
 
 class RoutingClient:
     """An OSRM-compatible routing engine (OSRM itself, or Valhalla/GraphHopper behind an OSRM
-    facade). `base_url` is everything before `/route/v1/...`."""
+    facade). `base_url` is everything before `/route/v1/...` and `/table/v1/...`."""
 
     def __init__(
         self,
@@ -114,6 +116,52 @@ class RoutingClient:
             raise ValueError(f"routeplanner gaf geen route: {body.get('code')!r}")
         route = body["routes"][0]
         return Travel(float(route["distance"]) / 1000.0, float(route["duration"]) / 60.0, ROUTING)
+
+    async def table(self, origins: Sequence[Point], destination: Point) -> list[Travel | None]:
+        """Road trips from each origin to `destination` in one request (OSRM's table service),
+        in the order of `origins`; None where the engine knows no route. Raises
+        httpx.HTTPError, TimeoutError or ValueError when it can't answer at all; the whole
+        exchange is bounded by `timeout`."""
+        if not origins:
+            return []
+        points = [*origins, destination]
+        coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
+        params = {
+            "sources": ";".join(str(i) for i in range(len(origins))),
+            "destinations": str(len(origins)),
+            "annotations": "duration,distance",
+        }
+        async with (
+            asyncio.timeout(self.timeout),
+            httpx.AsyncClient(transport=self._transport, timeout=self.timeout) as client,
+        ):
+            response = await client.get(
+                f"{self.base_url}/table/v1/{self.profile}/{coordinates}", params=params
+            )
+        response.raise_for_status()
+        body = response.json()
+        durations = body.get("durations")
+        if body.get("code") != "Ok" or not isinstance(durations, list):
+            raise ValueError(f"routeplanner gaf geen tabel: {body.get('code')!r}")
+        if len(durations) != len(origins):
+            raise ValueError(
+                f"routeplanner gaf {len(durations)} rijen voor {len(origins)} vertrekpunten"
+            )
+        distances = body.get("distances") or [[None]] * len(origins)
+        return [
+            _table_trip(row, distances[i] if i < len(distances) else [None])
+            for i, row in enumerate(durations)
+        ]
+
+
+def _table_trip(durations: list[object], distances: list[object]) -> Travel | None:
+    """One origin's row of a table answer; distances are optional (older engines omit them)."""
+    seconds = durations[0] if durations else None
+    if not isinstance(seconds, int | float):
+        return None
+    metres = distances[0] if distances else None
+    km = float(metres) / 1000.0 if isinstance(metres, int | float) else math.nan
+    return Travel(km, float(seconds) / 60.0, ROUTING)
 
 
 async def travel(

@@ -55,8 +55,10 @@ RETENTION_DAYS: int = config("RETENTION_DAYS", cast=int, default=730)
 GEOCODER_URL: str = config("GEOCODER_URL", default="")
 # Seconds the whole geocoding of one address may take (it runs in the background).
 GEOCODER_TIMEOUT: float = config("GEOCODER_TIMEOUT", cast=float, default=2.0)
-# OSRM-compatible routing engine (base URL before /route/v1); empty: estimate from distance.
+# OSRM-compatible routing engine (base URL before /table/v1); empty: estimate from distance.
 ROUTING_URL: str = config("ROUTING_URL", default="")
+# Seconds the routing engine may take for one suggestion's table; then the estimate stands.
+ROUTING_TIMEOUT: float = config("ROUTING_TIMEOUT", cast=float, default=1.0)
 ROAD_FACTOR: float = config("ROAD_FACTOR", cast=float, default=1.3)
 TRAVEL_SPEED_KMH: float = config("TRAVEL_SPEED_KMH", cast=float, default=40.0)
 # Map tiles for the dispatch board, e.g. https://tiles.example.nl/{z}/{x}/{y}.png on a server

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from geo.distance import TravelModel
+from geo.distance import ESTIMATE, ROUTING, Travel, TravelModel
 from geo.index import SPHERE_MARGIN, PointIndex
 from geo.point import Point
 from server.domain.codes import TRADE_LABELS, Urgency
@@ -231,6 +231,11 @@ class Suggestion:
     makes_deadline: bool
     score: float
     reasons: tuple[str, ...]
+    origin_point: Point | None = None
+    # How the travel time was found: ESTIMATE (from distance) or ROUTING (the engine's road
+    # trip); `routing_failed` when an engine was asked but gave no answer in time.
+    travel_source: str = ESTIMATE
+    routing_failed: bool = False
 
 
 # --- ranking ---------------------------------------------------------------------------------
@@ -302,11 +307,13 @@ def _assess(
     now: datetime,
     rules: DispatchRules,
     covering: frozenset[int] | None,
+    routes: Mapping[Point, Travel] | None = None,
 ) -> Suggestion | None:
     """The suggestion for one technician, or None when he is not suitable: wrong trade, his
     contractor does not cover the address (`covering`: None means no coverage rules apply;
     technicians without a contractor are the meldkamer's own and go everywhere), no shift
-    before the deadline, or no known location."""
+    before the deadline, or no known location. `routes` holds road trips to the job by
+    origin; an origin without one travels by the estimate."""
     if job.trade not in candidate.trades:
         return None
     contractor = candidate.contractor_id
@@ -325,6 +332,10 @@ def _assess(
         if origin is None:
             return None
         trip = rules.travel.estimate(origin[0], job.location)
+        straight_km = trip.distance_km / rules.travel.road_factor
+        routed = routes.get(origin[0]) if routes else None
+        if routed is not None:
+            trip = routed
         # Whole minutes: an estimate has no seconds, and shown times should add up.
         travel_minutes = math.ceil(trip.minutes)
         arrival = available + timedelta(minutes=travel_minutes)
@@ -339,7 +350,7 @@ def _assess(
             contractor_id=candidate.contractor_id,
             origin=origin[1],
             position_at=_origin_time(candidate, origin[1]),
-            distance_km=trip.distance_km / rules.travel.road_factor,
+            distance_km=straight_km,
             travel_minutes=travel_minutes,
             available_from=available.astimezone(ZONE),
             arrival=arrival.astimezone(ZONE),
@@ -351,6 +362,8 @@ def _assess(
             makes_deadline=makes_deadline,
             score=score,
             reasons=(),
+            origin_point=origin[0],
+            travel_source=trip.source,
         )
         return suggestion
     return None
@@ -393,6 +406,29 @@ def auto_assign_choice(suggestions: Sequence[Suggestion]) -> Suggestion | None:
     deadline, else None (then a person decides)."""
     best = suggestions[0] if suggestions else None
     return best if best is not None and best.makes_deadline else None
+
+
+def refine(
+    job: Job,
+    candidates: Iterable[Candidate],
+    now: datetime,
+    routes: Mapping[Point, Travel],
+    *,
+    rules: DispatchRules = DEFAULT_RULES,
+    routing_failed: bool = False,
+    limit: int | None = 10,
+) -> list[Suggestion]:
+    """Rank `candidates` (the best few of a fast ranking) again with road trips from a routing
+    engine (`routes`, by origin). Suitability is not rechecked for coverage: they came from a
+    ranking that did. `routing_failed`: the engine was asked and did not answer, so the
+    reasons say the estimate stands in for it."""
+    found = [
+        replace(s, routing_failed=routing_failed and s.travel_source == ESTIMATE)
+        for candidate in candidates
+        if (s := _assess(job, candidate, now, rules, None, routes)) is not None
+    ]
+    found.sort(key=_order)
+    return [_with_reasons(s, job, now) for s in (found if limit is None else found[:limit])]
 
 
 class CandidateIndex:
@@ -504,7 +540,8 @@ def _covering(job: Job, coverage: Coverage | None) -> frozenset[int] | None:
 # --- reasons, in Dutch -----------------------------------------------------------------------
 
 
-def _when(at: datetime, now: datetime) -> str:
+def when_text(at: datetime, now: datetime) -> str:
+    """A moment as the desk reads it: "10:10" today, else "wo 25 nov 10:00"."""
     local = at.astimezone(ZONE)
     if local.date() == now.astimezone(ZONE).date():
         return f"{local:%H:%M}"
@@ -518,25 +555,37 @@ def _km(value: float) -> str:
 def _with_reasons(s: Suggestion, job: Job, now: datetime) -> Suggestion:
     duty = "piketdienst" if s.on_call else "in dienst"
     if s.available_from <= now:
-        shift = f"{duty} tot {_when(s.on_duty_until, now)}"
+        shift = f"{duty} tot {when_text(s.on_duty_until, now)}"
     else:
-        shift = f"{duty} vanaf {_when(s.available_from, now)} tot {_when(s.on_duty_until, now)}"
+        shift = (
+            f"{duty} vanaf {when_text(s.available_from, now)} tot {when_text(s.on_duty_until, now)}"
+        )
     origin = (
-        "thuisbasis" if s.position_at is None else f"laatste positie ({_when(s.position_at, now)})"
+        "thuisbasis"
+        if s.position_at is None
+        else f"laatste positie ({when_text(s.position_at, now)})"
     )
     if s.deadline is None:
         deadline = "geen termijn"
     else:
         verdict = "haalt de termijn" if s.makes_deadline else "haalt de termijn niet"
         deadline = (
-            f"{verdict}: klaar ca. {_when(s.finish, now)}, uiterlijk {_when(s.deadline, now)}"
+            f"{verdict}: klaar ca. {when_text(s.finish, now)}, "
+            f"uiterlijk {when_text(s.deadline, now)}"
         )
     reasons = (
         f"vakdiscipline: {TRADE_LABELS.get(job.trade, job.trade)}",
         shift,
         f"afstand: {_km(s.distance_km)} km vanaf {origin}",
-        f"aanrijtijd: ca. {s.travel_minutes} min, aankomst {_when(s.arrival, now)}",
+        f"aanrijtijd: ca. {s.travel_minutes} min ({_basis(s)}), "
+        f"aankomst {when_text(s.arrival, now)}",
         f"open opdrachten: {s.open_jobs}",
         deadline,
     )
     return replace(s, reasons=reasons)
+
+
+def _basis(s: Suggestion) -> str:
+    if s.travel_source == ROUTING:
+        return "route"
+    return "geschat, routeplanner gaf geen antwoord" if s.routing_failed else "geschat"

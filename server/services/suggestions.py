@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from geo.distance import ROUTING
 from server.domain.codes import Urgency
 from server.domain.dispatch import (
     CandidateIndex,
@@ -20,7 +21,7 @@ from server.domain.errors import Forbidden
 from server.domain.lifecycle import Phase
 from server.domain.roles import DESK_ROLES
 from server.models import Client, Dossier, User
-from server.services import assignments, candidates, events
+from server.services import assignments, candidates, events, routing
 
 log = logging.getLogger("meldkamer.dispatch")
 # Below this many technicians of the trade a straight scan is as fast as building an index.
@@ -63,11 +64,15 @@ async def ranked(
     horizon = max(until - now, timedelta(0)) + timedelta(days=1)
     pool = await candidates.load(now, trade=job.trade, horizon=horizon)
     coverage = await candidates.coverage(job.client_id or 0)
+    engine = routing.client()
+    first = limit if engine is None else routing.pool_size(limit)
     if len(pool) <= SCAN_UP_TO:
-        items = rank(job, pool, now, rules=rules, coverage=coverage, limit=limit)
+        items = rank(job, pool, now, rules=rules, coverage=coverage, limit=first)
     else:
         index = CandidateIndex(pool, now, rules)
-        items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=limit)
+        items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=first)
+    if engine is not None and items:
+        items = await routing.refine_by_route(engine, job, pool, items, now, rules, limit)
     return Suggestions(job, items)
 
 
@@ -114,6 +119,7 @@ def suggestion_json(s: Suggestion) -> dict[str, object]:
         "origin": s.origin,
         "distance_km": round(s.distance_km, 1),
         "travel_minutes": s.travel_minutes,
+        "travel_source": "route" if s.travel_source == ROUTING else "geschat",
         "available_from": s.available_from.isoformat(),
         "arrival": s.arrival.isoformat(),
         "finish": s.finish.isoformat(),

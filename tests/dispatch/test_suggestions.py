@@ -60,13 +60,13 @@ async def test_trade_distance_and_reasons(w: world.World) -> None:
         "vakdiscipline: Loodgieter",
         "in dienst tot 17:00",
         "afstand: 0,0 km vanaf thuisbasis",
-        "aanrijtijd: ca. 0 min, aankomst 10:00",
+        "aanrijtijd: ca. 0 min (geschat), aankomst 10:00",
         "open opdrachten: 0",
         "haalt de termijn: klaar ca. 11:00, uiterlijk wo 25 nov 10:00",
     )
     zeist = found.items[1]
     assert zeist.reasons[2] == "afstand: 7,0 km vanaf thuisbasis"
-    assert zeist.reasons[3] == "aanrijtijd: ca. 14 min, aankomst 10:14"
+    assert zeist.reasons[3] == "aanrijtijd: ca. 14 min (geschat), aankomst 10:14"
 
 
 async def test_load_counts_against_a_nearer_technician(w: world.World) -> None:
@@ -90,7 +90,7 @@ async def test_off_duty_now_comes_after_those_on_duty_and_misses_an_acute_deadli
     found = await suggestions.suggest(w.agent, d, now=evening)
     # Piet's shift is over and none starts before the deadline: not suitable at all.
     assert [s.name for s in found.items] == ["Nachtdienst"]
-    assert found.items[0].reasons[3] == "aanrijtijd: ca. 14 min, aankomst 20:14"
+    assert found.items[0].reasons[3] == "aanrijtijd: ca. 14 min (geschat), aankomst 20:14"
 
 
 async def test_on_call_counts_for_acute_only(w: world.World) -> None:

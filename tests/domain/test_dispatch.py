@@ -101,7 +101,7 @@ def test_reasons_in_dutch() -> None:
         "vakdiscipline: Loodgieter",
         "in dienst tot 17:00",
         "afstand: 5,0 km vanaf thuisbasis",
-        "aanrijtijd: ca. 10 min, aankomst 10:10",
+        "aanrijtijd: ca. 10 min (geschat), aankomst 10:10",
         "open opdrachten: 0",
         "haalt de termijn: klaar ca. 11:10, uiterlijk wo 25 nov 10:00",
     )

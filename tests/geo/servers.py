@@ -77,3 +77,25 @@ def closed_port_url() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
+
+
+def osrm_table(minutes: Callable[[float, float], float | None]) -> Responder:
+    """An OSRM table service: the route from origin (lat, lon) to the destination takes
+    `minutes(lat, lon)` (None: no route), 1 km per minute. Answers like OSRM 5: `durations`
+    in seconds and `distances` in metres, one row per source, one column per destination."""
+
+    def respond(path: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        prefix = "/table/v1/driving/"
+        if not path.startswith(prefix):
+            return 400, {"code": "InvalidUrl", "message": path}
+        points = [tuple(map(float, pair.split(","))) for pair in path[len(prefix) :].split(";")]
+        sources = [int(i) for i in query["sources"][0].split(";")]
+        destinations = [int(i) for i in query["destinations"][0].split(";")]
+        rows = [[minutes(points[s][1], points[s][0]) for _ in destinations] for s in sources]
+        return 200, {
+            "code": "Ok",
+            "durations": [[None if m is None else m * 60.0 for m in row] for row in rows],
+            "distances": [[None if m is None else m * 1000.0 for m in row] for row in rows],
+        }
+
+    return respond

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,16 +14,18 @@ from geo.distance import (
     ESTIMATE,
     ROUTING,
     RoutingClient,
+    Travel,
     TravelModel,
     distance_km,
     sphere_km,
     travel,
 )
 from geo.point import Point
-from tests.geo.servers import closed_port_url, fail, hang, serve
+from tests.geo.servers import closed_port_url, fail, hang, osrm_table, serve
 
 AMSTERDAM = Point(52.3731, 4.8922)
 ROTTERDAM = Point(51.9225, 4.4792)
+UTRECHT = Point(52.0907, 5.1214)
 
 
 def test_geodesic_and_great_circle_agree_within_half_a_percent() -> None:
@@ -99,3 +102,26 @@ async def test_routing_engine_without_route_or_unreachable_gives_the_estimate() 
     assert (
         await travel(AMSTERDAM, ROTTERDAM, model=TravelModel(), routing=closed)
     ).source == ESTIMATE
+
+
+async def test_routing_table_asks_once_for_many_origins() -> None:
+    slow_from_rotterdam = osrm_table(lambda lat, lon: 70.0 if lat < 52 else None)
+    with serve(slow_from_rotterdam) as server:
+        trips = await RoutingClient(server.url).table([ROTTERDAM, AMSTERDAM], UTRECHT)
+        [(path, query)] = server.requests
+    assert path == "/table/v1/driving/4.479200,51.922500;4.892200,52.373100;5.121400,52.090700"
+    assert (query["sources"], query["destinations"]) == (["0;1"], ["2"])
+    assert query["annotations"] == ["duration,distance"]
+    # Rotterdam: the engine's trip; Amsterdam: it knows no route (null), so no trip.
+    assert trips == [Travel(70.0, 70.0, ROUTING), None]
+
+
+@pytest.mark.parametrize("responder", [hang, fail], ids=["hangt", "http-500"])
+async def test_routing_table_that_does_not_answer_raises_within_its_timeout(
+    responder: Any,
+) -> None:
+    with serve(responder) as server:
+        started = time.monotonic()
+        with pytest.raises((TimeoutError, httpx.HTTPError)):
+            await RoutingClient(server.url, timeout=0.3).table([ROTTERDAM], UTRECHT)
+        assert time.monotonic() - started < 0.8
