@@ -91,7 +91,13 @@ async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncCli
     contacted = [d for d in dossiers if d.first_contact_at]
     within_day = [d for d in contacted if d.first_contact_at - d.created_at <= timedelta(hours=24)]  # type: ignore[operator]
     assert len(within_day) > 0.8 * len(dossiers)
-    assert all(d.urgency and d.order_type for d in dossiers)
+    assert all(d.urgency for d in dossiers)
+    assert all(d.order_type for d in dossiers if d.technician_id)  # type: ignore[attr-defined]
+    # Triaged through the protocol: the triage card explains the urgency the dossier has.
+    triaged = [d for d in dossiers if d.triage]
+    assert len(triaged) > 0.85 * len(dossiers), len(triaged)
+    assert all(d.triage["outcome"]["urgency"] == d.urgency for d in triaged)
+    assert all(d.triage["outcome"]["label"] and d.triage["protocol"] for d in triaged)
 
     # The rhythm of a meldkamer: busy Mondays, heating faults in winter.
     weekdays = Counter(local(d.created_at).weekday() for d in dossiers)

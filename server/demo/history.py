@@ -7,16 +7,19 @@ agree exactly as they would in production.
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 from server import settings
 from server.demo import clock
 from server.demo.scenarios import Step, Story
 from server.demo.staff import Staff
-from server.models import Dossier, User
-from server.services import dossiers
+from server.models import Client, ClientNotification, Dossier, User
+from server.services import dossiers, protocols, triage
 from server.services.archive import archive_closed
 from server.services.dossiers import AddressInput, DossierInput
+from server.services.triage import TriageInput
+from server.triage.paths import complete_evaluations
 
 ARCHIVE_HOUR, ARCHIVE_MINUTE = 3, 15  # when the worker's nightly archive runs
 
@@ -48,7 +51,7 @@ async def write_history(stories: list[Story], staff: Staff, now: datetime) -> in
         dossier = await dossiers.create(
             agents[story.agent], _intake(story, parent), story.created_at
         )
-        await _triage(dossier, story)
+        await _triage(agents[story.agent], dossier, story)
         created[story.key] = dossier
         for step in story.steps:
             if step.actor == "technician":
@@ -75,8 +78,46 @@ def _intake(story: Story, parent: Dossier | None) -> DossierInput:
     )
 
 
-async def _triage(dossier: Dossier, story: Story) -> None:
-    """What triage decides, set directly (the demo does not walk the protocol questions)."""
+async def _triage(agent: User, dossier: Dossier, story: Story) -> None:
+    """Triage through the client's protocol with answers that lead to the planned urgency.
+
+    The dossier then carries a real, explainable decision. Where no way through the protocol
+    gives the planned urgency at that moment, the decision is set directly instead.
+    """
+    await dossier.fetch_related("client", "address")
+    answers = await _answers_for(dossier.client, story)
+    if answers is None:
+        await _set_directly(dossier, story)
+        return
+    data = TriageInput(subject=story.category, answers=answers, at=story.created_at)
+    decision = await triage.decide(dossier.client, data, dossier.address)
+    await triage.record(agent, dossier, decision, story.created_at)
+    # An on-call alert in the past was sent back then; it must not go out now.
+    await ClientNotification.filter(dossier_id=dossier.id, status="wachtrij").update(
+        status="verzonden", sent_at=story.created_at
+    )
+
+
+async def _answers_for(client: Client, story: Story) -> dict[str, str] | None:
+    protocol = protocols.protocol(client, await protocols.current(client))
+    sent = any(step.value == "doorgezet_naar_monteur" for step in story.steps)
+    paths = [
+        (answers, evaluation.outcome)
+        for answers, evaluation in complete_evaluations(
+            protocol, story.category, story.created_at, triage.calendar_for(client)
+        )
+        # A story that sends someone needs an outcome that gives an order for the work.
+        if evaluation.outcome is not None
+        and (evaluation.outcome.order_type is not None or not sent)
+        and evaluation.outcome.urgency is not None
+        and evaluation.outcome.urgency.value == story.urgency
+    ]
+    same_trade = [answers for answers, outcome in paths if outcome.trade == story.trade]
+    choices = same_trade or [answers for answers, _ in paths]
+    return random.Random(story.key).choice(choices) if choices else None
+
+
+async def _set_directly(dossier: Dossier, story: Story) -> None:
     values = {
         "urgency": story.urgency,
         "order_type": story.order_type,

@@ -53,16 +53,16 @@ OUT_OF_HOURS_WEIGHT = {
     "overig": 0.25,
     "boiler": 0.6,
 }
-# (acuut, urgent, niet urgent) shares.
+# (acuut, urgent, niet urgent) shares; zero where the default protocol has no such outcome.
 URGENCY_SHARES = {
     "lekkage_woning": (0.3, 0.5, 0.2),
     "lekkage_waterleiding": (0.6, 0.4, 0.0),
     "lekkage_afvoer": (0.25, 0.6, 0.15),
     "elektra": (0.3, 0.5, 0.2),
-    "inbraak": (0.7, 0.3, 0.0),
+    "inbraak": (0.8, 0.0, 0.2),
     "storm": (0.5, 0.5, 0.0),
-    "boiler": (0.0, 0.6, 0.4),
-    "glasschade": (0.25, 0.5, 0.25),
+    "boiler": (0.2, 0.0, 0.8),
+    "glasschade": (0.4, 0.0, 0.6),
     "lift": (0.4, 0.6, 0.0),
     "monitoring": (0.0, 0.5, 0.5),
     "overig": (0.0, 0.25, 0.75),
