@@ -1,4 +1,5 @@
-"""The `meldkamer` command: serve, migrate, demo, createuser, import-addresses, worker.
+"""The `meldkamer` command: serve, migrate, demo, createuser, import-addresses, worker,
+reset-device, prune-sync.
 
 Every command is documented in docs/cli.md; tests/test_docs.py fails when one is not.
 """
@@ -95,6 +96,31 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return run_worker()
 
 
+def cmd_reset_device(args: argparse.Namespace) -> int:
+    from server.services.sync_store import reset_devices
+
+    async def go() -> int:
+        count = await reset_devices(args.username, args.device)
+        which = "apparaat" if count == 1 else "apparaten"
+        print(
+            f"{count} {which} van {args.username}: volgende synchronisatie haalt alles opnieuw op."
+        )
+        return 0
+
+    return _run(go)
+
+
+def cmd_prune_sync(args: argparse.Namespace) -> int:
+    from server.services.changefeed import prune
+
+    async def go() -> int:
+        deleted = await prune(args.days)
+        print(f"{deleted} wijzigingen ouder dan {args.days} dagen verwijderd.")
+        return 0
+
+    return _run(go)
+
+
 def _safe_url(url: str) -> str:
     """The database URL without a password, for printing."""
     if "@" in url and "://" in url:
@@ -134,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "worker", help="run the background job worker (arq, needs REDIS_URL)"
     ).set_defaults(func=cmd_worker)
+
+    reset = sub.add_parser("reset-device", help="make a technician's app reload all his jobs")
+    reset.add_argument("username")
+    reset.add_argument("--device", help="only this device id (default: all his devices)")
+    reset.set_defaults(func=cmd_reset_device)
+
+    prune = sub.add_parser("prune-sync", help="remove old changes for technicians' devices")
+    prune.add_argument("--days", type=int, default=settings.SYNC_CHANGE_DAYS)
+    prune.set_defaults(func=cmd_prune_sync)
     return parser
 
 

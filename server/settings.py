@@ -48,6 +48,9 @@ HTTPS = BASE_URL.startswith("https://")
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
 # Tenants' name, phone and e-mail leave archived dossiers this long after closing (0: never).
 RETENTION_DAYS: int = config("RETENTION_DAYS", cast=int, default=730)
+# Changes for technicians' devices older than this are pruned nightly (0: never); a device
+# that has not pulled for longer gets a full reset (docs/sync.md).
+SYNC_CHANGE_DAYS: int = config("SYNC_CHANGE_DAYS", cast=int, default=30)
 
 # Dispatch: where addresses are and how long the drive takes (docs/geo.md).
 # Online geocoder as KIND+URL (pdok+https://..., nominatim+https://..., photon+http://...);

@@ -26,6 +26,7 @@ class MemoryWorld:
     epochs: dict[str, str] = field(default_factory=dict)
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    horizon: int = 0
     data: dict[str, Any] = field(default_factory=dict)
     _busy: set[str] = field(default_factory=set)
     _cond: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -97,7 +98,10 @@ class MemoryStore:
         return None
 
     async def head(self) -> int:
-        return self.world.changes[-1].seq if self.world.changes else 0
+        return max(self.world.horizon, self.world.changes[-1].seq if self.world.changes else 0)
+
+    async def horizon(self) -> int:
+        return self.world.horizon
 
     async def changes(self, after: int, limit: int) -> list[Change]:
         return [c for c in self.world.changes if c.seq > after][:limit]
@@ -106,6 +110,12 @@ class MemoryStore:
         return {"data": copy.deepcopy(self.world.data)}
 
     def add_change(self, kind: str, job: str = "", **data: Any) -> Change:
-        change = Change(len(self.world.changes) + 1, kind, job, data)
+        seq = max(self.world.horizon, self.world.changes[-1].seq if self.world.changes else 0)
+        change = Change(seq + 1, kind, job, data)
         self.world.changes.append(change)
         return change
+
+    def prune(self, through: int) -> None:
+        """Remove the changes numbered up to `through`, as the server's nightly pruning does."""
+        self.world.changes = [c for c in self.world.changes if c.seq > through]
+        self.world.horizon = max(self.world.horizon, through)

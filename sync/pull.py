@@ -7,6 +7,11 @@ another epoch, or ahead of the sequence (a restored database) — answers a full
 whole current state and a fresh cursor. The head is read before the snapshot is built, so a
 change committed meanwhile is delivered again next time rather than skipped; applying a
 change twice on the device is harmless, missing one is not.
+
+Old changes may be pruned. The store names the horizon: the highest change number removed. A
+cursor below it may have missed a removed change, so it gets a full reset, never a silent skip.
+A pull that delivered everything moves the cursor up to the head it read, so a quiet device's
+cursor does not stay behind below a later horizon.
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ class PullStore(Protocol):
     async def head(self) -> int:
         """The highest committed change number (0 when there is none)."""
 
+    async def horizon(self) -> int:
+        """The highest change number removed by pruning (0 when nothing was removed)."""
+
     async def changes(self, after: int, limit: int) -> list[Change]:
         """This user's changes numbered above `after`, in order, at most `limit`."""
 
@@ -90,7 +98,12 @@ async def pull(store: PullStore, raw_cursor: str | None, limit: int = 200) -> Pu
     await store.refresh()
     head = await store.head()
     cursor = Cursor.decode(raw_cursor)
-    if cursor is None or cursor.epoch != device.epoch or cursor.seq > head:
+    if (
+        cursor is None
+        or cursor.epoch != device.epoch
+        or cursor.seq > head
+        or cursor.seq < await store.horizon()
+    ):
         snapshot = await store.snapshot()
         return PullResult(
             Cursor(device.epoch, head).encode(), device.last_seq, reset=True, snapshot=snapshot
@@ -99,6 +112,10 @@ async def pull(store: PullStore, raw_cursor: str | None, limit: int = 200) -> Pu
     more = len(changes) > limit
     changes = changes[:limit]
     position = changes[-1].seq if changes else cursor.seq
+    if not more:
+        # Every change up to the head was committed before it was read (commit order), and all
+        # of this device's are in hand: nothing at or below the head can still arrive.
+        position = max(position, head)
     return PullResult(
         Cursor(device.epoch, position).encode(), device.last_seq, changes=changes, more=more
     )

@@ -89,3 +89,30 @@ def test_worker_without_redis_says_what_to_do(env: dict[str, str]) -> None:
     result = run(env, "worker")
     assert result.returncode == 2
     assert "zet REDIS_URL" in result.stdout
+
+
+def test_reset_device_and_prune_sync(env: dict[str, str]) -> None:
+    run(env, "migrate")
+    made = run(
+        env,
+        "createuser",
+        "piet",
+        "--role",
+        "technician",
+        "--password-stdin",
+        stdin="een-lang-wachtwoord\n",
+    )
+    assert made.returncode == 0, made.stderr
+    reset = run(env, "reset-device", "piet")
+    assert reset.returncode == 0, reset.stderr
+    assert reset.stdout.strip() == (
+        "0 apparaten van piet: volgende synchronisatie haalt alles opnieuw op."
+    )
+    unknown = run(env, "reset-device", "piet", "--device", "d1234567890")
+    assert unknown.returncode == 2
+    assert "Apparaat 'd1234567890' van piet bestaat niet." in unknown.stderr
+    nobody = run(env, "reset-device", "niemand")
+    assert nobody.returncode == 2 and "Gebruiker 'niemand' bestaat niet." in nobody.stderr
+    pruned = run(env, "prune-sync", "--days", "30")
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.strip() == "0 wijzigingen ouder dan 30 dagen verwijderd."

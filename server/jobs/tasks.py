@@ -9,7 +9,7 @@ from arq.worker import Retry
 from server import settings
 from server.insight import export_jobs
 from server.jobs import senders
-from server.services import geocoding
+from server.services import changefeed, geocoding
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
 from server.services.sending import send
@@ -21,6 +21,10 @@ async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
 
 async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
     return await anonymise_archived(settings.RETENTION_DAYS)
+
+
+async def prune_sync_changes(ctx: dict[str, Any]) -> int:
+    return await changefeed.prune(settings.SYNC_CHANGE_DAYS)
 
 
 async def send_message(ctx: dict[str, Any], message_id: int) -> str:
@@ -47,5 +51,6 @@ FUNCTIONS: list[Any] = [
     geocode_dossier,
     archive_closed_dossiers,
     anonymise_old_dossiers,
+    prune_sync_changes,
     send_message,
 ]

@@ -1,4 +1,4 @@
-"""The arq worker (`meldkamer worker`): runs queued jobs and the nightly archive."""
+"""The arq worker (`meldkamer worker`): runs queued jobs, the nightly archive and pruning."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from arq.worker import Worker
 from server import db, settings
 from server.jobs import senders
 from server.jobs.queue import MAX_TRIES, redis_settings
-from server.jobs.tasks import FUNCTIONS, anonymise_old_dossiers, archive_closed_dossiers
+from server.jobs.tasks import (
+    FUNCTIONS,
+    anonymise_old_dossiers,
+    archive_closed_dossiers,
+    prune_sync_changes,
+)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -32,6 +37,7 @@ def make_worker(
         cron_jobs=[
             cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
             cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
+            cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
         ],
         redis_settings=redis_settings(redis_url),
         on_startup=startup if manage_db else senders.start,

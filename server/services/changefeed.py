@@ -7,19 +7,24 @@ changes commit one after another, in number order. SQLite serialises writers any
 
 Job changes are materialised when a device pulls (`refresh`): the current snapshot of each job
 is compared with the last one recorded for that user, whatever path changed the dossier.
+
+`prune` removes old changes nightly and records how far it went (sync_prune): a device whose
+cursor lies below that horizon gets a full reset. The latest job/withdrawn change per user and
+dossier is kept: it is what `refresh` compares with and how `delivered` knows a job was his.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Subquery
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from server import db
-from server.models import ChangeLog, Dossier, Technician, User
+from server.models import ChangeLog, Dossier, SyncPrune, Technician, User
 from server.services import technician_jobs
 
 ADVISORY_KEY = 73_110_424  # any constant; names the change-sequence lock
@@ -47,8 +52,49 @@ async def append(
 
 
 async def head() -> int:
+    """The highest change number given out, also when pruning removed every row."""
     row = await ChangeLog.all().annotate(top=Max("id")).first().values("top")
+    return max(int(row["top"] or 0) if row else 0, await horizon())
+
+
+async def horizon() -> int:
+    """The highest change number pruning removed (0 when nothing was)."""
+    row = await SyncPrune.all().annotate(top=Max("through_id")).first().values("top")
     return int(row["top"] or 0) if row else 0
+
+
+STATE_KINDS = ("job", "withdrawn")
+
+
+async def prune(days: int, now: datetime | None = None) -> int:
+    """Remove changes older than `days` (0 keeps all); returns how many rows went."""
+    if days <= 0:
+        return 0
+    now = now or datetime.now(UTC)
+    row = (
+        await ChangeLog.filter(at__lt=now - timedelta(days=days))
+        .annotate(top=Max("id"))
+        .first()
+        .values("top")
+    )
+    through = int(row["top"] or 0) if row else 0
+    if through <= await horizon():
+        return 0
+    latest = (
+        ChangeLog.filter(kind__in=STATE_KINDS)
+        .group_by("user_id", "dossier_id")
+        .annotate(top=Max("id"))
+        .values("top")
+    )
+    async with in_transaction() as conn:
+        deleted = (
+            await ChangeLog.filter(id__lte=through)
+            .exclude(id__in=Subquery(latest))
+            .using_db(conn)
+            .delete()
+        )
+        await SyncPrune.create(through_id=through, deleted=deleted, at=now, using_db=conn)
+    return deleted
 
 
 async def since(user: User, after: int, limit: int) -> list[ChangeLog]:
@@ -57,7 +103,9 @@ async def since(user: User, after: int, limit: int) -> list[ChangeLog]:
 
 async def delivered(user: User, dossier_id: int) -> bool:
     """True when this dossier was ever sent to the user's devices as one of his jobs."""
-    return await ChangeLog.filter(user_id=user.id, dossier_id=dossier_id, kind="job").exists()
+    return await ChangeLog.filter(
+        user_id=user.id, dossier_id=dossier_id, kind__in=STATE_KINDS
+    ).exists()
 
 
 async def refresh(user: User, technician: Technician, now: datetime) -> None:
@@ -84,7 +132,7 @@ async def refresh(user: User, technician: Technician, now: datetime) -> None:
 async def _last_per_dossier(user: User) -> dict[int, tuple[str, str]]:
     """The latest job/withdrawn change per dossier for this user: its kind and digest."""
     latest = (
-        await ChangeLog.filter(user_id=user.id, kind__in=["job", "withdrawn"])
+        await ChangeLog.filter(user_id=user.id, kind__in=STATE_KINDS)
         .group_by("dossier_id")
         .annotate(top=Max("id"))
         .values_list("top", flat=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from server.domain.errors import Unprocessable
+from server.domain.errors import NotFound, Unprocessable
 from server.models import Device, Dossier, SyncOutcome, Technician, User
 from server.services import changefeed, technician_jobs
 from server.services.field_context import FieldContext
@@ -40,6 +40,29 @@ async def device_for(user: User, device_id: str) -> Device:
         user_id=user.id, device_id=device_id, defaults={"epoch": secrets.token_hex(4)}
     )
     return device
+
+
+async def reset_devices(username: str, device_id: str | None = None) -> int:
+    """Give the user's devices (or the one named) a new epoch: their next pull is a full reset.
+
+    Their queues are untouched: last_seq stays, so nothing pushed is applied twice.
+    """
+    user = await User.get_or_none(username=username.strip().lower())
+    if user is None:
+        raise NotFound(f"Gebruiker '{username}' bestaat niet.", "username")
+    devices = Device.filter(user_id=user.id)
+    if device_id is not None:
+        devices = devices.filter(device_id=device_id)
+    count = 0
+    for device in await devices:
+        old = device.epoch
+        while device.epoch == old:
+            device.epoch = secrets.token_hex(4)
+        await device.save(update_fields=["epoch"])
+        count += 1
+    if device_id is not None and count == 0:
+        raise NotFound(f"Apparaat '{device_id}' van {user.username} bestaat niet.", "device_id")
+    return count
 
 
 class DbAttempt:
@@ -104,6 +127,9 @@ class DeviceStore:
 
     async def head(self) -> int:
         return await changefeed.head()
+
+    async def horizon(self) -> int:
+        return await changefeed.horizon()
 
     async def changes(self, after: int, limit: int) -> list[Change]:
         rows = await changefeed.since(self.user, after, limit)

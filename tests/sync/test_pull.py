@@ -51,3 +51,24 @@ async def test_new_epoch_resets_devices_with_old_cursors(store: MemoryStore) -> 
 def test_cursor_round_trip() -> None:
     assert Cursor.decode(Cursor("a.b", 12).encode()) == Cursor("a.b", 12)
     assert Cursor.decode("e.123456789012345678901") is None
+
+
+async def test_a_cursor_below_the_pruned_horizon_resets_never_skips(store: MemoryStore) -> None:
+    behind = (await pull(store, None)).cursor  # e7.0: then the device stays offline
+    for i in range(4):
+        store.add_change("chat", "MK-1", text=f"bericht {i}")
+    current = (await pull(store, behind)).cursor
+    assert current == "e7.4"
+    store.prune(through=3)  # bericht 0..2 are gone from the log
+
+    lagging = await pull(store, behind)
+    assert lagging.reset and lagging.snapshot is not None and lagging.cursor == "e7.4"
+    # A device that had seen them all carries on with what is left after its cursor.
+    store.add_change("chat", "MK-1", text="bericht 4")
+    onward = await pull(store, current)
+    assert not onward.reset and [c.data["text"] for c in onward.changes] == ["bericht 4"]
+    # Pruning everything keeps the numbering: no cursor is taken for one ahead of the head.
+    store.prune(through=5)
+    assert await store.head() == 5
+    assert not (await pull(store, "e7.5")).reset
+
