@@ -18,7 +18,7 @@ from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, pl
 from server.domain.roles import DESK_ROLES, Role
 from server.insight import changes as changes_live
 from server.models import Address, Client, Dossier, DossierEvent, Technician, User
-from server.services import events
+from server.services import dossier_live, events
 from server.services.ordernumbers import next_order_number
 
 
@@ -185,16 +185,25 @@ def state_of(dossier: Dossier) -> DossierState:
 
 
 async def transition(
-    user: User, dossier: Dossier, target: str, data: dict[str, Any], at: datetime | None = None
+    user: User,
+    dossier: Dossier,
+    target: str,
+    data: dict[str, Any],
+    at: datetime | None = None,
+    *,
+    reported_at: datetime | None = None,
 ) -> Dossier:
     """Move a dossier to another phase, or raise and change nothing.
 
     A move made now tells the tenant (appointment, cancellation, finished); a move with an
-    explicit past `at` is history and sends nothing.
+    explicit past `at` is history and sends nothing. `reported_at` is when the technician's
+    app says it happened (device clock, corrected): the timeline shows that moment and keeps
+    the server's own time beside it.
     """
     live_move = at is None
     at = at or now()
-    plan = plan_transition(state_of(dossier), target, await actor_for(user), data, at)
+    when = reported_at or at
+    plan = plan_transition(state_of(dossier), target, await actor_for(user), data, when)
     names = await _check_references(plan.changes)
     source = dossier.phase
     old_start, old_end = dossier.appointment_start, dossier.appointment_end
@@ -207,6 +216,7 @@ async def transition(
         at,
         "transition",
         {"from": source, "to": target, "reason": plan.reason, **details, **names},
+        event_at=when,
     )
     await _publish_move(dossier, source)
     if live_move:
@@ -254,6 +264,7 @@ async def _save(
     at: datetime,
     kind: str,
     event_data: dict[str, Any],
+    event_at: datetime | None = None,
 ) -> None:
     """Write changes only if nobody else changed the dossier since it was read."""
     async with in_transaction() as conn:
@@ -267,11 +278,14 @@ async def _save(
                 f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
                 "laad het opnieuw.",
             )
-        await events.record(dossier, kind, user, at, conn, **event_data)
+        if event_at is not None and event_at != at:
+            event_data = {**event_data, "received_at": at}
+        await events.record(dossier, kind, user, event_at or at, conn, **event_data)
     for key, value in changes.items():
         setattr(dossier, key, value)
     dossier.version += 1
     await changes_live.dossier_changed(dossier)
+    await dossier_live.changed(dossier, kind)
 
 
 async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None = None) -> None:
@@ -281,6 +295,7 @@ async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None 
     if user.role not in DESK_ROLES and user.role != Role.TECHNICIAN:
         raise Forbidden("Uw rol mag geen notities toevoegen.")
     await events.record(dossier, "note", user, at or now(), text=text)
+    await dossier_live.changed(dossier, "note")
 
 
 async def record_contact(

@@ -1,11 +1,11 @@
-"""What a sync mutator works with: the user, his technician row, the open transaction, and
-actions to run once the transaction has committed (live updates)."""
+"""What a sync mutator works with: the user, his technician row, the open transaction,
+actions to run once the transaction has committed (live updates), and the device's clock."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -21,3 +21,13 @@ class FieldContext:
     conn: BaseDBAsyncClient
     at: datetime
     after_commit: list[AfterCommit] = field(default_factory=list)
+    # Server clock minus device clock, measured when the device sent this push.
+    clock_offset: timedelta | None = None
+
+    def reported(self, device_time: datetime | None, not_before: datetime) -> datetime:
+        """When the device says something happened, on the server's clock: its time corrected
+        by the measured offset, between `not_before` (it cannot precede what it builds on) and
+        now. Unknown offset or time: now."""
+        if device_time is None or self.clock_offset is None:
+            return self.at
+        return max(min(device_time + self.clock_offset, self.at), min(not_before, self.at))

@@ -10,11 +10,11 @@ lands on the timeline and whose reason reaches the technician as a notice.
 from __future__ import annotations
 
 import importlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from server.domain.errors import AppError, NotFound
-from server.models import Dossier, Photo, RepairLog
+from server.models import Dossier, DossierEvent, Photo, RepairLog
 from server.services import changefeed, chat, dossiers, events, field_jobs
 from server.services.field_context import FieldContext
 from server.services.field_input import repair_log_fields
@@ -54,17 +54,26 @@ async def add_repair_log(ctx: FieldContext, op: Op) -> Decision:
         values = repair_log_fields(op.payload)
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
+    reported = ctx.reported(op.device_time, job.created_at)
     await RepairLog.create(
         dossier=job,
         technician=ctx.technician,
         author=ctx.user,
         op_id=op.op_id,
         device_time=op.device_time,
+        reported_at=reported,
         created_at=ctx.at,
         **values,
     )
-    await events.record(job, "werkbon", ctx.user, ctx.at, **_summary(values))
+    await events.record(
+        job, "werkbon", ctx.user, reported, **_summary(values), **_received(ctx, reported)
+    )
     return applied()
+
+
+def _received(ctx: FieldContext, reported: datetime) -> dict[str, Any]:
+    """The server's own time beside a device-stated one, when they differ."""
+    return {"received_at": ctx.at} if reported != ctx.at else {}
 
 
 def _summary(values: dict[str, Any]) -> dict[str, Any]:
@@ -126,14 +135,15 @@ async def start_travel(ctx: FieldContext, op: Op) -> Decision:
             ctx, op, job, f"Opdracht {job.order_number} is al verder dan 'onderweg'."
         )
     minutes = op.payload.get("eta_minutes")
-    eta = ctx.at + timedelta(
+    reported = ctx.reported(op.device_time, await _phase_since(job))
+    eta = reported + timedelta(
         minutes=minutes if isinstance(minutes, int) and 0 < minutes < 600 else 30
     )
     on_the_way = _messaging_hook()
     if on_the_way is not None:
-        await on_the_way(job, eta, ctx.at)
+        await on_the_way(job, eta, reported)
     else:
-        await events.record(job, "monteur_onderweg", ctx.user, ctx.at, eta=eta)
+        await events.record(job, "monteur_onderweg", ctx.user, reported, eta=eta)
     return applied(eta=eta.isoformat())
 
 
@@ -175,13 +185,27 @@ async def _move(ctx: FieldContext, op: Op, target: str, data: dict[str, Any]) ->
         return job
     if ctx.technician is None or not field_jobs.is_current(job, ctx.technician):
         return await _refused(ctx, op, job, _taken_away(job))
+    since = await _phase_since(job)
     try:
-        await dossiers.transition(ctx.user, job, target, data)
+        await dossiers.transition(
+            ctx.user, job, target, data, reported_at=ctx.reported(op.device_time, since)
+        )
     except AppError as exc:
         if job.phase == target and target != "doorgezet_naar_monteur":
             return applied(phase=job.phase, already=True)
         return await _refused(ctx, op, job, exc.message)
     return applied(phase=job.phase, version=job.version)
+
+
+async def _phase_since(job: Dossier) -> datetime:
+    """When the job entered its current phase: a move from it cannot have happened earlier."""
+    last = (
+        await DossierEvent.filter(dossier_id=job.id, kind__in=PHASE_EVENTS).order_by("-at").first()
+    )
+    return last.at if last is not None else job.created_at
+
+
+PHASE_EVENTS = ("created", "transition", "appointment_moved", "appointment_cancelled")
 
 
 def _taken_away(job: Dossier) -> str:
@@ -202,6 +226,7 @@ async def _refused(ctx: FieldContext, op: Op, job: Dossier, reason: str) -> Deci
         reason=reason,
         payload=op.payload,
         device_time=op.device_time,
+        reported_at=ctx.reported(op.device_time, job.created_at),
     )
     await changefeed.append(
         ctx.conn, ctx.user.id, "notice", job.id, ctx.at, message=f"{label} niet verwerkt: {reason}"

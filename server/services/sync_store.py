@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -106,6 +106,24 @@ class DeviceStore:
         await self.row.refresh_from_db(fields=["last_seq", "epoch"])
         return DeviceState(self.row.last_seq, self.row.epoch)
 
+    def offset(self) -> timedelta | None:
+        seconds = self.row.clock_offset
+        return None if seconds is None else timedelta(seconds=seconds)
+
+    async def measure_clock(self, header: str | None) -> None:
+        """Record how far the device's clock is off, from the time it said it sent the request.
+
+        The request's travel time counts as clock offset; a second or two, against the minutes
+        or hours a wrong phone clock is off. Without a usable header the last offset stands.
+        """
+        sent = _device_time(header)
+        if sent is None:
+            return
+        at = now()
+        self.row.clock_offset = round((at - sent).total_seconds())
+        self.row.clock_measured_at = at
+        await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
+
     async def stored(self, seq: int) -> Outcome | None:
         row = await SyncOutcome.get_or_none(device_id=self.row.id, seq=seq)
         if row is None:
@@ -116,7 +134,7 @@ class DeviceStore:
     async def attempt(self) -> AsyncIterator[DbAttempt]:
         after: list[Any] = []
         async with in_transaction() as conn:
-            ctx = FieldContext(self.user, self.technician, conn, now(), after)
+            ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
             yield DbAttempt(self, ctx)
         for action in after:
             await action()
@@ -144,6 +162,16 @@ class DeviceStore:
             return {"jobs": []}
         jobs = await technician_jobs.current(self.technician, now())
         return {"jobs": await technician_jobs.snapshots(jobs)}
+
+
+def _device_time(header: str | None) -> datetime | None:
+    if not header:
+        return None
+    try:
+        value = datetime.fromisoformat(header.strip())
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
 
 
 async def _order_numbers(ids: list[int | None]) -> dict[int, str]:

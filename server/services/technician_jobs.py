@@ -125,7 +125,7 @@ def _log(r: RepairLog) -> dict[str, Any]:
         "materials": r.materials,
         "minutes": r.minutes,
         "fixed": r.fixed,
-        "at": _iso(r.device_time or r.created_at),
+        "at": _iso(r.reported_at or r.device_time or r.created_at),
     }
 
 

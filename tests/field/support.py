@@ -49,9 +49,15 @@ class App:
             "device_time": datetime.now(UTC).isoformat(),
         }
 
-    async def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+    async def push(
+        self, ops: list[dict[str, Any]], device_now: datetime | None = None
+    ) -> dict[str, Any]:
+        """Send like the app: with its own clock's time (`device_now`) in X-Device-Time."""
+        headers = dict(self.headers)
+        if device_now is not None:
+            headers["X-Device-Time"] = device_now.isoformat()
         r = await self.http.post(
-            "/api/v1/sync/push", json={"device_id": self.device, "ops": ops}, headers=self.headers
+            "/api/v1/sync/push", json={"device_id": self.device, "ops": ops}, headers=headers
         )
         assert r.status_code == 200, r.text
         return dict(r.json())

@@ -6,7 +6,12 @@ export class LoginNeeded extends Error {}
 export async function call(path, { method = "GET", json, body, headers = {} } = {}) {
   const token = await getMeta("token");
   if (!token) throw new LoginNeeded("Log in om te synchroniseren.");
-  const init = { method, headers: { accept: "application/json", authorization: `Bearer ${token}`, ...headers } };
+  // The phone's clock at sending: the server measures how far it is off and corrects the times
+  // the operations carry (docs/sync.md).
+  const init = {
+    method,
+    headers: { accept: "application/json", authorization: `Bearer ${token}`, "x-device-time": new Date().toISOString(), ...headers },
+  };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     init.headers["content-type"] = "application/json";

@@ -16,6 +16,9 @@ from server.web.api.common import int_param, parse
 from server.web.auth import current_user
 from sync import ProtocolError, parse_ops, pull, push
 
+# The app's clock when it sent the request (ISO 8601): the server measures the offset from it.
+DEVICE_TIME = "x-device-time"
+
 
 class PushBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -43,6 +46,11 @@ async def sync_push(request: Request) -> JSONResponse:
     """
     summary: Push the device's queued operations (docs/sync.md)
     tags: [sync]
+    parameters:
+      - name: X-Device-Time
+        in: header
+        schema: {type: string, format: date-time}
+        description: The device's clock at sending; the server corrects device times by it
     requestBody:
       content: {application/json: {schema: {$ref: "#/components/schemas/PushBody"}}}
     responses:
@@ -57,6 +65,7 @@ async def sync_push(request: Request) -> JSONResponse:
         ops = parse_ops(body.ops)
     except ProtocolError as exc:
         raise BadRequest(exc.message, exc.field) from None
+    await store.measure_clock(request.headers.get(DEVICE_TIME))
     result = await push(store, sync_mutators.REGISTRY, ops)
     return JSONResponse(
         {
