@@ -249,6 +249,10 @@ def effective_deadline(job: Job, now: datetime, rules: DispatchRules) -> datetim
     return None
 
 
+def _deadline_moment(job: Job, arrival: datetime, finish: datetime) -> datetime:
+    return arrival if job.urgency == Urgency.ACUUT else finish
+
+
 def duty_windows(shifts: Iterable[Shift], urgency: str, rules: DispatchRules) -> list[Shift]:
     """The shifts usable for this urgency, in UTC, joined where they touch whatever their kind;
     a joined window is `on_call` when its first part is."""
@@ -342,7 +346,8 @@ def _assess(
         if arrival >= window.end:
             continue  # his shift is over before he gets there; try his next one
         finish = arrival + timedelta(minutes=job.labour_minutes)
-        makes_deadline = deadline is None or finish <= deadline
+        # Acuut means on site in time (the client's norm); other deadlines mean done.
+        makes_deadline = deadline is None or _deadline_moment(job, arrival, finish) <= deadline
         score = (arrival - now).total_seconds() / 60.0 + candidate.open_jobs * rules.load_minutes
         suggestion = Suggestion(
             technician_id=candidate.id,
@@ -569,8 +574,10 @@ def _with_reasons(s: Suggestion, job: Job, now: datetime) -> Suggestion:
         deadline = "geen termijn"
     else:
         verdict = "haalt de termijn" if s.makes_deadline else "haalt de termijn niet"
+        measured = "ter plaatse" if job.urgency == Urgency.ACUUT else "klaar"
+        moment = _deadline_moment(job, s.arrival, s.finish)
         deadline = (
-            f"{verdict}: klaar ca. {when_text(s.finish, now)}, "
+            f"{verdict}: {measured} ca. {when_text(moment, now)}, "
             f"uiterlijk {when_text(s.deadline, now)}"
         )
     reasons = (

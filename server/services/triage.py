@@ -7,13 +7,14 @@ protocol version and calendar, and stores the outcome, the path and the version 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from server import scoping
-from server.domain.codes import ORDER_TYPE_LABELS, TRADE_LABELS, URGENCY_LABELS
+from server.domain import kpis
+from server.domain.codes import ORDER_TYPE_LABELS, TRADE_LABELS, URGENCY_LABELS, Urgency
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.roles import DESK_ROLES, Role
@@ -172,7 +173,7 @@ async def record(
         "order_type": outcome.order_type,
         "trade": outcome.trade,
         "labour_minutes": outcome.labour_minutes,
-        "deadline_at": evaluation.deadline,
+        "deadline_at": deadline(dossier, decision.client, outcome, evaluation),
         "category": evaluation.subject_id,
         "triage": triage,
     }
@@ -183,6 +184,18 @@ async def record(
         # A re-triage to the same outcome (an answer corrected) does not alert a second time.
         if alert and not await notifications.alerted(dossier, outcome.id, conn):
             await notifications.on_call(dossier, decision.client, _alert(triage), at, conn)
+
+
+def deadline(
+    dossier: Dossier, client: Client, outcome: Outcome, evaluation: Evaluation
+) -> datetime | None:
+    """Acuut: on site within the client's norm after the report; otherwise triage's own
+    deadline (a 24-hour order, an escalation), or none."""
+    if outcome.urgency is Urgency.ACUUT:
+        raw = (client.settings or {}).get("acuut_norm_minutes", kpis.ACUUT_NORM_MINUTES)
+        minutes = raw if isinstance(raw, int) and raw > 0 else kpis.ACUUT_NORM_MINUTES
+        return dossier.created_at + timedelta(minutes=minutes)
+    return evaluation.deadline
 
 
 def require_complete(decision: Decision) -> Outcome:

@@ -119,13 +119,13 @@ def test_technician_on_duty_later_is_suggested_from_his_shift_start() -> None:
 
 def test_acuut_uses_on_call_and_ranks_missed_deadlines_last() -> None:
     ranked = rank(ACUUT, EVERYONE, NOW)
-    # Acuut without a deadline gets four hours (until 14:00): 150 km (about 4.9 h) misses
+    # Acuut without a deadline must be on site within four hours (14:00): 150 km (4.9 h) misses
     # it; tomorrow's shift starts after it. The on-call technician is called out.
     assert ids(ranked) == [6, 1, 2, 5, 8]
     on_call = next(s for s in ranked if s.technician_id == 6)
     assert on_call.on_call and on_call.reasons[1] == "piketdienst tot wo 25 nov 08:00"
     assert ranked[-1].technician_id == 8 and not ranked[-1].makes_deadline
-    assert ranked[-1].reasons[-1] == "haalt de termijn niet: klaar ca. 15:53, uiterlijk 14:00"
+    assert ranked[-1].reasons[-1] == "haalt de termijn niet: ter plaatse ca. 14:53, uiterlijk 14:00"
     assert 4 not in ids(ranked)
 
 

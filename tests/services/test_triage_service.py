@@ -93,6 +93,22 @@ async def test_office_hours_and_heating_season_come_from_the_client(w: world.Wor
     assert summer.evaluation.outcome and summer.evaluation.outcome.id == "cv_verwarming_winter"
 
 
+async def test_an_acuut_report_must_be_on_site_within_the_clients_norm(w: world.World) -> None:
+    w.woonstad.settings = {"acuut_norm_minutes": 45}
+    await w.woonstad.save()
+    gas = await _dossier(w, "gaslek")
+    other = await _dossier(w, "gaslek")
+    await triage.apply(w.agent, gas, TriageInput("gaslek", {"waar": "woning"}, TUESDAY), at=TUESDAY)
+    w.woonstad.settings = {}
+    await w.woonstad.save()
+    await triage.apply(
+        w.agent, other, TriageInput("gaslek", {"waar": "woning"}, TUESDAY), at=TUESDAY
+    )
+
+    assert (await Dossier.get(id=gas.id)).deadline_at == datetime(2026, 1, 13, 10, 45, tzinfo=TZ)
+    assert (await Dossier.get(id=other.id)).deadline_at == datetime(2026, 1, 13, 12, 0, tzinfo=TZ)
+
+
 async def test_bad_subject_and_answer_name_the_field(w: world.World) -> None:
     with pytest.raises(Unprocessable) as bad_subject:
         await triage.evaluate_for(w.agent, "WST", TriageInput("aardbeving", {}, TUESDAY))
