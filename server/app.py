@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from server import db, live, settings
-from server.jobs import queue
+from server.jobs import periodic, queue
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
@@ -30,7 +30,8 @@ def create_app(manage_db: bool = True) -> ASGIApp:
             await db.init()
         await live.broker.start()
         try:
-            yield
+            async with periodic.in_process():  # the outbox sweep, when there is no worker
+                yield
         finally:
             await queue.stop_inline()
             await live.broker.stop()

@@ -121,5 +121,7 @@ QUIET_HOURS: str = config("QUIET_HOURS", default="21:00-08:00")
 TRACKING_DAYS: int = config("TRACKING_DAYS", cast=int, default=30)
 # First wait before a failed send is tried again; doubled on every further try.
 SEND_RETRY_SECONDS: float = config("SEND_RETRY_SECONDS", cast=float, default=30.0)
+# Without Redis the app itself sends messages held by quiet hours this often (0: off).
+OUTBOX_SWEEP_SECONDS: float = config("OUTBOX_SWEEP_SECONDS", cast=float, default=60.0)
 # Excel exports of more dossiers than this run as a background job, offered when done.
 EXPORT_JOB_ROWS: int = config("EXPORT_JOB_ROWS", cast=int, default=20000)

@@ -43,8 +43,9 @@ async def enqueue(
 ) -> None:
     """Queue a job by name; `job_id` makes a repeated enqueue of the same work a no-op.
 
-    `defer_until` holds the job back until then (quiet hours). In-process the task sleeps
-    until then, so a restart of the embedded app forgets it: production runs workers.
+    `defer_until` holds the job back until then. In-process the task sleeps until then, so
+    a restart of the embedded app forgets it (messages held by quiet hours do not use this:
+    they wait in the outbox for its sweep).
     """
     if name not in _functions():
         raise ValueError(f"unknown job {name}")
@@ -83,7 +84,8 @@ async def stop_inline(grace_seconds: float = 5.0) -> None:
     """Let in-process jobs finish (up to `grace_seconds`), then cancel what is left.
 
     Called when the app shuts down, so a job is not cut off mid-transaction. Jobs waiting for
-    a later moment (quiet hours) are cancelled: without Redis nothing keeps them.
+    a later moment (a retry's backoff) are cancelled: without Redis nothing keeps them, but a
+    message stays waiting in the outbox and the next start's sweep sends it.
     """
     if not _running:
         return

@@ -12,7 +12,7 @@ from server.jobs import senders
 from server.services import changefeed, geocoding
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
-from server.services.sending import send
+from server.services.sending import send, sweep
 
 
 async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
@@ -29,10 +29,15 @@ async def prune_sync_changes(ctx: dict[str, Any]) -> int:
 
 async def send_message(ctx: dict[str, Any], message_id: int) -> str:
     """Send one outbox message; a failure that may pass is retried later with backoff."""
-    outcome = await send(message_id, senders.get(ctx), ctx.get("job_try", 1))
+    outcome = await send(message_id, senders.get(ctx))
     if outcome.retry_in is not None:
         raise Retry(defer=outcome.retry_in)
     return outcome.status
+
+
+async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
+    """The outbox sweep (every minute): messages held by quiet hours, or whose job was lost."""
+    return await sweep(senders.get(ctx))
 
 
 async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
@@ -53,4 +58,5 @@ FUNCTIONS: list[Any] = [
     anonymise_old_dossiers,
     prune_sync_changes,
     send_message,
+    send_due_messages,
 ]

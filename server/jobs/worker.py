@@ -15,6 +15,7 @@ from server.jobs.tasks import (
     anonymise_old_dossiers,
     archive_closed_dossiers,
     prune_sync_changes,
+    send_due_messages,
 )
 
 
@@ -31,14 +32,21 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 def make_worker(
     burst: bool = False, redis_url: str | None = None, manage_db: bool = True
 ) -> Worker:
-    """The worker; tests that set up the database themselves pass manage_db=False."""
+    """The worker; tests that set up the database themselves pass manage_db=False.
+
+    A burst worker (tests) runs what is queued and stops: no periodic jobs, which would add a
+    job to whichever test happens to run across a minute.
+    """
+    periodic = [
+        cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
+        cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
+        cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
+        # The outbox sweep: every minute, and at once when the worker starts.
+        cron(send_due_messages, run_at_startup=True),
+    ]
     return Worker(
         functions=FUNCTIONS,
-        cron_jobs=[
-            cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
-            cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
-            cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
-        ],
+        cron_jobs=[] if burst else periodic,
         redis_settings=redis_settings(redis_url),
         on_startup=startup if manage_db else senders.start,
         on_shutdown=shutdown if manage_db else senders.stop,

@@ -1,4 +1,5 @@
-"""Recording messages in the outbox and handing them to the send job.
+"""Recording messages in the outbox and handing them to the send job (or, for a message
+held by quiet hours, leaving it to the outbox sweep).
 
 A message is rendered once, when it is recorded (the client's own templates first), and kept
 as sent: the job only delivers it. Each row has a unique key, so recording the same message
@@ -87,7 +88,8 @@ async def record(
 ) -> list[OutboundMessage]:
     """Store the message once per recipient and start sending what can be sent."""
     at = at or now()
-    after = deliver_at(at, urgency, message.kind, quiet_hours(client))
+    # In UTC, like every moment the sweep compares it with (SQLite compares them as text).
+    after = deliver_at(at, urgency, message.kind, quiet_hours(client)).astimezone(UTC)
     overrides = client.settings.get("message_templates") or None
     rows: list[OutboundMessage] = []
     for index, recipient in enumerate(recipients):
@@ -169,5 +171,6 @@ async def _start(row: OutboundMessage, client: Client, at: datetime) -> None:
     if reason:
         await message_log.finish(row, "niet_verzonden", reason, at)
         return
-    later = row.deliver_after if row.deliver_after > now() else None
-    await jobs.enqueue("send_message", row.id, job_id=f"bericht-{row.id}", defer_until=later)
+    if row.deliver_after > now():
+        return  # held by quiet hours: stored with its moment, the outbox sweep sends it then
+    await jobs.enqueue("send_message", row.id, job_id=f"bericht-{row.id}")

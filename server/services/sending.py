@@ -1,17 +1,22 @@
-"""Sending one recorded message: what the `send_message` job does.
+"""Sending recorded messages: what the `send_message` job and the outbox sweep do.
 
-Idempotent: only a message still 'wachtrij' is sent, and its status is written before the job
-ends, so a job that runs twice sends once. A failure that may still succeed asks for a retry
-(the job raises arq's Retry); a refusal is recorded as 'mislukt' with the provider's reason.
-When an SMS request may have reached CM before the connection broke (`maybe_sent`), the next
-try first waits for CM's delivery report under the same reference instead of sending again.
+Idempotent and safe with several processes: only a message still 'wachtrij' and due is sent,
+and it is claimed first with a compare-and-set update (its `deliver_after` moves past the time
+a send can take), so two jobs, or a job and a sweep, never both send it. A failure that may
+still succeed is retried later (the job raises arq's Retry; the sweep finds it due again); a
+refusal is recorded as 'mislukt' with the provider's reason. When an SMS request may have
+reached CM before the connection broke (`maybe_sent`), the next try first waits for CM's
+delivery report under the same reference instead of sending again.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from server import settings
 from server.jobs.queue import MAX_TRIES
@@ -24,6 +29,14 @@ from server.messaging.sms import SmsProvider
 from server.models import Client, OutboundMessage, PushSubscription
 from server.services import message_log
 from server.services.outbox import unavailable
+
+log = logging.getLogger("meldkamer.messages")
+# A claimed message is left alone this long by other senders: longer than any send can take
+# (SMS and push time out after 10 s, SMTP after 30 s). A sender that dies mid-send leaves the
+# message to the sweep once the claim runs out.
+CLAIM = timedelta(minutes=5)
+# At most this many messages per sweep; the rest follow in the next one.
+SWEEP_BATCH = 200
 
 
 @dataclass
@@ -67,21 +80,26 @@ def channels_from_settings() -> Channels:
 class Outcome:
     status: str
     retry_in: float | None = None
+    # False when this call left the message alone: done before, not due, or another's claim.
+    acted: bool = True
 
 
 def now() -> datetime:
     return datetime.now(UTC)
 
 
-async def send(message_id: int, channels: Channels, job_try: int = 1) -> Outcome:
+async def send(message_id: int, channels: Channels, at: datetime | None = None) -> Outcome:
+    """Send one message if it is waiting and due; `retry_in` asks the job to try again."""
     row = await OutboundMessage.get_or_none(id=message_id)
     if row is None:
-        return Outcome("weg")
+        return Outcome("weg", acted=False)
     if row.status != "wachtrij":
-        return Outcome(row.status)  # sent, reported or given up already: nothing to do
-    at = now()
-    if row.deliver_after > at:  # quiet hours: picked up early, wait for the morning
-        return Outcome("wachtrij", (row.deliver_after - at).total_seconds())
+        return Outcome(row.status, acted=False)  # sent, reported or given up already
+    at = (at or now()).astimezone(UTC)
+    if row.deliver_after > at or not await _claim(row, at):
+        # Held by quiet hours, waiting for a retry, or being sent by another process right
+        # now: whoever holds it finishes it, or the sweep sends it once it is due.
+        return Outcome("later", acted=False)
     client = await Client.get(id=row.client_id)  # type: ignore[attr-defined]
     reason = unavailable(row.channel, client) or _missing(row.channel, channels)
     if reason:
@@ -102,9 +120,57 @@ async def send(message_id: int, channels: Channels, job_try: int = 1) -> Outcome
         await message_log.finish(row, "mislukt", _reason(exc.reason, exc.code), now())
         return Outcome("mislukt")
     except TransientSendError as exc:
-        return await _transient(row, exc, job_try)
+        return await _transient(row, exc)
     await message_log.finish(row, "verzonden", "", now(), provider_id)
     return Outcome("verzonden")
+
+
+async def _claim(row: OutboundMessage, at: datetime) -> bool:
+    """Take the message for this sender: true for exactly one of any number of processes.
+
+    The update only matches while the message is due; it makes it not due for the length of
+    the claim, so a second sender's identical update matches nothing (on PostgreSQL it waits
+    for the first one's row lock, then re-reads the row).
+    """
+    until = at + CLAIM
+    claimed = await OutboundMessage.filter(
+        id=row.id, status="wachtrij", deliver_after__lte=at
+    ).update(deliver_after=until)
+    row.deliver_after = until
+    return bool(claimed)
+
+
+async def sweep(
+    channels: Channels,
+    at: datetime | None = None,
+    *,
+    limit: int = SWEEP_BATCH,
+    stopping: Callable[[], bool] = lambda: False,
+) -> dict[str, int]:
+    """Send the waiting messages that are due: held by quiet hours until now, or left behind
+    by a job that is gone (an app restarted without Redis, a worker stopped mid-retry).
+
+    Run every minute by the worker's cron and, without Redis, by the app itself. Any number
+    of sweeps and jobs may run at once: each message is claimed before it is sent.
+    `stopping` is asked between messages, so a shutdown does not cut a send off.
+    """
+    at = (at or now()).astimezone(UTC)
+    due: list[int] = await (
+        OutboundMessage.filter(status="wachtrij", deliver_after__lte=at)
+        .order_by("deliver_after", "id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )  # type: ignore[assignment]
+    outcomes: Counter[str] = Counter()
+    for message_id in due:
+        if stopping():
+            break
+        outcome = await send(message_id, channels, at)
+        if outcome.acted:
+            outcomes[outcome.status] += 1
+    if due:
+        log.info("outbox sweep: %s", dict(outcomes))
+    return dict(outcomes)
 
 
 def _reason(reason: str, code: str) -> str:
@@ -116,17 +182,21 @@ def _missing(channel: str, channels: Channels) -> str:
     return "" if configured[channel] is not None else message_log.NOT_CONFIGURED
 
 
-async def _transient(row: OutboundMessage, exc: TransientSendError, job_try: int) -> Outcome:
+async def _transient(row: OutboundMessage, exc: TransientSendError) -> Outcome:
     row.last_error = _reason(exc.reason, exc.code)
     if row.channel == "sms" and exc.maybe_sent:
         row.data = {**row.data, "maybe_sent": True}
-    await row.save(update_fields=["last_error", "data"])
-    if job_try >= MAX_TRIES:
+    if row.attempts >= MAX_TRIES:
+        await row.save(update_fields=["last_error", "data"])
         await message_log.finish(
             row, "mislukt", f"Na {row.attempts} pogingen opgegeven: {row.last_error}", now()
         )
         return Outcome("mislukt")
-    return Outcome("wachtrij", settings.SEND_RETRY_SECONDS * 2 ** (job_try - 1))
+    wait = settings.SEND_RETRY_SECONDS * 2 ** (row.attempts - 1)
+    # Released with the moment of its next try: the job's retry, or else a sweep, sends it.
+    row.deliver_after = now() + timedelta(seconds=wait)
+    await row.save(update_fields=["last_error", "data", "deliver_after"])
+    return Outcome("wachtrij", wait)
 
 
 async def _deliver(row: OutboundMessage, channels: Channels) -> str:
