@@ -15,7 +15,7 @@ from typing import Any
 
 from server.domain.errors import AppError, NotFound
 from server.models import Dossier, DossierEvent, Photo, RepairLog
-from server.services import changefeed, chat, dossiers, events, field_jobs
+from server.services import changefeed, chat, dossier_live, dossiers, events, field_jobs
 from server.services.field_context import FieldContext
 from server.services.field_input import repair_log_fields
 from sync import Decision, Op, Registry, TemporaryError, applied, conflict, rejected
@@ -68,6 +68,7 @@ async def add_repair_log(ctx: FieldContext, op: Op) -> Decision:
     await events.record(
         job, "werkbon", ctx.user, reported, **_summary(values), **_received(ctx, reported)
     )
+    ctx.after_commit.append(lambda: dossier_live.changed(job, "werkbon"))
     return applied()
 
 
@@ -109,6 +110,7 @@ async def attach_photo(ctx: FieldContext, op: Op) -> Decision:
     photo.attached_at = ctx.at
     await photo.save(update_fields=["caption", "attached_at"])
     await events.record(job, "foto", ctx.user, ctx.at, key=photo.key, caption=photo.caption)
+    ctx.after_commit.append(lambda: dossier_live.changed(job, "foto"))
     return applied(key=photo.key)
 
 
@@ -144,6 +146,7 @@ async def start_travel(ctx: FieldContext, op: Op) -> Decision:
         await on_the_way(job, eta, reported)
     else:
         await events.record(job, "monteur_onderweg", ctx.user, reported, eta=eta)
+    ctx.after_commit.append(lambda: dossier_live.changed(job, "monteur_onderweg"))
     return applied(eta=eta.isoformat())
 
 
