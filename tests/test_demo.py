@@ -22,6 +22,7 @@ from server.models import (
     Dossier,
     DossierEvent,
     OrderCounter,
+    Survey,
     Technician,
     User,
 )
@@ -98,6 +99,14 @@ async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncCli
     assert len(triaged) > 0.85 * len(dossiers), len(triaged)
     assert all(d.triage["outcome"]["urgency"] == d.urgency for d in triaged)
     assert all(d.triage["outcome"]["label"] and d.triage["protocol"] for d in triaged)
+
+    # Some tenants rated the visit, after it was closed.
+    answered = await Survey.all()
+    by_id = {d.id: d for d in dossiers}
+    assert 0.2 * phases["gearchiveerd"] < len(answered) < 0.5 * phases["gearchiveerd"]
+    for survey in answered:
+        rated = by_id[survey.dossier_id]  # type: ignore[attr-defined]
+        assert rated.closed_at is not None and rated.closed_at < survey.submitted_at <= DEMO_NOW
 
     # The rhythm of a meldkamer: busy Mondays, heating faults in winter.
     weekdays = Counter(local(d.created_at).weekday() for d in dossiers)

@@ -14,8 +14,9 @@ from server import settings
 from server.demo import clock
 from server.demo.scenarios import Step, Story
 from server.demo.staff import Staff
+from server.demo.texts import SURVEY_REMARKS
 from server.models import Client, ClientNotification, Dossier, User
-from server.services import dossiers, protocols, triage
+from server.services import dossiers, protocols, surveys, triage
 from server.services.archive import archive_closed
 from server.services.dossiers import AddressInput, DossierInput
 from server.services.triage import TriageInput
@@ -60,6 +61,7 @@ async def write_history(stories: list[Story], staff: Staff, now: datetime) -> in
             else:
                 actor = agents[story.agent]
             await _apply(actor, dossier, step)
+        await _survey(dossier, story, now)
     await nightly.until(now)
     return len(created)
 
@@ -128,6 +130,25 @@ async def _set_directly(dossier: Dossier, story: Story) -> None:
     await Dossier.filter(id=dossier.id).update(**values)
     for key, value in values.items():
         setattr(dossier, key, value)
+
+
+SURVEY_SHARE = 0.35  # tenants who answer the survey after a visit
+
+
+async def _survey(dossier: Dossier, story: Story, now: datetime) -> None:
+    """Some tenants rate the visit a few hours or days after it was closed."""
+    rng = random.Random(f"survey-{story.key}")
+    result = dossier.result_code
+    if dossier.technician_id is None or dossier.closed_at is None or result is None:  # type: ignore[attr-defined]
+        return
+    at = dossier.closed_at + timedelta(hours=rng.uniform(1, 72))
+    if rng.random() > SURVEY_SHARE or at > now:
+        return
+    good = result in ("verholpen", "geen_storing", "rekening_huurder")
+    low, high = (3, 5) if good else (1, 3)
+    values = {name: str(rng.randint(low, high)) for name in surveys.QUESTIONS}
+    values["remark"] = rng.choice(SURVEY_REMARKS["good" if good else "bad"])
+    await surveys.submit(dossier, values, at)
 
 
 async def _apply(actor: User, dossier: Dossier, step: Step) -> None:

@@ -182,3 +182,20 @@ CONTACT_SUMMARIES = (
     "Huurder gesproken, situatie is stabiel.",
     "Voicemail ingesproken, daarna huurder alsnog bereikt.",
 )
+
+# What tenants write in the survey, by how it went.
+SURVEY_REMARKS = {
+    "good": (
+        "Snel geholpen, de monteur legde goed uit wat er mis was.",
+        "Vriendelijke monteur, netjes gewerkt.",
+        "Prima, binnen een dag opgelost.",
+        "",
+        "",
+    ),
+    "bad": (
+        "Het probleem is nog steeds niet opgelost.",
+        "Lang moeten wachten voordat er iemand kwam.",
+        "Monteur was op tijd, maar de storing kwam terug.",
+        "",
+    ),
+}

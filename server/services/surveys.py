@@ -39,8 +39,8 @@ def _score(values: Mapping[str, str], name: str) -> int:
     return int(raw)
 
 
-async def submit(dossier: Dossier, values: Mapping[str, str]) -> Survey:
-    """Store the answers, or raise and store nothing."""
+async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | None = None) -> Survey:
+    """Store the answers, or raise and store nothing. `at`: when they were given (history)."""
     if dossier.phase not in tenant_view.SURVEY_PHASES:
         raise Unprocessable("Deze melding is nog niet afgerond; de enquête volgt daarna.", "")
     if await answered(dossier):
@@ -60,7 +60,7 @@ async def submit(dossier: Dossier, values: Mapping[str, str]) -> Survey:
             helpfulness=scores["helpfulness"],
             solution=scores["solution"],
             remark=remark,
-            submitted_at=datetime.now(UTC),
+            submitted_at=at or datetime.now(UTC),
         )
     except IntegrityError:  # submitted twice at the same moment
         raise Conflict(ALREADY) from None
