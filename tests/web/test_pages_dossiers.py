@@ -282,3 +282,26 @@ async def test_field_events_read_as_sentences_on_the_timeline(
     assert "Materialen: 2 st kraanleertje" in page
     refused = "meldde vanuit de app „Afgerond”, maar dat is niet verwerkt: Opdracht is intussen"
     assert refused in page
+
+
+@pytest.mark.parametrize(
+    ("username", "home"),
+    [
+        ("anna.agent", "/dossiers"),
+        ("admin", "/dossiers"),
+        ("wim.woonstad", "/portaal"),
+        ("piet.monteur", "/monteur/"),
+    ],
+)
+async def test_login_lands_each_role_where_it_works(
+    http: httpx.AsyncClient, w: world.World, username: str, home: str
+) -> None:
+    page = await http.get("/login")
+    response = await http.post(
+        "/login",
+        data={"csrf_token": csrf(page.text), "username": username, "password": world.PASSWORD},
+    )
+
+    assert response.headers["location"] == home
+    assert (await http.get("/")).headers["location"] == home
+    assert (await http.get(home)).status_code == 200

@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.auth import login as login_service
 from server.domain.errors import AppError
+from server.domain.roles import Role
 from server.web.auth import current_user
 from server.web.templating import templates
 
@@ -23,9 +24,12 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+# Where each role starts: the technician in his app, a client in its portal, the desk at work.
+HOMES = {Role.TECHNICIAN: "/monteur/", Role.CLIENT: "/portaal"}
+
+
 def home_for(role: str) -> str:
-    # The technician app (/monteur) arrives with the offline PWA; until then the list serves.
-    return "/dossiers"
+    return HOMES.get(Role(role), "/dossiers")
 
 
 async def login_form(request: Request) -> Response:
