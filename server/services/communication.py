@@ -133,11 +133,15 @@ async def technician_on_the_way(
     """The technician set off: the timeline and tracking page show the ETA, the tenant hears.
 
     For the technician app (it checks that the technician is assigned before calling this).
+    `at` is when he set off; an app that was offline may report it late, and once the ETA has
+    passed the tenant is not told any more (he should be there): only the timeline has it.
     """
     at = at or outbox.now()
     technician = await Technician.get_or_none(id=dossier.technician_id)  # type: ignore[attr-defined]
     name = tenant_view.first_name(technician.name if technician else "")
     await events.record(dossier, ON_THE_WAY, None, at, eta=eta, technician=name)
+    if eta <= outbox.now():
+        return
     client = await _client(dossier)
     message = MonteurOnderweg(**_base(dossier, client, at), monteur=name or "de monteur", eta=eta)
     key = f"{dossier.order_number}:onderweg:{int(at.timestamp())}"

@@ -11,7 +11,9 @@ reaches a job: intake goes on whatever the channels do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +34,26 @@ from server.services import message_log
 log = logging.getLogger("meldkamer.messages")
 NOT_CONFIGURED = message_log.NOT_CONFIGURED
 DEMO_SMS = "niet verzonden: demo-opdrachtgever krijgt geen echte sms"
+
+
+AfterCommit = Callable[[], Awaitable[None]]
+# Set while a caller's transaction is open: starting a send waits until it has committed.
+_after_commit: ContextVar[list[AfterCommit] | None] = ContextVar("after_commit", default=None)
+
+
+@contextmanager
+def starting_after(actions: list[AfterCommit]) -> Iterator[None]:
+    """Messages recorded inside the caller's open transaction are handed to their jobs only
+    after it has committed: the caller runs `actions` then (and drops them on a rollback).
+
+    Otherwise a worker could look for a row that is not committed yet, and an in-process job
+    would share the transaction's connection.
+    """
+    token = _after_commit.set(actions)
+    try:
+        yield
+    finally:
+        _after_commit.reset(token)
 
 
 @dataclass(frozen=True)
@@ -116,8 +138,12 @@ async def record(
         except IntegrityError:  # recorded at the same moment by another process
             continue
         rows.append(row)
+    pending = _after_commit.get()
     for row in rows:
-        await _start(row, client, at)
+        if pending is None:
+            await _start(row, client, at)
+        else:
+            pending.append(_starter(row, client, at))
     return rows
 
 
@@ -164,6 +190,16 @@ def unavailable(channel: str, client: Client) -> str:
     if channel == Channel.EMAIL and not settings.SMTP_HOST:
         return NOT_CONFIGURED
     return ""
+
+
+def _starter(row: OutboundMessage, client: Client, at: datetime) -> AfterCommit:
+    async def start() -> None:
+        try:
+            await _start(row, client, at)
+        except Exception:  # the change is committed; the sweep sends the message later
+            log.exception("message %s could not be started", row.id)
+
+    return start
 
 
 async def _start(row: OutboundMessage, client: Client, at: datetime) -> None:

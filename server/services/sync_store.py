@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from server.domain.errors import NotFound, Unprocessable
 from server.models import Device, Dossier, SyncOutcome, Technician, User
-from server.services import changefeed, technician_jobs
+from server.services import changefeed, outbox, technician_jobs
 from server.services.field_context import FieldContext
 from sync import Change, DeviceState, Op, Outcome, Status
 
@@ -135,7 +135,8 @@ class DeviceStore:
         after: list[Any] = []
         async with in_transaction() as conn:
             ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
-            yield DbAttempt(self, ctx)
+            with outbox.starting_after(after):  # tenant messages are sent after the commit
+                yield DbAttempt(self, ctx)
         for action in after:
             await action()
 

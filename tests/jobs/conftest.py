@@ -1,4 +1,5 @@
-"""Job tests need a real Redis; in CI a missing one fails the run instead of skipping."""
+"""Job tests need a real Redis; in CI a missing one fails the run instead of skipping. The
+message channels (CM.com's stand-in, aiosmtpd, a push service) run on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
+
+from tests.support.channels import Channels, running
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
@@ -31,3 +34,10 @@ async def redis_url(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     await queue.close()
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
+    """SMS, e-mail and push configured against local servers; no quiet hours."""
+    async with running(monkeypatch) as servers:
+        yield servers

@@ -4,7 +4,6 @@ per change, by SMS and e-mail: sent by a real arq worker to CM.com's stand-in an
 from __future__ import annotations
 
 import email
-from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,7 @@ from server.jobs import queue
 from server.models import DossierEvent, OutboundMessage
 from tests.jobs.test_send_message_job import run_worker
 from tests.support import world
-from tests.support.channels import Channels, new_dossier, running
+from tests.support.channels import Channels, new_dossier
 from tests.support.pages import login
 from tests.support.world import token_for
 
@@ -25,12 +24,6 @@ AMS = ZoneInfo("Europe/Amsterdam")
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
     return await world.build()
-
-
-@pytest.fixture
-async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
-    async with running(monkeypatch) as servers:
-        yield servers
 
 
 def texts(channels: Channels) -> list[str]:

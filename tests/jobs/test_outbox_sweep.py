@@ -6,7 +6,6 @@ Sent to CM.com's stand-in and aiosmtpd; the clock of the sender is fixed where t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,7 @@ from server.models import Dossier, DossierEvent, OutboundMessage
 from server.services import sending
 from tests.jobs.test_send_message_job import run_worker
 from tests.support import world
-from tests.support.channels import Channels, new_dossier, plan, running
+from tests.support.channels import Channels, new_dossier, plan
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -36,12 +35,6 @@ async def w(db_clean: None) -> world.World:
     }
     await w.woonstad.save()
     return w
-
-
-@pytest.fixture
-async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
-    async with running(monkeypatch) as servers:
-        yield servers
 
 
 async def dossier_with(w: world.World, urgency: str, **contact: str) -> Dossier:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import json
 import os
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.message import Message
 
@@ -20,18 +19,12 @@ from server.messaging.push import b64url
 from server.models import DossierEvent, OutboundMessage, PushSubscription
 from server.services import communication, dossiers
 from tests.support import world
-from tests.support.channels import Channels, new_dossier, plan, running
+from tests.support.channels import Channels, new_dossier, plan
 
 
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
     return await world.build()
-
-
-@pytest.fixture
-async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
-    async with running(monkeypatch) as servers:
-        yield servers
 
 
 async def run_worker(redis_url: str) -> tuple[int, int]:
