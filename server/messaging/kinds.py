@@ -35,6 +35,10 @@ KIND_LABELS: dict[str, str] = {
     "afgerond": "Melding afgerond (met enquête)",
     "piket": "Acuut, bewoonbaarheid in gevaar (piket opdrachtgever)",
     "protocol_bevestiging": "Bevestiging protocolwijziging (opdrachtgever)",
+    # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
+    "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
+    "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
+    "opdracht_ingetrokken": "Opdracht ingetrokken (pushbericht aan monteur)",
 }
 
 TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING})

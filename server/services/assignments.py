@@ -2,8 +2,9 @@
 
 Every phase change goes through server.services.dossiers.transition, so the lifecycle rules
 and the timeline hold; after each change the board, the dossier page and the technician's app
-are told (server.live), and the tenant hears of a booking, a move or a cancellation
-(server.services.communication).
+are told (server.live), the technicians concerned get a push notification
+(server.services.technician_push), and the tenant hears of a booking, a move or a
+cancellation (server.services.communication).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import Phase
 from server.domain.roles import DESK_ROLES
 from server.models import Dossier, Technician, User
-from server.services import communication, dossiers
+from server.services import communication, dossiers, technician_push
 
 
 def _require_desk(user: User) -> None:
@@ -169,3 +170,4 @@ async def publish(dossier: Dossier, event: str, previous_technician: int | None 
     involved = {dossier.technician_id, previous_technician} - {None}  # type: ignore[attr-defined]
     for technician_id in sorted(involved):
         await live.publish(f"technician:{technician_id}", event, data)
+    await technician_push.notify(dossier, event, previous_technician)

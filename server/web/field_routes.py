@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from server.web.api import device as api_device
 from server.web.api import field as api_field
 from server.web.pages import field
 
@@ -14,6 +15,14 @@ api_routes = [
     Route("/photos/{key}/{variant}", api_field.photo_file, methods=["GET"]),
     Route("/dossiers/{order_number}/messages", api_field.messages, methods=["GET"]),
     Route("/dossiers/{order_number}/messages", api_field.message_create, methods=["POST"]),
+    Route("/me/push-subscriptions", api_device.push_subscriptions, methods=["GET"]),
+    Route("/me/push-subscriptions", api_device.push_subscribe, methods=["POST"]),
+    Route(
+        "/me/push-subscriptions/{subscription_id}",
+        api_device.push_unsubscribe,
+        methods=["DELETE"],
+    ),
+    Route("/auth/logout", api_device.logout, methods=["POST"]),
 ]
 
 page_routes = [

@@ -31,7 +31,12 @@ def _all_routes() -> list[tuple[str, str]]:
 
 
 PROTECTED = [
-    (m, p.replace("{order_number}", "MK-2026-000001").replace("{client}", "WST"))
+    (
+        m,
+        p.replace("{order_number}", "MK-2026-000001")
+        .replace("{client}", "WST")
+        .replace("{subscription_id}", "1"),
+    )
     for m, p in _all_routes()
     if p not in PUBLIC_PATHS
 ]
@@ -184,3 +189,26 @@ async def test_session_cookie_is_httponly_and_samesite(
     assert "samesite=lax" in cookie.lower()
     # Not Secure on plain http://localhost; BASE_URL=https://… turns it on (settings.HTTPS).
     assert "secure" not in cookie.lower()
+
+
+# The technician app's own routes (push subscriptions): technicians only, everyone else 403.
+DEVICE_ROUTES = [
+    ("GET", "/api/v1/me/push-subscriptions"),
+    ("POST", "/api/v1/me/push-subscriptions"),
+    ("DELETE", "/api/v1/me/push-subscriptions/999"),
+]
+
+
+@pytest.mark.parametrize(
+    "username", ["admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"]
+)
+async def test_device_routes_are_for_technicians(
+    http: httpx.AsyncClient, w: world.World, username: str
+) -> None:
+    headers = await token_for(http, username)
+    for method, path in DEVICE_ROUTES:
+        response = await http.request(method, path, headers=headers, json={})
+        if username == "piet.monteur":
+            assert response.status_code not in (401, 403), (method, path, response.text)
+        else:
+            assert response.status_code == 403, (username, method, path, response.status_code)
