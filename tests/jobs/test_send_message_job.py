@@ -121,7 +121,7 @@ async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
     d = await plan(w, await new_dossier(w, phone="", email="huurder@example.nl"))
     assert await run_worker(redis_url) == (1, 0)  # the appointment e-mail
     key, auth, p256dh = browser_subscription()
-    for name in ("ok", "weg"):
+    for name in ("ok", "weg", "onbekend"):
         await PushSubscription.create(
             dossier=d,
             endpoint=f"{channels.push_url}/push/{name}",
@@ -131,7 +131,7 @@ async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
         )
     eta = dossiers.now() + timedelta(minutes=25)
     await communication.technician_on_the_way(d, eta)
-    assert await run_worker(redis_url) == (3, 0)
+    assert await run_worker(redis_url) == (4, 0)
 
     delivered = [body for name, _, body in channels.pushed if name == "ok"]
     (body,) = delivered
@@ -142,9 +142,15 @@ async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
     assert f"/volg/{d.id}." in payload["url"]
     headers = next(h for name, h, _ in channels.pushed if name == "ok")
     assert headers["urgency"] == "high"
-    # The 410 removed that browser's subscription and failed that one message only.
+    # The 410 and the 404 removed those browsers' subscriptions and failed their messages only.
     assert [s.endpoint.rsplit("/", 1)[1] for s in await PushSubscription.all()] == ["ok"]
-    gone = await OutboundMessage.get(recipient=f"{channels.push_url}/push/weg")
-    assert gone.status == "mislukt" and "Abonnement verwijderd" in gone.last_error
+    for name in ("weg", "onbekend"):
+        gone = await OutboundMessage.get(recipient=f"{channels.push_url}/push/{name}")
+        assert gone.status == "mislukt" and "Abonnement verwijderd" in gone.last_error
     onderweg = await DossierEvent.get(dossier_id=d.id, kind="monteur_onderweg")
     assert onderweg.data["technician"] == "Piet"
+    # The next message goes to the browser that is left only.
+    earlier = dossiers.now() - timedelta(seconds=5)  # another moment: another message
+    await communication.technician_on_the_way(d, eta + timedelta(minutes=5), earlier)
+    assert await run_worker(redis_url) == (2, 0)
+    assert [name for name, _, _ in channels.pushed].count("weg") == 1

@@ -60,7 +60,7 @@ async def running(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
         await inner(scope, receive, send)
 
     pushed: list[tuple[str, dict[str, str], bytes]] = []
-    answers = {"ok": 201, "weg": 410}
+    answers = {"ok": 201, "weg": 410, "onbekend": 404}
 
     async def push(request: Request) -> Response:
         name = request.path_params["name"]
