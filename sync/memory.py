@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +73,14 @@ class MemoryStore:
 
     async def stored(self, seq: int) -> Outcome | None:
         return self.world.outcomes.get((self.name, seq))
+
+    async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
+        wanted = set(op_ids)
+        return {
+            o.op_id: o
+            for (d, _), o in self.world.outcomes.items()
+            if d == self.name and o.op_id in wanted
+        }
 
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[MemoryAttempt]:

@@ -12,6 +12,12 @@ For every operation, with `last` the device's last applied sequence number:
 
 The claim is a compare-and-set, so two pushes of the same device racing each other cannot
 both apply an operation: the loser rolls back and answers the winner's stored outcome.
+
+An operation is known by its `op_id` as well as its number. After a gap or a mismatch the
+device renumbers its queue from the server's `last_seq + 1`, keeping every `op_id`; an
+operation the server already applied under another number is then answered from its record
+(with the number the device sent now) and applied nothing, so renumbering can never apply an
+operation twice.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from sync.errors import TemporaryError
@@ -59,6 +65,9 @@ class PushStore(Protocol):
 
     async def stored(self, seq: int) -> Outcome | None: ...
 
+    async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
+        """The stored outcomes of these op ids, under whatever number they were applied."""
+
     def attempt(self) -> AbstractAsyncContextManager[Attempt]:
         """A transaction: committed when the block ends normally, rolled back on an exception."""
 
@@ -89,7 +98,13 @@ class _Raced(Exception):
 async def push(store: PushStore, registry: Registry, ops: Sequence[Op]) -> PushResult:
     device = await store.device()
     result = PushResult(last_seq=device.last_seq)
+    known = await store.stored_ops([op.op_id for op in ops])
     for op in ops:
+        earlier = known.get(op.op_id)
+        if earlier is not None and earlier.seq != op.seq:
+            # Applied before under another number (the device renumbered its queue).
+            result.outcomes.append(replace(earlier, seq=op.seq))
+            continue
         outcome, stop = await _one(store, registry, op, result.last_seq)
         if stop is not None:
             result.stop = stop

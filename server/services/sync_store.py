@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -126,9 +126,13 @@ class DeviceStore:
 
     async def stored(self, seq: int) -> Outcome | None:
         row = await SyncOutcome.get_or_none(device_id=self.row.id, seq=seq)
-        if row is None:
-            return None
-        return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
+        return None if row is None else _outcome(row)
+
+    async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
+        if not op_ids:
+            return {}
+        rows = await SyncOutcome.filter(device_id=self.row.id, op_id__in=list(op_ids))
+        return {row.op_id: _outcome(row) for row in rows}
 
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[DbAttempt]:
@@ -163,6 +167,10 @@ class DeviceStore:
             return {"jobs": []}
         jobs = await technician_jobs.current(self.technician, now())
         return {"jobs": await technician_jobs.snapshots(jobs)}
+
+
+def _outcome(row: SyncOutcome) -> Outcome:
+    return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
 
 
 def _device_time(header: str | None) -> datetime | None:

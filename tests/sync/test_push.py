@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 
 import pytest
 
-from sync import ProtocolError, Status, parse_ops, push
+from sync import Op, ProtocolError, Status, parse_ops, push
 from sync.memory import MemoryStore, MemoryWorld
 from tests.sync.support import op, registry
 
@@ -112,3 +113,46 @@ def test_batch_must_be_numbered_without_holes() -> None:
     # Anything else wrong is left to a per-operation rejection.
     (parsed,) = parse_ops([{"seq": 1, "op_id": "a", "kind": 5, "payload": [1]}])
     assert parsed.kind == "" and parsed.payload == {"_invalid": [1]}
+
+
+def renumbered(ops: list[Op], start: int) -> list[Op]:
+    """The device's recovery: the same operations (same op ids) numbered from `start`."""
+    return [dataclasses.replace(o, seq=start + i) for i, o in enumerate(ops)]
+
+
+async def test_after_a_gap_the_renumbered_queue_is_applied_once(store: MemoryStore) -> None:
+    await push(store, registry(), [op(1)])
+    queue = [op(4), op(5)]  # numbers 2 and 3 went missing on the device
+    stopped = await push(store, registry(), queue)
+    assert stopped.stop is not None and stopped.stop.reason == "gap"
+    result = await push(store, registry(), renumbered(queue, stopped.last_seq + 1))
+    assert [(o.seq, o.op_id, o.status) for o in result.outcomes] == [
+        (2, "d1-4", Status.APPLIED),
+        (3, "d1-5", Status.APPLIED),
+    ]
+    assert [n["op_id"] for n in store.world.data["notes"]] == ["d1-1", "d1-4", "d1-5"]
+
+
+async def test_after_a_mismatch_nothing_applied_before_is_applied_again(
+    store: MemoryStore,
+) -> None:
+    # The server applied 1..3, the answers never arrived, and the phone was restored from a
+    # backup: its queue holds 2 and 3 again and a new operation under the number 3 as well.
+    await push(store, registry(), [op(1), op(2), op(3, "finish")])
+    fresh = dataclasses.replace(op(3), op_id="d1-fresh")
+    queue = [op(2), op(3, "finish"), dataclasses.replace(fresh, seq=4)]
+    stopped = await push(store, registry(), [op(2), fresh])
+    assert [(o.seq, o.op_id) for o in stopped.outcomes] == [(2, "d1-2")]  # a plain replay
+    assert stopped.stop is not None and stopped.stop.reason == "mismatch"
+    assert stopped.last_seq == 3
+    # The app renumbers what it still holds from last_seq + 1. The known ones are answered
+    # from the record (under their new numbers); they claim no number, so the new one meets
+    # a gap and is renumbered once more: applied once, and nothing twice.
+    again = await push(store, registry(), renumbered(queue[1:], stopped.last_seq + 1))
+    assert [(o.seq, o.op_id, o.status) for o in again.outcomes] == [(4, "d1-3", Status.APPLIED)]
+    assert again.stop is not None and (again.stop.reason, again.stop.seq) == ("gap", 4)
+    last = await push(store, registry(), renumbered([fresh], again.last_seq + 1))
+    assert [(o.seq, o.op_id, o.status) for o in last.outcomes] == [(4, "d1-fresh", Status.APPLIED)]
+    notes = [n["op_id"] for n in store.world.data["notes"]]
+    assert notes == ["d1-1", "d1-2", "d1-3", "d1-fresh"]
+    assert store.world.data["phase"] == "afgerond"
