@@ -62,6 +62,8 @@ GEOCODER_TIMEOUT: float = config("GEOCODER_TIMEOUT", cast=float, default=2.0)
 ROUTING_URL: str = config("ROUTING_URL", default="")
 # Seconds the routing engine may take for one suggestion's table; then the estimate stands.
 ROUTING_TIMEOUT: float = config("ROUTING_TIMEOUT", cast=float, default=1.0)
+# A technician's reported position counts (and is kept) this long, only while he is on duty.
+POSITION_MAX_AGE_MINUTES: int = config("POSITION_MAX_AGE_MINUTES", cast=int, default=30)
 ROAD_FACTOR: float = config("ROAD_FACTOR", cast=float, default=1.3)
 TRAVEL_SPEED_KMH: float = config("TRAVEL_SPEED_KMH", cast=float, default=40.0)
 # Map tiles for the dispatch board, e.g. https://tiles.example.nl/{z}/{x}/{y}.png on a server

@@ -16,6 +16,7 @@ from server.demo.staff import (
     MAIL_DOMAIN,
     Staff,
     logins,
+    write_absences,
     write_staff,
 )
 from server.demo.stock import DEMO_CLIENT_CODES, plan_stock, write_stock
@@ -56,6 +57,7 @@ async def load_demo(
     async with in_transaction():
         clients = await write_stock(plan_stock(random.Random(SEED)))
         staff = await write_staff(clients)
+        await write_absences(staff.technicians, now)
         sites = await _sites(list(clients.values()))
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)
         await write_history(stories, staff, now)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from server.auth.passwords import hash_password
 from server.demo.places import HOME_BASES
 from server.demo.stock import CLIENTS
 from server.domain.codes import TRADE_LABELS
 from server.domain.contacts import normalise_phone
+from server.domain.dispatch import ZONE
 from server.domain.roles import ROLE_LABELS, Role
-from server.models import Client, Contractor, RosterEntry, Technician, User
+from server.models import Absence, Client, Contractor, RosterEntry, Technician, User
 
 # Shared by every demo user; printed by `meldkamer demo` and in the README.
 PASSWORD = "meldkamer-demo"
@@ -34,6 +36,16 @@ STAFF = (
     Person("klant.wst", "Wim Woudstra (Woonstad Utrecht)", Role.CLIENT, "WST"),
     Person("klant.lvd", "Lisa Lindeman (Lichtveld Wonen)", Role.CLIENT, "LVD"),
     Person("klant.vbm", "Vera Brink (VvE Beheer Midden)", Role.CLIENT, "VBM"),
+)
+
+
+# (first name, kind, first day, last day relative to the demo's today, note). Jeroen is the
+# only plumber on weekend call and Sandra the only electrician on evening call, so their
+# absences leave holes in the rota that the dispatch board warns about.
+ABSENCES = (
+    ("Jeroen", "verlof", -2, 5, "Wintersport"),
+    ("Sandra", "ziek", 0, 0, "Ziek gemeld om 07:10"),
+    ("Lotte", "cursus", 7, 8, "VCA-herhaling"),
 )
 
 
@@ -167,3 +179,19 @@ async def write_staff(clients: dict[str, Client]) -> Staff:
         technicians.append(technician)
         technician_users[technician.id] = user
     return Staff(users, technicians, technician_users)
+
+
+async def write_absences(technicians: list[Technician], now: datetime) -> None:
+    """A few absences around the demo's today (see ABSENCES)."""
+    today = now.astimezone(ZONE).date()
+    by_first = {t.name.split()[0]: t for t in technicians}
+    for first, kind, begin, end, note in ABSENCES:
+        await Absence.create(
+            technician=by_first[first],
+            kind=kind,
+            starts_on=today + timedelta(days=begin),
+            ends_on=today + timedelta(days=end),
+            note=note,
+            created_by="Sanne Dekker",
+            created_at=now,
+        )

@@ -9,7 +9,7 @@ from arq.worker import Retry
 from server import settings
 from server.insight import export_jobs
 from server.jobs import senders
-from server.services import changefeed, geocoding
+from server.services import changefeed, geocoding, positions
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
 from server.services.sending import send, sweep
@@ -40,6 +40,11 @@ async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
     return await sweep(senders.get(ctx))
 
 
+async def purge_positions(ctx: dict[str, Any]) -> int:
+    """Technicians' positions are kept only while they are on duty with consent."""
+    return await positions.purge()
+
+
 async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
     result = await geocoding.geocode_dossier(dossier_id)
     return None if result is None else result.precision.value
@@ -58,5 +63,6 @@ FUNCTIONS: list[Any] = [
     anonymise_old_dossiers,
     prune_sync_changes,
     send_message,
+    purge_positions,
     send_due_messages,
 ]

@@ -4,11 +4,12 @@ load. Read-only; desk roles only."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from server import scoping
-from server.domain.codes import URGENCY_LABELS
-from server.domain.dispatch import Candidate
+from server.domain.absences import rota_holes
+from server.domain.codes import TRADE_LABELS, URGENCY_LABELS
+from server.domain.dispatch import Candidate, when_text
 from server.domain.errors import Unprocessable
 from server.domain.lifecycle import OPEN_PHASES, PHASE_LABELS
 from server.models import Dossier, User
@@ -18,6 +19,8 @@ from server.services.suggestions import require_desk
 
 URGENCY_ORDER = {"acuut": 0, "urgent": 1, "niet_urgent": 2}
 MAX_DOSSIERS = 500
+# How far ahead the board looks for holes that absences leave in the roster.
+HOLE_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,31 @@ def _technician_json(
         "longitude": point.lon if point else None,
         "where": "positie" if position is not None else "thuisbasis",
     }
+
+
+async def holes(user: User, now: datetime, trade: str = "") -> list[dict[str, object]]:
+    """Times in the coming week when absences leave a trade with nobody on duty or on call
+    (nobody takes over an absent technician's on-call duty by himself)."""
+    require_desk(user)
+    trade = trade.strip().upper()
+    members = await candidates.rota(
+        now, trade=trade or None, horizon=HOLE_WINDOW + timedelta(days=1)
+    )
+    found = [
+        h for h in rota_holes(members, now, now + HOLE_WINDOW) if not trade or h.trade == trade
+    ]
+    return [
+        {
+            "trade": h.trade,
+            "start": h.start.isoformat(),
+            "end": h.end.isoformat(),
+            "absent": list(h.absent),
+            "text": f"Geen {TRADE_LABELS.get(h.trade, h.trade).lower()} in dienst of piket "
+            f"van {when_text(h.start, now)} tot {when_text(h.end, now)}"
+            + (f" ({', '.join(h.absent)} afwezig)" if h.absent else ""),
+        }
+        for h in found
+    ]
 
 
 def now() -> datetime:

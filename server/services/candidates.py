@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from tortoise.functions import Count
@@ -12,6 +13,7 @@ from tortoise.functions import Count
 from geo.distance import TravelModel
 from geo.point import Point
 from server import settings
+from server.domain.absences import Absence, RotaMember, without_absences
 from server.domain.dispatch import (
     ZONE,
     Candidate,
@@ -26,6 +28,7 @@ from server.domain.dispatch import (
 )
 from server.domain.errors import Unprocessable
 from server.domain.lifecycle import Phase
+from server.models import Absence as AbsenceRow
 from server.models import ContractorCoverage, Dossier, RosterEntry, Technician, TechnicianPosition
 from server.services.geocoding import point_of
 
@@ -36,7 +39,9 @@ DEFAULT_LABOUR_MINUTES = 60
 
 def rules() -> DispatchRules:
     travel = TravelModel(road_factor=settings.ROAD_FACTOR, speed_kmh=settings.TRAVEL_SPEED_KMH)
-    return DispatchRules(travel=travel)
+    return DispatchRules(
+        travel=travel, position_max_age=timedelta(minutes=settings.POSITION_MAX_AGE_MINUTES)
+    )
 
 
 def job_for(dossier: Dossier, trade: str | None = None) -> Job:
@@ -92,51 +97,97 @@ async def load(
     horizon: timedelta = timedelta(days=8),
 ) -> list[Candidate]:
     """Active technicians (of `trade`, or with these `ids`) with their shifts from `now` to
-    `now + horizon`, last position and number of open jobs. Four queries whatever their
-    number."""
-    qs = Technician.filter(active=True)
-    if ids is not None:
-        qs = qs.filter(id__in=list(ids))
-    technicians = [t for t in await qs if trade is None or trade in (t.trades or [])]
-    found = [t.id for t in technicians]
-    if not found:
+    `now + horizon` (absent days taken out), last position and number of open jobs. Five
+    queries whatever their number."""
+    crew = await _crew(now, trade=trade, ids=ids, horizon=horizon)
+    if not crew.technicians:
         return []
-    roster: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    rows = await RosterEntry.filter(technician_id__in=found).values_list(
-        "technician_id", "weekday", "start_minute", "end_minute"
-    )
-    for technician_id, weekday, first, last in rows:
-        roster[technician_id].append((weekday, first, last))
     positions = {
         p.technician_id: p  # type: ignore[attr-defined]
-        for p in await TechnicianPosition.filter(technician_id__in=found)
+        for p in await TechnicianPosition.filter(technician_id__in=crew.ids)
     }
-    loads = await open_jobs(found)
-    start, end = now - timedelta(days=1), now + horizon
-    # Most technicians share a handful of weekly patterns: expand each pattern once.
-    expanded: dict[tuple[object, ...], tuple[Shift, ...]] = {}
-
-    def shifts(t: Technician) -> tuple[Shift, ...]:
-        entries = tuple(sorted(roster.get(t.id, [])))
-        key = (entries, t.on_call_evenings, t.on_call_weekends, t.on_call_holidays)
-        if key not in expanded:
-            expanded[key] = tuple(shifts_of(t, entries, start, end))
-        return expanded[key]
-
+    loads = await open_jobs(crew.ids)
     return [
         Candidate(
             id=t.id,
             name=t.name,
             trades=frozenset(t.trades or []),
             contractor_id=t.contractor_id,  # type: ignore[attr-defined]
-            shifts=shifts(t),
+            shifts=crew.actual(t),
             home=_home(t),
             position=_position(positions.get(t.id)),
             position_consent=t.position_consent,
             open_jobs=loads.get(t.id, 0),
         )
-        for t in technicians
+        for t in crew.technicians
     ]
+
+
+async def rota(now: datetime, *, trade: str | None = None, horizon: timedelta) -> list[RotaMember]:
+    """Every active technician's shifts as rostered and after his absences, for finding the
+    holes absences leave (server.domain.absences.rota_holes)."""
+    crew = await _crew(now, trade=trade, horizon=horizon)
+    return [
+        RotaMember(t.name, frozenset(t.trades or []), crew.planned(t), crew.actual(t))
+        for t in crew.technicians
+    ]
+
+
+@dataclass
+class _Crew:
+    technicians: list[Technician]
+    roster: dict[int, list[tuple[int, int, int]]]
+    absences: dict[int, list[Absence]]
+    start: datetime
+    end: datetime
+    # Most technicians share a handful of weekly patterns: each is expanded once.
+    expanded: dict[tuple[object, ...], tuple[Shift, ...]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[int]:
+        return [t.id for t in self.technicians]
+
+    def planned(self, t: Technician) -> tuple[Shift, ...]:
+        entries = tuple(sorted(self.roster.get(t.id, [])))
+        key = (entries, t.on_call_evenings, t.on_call_weekends, t.on_call_holidays)
+        if key not in self.expanded:
+            self.expanded[key] = tuple(shifts_of(t, entries, self.start, self.end))
+        return self.expanded[key]
+
+    def actual(self, t: Technician) -> tuple[Shift, ...]:
+        shifts = self.planned(t)
+        away = self.absences.get(t.id)
+        return tuple(without_absences(shifts, away)) if away else shifts
+
+
+async def _crew(
+    now: datetime,
+    *,
+    trade: str | None = None,
+    ids: Iterable[int] | None = None,
+    horizon: timedelta,
+) -> _Crew:
+    qs = Technician.filter(active=True)
+    if ids is not None:
+        qs = qs.filter(id__in=list(ids))
+    technicians = [t for t in await qs if trade is None or trade in (t.trades or [])]
+    start, end = now - timedelta(days=1), now + horizon
+    crew = _Crew(technicians, defaultdict(list), defaultdict(list), start, end)
+    if not technicians:
+        return crew
+    rows = await RosterEntry.filter(technician_id__in=crew.ids).values_list(
+        "technician_id", "weekday", "start_minute", "end_minute"
+    )
+    for technician_id, weekday, first, last in rows:
+        crew.roster[technician_id].append((weekday, first, last))
+    away = await AbsenceRow.filter(
+        technician_id__in=crew.ids,
+        starts_on__lte=(end.astimezone(ZONE) + timedelta(days=1)).date(),
+        ends_on__gte=(start.astimezone(ZONE) - timedelta(days=1)).date(),
+    ).values_list("technician_id", "starts_on", "ends_on", "kind")
+    for technician_id, starts_on, ends_on, kind in away:
+        crew.absences[technician_id].append(Absence(starts_on, ends_on, kind))
+    return crew
 
 
 async def open_jobs(technician_ids: list[int]) -> dict[int, int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from geo.distance import ROUTING
+from server import scoping
 from server.domain.codes import Urgency
 from server.domain.dispatch import (
     CandidateIndex,
@@ -17,9 +18,9 @@ from server.domain.dispatch import (
     rank,
     rank_nearby,
 )
-from server.domain.errors import Forbidden
+from server.domain.errors import Forbidden, NotFound
 from server.domain.lifecycle import Phase
-from server.domain.roles import DESK_ROLES
+from server.domain.roles import DESK_ROLES, Role
 from server.models import Client, Dossier, User
 from server.services import assignments, candidates, events, routing
 
@@ -86,7 +87,7 @@ async def auto_assign(
     if dossier.phase not in UNASSIGNED_PHASES:
         return None
     client = await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
-    if not (client.settings or {}).get(AUTO_ASSIGN_SETTING):
+    if not auto_assigns(client):
         return None
     try:
         found = await ranked(dossier, now=now, limit=3)
@@ -109,6 +110,22 @@ async def auto_assign(
     except Exception:
         log.exception("automatic assignment of %s failed", dossier.order_number)
         return None
+
+
+async def set_auto_assign(user: User, client_code: str, enabled: bool) -> Client:
+    """Turn automatic assignment of acuut reports on or off for a client (supervisor, admin)."""
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise Forbidden("Alleen supervisie en beheer stellen automatisch toewijzen in.")
+    client = await scoping.clients(user).filter(code=client_code.strip().upper()).first()
+    if client is None:
+        raise NotFound(f"Opdrachtgever '{client_code}' niet gevonden.", "client")
+    client.settings = {**(client.settings or {}), AUTO_ASSIGN_SETTING: enabled}
+    await client.save(update_fields=["settings"])
+    return client
+
+
+def auto_assigns(client: Client) -> bool:
+    return bool((client.settings or {}).get(AUTO_ASSIGN_SETTING))
 
 
 def suggestion_json(s: Suggestion) -> dict[str, object]:

@@ -7,22 +7,25 @@ from starlette.staticfiles import StaticFiles
 
 from server import settings
 from server.web import field_routes, health
+from server.web.api import absences as api_absences
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api import webhooks
 from server.web.api.openapi import openapi
-from server.web.pages import archive as archive_pages
 from server.web.pages import (
+    appointments,
     auth,
     dossiers,
     message_templates,
+    planning,
     protocols,
     survey,
     tracking,
     triage,
 )
+from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import portal as portal_pages
@@ -63,6 +66,9 @@ api_routes = [
     Route("/technician/jobs", api_dispatch.technician_jobs, methods=["GET"]),
     Route("/technician/position", api_dispatch.technician_position, methods=["POST"]),
     Route("/technicians/{technician_id}/duty", api_dispatch.technician_duty, methods=["PUT"]),
+    Route("/absences", api_absences.absence_list, methods=["GET"]),
+    Route("/technicians/{technician_id}/absences", api_absences.absence_create, methods=["POST"]),
+    Route("/absences/{absence_id}", api_absences.absence_delete, methods=["DELETE"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -81,6 +87,16 @@ page_routes = [
     Route("/meldkamer", board_pages.board, methods=["GET"]),
     Route("/meldkamer/live", board_pages.board_live, methods=["GET"]),
     Route("/dossiers/{order_number}/toewijzen", board_pages.assign, methods=["POST"]),
+    Route("/dossiers/{order_number}/afspraak", appointments.move, methods=["POST"]),
+    Route("/dossiers/{order_number}/afspraak/annuleren", appointments.cancel, methods=["POST"]),
+    Route("/planning", planning.page, methods=["GET"]),
+    Route("/planning/afwezigheid", planning.absence_add, methods=["POST"]),
+    Route(
+        "/planning/afwezigheid/{absence_id}/verwijderen",
+        planning.absence_remove,
+        methods=["POST"],
+    ),
+    Route("/planning/toewijzen/{client}", planning.auto_assign, methods=["POST"]),
     Route("/dossiers/{order_number}/triage", triage.step, methods=["GET"]),
     Route("/dossiers/{order_number}/triage", triage.record, methods=["POST"]),
     Route("/protocollen", protocols.protocol_list, methods=["GET"]),

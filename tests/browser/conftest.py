@@ -101,14 +101,25 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
+def _watched_page(browser: object, live_server: str) -> Iterator[object]:
+    """A page in a browser context of its own (own cookies); any request to another origin
+    fails the test."""
     context = browser.new_context(base_url=live_server, locale="nl-NL")  # type: ignore[attr-defined]
     external: list[str] = []
     context.on(
         "request", lambda r: None if r.url.startswith(live_server) else external.append(r.url)
     )
-    page = context.new_page()
-    yield page
+    yield context.new_page()
     context.close()
     assert external == [], f"requests to third parties: {external}"
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    yield from _watched_page(browser, live_server)
+
+
+@pytest.fixture
+def second(browser: object, live_server: str) -> Iterator[object]:
+    """A second user (agent B, say) beside `page`."""
+    yield from _watched_page(browser, live_server)

@@ -41,3 +41,15 @@ async def channels(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Channels]:
     """SMS, e-mail and push configured against local servers; no quiet hours."""
     async with running(monkeypatch) as servers:
         yield servers
+
+
+async def burst(redis_url: str) -> tuple[int, int]:
+    """Run a real arq worker in burst mode over what is queued: (jobs done, jobs failed)."""
+    from server.jobs.worker import make_worker
+
+    worker = make_worker(burst=True, redis_url=redis_url, manage_db=False)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()
+    return worker.jobs_complete, worker.jobs_failed

@@ -212,3 +212,44 @@ async def test_device_routes_are_for_technicians(
             assert response.status_code not in (401, 403), (method, path, response.text)
         else:
             assert response.status_code == 403, (username, method, path, response.status_code)
+
+
+# Dispatch planning: (method, path, roles that may use it). Refused roles get 403; a refused
+# page POST is refused after its CSRF check, so these are sent with a valid token.
+PLANNING_ROUTES = [
+    ("GET", "/planning", {"admin", "sanne.supervisie"}),
+    ("POST", "/planning/afwezigheid", {"admin", "sanne.supervisie"}),
+    ("POST", "/planning/afwezigheid/999/verwijderen", {"admin", "sanne.supervisie"}),
+    ("POST", "/planning/toewijzen/WST", {"admin", "sanne.supervisie"}),
+    ("GET", "/api/v1/absences", {"admin", "sanne.supervisie", "anna.agent"}),
+    ("POST", "/api/v1/technicians/1/absences", {"admin", "sanne.supervisie"}),
+    ("DELETE", "/api/v1/absences/999", {"admin", "sanne.supervisie"}),
+    ("POST", "/dossiers/{n}/afspraak", {"admin", "sanne.supervisie", "anna.agent"}),
+    ("POST", "/dossiers/{n}/afspraak/annuleren", {"admin", "sanne.supervisie", "anna.agent"}),
+]
+
+
+@pytest.mark.parametrize(
+    "username", ["admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"]
+)
+async def test_dispatch_planning_routes_by_role(
+    http: httpx.AsyncClient, w: world.World, username: str
+) -> None:
+    number = await _dossier_of(w, "WST")
+    headers = await token_for(http, username)
+    await login(http, username)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', (await http.get("/dossiers")).text)
+    assert token
+    for method, path, allowed in PLANNING_ROUTES:
+        path = path.replace("{n}", number)
+        if path.startswith("/api/"):
+            response = await http.request(method, path, headers=headers, json={})
+        elif method == "GET":
+            response = await http.get(path)
+        else:
+            response = await http.post(path, data={"csrf_token": token.group(1)})
+        if username in allowed:
+            # Allowed: the call reaches its checks (a missing record or empty form is 4xx).
+            assert response.status_code not in (401, 403), (method, path, response.text)
+        else:
+            assert response.status_code == 403, (username, method, path, response.status_code)

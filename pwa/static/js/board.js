@@ -7,7 +7,7 @@ const root = document.querySelector("[data-board]");
 const $ = (sel) => root.querySelector(sel);
 const list = $("[data-dossiers]");
 const filters = $("[data-filters]");
-const state = { dossiers: [], technicians: [], selected: null, choice: null };
+const state = { dossiers: [], technicians: [], holes: [], selected: null, choice: null };
 const time = (iso) => new Date(iso).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 const day = (iso) => new Date(iso).toLocaleString("nl-NL", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 
@@ -24,9 +24,18 @@ function el(tag, props = {}, ...children) {
 }
 
 // --- the map: markers on a plain background unless a tile server is configured ------------
-const map = L.map($("[data-map]"), { zoomControl: true, attributionControl: Boolean(root.dataset.tileUrl) }).setView([52.1, 5.2], 8);
+const map = L.map($("[data-map]"), { zoomControl: true }).setView([52.1, 5.2], 8);
 if (root.dataset.tileUrl) L.tileLayer(root.dataset.tileUrl, { maxZoom: 19 }).addTo(map);
 const layer = L.layerGroup().addTo(map);
+// Dossiers without a house-level location sit on a GeoNames postcode centroid (CC BY 4.0).
+const pc4Credit = root.dataset.pc4Credit;
+let pc4Shown = false;
+function creditPostcodes(used) {
+  if (used === pc4Shown) return;
+  if (used) map.attributionControl.addAttribution(pc4Credit);
+  else map.attributionControl.removeAttribution(pc4Credit);
+  pc4Shown = used;
+}
 
 function drawMap() {
   layer.clearLayers();
@@ -47,6 +56,13 @@ function drawMap() {
     points.push([t.latitude, t.longitude]);
   }
   if (points.length) map.fitBounds(points, { padding: [20, 20], maxZoom: 13 });
+  creditPostcodes(state.dossiers.some((d) => d.latitude !== null && d.geo_precision !== "adres"));
+}
+
+function drawHoles() {
+  const holes = state.holes;
+  $("[data-holes]").hidden = !holes.length;
+  $("[data-hole-list]").replaceChildren(...holes.map((h) => el("li", { textContent: h.text })));
 }
 
 // --- the list -----------------------------------------------------------------------------
@@ -77,7 +93,8 @@ async function load() {
   const data = await getJSON(`/api/v1/board?${query}`);
   state.dossiers = data.dossiers;
   state.technicians = data.technicians;
-  drawList(); drawTechnicians(); drawMap();
+  state.holes = data.rota_holes;
+  drawList(); drawTechnicians(); drawMap(); drawHoles();
 }
 
 // --- assigning ----------------------------------------------------------------------------
@@ -174,7 +191,7 @@ function connect() {
   const status = $("[data-live-state]");
   source.addEventListener("open", () => { status.textContent = "Live"; root.dataset.live = "open"; });
   source.addEventListener("error", () => { status.textContent = "Verbinding weg; opnieuw verbinden…"; root.dataset.live = "closed"; });
-  for (const name of ["assigned", "appointment", "appointment_cancelled", "transition", "dossier", "created"]) {
+  for (const name of ["assigned", "appointment", "appointment_cancelled", "transition", "dossier", "created", "duty"]) {
     source.addEventListener(name, () => load().catch(() => {}));
   }
 }

@@ -1,31 +1,33 @@
-// The dossier chat: new messages appear live (server-sent events); sending stays on the page.
+// The dossier chat: new messages appear live (the page's server-sent events, see dossier.js);
+// sending stays on the page.
 import { postJSON } from "/static/js/api.js";
-
-const list = document.querySelector("ol.chat[data-live]");
-const form = document.querySelector("form.chat-form");
 
 function time(iso) {
   return new Date(iso).toLocaleString("nl-NL", { weekday: "short", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-function show(message) {
-  if (list.querySelector(`li[data-id="${message.id}"]`)) return;
-  const item = document.createElement("li");
-  item.dataset.id = message.id;
-  const when = document.createElement("time");
-  when.dateTime = message.at;
-  when.textContent = time(message.at);
-  const who = document.createElement("strong");
-  who.textContent = message.author;
-  const text = document.createElement("span");
-  text.className = "pre";
-  text.textContent = message.text;
-  item.append(when, " ", who, " ", text);
-  list.append(item);
-}
+// `source`: the dossier's EventSource; chat messages arrive as its "message" events.
+export function startChat(source) {
+  const list = document.querySelector("ol.chat[data-live]");
+  const form = document.querySelector("form.chat-form");
+  if (!list) return;
 
-if (list) {
-  const source = new EventSource(list.dataset.live);
+  function show(message) {
+    if (list.querySelector(`li[data-id="${message.id}"]`)) return;
+    const item = document.createElement("li");
+    item.dataset.id = message.id;
+    const when = document.createElement("time");
+    when.dateTime = message.at;
+    when.textContent = time(message.at);
+    const who = document.createElement("strong");
+    who.textContent = message.author;
+    const text = document.createElement("span");
+    text.className = "pre";
+    text.textContent = message.text;
+    item.append(when, " ", who, " ", text);
+    list.append(item);
+  }
+
   source.addEventListener("message", (event) => show(JSON.parse(event.data)));
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();

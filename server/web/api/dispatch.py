@@ -164,7 +164,7 @@ async def board_data(request: Request) -> JSONResponse:
       - {name: trade, in: query, schema: {type: string}}
       - {name: region, in: query, schema: {type: string}, description: 'PC4 prefix or city'}
     responses:
-      200: {description: '{"now", "dossiers": [...], "technicians": [...]}'}
+      200: {description: '{"now", "dossiers": [...], "technicians": [...], "rota_holes": [...]}'}
       403: {description: Desk roles only}
     """
     user = current_user(request)
@@ -176,6 +176,7 @@ async def board_data(request: Request) -> JSONResponse:
             "now": now.isoformat(),
             "dossiers": await board.open_dossiers(user, filters, now),
             "technicians": await board.on_duty(user, now, filters.trade),
+            "rota_holes": await board.holes(user, now, filters.trade),
         }
     )
 

@@ -44,3 +44,10 @@ class DutyBody(Body):
     position_consent: bool | None = None
     home_latitude: float | None = Field(None, ge=-90, le=90)
     home_longitude: float | None = Field(None, ge=-180, le=180)
+
+
+class AbsenceBody(Body):
+    kind: str = Field(description="verlof, ziek or cursus")
+    starts_on: str = Field(description="first day away, YYYY-MM-DD")
+    ends_on: str = Field(description="last day away (inclusive), YYYY-MM-DD")
+    note: str = Field("", max_length=200)

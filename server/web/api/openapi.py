@@ -37,6 +37,7 @@ _BODIES = (
     dispatch_schemas.CancelBody,
     dispatch_schemas.PositionBody,
     dispatch_schemas.DutyBody,
+    dispatch_schemas.AbsenceBody,
     field.PushBody,
     field.MessageBody,
 )

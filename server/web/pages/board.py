@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from geo import pc4
 from server import live, scoping, settings
 from server.domain.codes import TRADE_LABELS
 from server.domain.errors import AppError, Unprocessable
@@ -23,6 +24,7 @@ async def board(request: Request) -> Response:
             "clients": await scoping.clients(user).filter(active=True),
             "trades": TRADE_LABELS,
             "tile_url": settings.MAP_TILE_URL,
+            "pc4_credit": pc4.ATTRIBUTION,
         },
     )
 

@@ -10,12 +10,13 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from geo import pc4
 from server import scoping, settings
 from server.domain.errors import AppError, Unprocessable
-from server.domain.lifecycle import PHASE_LABELS, transitions_for
+from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Technician
-from server.services import dossiers, fieldwork_view, suggestions
+from server.services import appointment_slots, dossiers, fieldwork_view, suggestions
 from server.services import intake as intake_service
 from server.services.dossiers import AddressInput, DossierInput
 from server.web.auth import current_user
@@ -23,6 +24,7 @@ from server.web.pages.triage import triage_from_form
 from server.web.templating import templates
 
 PAGE_SIZE = 50
+FREE_SLOTS = 5  # free times offered for moving an appointment
 
 
 async def dossier_list(request: Request) -> Response:
@@ -148,6 +150,8 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "created": request.query_params.get("nieuw") == "1",
         "error": error,
         "dispatch": await dispatch_panel(user, dossier),
+        "appointment": await appointment_panel(user, dossier),
+        "pc4_credit": pc4.ATTRIBUTION,
     }
     return templates.TemplateResponse(
         request, "dossiers/detail.html", context, status_code=error.status if error else 200
@@ -166,7 +170,21 @@ async def dispatch_panel(user: Any, dossier: Any) -> dict[str, Any] | None:
     return {"suggested": found.items, "problem": None}
 
 
-def _local_datetime(raw: str, field: str) -> datetime | None:
+async def appointment_panel(user: Any, dossier: Any) -> dict[str, Any] | None:
+    """For the desk while an appointment is booked: the technician's next free slots to move
+    it to (a reason instead when there can be none)."""
+    if user.role not in DESK_ROLES or dossier.phase != Phase.AFSPRAAK:
+        return None
+    try:
+        slots = await appointment_slots.slots_for(
+            user, dossier, technician_id=dossier.technician_id, limit=FREE_SLOTS
+        )
+    except AppError as exc:
+        return {"slots": [], "problem": exc.message}
+    return {"slots": slots, "problem": None}
+
+
+def local_datetime(raw: str, field: str) -> datetime | None:
     """A datetime-local form value, read as Amsterdam time."""
     if not raw:
         return None
@@ -198,8 +216,8 @@ async def move(request: Request) -> Response:
             "reason": text("reason") or None,
             "referred_to": text("referred_to") or None,
             "technician_id": _int(text("technician_id"), "technician_id"),
-            "appointment_start": _local_datetime(text("appointment_start"), "appointment_start"),
-            "appointment_end": _local_datetime(text("appointment_end"), "appointment_end"),
+            "appointment_start": local_datetime(text("appointment_start"), "appointment_start"),
+            "appointment_end": local_datetime(text("appointment_end"), "appointment_end"),
         }
         await dossiers.transition(user, dossier, text("to"), data)
     except AppError as exc:

@@ -1,0 +1,72 @@
+"""The planning page for supervision: technicians' absences, and which clients have acuut
+reports assigned automatically."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from server import scoping
+from server.domain.absences import ABSENCE_KINDS
+from server.domain.errors import AppError
+from server.models import Technician
+from server.services import absences, suggestions
+from server.web.auth import require_role
+from server.web.templating import templates
+
+
+async def page(request: Request, error: AppError | None = None) -> Response:
+    user = require_role(request, *absences.PLANNERS)
+    form = dict(await request.form()) if error is not None else {}
+    clients = await scoping.clients(user).filter(active=True)
+    context = {
+        "absences": await absences.listing(user, since=absences.today()),
+        "technicians": await Technician.filter(active=True),
+        "kinds": ABSENCE_KINDS,
+        "clients": [(c, suggestions.auto_assigns(c)) for c in clients],
+        "error": error,
+        "values": form,
+        "saved": request.query_params.get("opgeslagen"),
+    }
+    return templates.TemplateResponse(
+        request, "planning/planning.html", context, status_code=error.status if error else 200
+    )
+
+
+async def absence_add(request: Request) -> Response:
+    user = require_role(request, *absences.PLANNERS)
+    form = await request.form()
+
+    def text(key: str) -> str:
+        return str(form.get(key, "")).strip()
+
+    try:
+        await absences.add(
+            user,
+            text("technician_id"),
+            absences.AbsenceInput(text("starts_on"), text("ends_on"), text("kind"), text("note")),
+        )
+    except AppError as exc:
+        return await page(request, exc)
+    return RedirectResponse("/planning?opgeslagen=afwezigheid", status_code=303)
+
+
+async def absence_remove(request: Request) -> Response:
+    user = require_role(request, *absences.PLANNERS)
+    try:
+        await absences.remove(user, request.path_params["absence_id"])
+    except AppError as exc:
+        return await page(request, exc)
+    return RedirectResponse("/planning?opgeslagen=verwijderd", status_code=303)
+
+
+async def auto_assign(request: Request) -> Response:
+    user = require_role(request, *absences.PLANNERS)
+    form = await request.form()
+    try:
+        await suggestions.set_auto_assign(
+            user, request.path_params["client"], form.get("enabled") == "ja"
+        )
+    except AppError as exc:
+        return await page(request, exc)
+    return RedirectResponse("/planning?opgeslagen=toewijzen#toewijzen", status_code=303)
