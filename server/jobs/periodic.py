@@ -1,54 +1,72 @@
-"""Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep.
+"""Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep
+and the purge of technicians' positions.
 
-With REDIS_URL set the worker's cron runs it instead (server/jobs/worker.py), and this does
-nothing. The first sweep comes one interval after start, not during it.
+With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
+nothing. The first run of each comes one interval after start, not during it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from server import settings
 from server.jobs import senders
+from server.services import positions
 from server.services.sending import sweep
 
 log = logging.getLogger("meldkamer.jobs")
+# As often as the worker's cron purges positions.
+POSITION_PURGE_SECONDS = 300.0
 
 
 @asynccontextmanager
 async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
-    """Sweep the outbox every OUTBOX_SWEEP_SECONDS while the app runs (without Redis).
+    """Sweep the outbox every OUTBOX_SWEEP_SECONDS and purge positions every five minutes
+    while the app runs (without Redis).
 
     At shutdown a sweep in progress finishes the message it is sending (up to
     `grace_seconds`) and sends no more; what is left waits in the database for the next start.
     """
-    every = settings.OUTBOX_SWEEP_SECONDS
-    if settings.REDIS_URL or every <= 0:
+    if settings.REDIS_URL:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(_sweep_every(every, stop))
+    work: list[tuple[float, Callable[[], Awaitable[object]], str]] = [
+        (POSITION_PURGE_SECONDS, positions.purge, "position purge")
+    ]
+    if settings.OUTBOX_SWEEP_SECONDS > 0:
+        work.append(
+            (
+                settings.OUTBOX_SWEEP_SECONDS,
+                lambda: sweep(senders.get({}), stopping=stop.is_set),
+                "outbox sweep",
+            )
+        )
+    tasks = [asyncio.create_task(_every(every, stop, job, name)) for every, job, name in work]
     try:
         yield
     finally:
         stop.set()
-        done, _ = await asyncio.wait([task], timeout=grace_seconds)
-        if not done:
+        _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
+        for task in pending:
             task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
 
 
-async def _sweep_every(every: float, stop: asyncio.Event) -> None:
+async def _every(
+    every: float, stop: asyncio.Event, job: Callable[[], Awaitable[object]], name: str
+) -> None:
     while True:
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
         if stop.is_set():
             return
         try:
-            await sweep(senders.get({}), stopping=stop.is_set)
-        except Exception:  # a database hiccup must not end the sweeping for good
-            log.exception("outbox sweep failed")
+            await job()
+        except Exception:  # a database hiccup must not end the periodic work for good
+            log.exception("%s failed", name)

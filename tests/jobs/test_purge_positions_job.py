@@ -7,9 +7,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from asgi_lifespan import LifespanManager
 
 from server import settings
-from server.jobs import queue
+from server.app import create_app
+from server.jobs import periodic, queue
 from server.jobs.worker import make_worker
 from server.models import Absence, Technician, TechnicianPosition
 from server.services import absences
@@ -68,6 +70,20 @@ async def test_in_process_without_redis(w: world.World, monkeypatch: pytest.Monk
         if await _kept() == {crew["fresh"]}:
             break
         await asyncio.sleep(0.05)
+    assert await _kept() == {crew["fresh"]}
+
+
+async def test_the_app_purges_by_itself_without_redis(
+    w: world.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "REDIS_URL", None)
+    monkeypatch.setattr(periodic, "POSITION_PURGE_SECONDS", 0.05)
+    crew = await _crew(w)
+    async with LifespanManager(create_app(manage_db=False)):
+        for _ in range(100):
+            if await _kept() == {crew["fresh"]}:
+                break
+            await asyncio.sleep(0.05)
     assert await _kept() == {crew["fresh"]}
 
 
