@@ -230,10 +230,11 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
 
 
 async def _lead_times(f: Figures, period: Period) -> Chart:
+    starts = [period.end - relativedelta(months=m) for m in kpis.LEAD_TIME_MONTHS]
     rows: list[list[Any]] = []
-    for months in kpis.LEAD_TIME_MONTHS:
-        start = period.end - relativedelta(months=months)
-        s = await f.lead_time(start, period.end)
+    for months, s in zip(
+        kpis.LEAD_TIME_MONTHS, await f.lead_times(starts, period.end), strict=True
+    ):
         label = "Laatste maand" if months == 1 else f"Laatste {months} maanden"
         rows.append([label, int(s["n"] or 0), s["p50"], s["p90"]])
     return Chart(

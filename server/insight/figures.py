@@ -116,62 +116,97 @@ class Figures:
 
     async def lead_time(self, start: datetime, end: datetime) -> dict[str, float | None]:
         """n, mean, median (p50) and p90 in hours of dossiers closed with a result code."""
+        return (await self.lead_times([start], end))[0]
+
+    async def lead_times(
+        self, starts: list[datetime], end: datetime
+    ) -> list[dict[str, float | None]]:
+        """lead_time for several windows ending at `end`, in one pass over the longest.
+
+        Each closed dossier appears once per window it falls in (joined with the windows'
+        starts), and the percentiles are grouped by window.
+        """
         q = self._q()
-        values = (
-            f"SELECT {q.hours_between('d.created_at', 'd.closed_at')} AS v FROM dossier d "
-            f"WHERE {self.scope.where(q)} AND d.result_code IS NOT NULL "
-            f"AND d.closed_at >= {q.param(start)} AND d.closed_at < {q.param(end)}"
+        windows = " UNION ALL ".join(
+            f"SELECT {i} AS w, {q.timestamp(q.param(s))} AS s" for i, s in enumerate(starts)
         )
-        found = await self._all(q.percentiles(values, None, (0.5, 0.9)), q)
-        return _stats(found[0] if found else {})
+        values = (
+            f"SELECT w.w AS g, {q.hours_between('d.created_at', 'd.closed_at')} AS v "
+            f"FROM dossier d JOIN ({windows}) w ON d.closed_at >= w.s "
+            f"WHERE {self.scope.where(q)} AND d.result_code IS NOT NULL "
+            f"AND d.closed_at >= {q.param(min(starts))} AND d.closed_at < {q.param(end)}"
+        )
+        found = {int(r["g"]): r for r in await self._all(q.percentiles(values, "g", (0.5, 0.9)), q)}
+        return [_stats(found.get(i, {})) for i in range(len(starts))]
 
     async def phase_times(self, period: Period) -> dict[str, dict[str, float | None]]:
-        """Hours each dossier stood in a phase, for phases left during the period."""
+        """Hours each dossier stood in a phase, for phases left during the period.
+
+        One pass: the scope's dossiers with a transition in the period, then all their
+        created/transition events up to the period's end with LAG for the previous one.
+        """
         q = self._q()
         frm = q.json_text("e.data", "from")
         # Closed phases only wait for the archive; that is no lead time of the work.
-        closed = q.params(sorted(p.value for p in FINAL_PHASES))
+        closed = ", ".join(f"'{p.value}'" for p in sorted(FINAL_PHASES))
         start, end = q.param(period.start), q.param(period.end)
-        scope = self.scope.where(q)
+        moved = (
+            f"SELECT DISTINCT x.dossier_id AS id FROM dossier_event x "
+            f"JOIN dossier d ON d.id = x.dossier_id WHERE {self.scope.where(q)} "
+            f"AND x.kind = 'transition' AND x.at >= {start} AND x.at < {end}"
+        )
         steps = (
             f"SELECT e.kind, e.at, {frm} AS g, "
             f"LAG(e.at) OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id) AS prev "
-            f"FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id "
-            f"WHERE {scope} AND e.kind IN ('created', 'transition') AND e.dossier_id IN ("
-            f"SELECT x.dossier_id FROM dossier_event x WHERE x.kind = 'transition' "
-            f"AND x.at >= {start} AND x.at < {end})"
+            f"FROM dossier_event e JOIN moved m ON m.id = e.dossier_id "
+            f"WHERE e.kind IN ('created', 'transition') AND e.at < {end}"
         )
         values = (
-            f"SELECT g, {q.hours_between('prev', 'at')} AS v FROM ({steps}) t "
-            f"WHERE kind = 'transition' AND prev IS NOT NULL AND g NOT IN ({closed}) "
-            f"AND at >= {q.param(period.start)} "
-            f"AND at < {q.param(period.end)}"
+            f"SELECT g, {q.hours_between('prev', 'at')} AS v FROM steps "
+            f"WHERE kind = 'transition' AND prev IS NOT NULL AND at >= {start} "
+            f"AND g NOT IN ({closed})"
         )
-        found = await self._all(q.percentiles(values, "g", (0.5, 0.9)), q)
+        sql = q.percentiles(values, "g", (0.5, 0.9))
+        found = await self._all(f"WITH moved AS ({moved}), steps AS ({steps}) {sql}", q)
         return {str(r["g"]): _stats(r) for r in found}
+
+    def _arrivals(self, q: Sql, target: str, dossiers: str) -> str:
+        """Per dossier of the CTE `dossiers`: its transitions into `target`, how many and the
+        first; a grouped pass (a partial index per target keeps it to those events)."""
+        assert target in ("in_uitvoering", "op_afstand_opgelost")
+        to = q.json_text("e.data", "to")
+        return (
+            f"SELECT e.dossier_id AS id, COUNT(*) AS n, MIN(e.at) AS first "
+            f"FROM dossier_event e JOIN {dossiers} k ON k.id = e.dossier_id "
+            f"WHERE e.kind = 'transition' AND {to} = '{target}' GROUP BY e.dossier_id"
+        )
 
     async def first_time_fix(self, period: Period) -> dict[str, int]:
         """visited, fixed first time, solved remotely — of dossiers closed in the period."""
         q = self._q()
-        to = q.json_text("e.data", "to")
         window = q.json_int("c.settings", "first_time_fix_days", kpis.FIRST_TIME_FIX_DAYS)
-        not_fixed = q.params(list(kpis.NOT_FIXED_RESULTS))
-        per_dossier = (
-            f"SELECT d.result_code AS rc, "
-            f"(SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = d.id "
-            f"AND e.kind = 'transition' AND {to} = 'in_uitvoering') AS visits, "
-            f"(SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = d.id "
-            f"AND e.kind = 'transition' AND {to} = 'op_afstand_opgelost') AS remote, "
-            f"CASE WHEN EXISTS (SELECT 1 FROM dossier r WHERE r.parent_id = d.id AND "
-            f"{q.within_days('d.closed_at', 'r.created_at', window)}) THEN 1 ELSE 0 END AS rep "
+        not_fixed = ", ".join(f"'{code}'" for code in kpis.NOT_FIXED_RESULTS)
+        closed = (
+            f"SELECT d.id, d.result_code AS rc, d.closed_at, {window} AS win "
             f"FROM dossier d JOIN client c ON c.id = d.client_id "
             f"WHERE {self._created_in(q, period, 'd.closed_at')} AND d.result_code IS NOT NULL"
         )
+        # The first repeat decides: any repeat within the window means no first-time fix.
+        repeats = (
+            "SELECT r.parent_id AS id, MIN(r.created_at) AS first "
+            "FROM dossier r JOIN closed k ON k.id = r.parent_id GROUP BY r.parent_id"
+        )
+        repeated = f"p.first IS NOT NULL AND {q.within_days('k.closed_at', 'p.first', 'k.win')}"
+        visits = self._arrivals(q, "in_uitvoering", "closed")
+        remote = self._arrivals(q, "op_afstand_opgelost", "closed")
         found = await self._all(
-            f"SELECT SUM(CASE WHEN visits > 0 THEN 1 ELSE 0 END) AS visited, "
-            f"SUM(CASE WHEN visits = 1 AND rep = 0 AND rc NOT IN ({not_fixed}) "
-            f"THEN 1 ELSE 0 END) AS ftf, SUM(CASE WHEN remote > 0 THEN 1 ELSE 0 END) AS remote, "
-            f"COUNT(*) AS closed FROM ({per_dossier}) t",
+            f"WITH closed AS ({closed}), visits AS ({visits}), remote AS ({remote}), "
+            f"repeats AS ({repeats}) "
+            f"SELECT COUNT(*) AS closed, SUM(CASE WHEN v.n > 0 THEN 1 ELSE 0 END) AS visited, "
+            f"SUM(CASE WHEN v.n = 1 AND k.rc NOT IN ({not_fixed}) AND NOT ({repeated}) "
+            f"THEN 1 ELSE 0 END) AS ftf, SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END) AS remote "
+            f"FROM closed k LEFT JOIN visits v ON v.id = k.id LEFT JOIN remote r ON r.id = k.id "
+            f"LEFT JOIN repeats p ON p.id = k.id",
             q,
         )
         r = found[0]
@@ -180,28 +215,24 @@ class Figures:
     async def deadlines(self, period: Period, now: datetime) -> dict[str, tuple[int, int]]:
         """Per urgency: (on site within norm, reports that count)."""
         q = self._q()
-        to = q.json_text("e.data", "to")
         acuut = q.json_int("c.settings", "acuut_norm_minutes", kpis.ACUUT_NORM_MINUTES)
         norm = (
             f"(CASE WHEN d.urgency = 'acuut' THEN {acuut} / 60.0 ELSE {kpis.URGENT_NORM_HOURS} END)"
         )
-        now_p = q.param(now)
-        where = self._created_in(q, period)
-        per_dossier = (
-            f"SELECT d.urgency AS u, d.created_at AS created, d.closed_at AS closed, "
-            f"{norm} AS norm, "
-            f"(SELECT MIN(e.at) FROM dossier_event e WHERE e.dossier_id = d.id "
-            f"AND e.kind = 'transition' AND {to} = 'in_uitvoering') AS onsite "
-            f"FROM dossier d JOIN client c ON c.id = d.client_id "
-            f"WHERE d.urgency IN ('acuut', 'urgent') AND {where}"
+        due = (
+            f"SELECT d.id, d.urgency AS u, d.created_at AS created, d.closed_at AS closed, "
+            f"{norm} AS norm FROM dossier d JOIN client c ON c.id = d.client_id "
+            f"WHERE d.urgency IN ('acuut', 'urgent') AND {self._created_in(q, period)}"
         )
-        met = f"onsite IS NOT NULL AND {q.hours_between('created', 'onsite')} <= norm"
-        counts = (
-            f"onsite IS NOT NULL OR (closed IS NULL AND {q.hours_between('created', now_p)} > norm)"
-        )
+        onsite = "o.first"
+        met = f"{onsite} IS NOT NULL AND {q.hours_between('k.created', onsite)} <= k.norm"
+        late = f"{q.hours_between('k.created', q.param(now))} > k.norm"
+        counts = f"{onsite} IS NOT NULL OR (k.closed IS NULL AND {late})"
         found = await self._all(
-            f"SELECT u, SUM(CASE WHEN {met} THEN 1 ELSE 0 END) AS met, "
-            f"SUM(CASE WHEN {counts} THEN 1 ELSE 0 END) AS n FROM ({per_dossier}) t GROUP BY u",
+            f"WITH due AS ({due}), onsite AS ({self._arrivals(q, 'in_uitvoering', 'due')}) "
+            f"SELECT k.u, SUM(CASE WHEN {met} THEN 1 ELSE 0 END) AS met, "
+            f"SUM(CASE WHEN {counts} THEN 1 ELSE 0 END) AS n "
+            f"FROM due k LEFT JOIN onsite o ON o.id = k.id GROUP BY k.u",
             q,
         )
         result = {"acuut": (0, 0), "urgent": (0, 0)}

@@ -34,6 +34,10 @@ class Sql:
     def params(self, values: list[Any]) -> str:
         return ", ".join(self.param(v) for v in values)
 
+    def timestamp(self, placeholder: str) -> str:
+        """A parameter used where PostgreSQL cannot infer its type (a SELECT list)."""
+        return f"CAST({placeholder} AS TIMESTAMPTZ)" if self.pg else placeholder
+
     def local(self, col: str) -> str:
         """`col` (UTC) as a local Amsterdam timestamp without zone."""
         if self.pg:

@@ -32,7 +32,7 @@ class Known:
 _counter = 0
 
 
-async def _dossier(
+async def dossier(
     client: Client,
     created: datetime,
     moves: list[tuple[datetime, str, str]],
@@ -63,7 +63,7 @@ async def build() -> Known:
     tech = await Technician.create(name="Piet", trades=["CVI"])
     d: dict[str, Dossier] = {}
     # A: acuut, on site after 50 min (norm 60), fixed in one visit, closed after 2 h.
-    d["A"] = await _dossier(
+    d["A"] = await dossier(
         wst,
         utc(24, 7, 30),
         [
@@ -84,7 +84,7 @@ async def build() -> Known:
         triage={"subject": "cv_storing", "outcome": {"label": "Geen warmte, geen warm water"}},
     )
     # B: urgent, first visit after 26 h (missed), second visit needed; closed after 48 h.
-    d["B"] = await _dossier(
+    d["B"] = await dossier(
         wst,
         utc(25, 12),
         [
@@ -108,7 +108,7 @@ async def build() -> Known:
         triage={"subject": "cv_storing", "outcome": {"label": "Geen warmte, geen warm water"}},
     )
     # C: Sunday 12:00 summer time, solved by phone after 1 h.
-    d["C"] = await _dossier(
+    d["C"] = await dossier(
         wst,
         utc(30, 10),
         [(utc(30, 11), "nieuw", "op_afstand_opgelost")],
@@ -122,7 +122,7 @@ async def build() -> Known:
         postcode="3572AB",
     )
     # D: acuut, nobody went, still open long past the norm; never contacted.
-    d["D"] = await _dossier(
+    d["D"] = await dossier(
         wst,
         utc(26, 8),
         [],
@@ -132,7 +132,7 @@ async def build() -> Known:
         postcode="3511AA",
     )
     # F: urgent, on site after 11 h, closed after 12 h, but a repeat came 9 days later.
-    d["F"] = await _dossier(
+    d["F"] = await dossier(
         wst,
         utc(27, 9),
         [
@@ -152,15 +152,15 @@ async def build() -> Known:
         postcode="3572AB",
     )
     # G: the repeat of F, after the period.
-    d["G"] = await _dossier(
+    d["G"] = await dossier(
         wst, utc(5, 9, month=4), [], channel="telefoon", category="elektra", parent=d["F"]
     )
     # J: Sunday 22:00 summer time, 10 h old at NOW, no contact yet: not counted for 24 h.
-    d["J"] = await _dossier(wst, utc(30, 20), [], channel="app", category="overig")
+    d["J"] = await dossier(wst, utc(30, 20), [], channel="app", category="overig")
     # K: 22:00 UTC on the 30th is Monday 00:00 in Amsterdam: outside the period.
-    d["K"] = await _dossier(wst, utc(30, 22), [], channel="app", category="overig")
+    d["K"] = await dossier(wst, utc(30, 22), [], channel="app", category="overig")
     # H: another client's dossier in the same week.
-    d["H"] = await _dossier(
+    d["H"] = await dossier(
         lvd,
         utc(25, 9),
         [(utc(25, 10), "nieuw", "op_afstand_opgelost")],

@@ -8,6 +8,7 @@ import pytest
 
 from server import db
 from server.domain import kpis
+from server.domain.errors import Unprocessable
 from server.domain.kpis import Grain, Period
 from server.insight.figures import Figures, Scope
 from tests.insight import known
@@ -131,9 +132,9 @@ async def test_period_previous_and_presets() -> None:
 
 
 def test_bad_period_names_the_value() -> None:
-    with pytest.raises(kpis.Unprocessable, match="'31-02-2025' is geen geldige datum"):
+    with pytest.raises(Unprocessable, match="'31-02-2025' is geen geldige datum"):
         kpis.period_from("", "31-02-2025", "2025-03-01", date(2025, 3, 30))
-    with pytest.raises(kpis.Unprocessable, match="Onbekende periode 'gisteren'"):
+    with pytest.raises(Unprocessable, match="Onbekende periode 'gisteren'"):
         kpis.period_from("gisteren", "", "", date(2025, 3, 30))
 
 
