@@ -22,3 +22,16 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("sync", (event) => {
   if (event.tag === OUTBOX_TAG) event.waitUntil(askClientsToSync());
 });
+
+// Web Push: a job assigned, moved or taken away (docs/sync.md). The work starts before
+// waitUntil, so it also runs for an event the page dispatched itself.
+self.addEventListener("push", (event) => {
+  const shown = showJobNotification(event.data);
+  event.waitUntil(shown);
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const opened = openJob(event.notification.data?.url);
+  event.waitUntil(opened);
+});

@@ -3,7 +3,7 @@ import { getMeta } from "/static/monteur/db.js";
 
 export class LoginNeeded extends Error {}
 
-export async function call(path, { method = "GET", json, body, headers = {} } = {}) {
+export async function call(path, { method = "GET", json, body, headers = {}, cache } = {}) {
   const token = await getMeta("token");
   if (!token) throw new LoginNeeded("Log in om te synchroniseren.");
   // The phone's clock at sending: the server measures how far it is off and corrects the times
@@ -12,6 +12,7 @@ export async function call(path, { method = "GET", json, body, headers = {} } = 
     method,
     headers: { accept: "application/json", authorization: `Bearer ${token}`, "x-device-time": new Date().toISOString(), ...headers },
   };
+  if (cache) init.cache = cache;
   if (json !== undefined) {
     init.body = JSON.stringify(json);
     init.headers["content-type"] = "application/json";

@@ -1,24 +1,32 @@
 // The technician app: boot, screens by URL hash, actions into the queue, sync triggers.
 import { call, login } from "/static/monteur/api.js";
-import { db, getMeta, setMeta } from "/static/monteur/db.js";
-import { enqueue, nextPhotoId, pending, withPending } from "/static/monteur/outbox.js";
+import { addNotice, clearAll, db, getMeta, setMeta } from "/static/monteur/db.js";
+import { enqueue, nextPhotoId, pending, pendingCount, withPending } from "/static/monteur/outbox.js";
 import { scaleDown } from "/static/monteur/photos.js";
+import { disablePush, enablePush, pushState } from "/static/monteur/push.js";
 import { describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
-import { detailView, h, listView, loginView } from "/static/monteur/views.js";
+import { detailView, h, listView, loginView, logoutView } from "/static/monteur/views.js";
 
 const app = document.getElementById("app");
 const stateLine = document.getElementById("sync-state");
 const retry = document.getElementById("sync-retry");
 const noticeBox = document.getElementById("notices");
+const deviceBar = document.getElementById("device");
+const pushToggle = document.getElementById("push-toggle");
+const logoutButton = document.getElementById("logout");
 const urls = new Map(); // photo client id or key -> object URL, made once per session
 let debounce = null;
+let leaving = false; // the logout warning is on screen: background syncs must not replace it
 
 async function render() {
+  if (leaving) return;
   const token = await getMeta("token");
+  deviceBar.hidden = !token || state.login;
   if (!token || state.login) {
     app.replaceChildren(loginView(onLogin, state.login ? state.problem : null));
     return;
   }
+  await showPushToggle();
   const jobs = await (await db).getAll("jobs");
   const ops = await pending();
   const views = jobs.map((job) => withPending(job, ops));
@@ -63,12 +71,91 @@ function restoreFields(typed) {
 async function onLogin(form, errorLine) {
   try {
     const data = await login(form.get("username"), form.get("password"));
+    const before = await getMeta("username");
+    if (before && before !== data.username) {
+      // Work waiting on this phone is someone else's: it must never go out under this login.
+      if ((await pendingCount()) > 0) {
+        await fetch("/api/v1/auth/logout", { method: "POST", headers: { authorization: `Bearer ${data.token}` } }).catch(() => null);
+        throw new Error(`Op deze telefoon wachten nog wijzigingen van ${before}. Log in als ${before} om ze te versturen.`);
+      }
+      await forget();
+    }
     await setLoggedIn(data.token, data.username);
     await render();
     await syncNow();
   } catch (error) {
     errorLine.textContent = error.message;
     errorLine.hidden = false;
+  }
+}
+
+// Afmelden: with unsent work, warn and offer to send it first.
+async function onLogout() {
+  const waiting = await pendingCount();
+  if (waiting === 0) return logOut();
+  leaving = true;
+  app.replaceChildren(logoutView(waiting, {
+    sendFirst: async (line) => {
+      line.textContent = "Bezig met versturen…";
+      await syncNow();
+      const left = await pendingCount();
+      if (left === 0) return logOut();
+      line.textContent = `Versturen lukte niet${state.problem ? ` (${state.problem})` : ""}; ${left === 1 ? "1 wijziging wacht" : `${left} wijzigingen wachten`} nog. Probeer het opnieuw als u verbinding hebt.`;
+    },
+    discard: () => logOut(),
+    back: () => {
+      leaving = false;
+      return render();
+    },
+  }));
+}
+
+// Off on the server (push subscription, then the device session), then nothing of him here.
+async function logOut() {
+  try {
+    await disablePush();
+  } catch {
+    // Offline: the subscription goes when the push service reports it gone, or with the token.
+  }
+  try {
+    await call("/api/v1/auth/logout", { method: "POST" });
+  } catch {
+    // Offline or already expired: the token is forgotten here and runs out on the server.
+  }
+  await forget();
+  state.login = false;
+  state.problem = null;
+  leaving = false;
+  await render();
+  await showState();
+}
+
+// IndexedDB holds all of the user's data (the caches hold only the app shell, and photos from
+// the server are fetched past the HTTP cache); object URLs made for photos go too.
+async function forget() {
+  await clearAll();
+  for (const url of urls.values()) URL.revokeObjectURL(url);
+  urls.clear();
+}
+
+async function showPushToggle() {
+  const now = await pushState();
+  pushToggle.hidden = now === "unsupported";
+  pushToggle.textContent = now === "on" ? "Meldingen uit" : "Meldingen aan";
+  pushToggle.title = now === "denied" ? "Meldingen zijn geblokkeerd in de browser" : "";
+}
+
+async function onPushToggle() {
+  pushToggle.disabled = true;
+  try {
+    if ((await pushState()) === "on") await disablePush();
+    else await enablePush();
+  } catch (error) {
+    await addNotice(error.message);
+  } finally {
+    pushToggle.disabled = false;
+    await showPushToggle();
+    await showNotices();
   }
 }
 
@@ -98,7 +185,8 @@ async function photoUrl(photo) {
   let blob = stored?.blob;
   if (!blob && photo.key && navigator.onLine) {
     try {
-      const response = await call(`/api/v1/photos/${photo.key}/thumb`);
+      // Past the HTTP cache: nothing of the user may stay behind in it after logging out.
+      const response = await call(`/api/v1/photos/${photo.key}/thumb`, { cache: "no-store" });
       if (response.ok) blob = await response.blob();
     } catch {
       return null;
@@ -148,12 +236,18 @@ window.addEventListener("hashchange", render);
 window.addEventListener("online", () => syncNow());
 document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") syncNow(); });
 retry.addEventListener("click", () => syncNow());
+logoutButton.addEventListener("click", onLogout);
+pushToggle.addEventListener("click", onPushToggle);
 setInterval(() => syncNow(), 30000);
 
 async function start() {
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/monteur/sw.js", { scope: "/monteur/" });
-    navigator.serviceWorker.addEventListener("message", (event) => { if (event.data?.type === "sync") syncNow(); });
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data?.type === "sync") syncNow();
+      // A tapped notification: open the job it is about.
+      if (event.data?.type === "open" && event.data.hash?.startsWith("#/")) location.hash = event.data.hash;
+    });
   }
   navigator.storage?.persist?.();
   await render();

@@ -34,3 +34,10 @@ export async function addNotice(text) {
   notices.push({ text, at: new Date().toISOString() });
   await setMeta("notices", notices.slice(-20));
 }
+
+// Logging out: nothing of this user stays on the phone (jobs, queue, photos, token, ids).
+export async function clearAll() {
+  const tx = (await db).transaction(["jobs", "outbox", "blobs", "meta"], "readwrite");
+  await Promise.all(["jobs", "outbox", "blobs", "meta"].map((name) => tx.objectStore(name).clear()));
+  await tx.done;
+}

@@ -5,22 +5,38 @@ import { db, deviceId } from "/static/monteur/db.js";
 export async function enqueue(kind, job, payload, blob = null) {
   const device = await deviceId();
   const tx = (await db).transaction(["outbox", "meta", "blobs"], "readwrite");
-  const seq = ((await tx.objectStore("meta").get("seq")) || 0) + 1;
+  const meta = tx.objectStore("meta");
+  const seq = ((await meta.get("seq")) || 0) + 1;
+  // Op ids are random, not made from the number: renumbering the queue after a gap or mismatch
+  // changes numbers, never an op id, and a phone restored from a backup cannot make an op id
+  // it used before (docs/sync.md).
   const op = {
     seq,
-    op_id: `${device}-${seq}`,
+    op_id: `${device}-${crypto.randomUUID().replaceAll("-", "")}`,
     kind,
     job,
     base_version: null,
     payload,
     device_time: new Date().toISOString(),
   };
-  await tx.objectStore("meta").put(seq, "seq");
+  await meta.put(seq, "seq");
   await tx.objectStore("outbox").put(op);
   if (blob) await tx.objectStore("blobs").put(blob);
   await tx.done;
   window.dispatchEvent(new CustomEvent("outbox-changed"));
   return op;
+}
+
+// Recovery from a `gap` or `mismatch` stop: the queue, in its order, numbered from `first`
+// (the server's last_seq + 1), in one transaction with the counter new operations continue from.
+export async function renumber(first) {
+  const tx = (await db).transaction(["outbox", "meta"], "readwrite");
+  const outbox = tx.objectStore("outbox");
+  const ops = await outbox.getAll();
+  await outbox.clear();
+  for (const [i, op] of ops.entries()) await outbox.put({ ...op, seq: first + i });
+  await tx.objectStore("meta").put(first + ops.length - 1, "seq");
+  await tx.done;
 }
 
 export async function pending() {

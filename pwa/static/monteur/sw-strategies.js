@@ -51,3 +51,40 @@ async function askClientsToSync() {
   const clients = await self.clients.matchAll({ type: "window" });
   for (const client of clients) client.postMessage({ type: "sync" });
 }
+
+// A push from the server: {title, body, url, tag}. The job's number is the tag, so a newer
+// message about the same job replaces an older one still on the screen.
+async function showJobNotification(data) {
+  let message = {};
+  try {
+    message = data ? data.json() : {};
+  } catch {
+    message = { body: data ? data.text() : "" };
+  }
+  await self.registration.showNotification(message.title || "Meldkamer", {
+    body: message.body || "",
+    tag: message.tag || undefined,
+    renotify: Boolean(message.tag),
+    lang: "nl",
+    icon: "/static/monteur/icon-192.png",
+    data: { url: message.url || "/monteur/" },
+  });
+}
+
+// Tapped: show the job in an open window of the app, or open one. Only our own app's pages.
+async function openJob(url) {
+  let target = new URL(url || "/monteur/", self.location.origin);
+  if (target.origin !== self.location.origin || !target.pathname.startsWith("/monteur/")) {
+    target = new URL("/monteur/", self.location.origin);
+  }
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).pathname.startsWith("/monteur/"));
+  if (!open) return self.clients.openWindow(target.href);
+  open.postMessage({ type: "open", hash: target.hash });
+  try {
+    await open.focus();
+  } catch {
+    // Focusing needs the tap itself; the job is shown in the window either way.
+  }
+  return open;
+}

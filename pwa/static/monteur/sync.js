@@ -3,7 +3,7 @@
 // answer means the same operations are sent again and the server answers them from its record.
 import { LoginNeeded, call } from "/static/monteur/api.js";
 import { addNotice, db, deviceId, getMeta, setMeta } from "/static/monteur/db.js";
-import { pending, pendingCount } from "/static/monteur/outbox.js";
+import { pending, pendingCount, renumber } from "/static/monteur/outbox.js";
 
 const BATCH = 100;
 let running = null;
@@ -93,27 +93,42 @@ async function refuseAttach(photo) {
   }
 }
 
+// Numbers the server cannot take: renumber the queue from its last_seq + 1 and send again.
+const RENUMBER = new Set(["gap", "mismatch"]);
+const MAX_IDLE_RENUMBERS = 2;
+
 async function pushQueue() {
   const device = await deviceId();
+  let idle = 0;
   for (;;) {
     const ops = (await pending()).slice(0, BATCH);
     if (ops.length === 0) return;
     const response = await call("/api/v1/sync/push", { method: "POST", json: { device_id: device, ops } });
     if (!response.ok) throw new Error(`Versturen lukte niet (${response.status}).`);
     const result = await response.json();
-    const database = await db;
-    for (const outcome of result.outcomes) {
-      const tx = database.transaction(["outbox", "meta"], "readwrite");
-      await tx.objectStore("outbox").delete(outcome.seq);
-      await tx.done;
-      if (outcome.status !== "applied") await addNotice(outcome.reason);
+    await settle(ops, result.outcomes);
+    const stop = result.stop;
+    if (stop && RENUMBER.has(stop.reason)) {
+      // Each round answers at least one operation; if none twice in a row, say so and wait.
+      idle = result.outcomes.length ? 0 : idle + 1;
+      if (idle > MAX_IDLE_RENUMBERS) throw new Error(stop.message);
+      await renumber(result.last_seq + 1);
+      continue;
     }
-    if (result.stop) {
-      if (result.stop.reason === "temporary") throw new Error(result.stop.message);
-      await addNotice(result.stop.message);
-      throw new Error(result.stop.message);
-    }
+    if (stop) throw new Error(stop.message); // temporary: a photo still on its way
     if (result.outcomes.length === 0) return;
+  }
+}
+
+// An operation leaves the queue only with its outcome; found by op id, since an answer from
+// the record after renumbering may carry another number than the one it was first sent under.
+async function settle(ops, outcomes) {
+  const database = await db;
+  const sent = new Map(ops.map((op) => [op.op_id, op]));
+  for (const outcome of outcomes) {
+    const op = sent.get(outcome.op_id);
+    if (op) await database.delete("outbox", op.seq);
+    if (outcome.status !== "applied") await addNotice(outcome.reason);
   }
 }
 

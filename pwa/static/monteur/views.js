@@ -45,6 +45,20 @@ export function loginView(onSubmit, message) {
   return form;
 }
 
+// Afmelden with work still on the phone: send it first, or throw it away knowingly.
+export function logoutView(waiting, { sendFirst, discard, back }) {
+  const what = waiting === 1 ? "1 wijziging is" : `${waiting} wijzigingen zijn`;
+  const line = h("p", { role: "status", "aria-live": "polite" });
+  return h("section", { class: "logout" },
+    h("h1", {}, "Afmelden"),
+    h("p", { class: "error", role: "alert" }, `${what} nog niet verzonden. Als u nu afmeldt, gaan ze verloren.`),
+    line,
+    h("div", { class: "actions" },
+      h("button", { type: "button", onclick: () => sendFirst(line) }, "Eerst versturen"),
+      h("button", { type: "button", class: "secondary", onclick: back }, "Terug"),
+      h("button", { type: "button", class: "secondary", onclick: discard }, "Toch afmelden")));
+}
+
 function sortKey(job) {
   return job.appointment_start || job.deadline_at || "9999";
 }
@@ -101,11 +115,17 @@ function navigation(job) {
   return [h("a", { class: "button", href: `geo:0,0?q=${encodeURIComponent(place)}` }, "Navigeren")];
 }
 
+// Without an appointment only acuut and urgent work may start (server/domain/lifecycle.py).
+const WITHOUT_APPOINTMENT = new Set(["acuut", "urgent"]);
+
 function statusButtons(job, act) {
   if (job.phase === "afspraak_ingepland" || job.phase === "doorgezet_naar_monteur") {
+    const mayArrive = job.phase === "afspraak_ingepland" || WITHOUT_APPOINTMENT.has(job.urgency);
     return h("div", { class: "actions" },
       job.travelling ? h("p", {}, "U bent onderweg.") : h("button", { type: "button", onclick: () => act("start_travel", { eta_minutes: 20 }) }, "Onderweg"),
-      h("button", { type: "button", onclick: () => act("arrive", {}) }, "Op locatie"));
+      mayArrive
+        ? h("button", { type: "button", onclick: () => act("arrive", {}) }, "Op locatie")
+        : h("p", { class: "muted" }, "Nog geen afspraak: de meldkamer plant die in."));
   }
   if (job.phase === "in_uitvoering") {
     const reason = h("select", { name: "reason" }, Object.entries(NOT_FIXED).map(([v, l]) => h("option", { value: v }, l)));

@@ -31,6 +31,7 @@ SHELL = [
     "/static/monteur/outbox.js",
     "/static/monteur/sync.js",
     "/static/monteur/photos.js",
+    "/static/monteur/push.js",
     "/static/monteur/views.js",
     "/static/monteur/format.js",
     "/static/monteur/icon-192.png",
