@@ -89,7 +89,7 @@ async def push_unsubscribe(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     """
-    summary: Log out: revoke the bearer token this request carries (the app's device session)
+    summary: Log out by revoking the bearer token this request carries (the device session)
     tags: [auth]
     responses:
       204: {description: Revoked; the token no longer works}
