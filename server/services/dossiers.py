@@ -68,7 +68,7 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
     if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
         raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
     at = at or now()
-    async with in_transaction() as conn:
+    async with changes_live.batch(), in_transaction() as conn:
         number = await next_order_number(conn, at)
         dossier = await Dossier.create(
             order_number=number,
@@ -91,7 +91,6 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
         )
         if parent is not None:
             await events.record(parent, "repeat", user, at, conn, repeat=number)
-    await changes_live.dossier_changed(dossier)
     return dossier
 
 
@@ -266,25 +265,26 @@ async def _save(
     event_data: dict[str, Any],
     event_at: datetime | None = None,
 ) -> None:
-    """Write changes only if nobody else changed the dossier since it was read."""
-    async with in_transaction() as conn:
-        updated = (
-            await Dossier.filter(id=dossier.id, version=dossier.version)
-            .using_db(conn)
-            .update(**changes, version=F("version") + 1, updated_at=at)
-        )
-        if not updated:
-            raise Conflict(
-                f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
-                "laad het opnieuw.",
+    """Write changes only if nobody else changed the dossier since it was read; dashboards
+    and portals are told once it is committed (server.insight.changes)."""
+    async with changes_live.batch():
+        async with in_transaction() as conn:
+            updated = (
+                await Dossier.filter(id=dossier.id, version=dossier.version)
+                .using_db(conn)
+                .update(**changes, version=F("version") + 1, updated_at=at)
             )
-        if event_at is not None and event_at != at:
-            event_data = {**event_data, "received_at": at}
-        await events.record(dossier, kind, user, event_at or at, conn, **event_data)
-    for key, value in changes.items():
-        setattr(dossier, key, value)
-    dossier.version += 1
-    await changes_live.dossier_changed(dossier)
+            if not updated:
+                raise Conflict(
+                    f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
+                    "laad het opnieuw.",
+                )
+            if event_at is not None and event_at != at:
+                event_data = {**event_data, "received_at": at}
+            await events.record(dossier, kind, user, event_at or at, conn, **event_data)
+        for key, value in changes.items():
+            setattr(dossier, key, value)
+        dossier.version += 1
     await dossier_live.changed(dossier, kind)
 
 

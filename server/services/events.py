@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from server.insight import changes
 from server.models import Dossier, DossierEvent, User
 
 EVENT_LABELS: dict[str, str] = {
@@ -39,7 +40,8 @@ async def record(
     conn: BaseDBAsyncClient | None = None,
     **data: Any,
 ) -> DossierEvent:
-    return await DossierEvent.create(
+    """Append one event; open dashboards and portals hear of it (server.insight.changes)."""
+    event = await DossierEvent.create(
         dossier=dossier,
         kind=kind,
         actor=actor,
@@ -48,6 +50,8 @@ async def record(
         data=_jsonable(data),
         using_db=conn,
     )
+    await changes.noticed(dossier, kind)
+    return event
 
 
 def _jsonable(value: Any) -> Any:

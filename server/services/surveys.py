@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from server.domain import tenant_view
 from server.domain.errors import Conflict, Unprocessable
+from server.insight import changes
 from server.models import Dossier, Survey
 
 QUESTIONS: dict[str, str] = {
@@ -52,7 +53,7 @@ async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | Non
             f"Uw opmerking is {len(remark)} tekens; er passen er {MAX_REMARK}.", "remark"
         )
     try:
-        return await Survey.create(
+        survey = await Survey.create(
             dossier=dossier,
             client_id=dossier.client_id,  # type: ignore[attr-defined]
             friendliness=scores["friendliness"],
@@ -64,3 +65,5 @@ async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | Non
         )
     except IntegrityError:  # submitted twice at the same moment
         raise Conflict(ALREADY) from None
+    await changes.dossier_changed(dossier)  # the dashboard's survey scores
+    return survey

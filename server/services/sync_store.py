@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from server.domain.errors import NotFound, Unprocessable
+from server.insight import changes
 from server.models import Device, Dossier, SyncOutcome, Technician, User
 from server.services import changefeed, outbox, technician_jobs
 from server.services.field_context import FieldContext
@@ -137,12 +138,14 @@ class DeviceStore:
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[DbAttempt]:
         after: list[Any] = []
-        async with in_transaction() as conn:
-            ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
-            with outbox.starting_after(after):  # tenant messages are sent after the commit
-                yield DbAttempt(self, ctx)
-        for action in after:
-            await action()
+        # Dashboards and portals hear of the operation's changes after the commit, too.
+        async with changes.batch():
+            async with in_transaction() as conn:
+                ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
+                with outbox.starting_after(after):  # tenant messages are sent after the commit
+                    yield DbAttempt(self, ctx)
+            for action in after:
+                await action()
 
     async def refresh(self) -> None:
         if self.technician is not None:
