@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.jobs import queue
-from server.jobs.worker import make_worker
 from server.models import ChangeLog, SyncPrune
 from server.services import changefeed
+from tests.jobs.conftest import burst
 from tests.support import world
 
 
@@ -30,13 +30,7 @@ async def test_worker_prunes_old_changes_and_records_the_horizon(
     fresh = await changefeed.append(conn, user_id, "notice", None, message="nieuw")
 
     await queue.enqueue("prune_sync_changes", job_id="prune-test")
-    worker = make_worker(burst=True, redis_url=redis_url, manage_db=False)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
-
-    assert (worker.jobs_complete, worker.jobs_failed) == (1, 0)
+    assert await burst(redis_url) == (1, 0)
     assert await ChangeLog.all().values_list("id", flat=True) == [fresh.id]
     prune = await SyncPrune.get()
     assert (prune.deleted, prune.through_id) == (2, fresh.id - 1)

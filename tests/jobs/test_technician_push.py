@@ -21,10 +21,10 @@ from starlette.routing import Route
 
 from server import settings
 from server.jobs import queue, senders
-from server.jobs.worker import make_worker
 from server.messaging.push import b64url
 from server.models import Dossier, DossierEvent, OutboundMessage, PushSubscription, User
 from server.services import assignments, dossiers
+from tests.jobs.conftest import burst
 from tests.messaging.servers import serve
 from tests.support import world
 
@@ -100,15 +100,6 @@ async def w(db_clean: None) -> world.World:
     return await world.build()
 
 
-async def run_worker(redis_url: str) -> tuple[int, int]:
-    worker = make_worker(burst=True, redis_url=redis_url, manage_db=False)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
-    return worker.jobs_complete, worker.jobs_failed
-
-
 async def user_of(username: str) -> User:
     return await User.get(username=username)
 
@@ -136,7 +127,7 @@ async def test_assigned_moved_cancelled_and_taken_away_each_reach_the_phone_once
     await assignments.assign(w.agent, d, w.other_technician.id)
     # The same announcement again (a retried request) adds nothing.
     await assignments.publish(d, "assigned", w.technician.id)
-    assert await run_worker(redis_url) == (5, 0)
+    assert await burst(redis_url) == (5, 0)
 
     address = f"{n} — Biltstraat 10, Utrecht"
     got = piet.inbox(service)
@@ -184,7 +175,7 @@ async def test_a_retried_send_pushes_once(
     await piet.subscribe(await user_of("piet.monteur"))
     d = await new_job(w)
     await assignments.assign(w.agent, d, w.technician.id)
-    assert await run_worker(redis_url) == (1, 0)  # a retried job is one job
+    assert await burst(redis_url) == (1, 0)  # a retried job is one job
 
     assert service.calls == 2
     (message,) = piet.inbox(service)
@@ -193,7 +184,7 @@ async def test_a_retried_send_pushes_once(
     assert (row.status, row.attempts) == ("verzonden", 2)
     # The job delivered once more by the queue sends nothing.
     await queue.enqueue("send_message", row.id, job_id="nog-een-keer")
-    assert await run_worker(redis_url) == (1, 0)
+    assert await burst(redis_url) == (1, 0)
     assert service.calls == 2
 
 
@@ -203,7 +194,7 @@ async def test_nothing_for_a_technician_without_a_subscription(
     d = await new_job(w)
     await assignments.assign(w.agent, d, w.other_technician.id)
     assert await OutboundMessage.filter(channel="push").count() == 0
-    assert await run_worker(redis_url) == (0, 0)
+    assert await burst(redis_url) == (0, 0)
     assert service.calls == 0
 
 
@@ -215,7 +206,7 @@ async def test_a_subscription_the_service_reports_gone_is_removed(
     await Phone(f"{service.url}/push/nieuw").subscribe(piet)
     d = await new_job(w)
     await assignments.assign(w.agent, d, w.technician.id)
-    assert await run_worker(redis_url) == (2, 0)
+    assert await burst(redis_url) == (2, 0)
     left = [s.endpoint for s in await PushSubscription.filter(user_id=piet.id)]
     assert left == [f"{service.url}/push/nieuw"]
     gone = await OutboundMessage.get(recipient=f"{service.url}/push/weg")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -15,14 +15,18 @@ B = TypeVar("B", bound=BaseModel)
 
 async def parse(request: Request, model: type[B]) -> B:
     """The JSON body as `model`; malformed JSON and wrong fields give a 4xx naming the field."""
-    raw = await request.body()
+    return model.model_validate(await json_object(request))
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The JSON body, which must be an object; anything else is a 400 saying so."""
     try:
-        data = json.loads(raw or b"null")
+        data = json.loads(await request.body() or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise BadRequest("De body is geen geldige JSON.") from None
     if not isinstance(data, dict):
         raise BadRequest("De body moet een JSON-object zijn.")
-    return model.model_validate(data)
+    return data
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

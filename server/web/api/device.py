@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -12,6 +10,7 @@ from server.auth import tokens
 from server.domain.errors import BadRequest, Forbidden
 from server.models import PushSubscription, User
 from server.services import field_jobs, technician_push
+from server.web.api.common import json_object
 from server.web.auth import current_user
 
 
@@ -60,13 +59,7 @@ async def push_subscribe(request: Request) -> JSONResponse:
       422: {description: Not a usable subscription}
     """
     user = await _technician(request)
-    try:
-        data = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("De body is geen geldige JSON.") from None
-    if not isinstance(data, dict):
-        raise BadRequest("De body moet een JSON-object zijn.")
-    sub, created = await technician_push.subscribe(user, data)
+    sub, created = await technician_push.subscribe(user, await json_object(request))
     return JSONResponse(_json(sub), status_code=201 if created else 200)
 
 
