@@ -36,12 +36,10 @@ from server.domain.dispatch import (
     CoverageRule,
     Job,
     Position,
-    Roster,
-    Shift,
-    expand_roster,
     rank,
     rank_nearby,
 )
+from server.domain.duty import Roster, Shift, expand_roster
 
 T = TypeVar("T")
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from geo.point import Point
-from server.domain.dispatch import Candidate, Job, Shift
+from server.domain.dispatch import Candidate, Job
+from server.domain.duty import Shift
 from server.domain.slots import Appointment, find_slots
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from server.domain.dispatch import ZONE, Shift
+from server.domain.dispatch import ZONE
+from server.domain.duty import Shift
 
 ABSENCE_KINDS = {"verlof": "Verlof", "ziek": "Ziek", "cursus": "Cursus"}
 # An absence longer than this is almost certainly a typing error in a year.

@@ -21,10 +21,10 @@ from server.domain.dispatch import (
     Candidate,
     DispatchRules,
     Job,
-    duty_windows,
     effective_deadline,
     origin_of,
 )
+from server.domain.duty import duty_windows
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,8 @@ from server.domain.dispatch import (
     DispatchRules,
     Job,
     Position,
-    Roster,
-    Shift,
-    expand_roster,
 )
+from server.domain.duty import Roster, Shift, expand_roster
 from server.domain.errors import Unprocessable
 from server.domain.lifecycle import Phase
 from server.models import Absence as AbsenceRow
