@@ -1,5 +1,5 @@
-"""Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep
-and the purge of technicians' positions.
+"""Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep,
+the purge of technicians' positions and the daily pruning of the sync change log.
 
 With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
 nothing. The first run of each comes one interval after start, not during it.
@@ -14,12 +14,13 @@ from contextlib import asynccontextmanager, suppress
 
 from server import settings
 from server.jobs import senders
-from server.services import positions
+from server.services import changefeed, positions
 from server.services.sending import sweep
 
 log = logging.getLogger("meldkamer.jobs")
 # As often as the worker's cron purges positions.
 POSITION_PURGE_SECONDS = 300.0
+CHANGE_PRUNE_SECONDS = 24 * 3600.0
 
 
 @asynccontextmanager
@@ -35,7 +36,12 @@ async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
         return
     stop = asyncio.Event()
     work: list[tuple[float, Callable[[], Awaitable[object]], str]] = [
-        (POSITION_PURGE_SECONDS, positions.purge, "position purge")
+        (POSITION_PURGE_SECONDS, positions.purge, "position purge"),
+        (
+            CHANGE_PRUNE_SECONDS,
+            lambda: changefeed.prune(settings.SYNC_CHANGE_DAYS),
+            "change-log prune",
+        ),
     ]
     if settings.OUTBOX_SWEEP_SECONDS > 0:
         work.append(
