@@ -7,8 +7,8 @@ returns the changes to make or raises a LifecycleError that changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -158,10 +158,17 @@ def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a permitted move does: dossier fields to set, and extra facts for the timeline."""
+    """What a permitted move does: dossier fields to set, and extra facts for the timeline
+    (`facts`: what the move undid, such as `lapsed_appointment`, the start of an appointment
+    that no longer stands)."""
 
     changes: dict[str, Any]
     reason: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+# Keys `_requirements` returns beside the dossier's fields, for the timeline only.
+_FACTS = ("lapsed_appointment",)
 
 
 def plan_transition(
@@ -187,9 +194,10 @@ def plan_transition(
     changes: dict[str, Any] = {"phase": to}
     changes.update(_requirements(state, to, data, now))
     reason = changes.pop("reason", None)
+    facts = {key: changes.pop(key) for key in _FACTS if key in changes}
     if to in CLOSED_PHASES:
         changes["closed_at"] = now
-    return Plan(changes, reason)
+    return Plan(changes, reason, facts)
 
 
 def _text(data: Mapping[str, Any], key: str, message: str) -> str:
@@ -214,6 +222,8 @@ def _requirements(
             )
         changes["reason"] = "Op locatie zonder afspraak (acuut of urgent)"
     elif to == Phase.DOORGEZET:
+        if state.phase == Phase.AFSPRAAK:
+            changes.update(_lapse(state, data))
         tech = data.get("technician_id") or state.technician_id
         contractor = data.get("contractor_id") or state.contractor_id
         if not tech and not contractor:
@@ -237,6 +247,17 @@ def _requirements(
     elif to == Phase.GEANNULEERD:
         changes["reason"] = _text(data, "reason", "Geef een reden voor het annuleren.")
     return changes
+
+
+def _lapse(state: DossierState, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The appointment lapses: like cancelling it, that needs a reason, and its times go, so
+    nobody (board, app, tenant page) still counts on them."""
+    return {
+        "reason": _text(data, "reason", "Geef een reden waarom de afspraak vervalt."),
+        "appointment_start": None,
+        "appointment_end": None,
+        "lapsed_appointment": state.appointment_start and state.appointment_start.astimezone(UTC),
+    }
 
 
 def _result_code(data: Mapping[str, Any]) -> str:

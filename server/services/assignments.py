@@ -42,12 +42,24 @@ async def assign(
     check_role: bool = True,
 ) -> Dossier:
     """Send the dossier to a technician (phase doorgezet_naar_monteur); a dossier already
-    with someone else goes back to analysing first, so both moves are on the timeline."""
+    with someone else goes back to analysing first, so both moves are on the timeline. A
+    booked appointment lapses when the dossier goes to someone else (that is its reason); it
+    stays when it goes to the technician who has it already."""
     if check_role:
         _require_desk(user)
-    await _technician(technician_id)
+    tech = await _technician(technician_id)
     previous = dossier.technician_id  # type: ignore[attr-defined]
-    if dossier.phase == Phase.DOORGEZET and previous != technician_id:
+    if dossier.phase == Phase.AFSPRAAK:
+        if previous == technician_id:
+            return dossier
+        await dossiers.transition(
+            user,
+            dossier,
+            Phase.DOORGEZET,
+            {"technician_id": technician_id, "reason": f"Opnieuw toegewezen aan {tech.name}"},
+            at,
+        )
+    elif dossier.phase == Phase.DOORGEZET and previous != technician_id:
         await dossiers.transition(user, dossier, Phase.ANALYSEREN, {}, at)
     if dossier.phase != Phase.DOORGEZET:
         await dossiers.transition(
@@ -126,7 +138,8 @@ async def _move(
 async def cancel(
     user: User, dossier: Dossier, reason: str, *, at: datetime | None = None
 ) -> Dossier:
-    """Cancel the appointment: back to doorgezet_naar_monteur (still his), times cleared."""
+    """Cancel the appointment: back to doorgezet_naar_monteur (still his). The lifecycle's
+    lapse clears the times and puts the reason and the lapsed time on the timeline."""
     _require_desk(user)
     reason = reason.strip()
     if not reason:
@@ -135,22 +148,7 @@ async def cancel(
         raise Unprocessable(
             f"Dossier {dossier.order_number} heeft geen ingeplande afspraak.", "phase"
         )
-    old_start = dossier.appointment_start
-    await dossiers.transition(user, dossier, Phase.DOORGEZET, {}, at)
-    tech_id = dossier.technician_id  # type: ignore[attr-defined]
-    tech = await Technician.get_or_none(id=tech_id) if tech_id else None
-    await dossiers._save(
-        dossier,
-        {"appointment_start": None, "appointment_end": None},
-        user,
-        at or datetime.now(UTC),
-        "appointment_cancelled",
-        {
-            "appointment_start": old_start.isoformat(),
-            "technician": tech.name if tech else None,
-            "reason": reason,
-        },
-    )
+    await dossiers.transition(user, dossier, Phase.DOORGEZET, {"reason": reason}, at)
     await publish(dossier, "appointment_cancelled", dossier.technician_id)  # type: ignore[attr-defined]
     return dossier
 

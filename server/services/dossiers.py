@@ -214,7 +214,7 @@ async def transition(
         user,
         at,
         "transition",
-        {"from": source, "to": target, "reason": plan.reason, **details, **names},
+        {"from": source, "to": target, "reason": plan.reason, **details, **names, **plan.facts},
         event_at=when,
     )
     await _publish_move(dossier, source)

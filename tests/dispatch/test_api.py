@@ -101,13 +101,80 @@ async def test_booking_moving_and_cancelling_are_on_the_timeline(
     assert cancelled.status_code == 200, cancelled.text
     after = cancelled.json()
     assert (after["phase"], after["appointment_start"]) == ("doorgezet_naar_monteur", None)
-    [event] = [e for e in after["events"] if e["kind"] == "appointment_cancelled"]
-    assert event["data"]["reason"] == "Lekkage zelf verholpen"
+    event = [e for e in after["events"] if e["kind"] == "transition"][-1]
+    assert (event["data"]["to"], event["data"]["reason"]) == (
+        "doorgezet_naar_monteur",
+        "Lekkage zelf verholpen",
+    )
+    assert event["data"]["lapsed_appointment"] == "2026-11-25T11:00:00+00:00"
     # The desk page shows it in Dutch.
     await login(http, "anna.agent")
     page = await http.get(f"/dossiers/{d.order_number}")
     assert "verzette de afspraak (Piet Monteur)" in page.text
     assert "Reden: Lekkage zelf verholpen" in page.text
+
+
+async def test_a_lapsing_appointment_needs_a_reason_and_clears_its_times(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    d = await triaged_dossier(w.agent)
+    start = datetime(2026, 11, 25, 9, 0, tzinfo=ZONE)
+    await assignments.book(w.agent, d, w.technician.id, start, start + timedelta(hours=1))
+    headers = await token_for(http, "anna.agent")
+    url = f"/api/v1/dossiers/{d.order_number}/transitions"
+    refused = await http.post(url, json={"to": "doorgezet_naar_monteur"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == "Geef een reden waarom de afspraak vervalt."
+    kept = await Dossier.get(id=d.id)
+    assert (kept.phase, kept.appointment_start) == ("afspraak_ingepland", start)
+    lapsed = await http.post(
+        url, json={"to": "doorgezet_naar_monteur", "reason": "Huurder niet thuis"}, headers=headers
+    )
+    assert lapsed.status_code == 200, lapsed.text
+    body = lapsed.json()
+    assert (body["phase"], body["appointment_start"], body["appointment_end"]) == (
+        "doorgezet_naar_monteur",
+        None,
+        None,
+    )
+    assert body["technician_id"] == w.technician.id  # still his, to be planned again
+    event = [e for e in body["events"] if e["kind"] == "transition"][-1]
+    assert event["data"]["reason"] == "Huurder niet thuis"
+    assert event["data"]["lapsed_appointment"] == "2026-11-25T08:00:00+00:00"
+    # His app's job list no longer shows a time he need not keep.
+    mine = await http.get("/api/v1/technician/jobs", headers=await token_for(http, "piet.monteur"))
+    assert mine.json()["items"][0]["appointment_start"] is None
+    await login(http, "anna.agent")
+    page = await http.get(f"/dossiers/{d.order_number}")
+    assert "annuleerde de afspraak van wo 25-11-2026 09:00" in page.text
+    assert "Reden: Huurder niet thuis" in page.text
+
+
+async def test_assigning_a_booked_dossier_to_another_lets_the_appointment_lapse(
+    w: world.World,
+) -> None:
+    d = await triaged_dossier(w.agent)
+    start = datetime(2026, 11, 25, 9, 0, tzinfo=ZONE)
+    await assignments.book(w.agent, d, w.technician.id, start, start + timedelta(hours=1))
+    # To the technician who has it: nothing changes.
+    await assignments.assign(w.agent, d, w.technician.id)
+    same = await Dossier.get(id=d.id)
+    assert (same.phase, same.appointment_start, same.version) == (
+        "afspraak_ingepland",
+        start,
+        d.version,
+    )
+    await assignments.assign(w.agent, d, w.other_technician.id)
+    moved = await Dossier.get(id=d.id)
+    assert (moved.phase, moved.technician_id, moved.appointment_start) == (
+        "doorgezet_naar_monteur",
+        w.other_technician.id,
+        None,
+    )
+    last = await DossierEvent.filter(dossier_id=d.id, kind="transition").order_by("-id").first()
+    assert last is not None
+    assert last.data["reason"] == "Opnieuw toegewezen aan Kees Monteur"
+    assert last.data["lapsed_appointment"] == "2026-11-25T08:00:00+00:00"
 
 
 async def test_bad_booking_names_the_value_and_changes_nothing(

@@ -115,6 +115,13 @@ def test_illegal_move_is_refused_with_clear_message(source: Phase, target: Phase
             "Geef aan waarom de storing niet is opgelost.",
         ),
         (
+            Phase.AFSPRAAK,
+            Phase.DOORGEZET,
+            {"technician_id": 7, "reason": " "},
+            "reason",
+            "Geef een reden waarom de afspraak vervalt.",
+        ),
+        (
             Phase.DOORGEZET,
             Phase.AFSPRAAK,
             {},
@@ -216,3 +223,30 @@ def test_planned_work_waits_for_its_appointment(urgency: str | None) -> None:
     )
     assert Phase.IN_UITVOERING not in {r.target for r in transitions_for(job, TECH)}
     assert Phase.IN_UITVOERING not in {r.target for r in transitions_for(job, AGENT)}
+
+
+def test_a_lapsing_appointment_needs_a_reason_and_takes_its_times_along() -> None:
+    booked = DossierState(Phase.AFSPRAAK, 7, None, NOW + timedelta(days=1), None, "urgent")
+    with pytest.raises(LifecycleError) as err:
+        plan_transition(booked, Phase.DOORGEZET, AGENT, {}, NOW)
+    assert (err.value.field, err.value.message) == (
+        "reason",
+        "Geef een reden waarom de afspraak vervalt.",
+    )
+    plan = plan_transition(booked, Phase.DOORGEZET, AGENT, {"reason": " Niet thuis "}, NOW)
+    assert plan.changes == {
+        "phase": Phase.DOORGEZET,
+        "appointment_start": None,
+        "appointment_end": None,
+        "technician_id": 7,
+        "contractor_id": None,
+    }
+    assert plan.reason == "Niet thuis"
+    assert plan.facts == {"lapsed_appointment": NOW + timedelta(days=1)}
+    # Another technician in the same move is fine; the technician himself may not lapse it.
+    moved = plan_transition(
+        booked, Phase.DOORGEZET, AGENT, {"reason": "x", "technician_id": 8}, NOW
+    )
+    assert moved.changes["technician_id"] == 8
+    with pytest.raises(Forbidden):
+        plan_transition(booked, Phase.DOORGEZET, TECH, {"reason": "x"}, NOW)

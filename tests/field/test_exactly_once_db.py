@@ -51,7 +51,10 @@ async def dispatch(w: world.World, order_number: str) -> None:
     d = await dossiers.get(w.agent, order_number)
     if d.phase == "afspraak_ingepland":
         await dossiers.transition(
-            w.agent, d, "doorgezet_naar_monteur", {"technician_id": w.other_technician.id}
+            w.agent,
+            d,
+            "doorgezet_naar_monteur",
+            {"technician_id": w.other_technician.id, "reason": "Andere monteur"},
         )
     elif d.phase == "doorgezet_naar_monteur":
         start = datetime.now(UTC) + timedelta(hours=2)

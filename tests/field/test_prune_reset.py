@@ -67,7 +67,10 @@ async def test_a_job_taken_away_long_ago_still_takes_his_offline_work(
     await piet.pull()
     d = await dossiers.get(w.agent, job.order_number)
     await dossiers.transition(
-        w.agent, d, "doorgezet_naar_monteur", {"technician_id": w.other_technician.id}
+        w.agent,
+        d,
+        "doorgezet_naar_monteur",
+        {"technician_id": w.other_technician.id, "reason": "Andere monteur"},
     )
     await piet.pull()  # told it was withdrawn
     await age_changes(40)

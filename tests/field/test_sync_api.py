@@ -164,7 +164,10 @@ async def test_reassigned_while_offline_nothing_is_lost_and_he_is_told(
     ]
     d = await dossiers.get(w.agent, n)
     await dossiers.transition(
-        w.agent, d, "doorgezet_naar_monteur", {"technician_id": w.other_technician.id}
+        w.agent,
+        d,
+        "doorgezet_naar_monteur",
+        {"technician_id": w.other_technician.id, "reason": "Andere monteur"},
     )
     result = await piet.push(offline)
     statuses = [o["status"] for o in result["outcomes"]]
