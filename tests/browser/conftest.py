@@ -19,6 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
+# The live server's SECRET_KEY: a test signs tenant links (tracking, survey) with it.
+LIVE_SECRET = "browser-test-secret"
 SEED = """
 import asyncio
 from server import db
@@ -38,13 +40,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("live")
+def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's directory: its SQLite database is `live.sqlite3` in it."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="module")
+def live_server(live_dir: Path) -> Iterator[str]:
+    tmp = live_dir
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{tmp / 'live.sqlite3'}",
         "VAR_DIR": str(tmp),
-        "SECRET_KEY": "browser-test-secret",
+        "SECRET_KEY": LIVE_SECRET,
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)
