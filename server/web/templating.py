@@ -43,6 +43,14 @@ def iso_local(value: str | None) -> str:
     return local_day(datetime.fromisoformat(value)) if value else ""
 
 
+def number(value: float | int | None) -> str:
+    """A quantity the Dutch way: 2,5 and 1 (not 2.5 and 1.0)."""
+    if value is None:
+        return ""
+    text = f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    return text.replace(".", ",")
+
+
 def _context(request: Request) -> dict[str, Any]:
     csrf = request.scope.get("csrftoken")
     principal = request.scope.get("user")
@@ -69,4 +77,5 @@ templates = Jinja2Templates(
 templates.env.filters["local"] = local
 templates.env.filters["local_day"] = local_day
 templates.env.filters["iso_local"] = iso_local
+templates.env.filters["number"] = number
 templates.env.filters["phone"] = contacts.display_phone
