@@ -83,7 +83,10 @@ class DossierMessage(models.Model):
     # Only for messages from the app: a replay finds this row and adds nothing.
     op_id = fields.CharField(max_length=80, unique=True, null=True)
     text = fields.TextField()
+    # From the app: as the device's clock said, and corrected by its measured clock offset
+    # (the time shown). created_at is when it reached the server.
     device_time = fields.DatetimeField(null=True)
+    reported_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:
