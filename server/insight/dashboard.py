@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from tortoise.transactions import in_transaction
 
 from server import db, scoping
 from server.domain import codes, kpis
@@ -18,6 +19,7 @@ from server.domain.kpis import Comparison, Grain, Period
 from server.domain.lifecycle import PHASE_LABELS
 from server.domain.roles import DESK_ROLES
 from server.insight.figures import Figures, Scope
+from server.insight.sql import start_reading
 from server.models import Client, User
 
 
@@ -108,19 +110,21 @@ async def build(
     user: User, client_code: str, period: Period, grain: Grain | None, now: datetime
 ) -> Dashboard:
     scope, client = await scope_for(user, client_code)
-    f = Figures(db.connection(), db.dialect(), scope)
     previous = period.previous()
     raw: dict[str, Any] = {}
-    current, before = await _headline(f, period, now, raw), await _headline(f, previous, now)
-    board = Dashboard(
-        client=client,
-        period=period,
-        previous=previous,
-        grain=grain or kpis.grain_for(period),
-        kpis=[Comparison(current[k.key], before[k.key], k) for k in kpis.KPIS],
-        survey_pending=raw["survey"] is None,
-    )
-    board.charts = await _charts(f, board, raw)
+    async with in_transaction() as conn:
+        await start_reading(conn, db.dialect())
+        f = Figures(conn, db.dialect(), scope)
+        current, before = await _headline(f, period, now, raw), await _headline(f, previous, now)
+        board = Dashboard(
+            client=client,
+            period=period,
+            previous=previous,
+            grain=grain or kpis.grain_for(period),
+            kpis=[Comparison(current[k.key], before[k.key], k) for k in kpis.KPIS],
+            survey_pending=raw["survey"] is None,
+        )
+        board.charts = await _charts(f, board, raw)
     return board
 
 

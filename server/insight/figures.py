@@ -142,32 +142,41 @@ class Figures:
     async def phase_times(self, period: Period) -> dict[str, dict[str, float | None]]:
         """Hours each dossier stood in a phase, for phases left during the period.
 
-        One pass: the scope's dossiers with a transition in the period, then all their
-        created/transition events up to the period's end with LAG for the previous one.
+        One pass over the period's created/transition events with LAG for the previous one;
+        a dossier whose first move in the period has no predecessor there gets its last event
+        before the period in one grouped lookup (only those dossiers, by dossier index).
         """
         q = self._q()
         frm = q.json_text("e.data", "from")
         # Closed phases only wait for the archive; that is no lead time of the work.
         closed = ", ".join(f"'{p.value}'" for p in sorted(FINAL_PHASES))
         start, end = q.param(period.start), q.param(period.end)
-        moved = (
-            f"SELECT DISTINCT x.dossier_id AS id FROM dossier_event x "
-            f"JOIN dossier d ON d.id = x.dossier_id WHERE {self.scope.where(q)} "
-            f"AND x.kind = 'transition' AND x.at >= {start} AND x.at < {end}"
+        kinds = "IN ('created', 'transition')"
+        scoped = (
+            ""
+            if self.scope.client_ids is None
+            else f"JOIN dossier d ON d.id = e.dossier_id AND {self.scope.where(q)} "
         )
         steps = (
-            f"SELECT e.kind, e.at, {frm} AS g, "
+            f"SELECT e.dossier_id, e.kind, e.at, {frm} AS g, "
             f"LAG(e.at) OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id) AS prev "
-            f"FROM dossier_event e JOIN moved m ON m.id = e.dossier_id "
-            f"WHERE e.kind IN ('created', 'transition') AND e.at < {end}"
+            f"FROM dossier_event e {scoped}"
+            f"WHERE e.kind {kinds} AND e.at >= {start} AND e.at < {end}"
         )
+        before = (
+            f"SELECT b.dossier_id, MAX(b.at) AS at FROM dossier_event b "
+            f"WHERE b.kind {kinds} AND b.at < {start} AND b.dossier_id IN ("
+            f"SELECT dossier_id FROM steps WHERE prev IS NULL AND kind = 'transition') "
+            f"GROUP BY b.dossier_id"
+        )
+        since = "COALESCE(s.prev, b.at)"
         values = (
-            f"SELECT g, {q.hours_between('prev', 'at')} AS v FROM steps "
-            f"WHERE kind = 'transition' AND prev IS NOT NULL AND at >= {start} "
-            f"AND g NOT IN ({closed})"
+            f"SELECT s.g, {q.hours_between(since, 's.at')} AS v FROM steps s "
+            f"LEFT JOIN before b ON s.prev IS NULL AND b.dossier_id = s.dossier_id "
+            f"WHERE s.kind = 'transition' AND {since} IS NOT NULL AND s.g NOT IN ({closed})"
         )
         sql = q.percentiles(values, "g", (0.5, 0.9))
-        found = await self._all(f"WITH moved AS ({moved}), steps AS ({steps}) {sql}", q)
+        found = await self._all(f"WITH steps AS ({steps}), before AS ({before}) {sql}", q)
         return {str(r["g"]): _stats(r) for r in found}
 
     def _arrivals(self, q: Sql, target: str, dossiers: str) -> str:
@@ -194,7 +203,8 @@ class Figures:
         # The first repeat decides: any repeat within the window means no first-time fix.
         repeats = (
             "SELECT r.parent_id AS id, MIN(r.created_at) AS first "
-            "FROM dossier r JOIN closed k ON k.id = r.parent_id GROUP BY r.parent_id"
+            "FROM dossier r JOIN closed k ON k.id = r.parent_id WHERE r.parent_id IS NOT NULL "
+            "GROUP BY r.parent_id"
         )
         repeated = f"p.first IS NOT NULL AND {q.within_days('k.closed_at', 'p.first', 'k.win')}"
         visits = self._arrivals(q, "in_uitvoering", "closed")
@@ -260,8 +270,11 @@ class Figures:
         q = self._q()
         cols = ", ".join(f"AVG(s.{a}) AS {a}" for a in kpis.SURVEY_ASPECTS)
         found = await self._all(
-            f"SELECT COUNT(*) AS n, {cols} FROM survey s JOIN dossier d ON d.id = s.dossier_id "
-            f"WHERE {self._created_in(q, period, 's.submitted_at')}",
+            # survey.client_id is the dossier's client: no join, and its (client_id,
+            # submitted_at) index serves the filter.
+            f"SELECT COUNT(*) AS n, {cols} FROM survey s WHERE {self.scope.where(q, 's')} "
+            f"AND s.submitted_at >= {q.param(period.start)} "
+            f"AND s.submitted_at < {q.param(period.end)}",
             q,
         )
         r = found[0]
