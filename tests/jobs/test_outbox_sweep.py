@@ -99,23 +99,23 @@ async def test_two_sweeps_at_once_send_each_message_once(
     held = await OutboundMessage.filter(status="wachtrij").order_by("id")
     assert len(held) == 8 and sent_count(channels) == 0
     later = max(r.deliver_after for r in held) + timedelta(minutes=1)
-    # Not due yet: a sweep now sends nothing.
-    assert await sending.sweep(sending.channels_from_settings()) == {}
-    # Two processes sweep at the same moment, each with its own senders.
+    # Two processes, each with its own senders. Not due yet: a sweep now sends nothing.
     first, second = sending.channels_from_settings(), sending.channels_from_settings()
     try:
+        assert await sending.sweep(first) == {}
+        # Both sweep at the same moment.
         results = await asyncio.gather(sending.sweep(first, later), sending.sweep(second, later))
+        # The same sweep again finds nothing left.
+        assert await sending.sweep(second, later) == {}
     finally:
         await first.aclose()
         await second.aclose()
     assert sum(r.get("verzonden", 0) for r in results) == 8
     assert len(channels.cm.received) == 4 and len(channels.inbox.envelopes) == 4
-    numbers = [m["reference"] for r in channels.cm.received for m in r["messages"]["msg"]]
-    assert len(set(numbers)) == 4
+    references = [m["reference"] for r in channels.cm.received for m in r["messages"]["msg"]]
+    assert len(set(references)) == 4
     rows = await OutboundMessage.filter(status="verzonden")
     assert len(rows) == 8 and all(r.attempts == 1 for r in rows)
-    # The same sweep again finds nothing left.
-    assert await sending.sweep(sending.channels_from_settings(), later) == {}
 
 
 async def test_acuut_goes_out_at_once_in_quiet_hours(
