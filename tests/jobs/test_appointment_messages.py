@@ -125,3 +125,27 @@ async def test_a_move_recorded_as_history_tells_nobody(
     await assignments.cancel(w.agent, d, "Import", at=past)
     assert await OutboundMessage.filter(dossier_id=d.id).count() == 0
     assert await run_worker(redis_url) == (0, 0)
+
+
+async def test_a_clients_own_text_for_a_moved_appointment_is_used(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    from server.services import assignments
+
+    w.woonstad.settings = {
+        "message_templates": {
+            "afspraak_gewijzigd/sms.txt": "Nieuwe tijd voor {{ ordernummer }}: "
+            "{{ van|moment }} (was {{ oude_van|tijd }})."
+        }
+    }
+    await w.woonstad.save()
+    d = await new_dossier(w, email="")
+    nine = datetime.combine(datetime.now(AMS).date() + timedelta(days=2), time(9, 0), AMS)
+    await assignments.book(w.agent, d, w.technician.id, nine, nine + timedelta(hours=1))
+    later = nine + timedelta(hours=5)
+    await assignments.book(w.agent, d, w.technician.id, later, later + timedelta(hours=1))
+    assert await run_worker(redis_url) == (2, 0)
+    booked, moved = sorted(texts(channels), key=lambda text: text.startswith("Nieuwe"))
+    assert "er is een afspraak" in booked  # the built-in text where the client has none
+    assert moved.startswith(f"Nieuwe tijd voor {d.order_number}: ")
+    assert moved.endswith("om 14:00 (was 09:00).")
