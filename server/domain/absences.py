@@ -4,6 +4,8 @@ Days are local (Europe/Amsterdam): an absence from Monday to Wednesday takes out
 between Monday 00:00 and Thursday 00:00 local time, and cuts a shift that runs across either
 edge. Nobody takes over his on-call duty automatically; `rota_holes` finds the times when an
 absence leaves a trade with nobody on duty or on call, so the board can warn about them.
+Appointments he already has stay booked; `absence_during` finds those that fall in an absence,
+so the desk can move them or give them to someone else.
 """
 
 from __future__ import annotations
@@ -65,6 +67,21 @@ def without_absences(
                 kept.append(Shift(gone_until, s.end, s.on_call))
         result = kept
     return result
+
+
+def absence_during(
+    absences: Iterable[Absence], start: datetime, end: datetime | None, zone: ZoneInfo = ZONE
+) -> Absence | None:
+    """The first absence that an appointment from `start` to `end` falls in, even partly;
+    without an end (or an end not after the start) the appointment is the moment `start`."""
+    for absence in absences:
+        gone_from, gone_until = absence.span(zone)
+        if end is None or end <= start:
+            if gone_from <= start < gone_until:
+                return absence
+        elif start < gone_until and end > gone_from:
+            return absence
+    return None
 
 
 def absent_at(absences: Iterable[Absence], moment: datetime, zone: ZoneInfo = ZONE) -> bool:

@@ -19,6 +19,7 @@ from geo.distance import ESTIMATE, ROUTING, Travel, TravelModel
 from geo.index import SPHERE_MARGIN, PointIndex
 from geo.point import Point
 from server.domain.codes import TRADE_LABELS, Urgency
+from server.domain.deadlines import by_arrival
 from server.domain.duty import Shift, duty_windows, on_call_at
 
 ZONE = ZoneInfo("Europe/Amsterdam")
@@ -160,7 +161,7 @@ def effective_deadline(job: Job, now: datetime, rules: DispatchRules) -> datetim
 
 
 def _deadline_moment(job: Job, arrival: datetime, finish: datetime) -> datetime:
-    return arrival if job.urgency == Urgency.ACUUT else finish
+    return arrival if by_arrival(job.urgency) else finish
 
 
 def origin_of(
@@ -457,7 +458,7 @@ def _with_reasons(s: Suggestion, job: Job, now: datetime) -> Suggestion:
         deadline = "geen termijn"
     else:
         verdict = "haalt de termijn" if s.makes_deadline else "haalt de termijn niet"
-        measured = "ter plaatse" if job.urgency == Urgency.ACUUT else "klaar"
+        measured = "ter plaatse" if by_arrival(job.urgency) else "klaar"
         moment = _deadline_moment(job, s.arrival, s.finish)
         deadline = (
             f"{verdict}: {measured} ca. {when_text(moment, now)}, "

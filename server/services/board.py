@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from server import scoping
-from server.domain.absences import rota_holes
+from server.domain.absences import ABSENCE_KINDS, rota_holes
 from server.domain.codes import TRADE_LABELS, URGENCY_LABELS
+from server.domain.deadlines import standing
 from server.domain.dispatch import Candidate, when_text
 from server.domain.errors import Unprocessable
-from server.domain.lifecycle import OPEN_PHASES, PHASE_LABELS
-from server.models import Dossier, User
-from server.services import candidates
+from server.domain.lifecycle import OPEN_PHASES, PHASE_LABELS, Phase
+from server.models import Absence, Dossier, DossierEvent, User
+from server.services import absence_clashes, candidates
 from server.services.geocoding import point_of
 from server.services.suggestions import require_desk
 
@@ -46,25 +47,52 @@ async def open_dossiers(user: User, filters: Filters, now: datetime) -> list[dic
         else:
             qs = qs.filter(city__icontains=filters.region.strip())
     rows = await qs.limit(MAX_DOSSIERS).prefetch_related("client", "technician")
-    rows.sort(key=lambda d: _order(d))
-    return [_dossier_json(d, now) for d in rows]
+    arrived = await arrivals([d for d in rows if d.phase == Phase.IN_UITVOERING])
+    clashes = await absence_clashes.flagged(rows)
+    rows.sort(key=_order)
+    return [_dossier_json(d, now, arrived.get(d.id), clashes.get(d.id)) for d in rows]
 
 
-def _order(d: Dossier) -> tuple[int, float, float]:
+def _order(d: Dossier) -> tuple[bool, int, float, float]:
+    """Those still waiting for someone first, by urgency then deadline; then those with
+    someone on site (nothing left to send)."""
     deadline = d.deadline_at.timestamp() if d.deadline_at else float("inf")
-    return (URGENCY_ORDER.get(d.urgency or "", 3), deadline, d.created_at.timestamp())
-
-
-def _dossier_json(d: Dossier, now: datetime) -> dict[str, object]:
-    point = point_of(d)
-    minutes_left = (
-        int((d.deadline_at - now).total_seconds() // 60) if d.deadline_at is not None else None
+    return (
+        d.phase == Phase.IN_UITVOERING,
+        URGENCY_ORDER.get(d.urgency or "", 3),
+        deadline,
+        d.created_at.timestamp(),
     )
+
+
+async def arrivals(on_site: list[Dossier]) -> dict[int, datetime]:
+    """When someone first went on site (the move to in_uitvoering, as the timeline has it),
+    by dossier id. One query."""
+    if not on_site:
+        return {}
+    moves = await DossierEvent.filter(
+        dossier_id__in=[d.id for d in on_site], kind="transition"
+    ).values_list("dossier_id", "at", "data")
+    found: dict[int, datetime] = {}
+    for dossier_id, at, data in moves:
+        if data.get("to") == Phase.IN_UITVOERING and (
+            dossier_id not in found or at < found[dossier_id]
+        ):
+            found[dossier_id] = at
+    return found
+
+
+def _dossier_json(
+    d: Dossier, now: datetime, arrived_at: datetime | None, clash: Absence | None
+) -> dict[str, object]:
+    point = point_of(d)
+    on_site = d.phase == Phase.IN_UITVOERING
+    deadline = standing(d.urgency, d.deadline_at, now, on_site=on_site, arrived_at=arrived_at)
     return {
         "order_number": d.order_number,
         "client": d.client.code,
         "client_name": d.client.name,
-        "address": f"{d.address_line}, {d.display_postcode} {d.city}".strip(", "),
+        "address": absence_clashes.address_text(d),
         "city": d.city,
         "postcode": d.postcode,
         "category": d.category,
@@ -74,8 +102,13 @@ def _dossier_json(d: Dossier, now: datetime) -> dict[str, object]:
         "phase": d.phase,
         "phase_label": PHASE_LABELS.get(d.phase, d.phase),
         "deadline_at": d.deadline_at.isoformat() if d.deadline_at else None,
-        "minutes_left": minutes_left,
-        "overdue": minutes_left is not None and minutes_left < 0,
+        "minutes_left": deadline.minutes_left,
+        "overdue": deadline.overdue,
+        "deadline_text": deadline.text,
+        "on_site": on_site,
+        "on_site_at": arrived_at.isoformat() if arrived_at else None,
+        "late_on_arrival_minutes": deadline.late_minutes,
+        "absence_clash": _clash_json(d, clash),
         "technician": d.technician.name if d.technician else None,
         "technician_id": d.technician_id,  # type: ignore[attr-defined]
         "appointment_start": d.appointment_start.isoformat() if d.appointment_start else None,
@@ -83,6 +116,21 @@ def _dossier_json(d: Dossier, now: datetime) -> dict[str, object]:
         "longitude": point.lon if point else None,
         "geo_precision": d.geo_precision if d.geo_source else None,
         "version": d.version,
+    }
+
+
+def _clash_json(d: Dossier, away: Absence | None) -> dict[str, object] | None:
+    """The booked appointment falls in an absence of its technician: another one is needed."""
+    if away is None:
+        return None
+    who = d.technician.name if d.technician else "de monteur"
+    kind = ABSENCE_KINDS.get(away.kind, away.kind).lower()
+    return {
+        "kind": away.kind,
+        "starts_on": away.starts_on.isoformat(),
+        "ends_on": away.ends_on.isoformat(),
+        "text": f"{absence_clashes.NEEDS_OTHER}: {who} is afwezig ({kind}) "
+        f"van {away.starts_on:%d-%m} tot en met {away.ends_on:%d-%m-%Y}",
     }
 
 

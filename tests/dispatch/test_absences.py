@@ -1,6 +1,7 @@
 """Absences (verlof, ziek, cursus): an absent technician is off duty for ranking, slots, the
 board and positions; nobody takes over his on-call duty, and the board warns about the hole.
-Entered by supervision through the API and the planning page."""
+Entered by supervision through the API and the planning page, which list the appointments he
+already has in it; the board marks those until they are moved or reassigned."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import httpx
 import pytest
 
 from server.domain.errors import Forbidden
-from server.models import Absence, Client, TechnicianPosition
-from server.services import absences, appointment_slots, board, duty, suggestions
+from server.models import Absence, Client, Dossier, TechnicianPosition
+from server.services import absences, appointment_slots, assignments, board, duty, suggestions
 from tests.dispatch.support import (
     ALWAYS,
     TUESDAY_10,
@@ -181,10 +182,8 @@ async def test_planning_page_enters_absence_and_switches_auto_assign(
     assert 'value="griep"' in refused.text  # what was typed is still there
     form["ends_on"] = str(today + timedelta(days=2))
     saved = await http.post("/planning/afwezigheid", data=form)
-    assert (saved.status_code, saved.headers["location"]) == (
-        303,
-        "/planning?opgeslagen=afwezigheid",
-    )
+    assert saved.status_code == 303
+    assert saved.headers["location"].startswith("/planning?opgeslagen=afwezigheid&afwezigheid=")
     listing = (await http.get(saved.headers["location"])).text
     assert "Afwezigheid vastgelegd." in listing
     assert "Piet Monteur" in listing and "griep" in listing
@@ -203,3 +202,107 @@ async def test_planning_page_enters_absence_and_switches_auto_assign(
         assert (await c.get("/planning")).status_code == 403
     with pytest.raises(Forbidden):
         await suggestions.set_auto_assign(w.agent, "WST", False)
+
+
+# --- appointments he already has ------------------------------------------------------------
+
+WEDNESDAY_9 = TUESDAY_10 + timedelta(days=1, hours=-1)
+
+
+async def _booked(w: world.World, start: datetime, technician_id: int | None = None) -> str:
+    d = await triaged_dossier(w.agent, deadline=None)
+    tech = technician_id or w.technician.id
+    await assignments.book(w.agent, d, tech, start, start + timedelta(hours=1))
+    return d.order_number
+
+
+async def test_entering_an_absence_lists_the_appointments_in_it(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    inside = await _booked(w, WEDNESDAY_9)
+    await _booked(w, WEDNESDAY_9 + timedelta(days=2))  # Friday: he is back
+    await _booked(w, WEDNESDAY_9, technician_id=w.other_technician.id)  # not his
+    sanne = await token_for(http, "sanne.supervisie")
+    created = await http.post(
+        f"/api/v1/technicians/{w.technician.id}/absences",
+        json={"kind": "ziek", "starts_on": "2026-11-25", "ends_on": "2026-11-26"},
+        headers=sanne,
+    )
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["appointments"] == [
+        {
+            "order_number": inside,
+            "address": "Biltstraat 10, 3572 AB Utrecht",
+            "start": "2026-11-25T08:00:00+00:00",
+            "end": "2026-11-25T09:00:00+00:00",
+            "when": "wo 25 nov 09:00–10:00",
+        }
+    ]
+    assert body["warning"] == (
+        "Let op: Piet Monteur heeft 1 afspraak tijdens deze afwezigheid. Verzet ze of wijs ze "
+        "toe aan een andere monteur; het dispatchbord toont ze als 'Afspraak tijdens "
+        "afwezigheid'."
+    )
+    # Nothing was moved for him: the appointment stands until the desk acts.
+    assert (await Dossier.get(order_number=inside)).phase == "afspraak_ingepland"
+    # An absence without appointments in it says so by an empty list.
+    quiet = await http.post(
+        f"/api/v1/technicians/{w.technician.id}/absences",
+        json={"kind": "verlof", "starts_on": "2026-12-21", "ends_on": "2026-12-24"},
+        headers=sanne,
+    )
+    assert (quiet.json()["appointments"], quiet.json()["warning"]) == ([], None)
+
+
+async def test_board_marks_them_until_moved_or_reassigned(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    moved, reassigned = await _booked(w, WEDNESDAY_9), await _booked(w, WEDNESDAY_9)
+    await _away(w.technician.id, date(2026, 11, 25), date(2026, 11, 26))
+    anna = await token_for(http, "anna.agent")
+
+    async def clashes() -> dict[str, str]:
+        rows = (await http.get("/api/v1/board", headers=anna)).json()["dossiers"]
+        return {d["order_number"]: d["absence_clash"]["text"] for d in rows if d["absence_clash"]}
+
+    text = (
+        "Afspraak tijdens afwezigheid: Piet Monteur is afwezig (verlof) van 25-11 tot en met "
+        "26-11-2026"
+    )
+    assert await clashes() == {moved: text, reassigned: text}
+    friday = WEDNESDAY_9 + timedelta(days=2)
+    d = await Dossier.get(order_number=moved)
+    await assignments.book(w.agent, d, w.technician.id, friday, friday + timedelta(hours=1))
+    d = await Dossier.get(order_number=reassigned)
+    await assignments.book(
+        w.agent, d, w.other_technician.id, WEDNESDAY_9, WEDNESDAY_9 + timedelta(hours=1)
+    )
+    assert await clashes() == {}
+
+
+async def test_planning_page_warns_of_his_appointments_until_they_are_moved(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    number = await _booked(w, WEDNESDAY_9)
+    await login(http, "sanne.supervisie")
+    page = await http.get("/planning")
+    form = {
+        "csrf_token": csrf(page.text),
+        "technician_id": str(w.technician.id),
+        "kind": "cursus",
+        "starts_on": "2026-11-25",
+        "ends_on": "2026-11-25",
+    }
+    saved = await http.post("/planning/afwezigheid", data=form)
+    assert saved.status_code == 303
+    row = await Absence.get(technician_id=w.technician.id)
+    assert saved.headers["location"] == f"/planning?opgeslagen=afwezigheid&afwezigheid={row.id}"
+    shown = (await http.get(saved.headers["location"])).text
+    assert "Let op: Piet Monteur heeft 1 afspraak tijdens deze afwezigheid." in shown
+    line = f'<a href="/dossiers/{number}">{number}</a>, Biltstraat 10, 3572 AB Utrecht, '
+    assert shown.count(f"{line}wo 25 nov 09:00–10:00") == 2  # the warning and its table row
+    d = await Dossier.get(order_number=number)
+    later = WEDNESDAY_9 + timedelta(days=1)
+    await assignments.book(w.agent, d, w.technician.id, later, later + timedelta(hours=1))
+    assert number not in (await http.get("/planning")).text

@@ -11,12 +11,6 @@ const state = { dossiers: [], technicians: [], holes: [], selected: null, choice
 const time = (iso) => new Date(iso).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 const day = (iso) => new Date(iso).toLocaleString("nl-NL", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 
-function left(minutes) {
-  if (minutes === null) return "geen termijn";
-  const m = Math.abs(minutes), text = m >= 60 ? `${Math.floor(m / 60)} u ${m % 60} min` : `${m} min`;
-  return minutes < 0 ? `${text} te laat` : `nog ${text}`;
-}
-
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   for (const child of children) if (child !== null && child !== undefined) node.append(child);
@@ -69,9 +63,11 @@ function drawHoles() {
 function drawList() {
   list.replaceChildren(...state.dossiers.map((d) => {
     const row = el("li", { id: `d-${d.order_number}`, role: "option", tabIndex: -1 },
-      el("span", { className: `left${d.overdue ? " overdue" : ""}`, textContent: left(d.minutes_left) }),
+      // The server words it: a countdown, or "ter plaatse" once an acuut deadline is settled.
+      el("span", { className: `left${d.overdue ? " overdue" : ""}${d.on_site ? " on-site" : ""}`, textContent: d.deadline_text }),
       el("span", {}, el("strong", { textContent: d.order_number }), ` ${d.address}`, el("br"),
-        el("span", { className: "muted", textContent: `${d.client} · ${d.trade || "geen vakdiscipline"} · ${d.phase_label}${d.technician ? ` · ${d.technician}` : ""}` })),
+        el("span", { className: "muted", textContent: `${d.client} · ${d.trade || "geen vakdiscipline"} · ${d.phase_label}${d.technician ? ` · ${d.technician}` : ""}` }),
+        d.absence_clash ? el("span", { className: "clash", role: "note", textContent: d.absence_clash.text }) : null),
       el("span", { className: `urgency urgency-${d.urgency || "geen"}`, textContent: d.urgency_label }));
     row.dataset.order = d.order_number;
     row.setAttribute("aria-selected", String(d.order_number === state.selected));

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.domain.errors import BadRequest
-from server.services import absences
+from server.services import absence_clashes, absences
 from server.web.api.common import int_param, parse
 from server.web.api.dispatch_schemas import AbsenceBody
 from server.web.auth import current_user
@@ -45,7 +45,7 @@ async def absence_create(request: Request) -> JSONResponse:
     requestBody:
       content: {application/json: {schema: {$ref: "#/components/schemas/AbsenceBody"}}}
     responses:
-      201: {description: The absence}
+      201: {description: 'The absence, his "appointments" in it and a Dutch "warning"'}
       403: {description: Supervisor and admin only}
       422: {description: Bad date or kind, or it overlaps one already recorded}
     """
@@ -57,7 +57,7 @@ async def absence_create(request: Request) -> JSONResponse:
         request.path_params["technician_id"],
         absences.AbsenceInput(body.starts_on, body.ends_on, body.kind, body.note),
     )
-    return JSONResponse(absences.absence_json(row), status_code=201)
+    return JSONResponse(await absence_clashes.entered_json(row), status_code=201)
 
 
 async def absence_delete(request: Request) -> Response:

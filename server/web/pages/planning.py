@@ -3,6 +3,8 @@ reports assigned automatically."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -10,7 +12,7 @@ from server import scoping
 from server.domain.absences import ABSENCE_KINDS
 from server.domain.errors import AppError
 from server.models import Technician
-from server.services import absences, suggestions
+from server.services import absence_clashes, absences, suggestions
 from server.web.auth import require_role
 from server.web.templating import templates
 
@@ -19,8 +21,11 @@ async def page(request: Request, error: AppError | None = None) -> Response:
     user = require_role(request, *absences.PLANNERS)
     form = dict(await request.form()) if error is not None else {}
     clients = await scoping.clients(user).filter(active=True)
+    listed = await absences.listing(user, since=absences.today())
     context = {
-        "absences": await absences.listing(user, since=absences.today()),
+        "absences": listed,
+        "clashes": await absence_clashes.clashes(listed, datetime.now(UTC)),
+        "entered": _int(request.query_params.get("afwezigheid", "")),
         "technicians": await Technician.filter(active=True),
         "kinds": ABSENCE_KINDS,
         "clients": [(c, suggestions.auto_assigns(c)) for c in clients],
@@ -41,14 +46,21 @@ async def absence_add(request: Request) -> Response:
         return str(form.get(key, "")).strip()
 
     try:
-        await absences.add(
+        row = await absences.add(
             user,
             text("technician_id"),
             absences.AbsenceInput(text("starts_on"), text("ends_on"), text("kind"), text("note")),
         )
     except AppError as exc:
         return await page(request, exc)
-    return RedirectResponse("/planning?opgeslagen=afwezigheid", status_code=303)
+    # The page shows the new absence's appointments, if he has any in it.
+    return RedirectResponse(
+        f"/planning?opgeslagen=afwezigheid&afwezigheid={row.id}", status_code=303
+    )
+
+
+def _int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
 
 
 async def absence_remove(request: Request) -> Response:
