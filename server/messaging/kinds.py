@@ -41,6 +41,16 @@ KIND_LABELS: dict[str, str] = {
     "opdracht_ingetrokken": "Opdracht ingetrokken (pushbericht aan monteur)",
 }
 
+# How the timeline says a message's channel and status ("per e-mail …: niet verzonden").
+CHANNEL_LABELS = {"sms": "sms", "email": "e-mail", "push": "pushbericht"}
+STATUS_LABELS = {
+    "wachtrij": "in de wachtrij",
+    "verzonden": "verzonden",
+    "afgeleverd": "afgeleverd",
+    "mislukt": "mislukt",
+    "niet_verzonden": "niet verzonden",
+}
+
 TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING})
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {

@@ -12,15 +12,7 @@ from server.models import ClientNotification, Dossier, OutboundMessage
 from server.services import events
 
 log = logging.getLogger("meldkamer.messages")
-STATUS_LABELS = {
-    "wachtrij": "In de wachtrij",
-    "verzonden": "Verzonden",
-    "afgeleverd": "Afgeleverd",
-    "mislukt": "Mislukt",
-    "niet_verzonden": "Niet verzonden",
-}
-CHANNEL_LABELS = {"sms": "sms", "email": "e-mail", "push": "pushbericht"}
-NOT_CONFIGURED = "niet verzonden: kanaal niet ingesteld"
+NOT_CONFIGURED = "kanaal niet ingesteld"
 SENT = frozenset({"verzonden", "afgeleverd"})
 FINAL = frozenset({"afgeleverd", "mislukt", "niet_verzonden"})
 

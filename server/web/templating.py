@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from server import settings
 from server.domain import codes, contacts, lifecycle, roles
+from server.messaging import kinds
 
 TZ = ZoneInfo(settings.TIMEZONE)
 _DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
@@ -67,6 +68,8 @@ def _context(request: Request) -> dict[str, Any]:
             "trade": codes.TRADE_LABELS,
             "order_type": codes.ORDER_TYPE_LABELS,
             "role": roles.ROLE_LABELS,
+            "message_channel": kinds.CHANNEL_LABELS,
+            "message_status": kinds.STATUS_LABELS,
         },
     }
 

@@ -107,7 +107,7 @@ async def test_moving_and_cancelling_tell_the_tenant_once_each(
     await login(http, "anna.agent")
     page = await http.get(f"/dossiers/{d.order_number}")
     assert "Afspraak gewijzigd per sms aan +31612345678: verzonden." in page.text
-    assert "Afspraak geannuleerd per email aan huurder@example.nl: verzonden." in page.text
+    assert "Afspraak geannuleerd per e-mail aan huurder@example.nl: verzonden." in page.text
 
 
 async def test_a_move_recorded_as_history_tells_nobody(

@@ -7,6 +7,7 @@ import asyncio
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from tests.messaging import fake_cm
 from tests.messaging.servers import serve
 from tests.support import world
 from tests.support.channels import new_dossier, plan
+from tests.support.pages import login
 
 AMS = ZoneInfo("Europe/Amsterdam")
 redis_url = job_fixtures.redis_url  # a real Redis for the queued jobs
@@ -37,17 +39,21 @@ async def w(db_clean: None) -> world.World:
 
 
 async def test_without_channels_intake_goes_on_and_the_timeline_says_not_sent(
-    w: world.World,
+    w: world.World, http: httpx.AsyncClient
 ) -> None:
     d = await plan(w, await new_dossier(w))
     rows = await OutboundMessage.filter(dossier_id=d.id).order_by("channel")
     assert [(r.channel, r.status, r.last_error) for r in rows] == [
-        ("email", "niet_verzonden", "niet verzonden: kanaal niet ingesteld"),
-        ("sms", "niet_verzonden", "niet verzonden: kanaal niet ingesteld"),
+        ("email", "niet_verzonden", "kanaal niet ingesteld"),
+        ("sms", "niet_verzonden", "kanaal niet ingesteld"),
     ]
     events = await DossierEvent.filter(dossier_id=d.id, kind="bericht")
     assert {e.data["status"] for e in events} == {"niet_verzonden"}
     assert d.phase == "afspraak_ingepland"
+    await login(http, "anna.agent")
+    page = (await http.get(f"/dossiers/{d.order_number}")).text
+    assert "per e-mail aan" in page and "per email" not in page
+    assert ": niet verzonden (kanaal niet ingesteld)." in page
 
 
 async def test_demo_client_never_sends_a_real_sms(
@@ -140,7 +146,7 @@ async def test_piket_goes_to_the_on_call_contact_at_night(
     await note.refresh_from_db()
     assert (note.status, note.last_error) == (
         "wachtrij",
-        "sms: niet verzonden: kanaal niet ingesteld; email: niet verzonden: kanaal niet ingesteld",
+        "sms: kanaal niet ingesteld; email: kanaal niet ingesteld",
     )
     # Asking again adds nothing: each notification is put in the outbox once.
     await communication.send_client_notifications(dossier=d)
