@@ -33,6 +33,7 @@ from server.models import (
     OutboundMessage,
     ProtocolVersion,
     Technician,
+    User,
 )
 from server.services import events, links, outbox
 from server.services.outbox import Recipient
@@ -128,18 +129,19 @@ async def appointment_moved(
 
 
 async def technician_on_the_way(
-    dossier: Dossier, eta: datetime, at: datetime | None = None
+    dossier: Dossier, eta: datetime, at: datetime | None = None, actor: User | None = None
 ) -> None:
     """The technician set off: the timeline and tracking page show the ETA, the tenant hears.
 
-    For the technician app (it checks that the technician is assigned before calling this).
-    `at` is when he set off; an app that was offline may report it late, and once the ETA has
-    passed the tenant is not told any more (he should be there): only the timeline has it.
+    For the technician app (it checks that the technician is assigned before calling this;
+    `actor` is his user, named on the timeline). `at` is when he set off; an app that was
+    offline may report it late, and once the ETA has passed the tenant is not told any more
+    (he should be there): only the timeline has it.
     """
     at = at or outbox.now()
     technician = await Technician.get_or_none(id=dossier.technician_id)  # type: ignore[attr-defined]
     name = tenant_view.first_name(technician.name if technician else "")
-    await events.record(dossier, ON_THE_WAY, None, at, eta=eta, technician=name)
+    await events.record(dossier, ON_THE_WAY, actor, at, eta=eta, technician=name)
     if eta <= outbox.now():
         return
     client = await _client(dossier)

@@ -9,13 +9,20 @@ lands on the timeline and whose reason reaches the technician as a notice.
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime, timedelta
 from typing import Any
 
 from server.domain.errors import AppError, NotFound
 from server.models import Dossier, DossierEvent, Photo, RepairLog
-from server.services import changefeed, chat, dossier_live, dossiers, events, field_jobs
+from server.services import (
+    changefeed,
+    chat,
+    communication,
+    dossier_live,
+    dossiers,
+    events,
+    field_jobs,
+)
 from server.services.field_context import FieldContext
 from server.services.field_input import repair_log_fields
 from sync import Decision, Op, Registry, TemporaryError, applied, conflict, rejected
@@ -141,22 +148,9 @@ async def start_travel(ctx: FieldContext, op: Op) -> Decision:
     eta = reported + timedelta(
         minutes=minutes if isinstance(minutes, int) and 0 < minutes < 600 else 30
     )
-    on_the_way = _messaging_hook()
-    if on_the_way is not None:
-        await on_the_way(job, eta, reported)
-    else:
-        await events.record(job, "monteur_onderweg", ctx.user, reported, eta=eta)
+    await communication.technician_on_the_way(job, eta, reported, ctx.user)
     ctx.after_commit.append(lambda: dossier_live.changed(job, "monteur_onderweg"))
     return applied(eta=eta.isoformat())
-
-
-def _messaging_hook() -> Any:
-    """The tenant-messaging service's trigger, when that part of the product is installed."""
-    try:
-        module = importlib.import_module("server.services.communication")
-    except ImportError:
-        return None
-    return getattr(module, "technician_on_the_way", None)
 
 
 async def arrive(ctx: FieldContext, op: Op) -> Decision:

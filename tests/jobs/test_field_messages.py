@@ -74,6 +74,7 @@ async def test_on_the_way_and_done_from_the_app_reach_the_tenant_in_process(
     ]
     onderweg = await DossierEvent.get(dossier_id=d.id, kind="monteur_onderweg")
     assert datetime.fromisoformat(onderweg.data["eta"]) == eta
+    assert onderweg.actor_name == "Piet Monteur"  # he set off, not "systeem"
 
 
 async def test_on_the_way_from_the_app_goes_out_through_the_worker(
