@@ -14,7 +14,8 @@ NEW = "opdracht_nieuw"
 CHANGED = "opdracht_gewijzigd"
 WITHDRAWN = "opdracht_ingetrokken"
 KINDS = (NEW, CHANGED, WITHDRAWN)
-# The events server.services.assignments.publish announces.
+# The events server.services.assignments.publish announces; a phase change that hands a job
+# over (server.domain.worklist) is announced as "transition".
 APPOINTMENT_EVENTS = frozenset({"appointment", "appointment_cancelled"})
 
 
@@ -45,7 +46,8 @@ class JobFacts:
     address: str  # "Kerkstraat 1, Utrecht"
     what: str  # "Acuut · Lekkage aan woning": urgency and category
     appointment: str  # "di 25 nov 10:00", or "" without an appointment
-    cancelled: bool = False
+    cancelled: bool = False  # the appointment was cancelled
+    job_cancelled: bool = False  # the whole dossier was cancelled (phase geannuleerd)
 
 
 def text(kind: str, job: JobFacts) -> tuple[str, str]:
@@ -59,4 +61,6 @@ def text(kind: str, job: JobFacts) -> tuple[str, str]:
         if job.cancelled or not job.appointment:
             return "Afspraak gewijzigd", f"{where}: de afspraak is geannuleerd."
         return "Afspraak gewijzigd", f"{where}: nu {job.appointment}."
+    if job.job_cancelled:
+        return "Opdracht geannuleerd", f"{where} is geannuleerd."
     return "Opdracht ingetrokken", f"{where} is niet meer voor u."

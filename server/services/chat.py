@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -12,6 +12,8 @@ from server.domain.errors import Forbidden, Unprocessable
 from server.models import Dossier, DossierMessage, User
 
 MAX_LENGTH = 4000
+# A message that reached the server this much after it was written shows both times.
+LATE = timedelta(minutes=2)
 
 
 def clean(text: object) -> str:
@@ -31,10 +33,12 @@ async def write(
     text: str,
     op_id: str | None = None,
     device_time: datetime | None = None,
+    reported_at: datetime | None = None,
 ) -> DossierMessage:
     """Store one message; with an op_id a replay returns the stored message and adds nothing.
 
-    The caller has checked that the user may see the dossier (scoping or field_jobs).
+    From the app, `reported_at` is when it was written (the device's time, corrected): the time
+    shown. The caller has checked that the user may see the dossier (scoping or field_jobs).
     """
     if user.role not in ("admin", "supervisor", "agent", "technician", "client"):
         raise Forbidden("Uw rol mag geen berichten schrijven.")
@@ -52,6 +56,7 @@ async def write(
             op_id=op_id,
             text=text,
             device_time=device_time,
+            reported_at=reported_at,
             created_at=datetime.now(UTC),
         )
     except IntegrityError:
@@ -61,13 +66,25 @@ async def write(
     return message
 
 
+def written_at(message: DossierMessage) -> datetime:
+    """The time a message shows: when it was written in the app, else when it arrived."""
+    return message.reported_at or message.created_at
+
+
+def arrived_late(message: DossierMessage) -> bool:
+    """Written offline and sent later: the thread says when it arrived, too."""
+    return message.created_at - written_at(message) > LATE
+
+
 def as_json(message: DossierMessage) -> dict[str, Any]:
     return {
         "id": message.id,
         "author": message.author_name,
         "role": message.author_role,
         "text": message.text,
-        "at": message.created_at.isoformat(),
+        "at": written_at(message).isoformat(),
+        "received_at": message.created_at.isoformat(),
+        "late": arrived_late(message),
     }
 
 

@@ -11,14 +11,14 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import live, scoping
-from server.domain import contacts
+from server.domain import contacts, worklist
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
 from server.insight import changes as changes_live
 from server.models import Address, Client, Dossier, DossierEvent, Technician, User
-from server.services import dossier_live, events
+from server.services import dossier_live, events, technician_push
 from server.services.ordernumbers import next_order_number
 
 
@@ -194,8 +194,9 @@ async def transition(
 ) -> Dossier:
     """Move a dossier to another phase, or raise and change nothing.
 
-    A move made now tells the tenant (appointment, cancellation, finished); a move with an
-    explicit past `at` is history and sends nothing. `reported_at` is when the technician's
+    A move made now tells the tenant (appointment, cancellation, finished) and the technicians
+    it puts the job on or takes it off the list of (push); a move with an explicit past `at`
+    is history and sends nothing. `reported_at` is when the technician's
     app says it happened (device clock, corrected): the timeline shows that moment and keeps
     the server's own time beside it.
     """
@@ -205,6 +206,7 @@ async def transition(
     plan = plan_transition(state_of(dossier), target, await actor_for(user), data, when)
     names = await _check_references(plan.changes)
     source = dossier.phase
+    before = worklist.Holding(dossier.phase, dossier.technician_id)  # type: ignore[attr-defined]
     old_start, old_end = dossier.appointment_start, dossier.appointment_end
     changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
     details = {k: _show(v) for k, v in changes.items() if k != "phase"}
@@ -221,6 +223,8 @@ async def transition(
     if live_move:
         from server.services import communication  # it builds on this module
 
+        # Every path that puts a job on or takes it off a technician's list, in one place.
+        await technician_push.after_move(dossier, before)
         await communication.safely(
             communication.after_transition(dossier, source, old_start, old_end, plan.reason)
         )

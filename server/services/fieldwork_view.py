@@ -10,7 +10,7 @@ from server.services import chat
 
 async def context(dossier: Dossier) -> dict[str, Any]:
     return {
-        "messages": await chat.thread(dossier),
+        "messages": [chat.as_json(m) for m in await chat.thread(dossier)],
         "repair_logs": await RepairLog.filter(dossier_id=dossier.id).order_by("id"),
         "photos": await Photo.filter(dossier_id=dossier.id).order_by("id"),
     }

@@ -126,7 +126,14 @@ async def write_chat(ctx: FieldContext, op: Op) -> Decision:
     if isinstance(job, Decision):
         return job
     try:
-        message = await chat.write(ctx.user, job, op.payload.get("text"), op.op_id, op.device_time)  # type: ignore[arg-type]
+        message = await chat.write(
+            ctx.user,
+            job,
+            op.payload.get("text"),  # type: ignore[arg-type]
+            op.op_id,
+            op.device_time,
+            ctx.reported(op.device_time, job.created_at),
+        )
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
     ctx.after_commit.append(lambda: chat.announce(job, message))

@@ -11,26 +11,28 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from server.domain import worklist
 from server.domain.codes import CATEGORY_LABELS, RESULT_LABELS, TRADE_LABELS, URGENCY_LABELS
-from server.domain.lifecycle import PHASE_LABELS, Phase
+from server.domain.lifecycle import PHASE_LABELS
 from server.models import Dossier, DossierMessage, Photo, RepairLog, Technician
+from server.services import chat
 
-# Phases in which a job is on the technician's list; closed ones stay a day so he sees them.
-ACTIVE_PHASES = (Phase.DOORGEZET, Phase.AFSPRAAK, Phase.IN_UITVOERING)
-CLOSED_VISIBLE = timedelta(hours=24)
 HISTORY_VISITS = 5
 CHAT_MESSAGES = 100
 
 
 async def current(technician: Technician, now: datetime) -> list[Dossier]:
-    """The dossiers on his list now: open ones assigned to him and those he closed lately."""
-    active = await Dossier.filter(technician_id=technician.id, phase__in=list(ACTIVE_PHASES))
+    """The dossiers on his list now (server/domain/worklist.py): open ones assigned to him and
+    those he finished lately. A cancelled, referred or remotely solved job is gone at once."""
+    active = await Dossier.filter(technician_id=technician.id, phase__in=list(worklist.ON_LIST))
     recent = await Dossier.filter(
-        technician_id=technician.id, closed_at__gte=now - CLOSED_VISIBLE
-    ).exclude(phase__in=list(ACTIVE_PHASES))
+        technician_id=technician.id,
+        phase__in=list(worklist.FINISHED),
+        closed_at__gte=now - worklist.FINISHED_VISIBLE,
+    )
     return active + recent
 
 
@@ -97,17 +99,7 @@ def _snapshot(
         "description": triage.get("description") or d.description,
         "triage": {"outcome": outcome.get("label", ""), "notes": triage.get("notes") or []},
         "result_code": d.result_code,
-        "messages": [
-            {
-                "id": m.id,
-                "op_id": m.op_id,
-                "author": m.author_name,
-                "role": m.author_role,
-                "text": m.text,
-                "at": _iso(m.created_at),
-            }
-            for m in messages
-        ],
+        "messages": [{**chat.as_json(m), "op_id": m.op_id} for m in messages],
         "photos": [
             {"client_id": p.client_id, "key": p.key, "caption": p.caption, "at": _iso(p.taken_at)}
             for p in photos

@@ -16,10 +16,11 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from server.domain import job_alerts
+from server.domain import job_alerts, worklist
 from server.domain.codes import CATEGORY_LABELS, URGENCY_LABELS
 from server.domain.dispatch import when_text
 from server.domain.errors import Conflict, NotFound, Unprocessable
+from server.domain.lifecycle import Phase
 from server.jobs import queue as jobs
 from server.messaging.push import PushSubscription as BrowserSubscription
 from server.models import Dossier, OutboundMessage, PushSubscription, Technician, User
@@ -77,14 +78,27 @@ async def unsubscribe(user: User, subscription_id: int) -> None:
 
 async def notify(dossier: Dossier, event: str, previous: int | None) -> None:
     """Alert the technicians a dispatch event concerns; never fails the dispatch itself."""
+    current = worklist.holder(worklist.Holding(dossier.phase, dossier.technician_id))  # type: ignore[attr-defined]
+    await _safely(dossier, event, previous, current)
+
+
+async def after_move(dossier: Dossier, before: worklist.Holding) -> None:
+    """Alert the technicians a phase change hands the job over between (any path: cancelled,
+    referred, back to analysing, given to someone else on the dossier page); dispatch's own
+    announcement after it finds them told already, so each hears it once."""
+    moved = worklist.handover(before, worklist.Holding(dossier.phase, dossier.technician_id))  # type: ignore[attr-defined]
+    if moved is not None:
+        await _safely(dossier, "transition", *moved)
+
+
+async def _safely(dossier: Dossier, event: str, previous: int | None, current: int | None) -> None:
     try:
-        await _notify(dossier, event, previous)
+        await _notify(dossier, event, previous, current)
     except Exception:
         log.exception("push alert for %s (%s) failed", dossier.order_number, event)
 
 
-async def _notify(dossier: Dossier, event: str, previous: int | None) -> None:
-    current: int | None = dossier.technician_id  # type: ignore[attr-defined]
+async def _notify(dossier: Dossier, event: str, previous: int | None, current: int | None) -> None:
     involved = sorted({t for t in (current, previous) if t is not None})
     if not involved:
         return
@@ -105,6 +119,7 @@ async def _notify(dossier: Dossier, event: str, previous: int | None) -> None:
         ),
         appointment=when_text(dossier.appointment_start, at) if dossier.appointment_start else "",
         cancelled=event == "appointment_cancelled",
+        job_cancelled=dossier.phase == Phase.GEANNULEERD,
     )
     for alert in alerts:
         tech = technicians.get(alert.technician_id)

@@ -60,3 +60,8 @@ def test_texts_in_dutch() -> None:
         "Opdracht ingetrokken",
         "MK-2026-000123 — Kerkstraat 1, Utrecht is niet meer voor u.",
     )
+    cancelled = JobFacts(JOB.order_number, JOB.address, JOB.what, "", job_cancelled=True)
+    assert text(WITHDRAWN, cancelled) == (
+        "Opdracht geannuleerd",
+        "MK-2026-000123 — Kerkstraat 1, Utrecht is geannuleerd.",
+    )

@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from server.models import Device, Dossier, DossierEvent, RepairLog
+from server.models import Device, Dossier, DossierEvent, DossierMessage, RepairLog
+from server.web.templating import local_day
 from tests.field.support import App, job_for, repair_log
 from tests.support import world
+from tests.support.pages import login
 from tests.support.world import token_for
 
 WRONG = timedelta(hours=2)
@@ -119,3 +121,46 @@ async def test_a_move_never_lands_before_the_phase_it_leaves(
     move = await DossierEvent.filter(dossier_id=job.id, kind="transition").order_by("-id").first()
     assert move is not None and move.data["to"] == "in_uitvoering"
     assert move.at == planned.at and "received_at" in move.data
+
+
+async def test_a_chat_message_written_offline_shows_when_it_was_written_and_when_it_arrived(
+    http: httpx.AsyncClient, client_factory: object, w: world.World
+) -> None:
+    job = await planned_hours_ago(w)
+    n = job.order_number
+    app = App(http, await token_for(http, "piet.monteur"))
+    now = datetime.now(UTC)
+    written = now - timedelta(minutes=50)
+    op = app.op("chat", n, text="Kelder staat blank, ik bel de huurder.")
+    op["device_time"] = (written - WRONG).isoformat()  # the phone runs two hours behind
+    await app.push([op], device_now=now - WRONG)
+
+    message = await DossierMessage.get(dossier_id=job.id)
+    assert message.device_time == written - WRONG  # the raw value, as the phone said it
+    assert message.reported_at is not None and near(message.reported_at, written)
+    assert near(message.created_at, now)
+    # The phone, the API and the dossier page all show when it was written, and its arrival.
+    (snap,) = (await app.pull())["snapshot"]["jobs"]
+    (shown,) = snap["messages"]
+    assert near(shown["at"], written) and near(shown["received_at"], now) and shown["late"]
+    async with client_factory() as desk:  # type: ignore[operator]
+        await login(desk, "anna.agent")
+        (listed,) = (await desk.get(f"/api/v1/dossiers/{n}/messages")).json()["items"]
+        assert listed == {k: v for k, v in shown.items() if k != "op_id"}
+        page = (await desk.get(f"/dossiers/{n}")).text
+    assert f'{local_day(message.reported_at)}</time> <small class="received">' in page
+    assert f"(ontvangen {local_day(message.created_at)})" in page
+
+
+async def test_a_chat_message_sent_at_once_shows_one_time(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    job = await job_for(w, w.technician)
+    app = App(http, await token_for(http, "piet.monteur"))
+    now = datetime.now(UTC)
+    op = app.op("chat", job.order_number, text="Onderweg.")
+    op["device_time"] = (now - WRONG).isoformat()
+    await app.push([op], device_now=now - WRONG)
+    (snap,) = (await app.pull())["snapshot"]["jobs"]
+    (shown,) = snap["messages"]
+    assert near(shown["at"], now) and not shown["late"]

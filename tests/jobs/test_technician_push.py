@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import http_ece
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -24,9 +25,11 @@ from server.jobs import queue, senders
 from server.messaging.push import b64url
 from server.models import Dossier, DossierEvent, OutboundMessage, PushSubscription, User
 from server.services import assignments, dossiers
+from tests.field.support import App
 from tests.jobs.conftest import burst
 from tests.messaging.servers import serve
 from tests.support import world
+from tests.support.world import token_for
 
 
 @dataclass
@@ -211,3 +214,77 @@ async def test_a_subscription_the_service_reports_gone_is_removed(
     assert left == [f"{service.url}/push/nieuw"]
     gone = await OutboundMessage.get(recipient=f"{service.url}/push/weg")
     assert gone.status == "mislukt" and "Abonnement verwijderd" in gone.last_error
+
+
+async def test_a_job_taken_away_by_any_phase_change_is_pushed_once_and_leaves_his_app(
+    redis_url: str, w: world.World, service: PushService, http: httpx.AsyncClient
+) -> None:
+    piet = Phone(f"{service.url}/push/piet")
+    await piet.subscribe(await user_of("piet.monteur"))
+    start = dossiers.now().replace(microsecond=0) + timedelta(days=1)
+    cancelled, referred, analysed = [await new_job(w) for _ in range(3)]
+    await assignments.book(w.agent, cancelled, w.technician.id, start, start + timedelta(hours=1))
+    await assignments.assign(w.agent, referred, w.technician.id)
+    await assignments.assign(w.agent, analysed, w.technician.id)
+    app = App(http, await token_for(http, "piet.monteur"))
+    assert len((await app.pull())["snapshot"]["jobs"]) == 3
+    assert await burst(redis_url) == (3, 0)  # three new jobs
+
+    # None of these goes through dispatch's announcement: the desk moves the dossier itself.
+    await dossiers.transition(w.agent, cancelled, "geannuleerd", {"reason": "Huurder verhuisd"})
+    await dossiers.transition(w.agent, referred, "doorverwezen", {"referred_to": "Gemeente"})
+    await dossiers.transition(w.agent, analysed, "analyseren", {})
+    # Announced again (the move reaching dispatch's own announcement too): nothing more.
+    for d in (cancelled, referred, analysed):
+        await assignments.publish(d, "assigned", w.technician.id)
+    assert await burst(redis_url) == (3, 0)
+
+    def address(d: Dossier) -> str:
+        return f"{d.order_number} — Biltstraat 10, Utrecht"
+
+    taken = [(m["title"], m["body"]) for m in piet.inbox(service)[3:]]
+    assert sorted(taken) == sorted(
+        [
+            ("Opdracht geannuleerd", f"{address(cancelled)} is geannuleerd."),
+            ("Opdracht ingetrokken", f"{address(referred)} is niet meer voor u."),
+            ("Opdracht ingetrokken", f"{address(analysed)} is niet meer voor u."),
+        ]
+    )
+    # His app drops all three on its next pull, each with its reason.
+    changes = (await app.pull())["changes"]
+    assert sorted((c["kind"], c["job"]) for c in changes) == sorted(
+        ("withdrawn", d.order_number) for d in (cancelled, referred, analysed)
+    )
+    assert f"Opdracht {cancelled.order_number} is geannuleerd." in [
+        c["data"]["message"] for c in changes
+    ]
+
+    # Back to him straight from analysing (the dossier page's move): a new job again.
+    await dossiers.transition(
+        w.agent, analysed, "doorgezet_naar_monteur", {"technician_id": w.technician.id}
+    )
+    assert await burst(redis_url) == (1, 0)
+    assert piet.inbox(service)[-1]["title"] == f"Nieuwe opdracht {address(analysed)}"
+    assert [c["kind"] for c in (await app.pull())["changes"]] == ["job"]
+
+
+async def test_his_own_moves_and_the_work_finished_push_nothing(
+    redis_url: str, w: world.World, service: PushService, http: httpx.AsyncClient
+) -> None:
+    piet = Phone(f"{service.url}/push/piet")
+    await piet.subscribe(await user_of("piet.monteur"))
+    d = await new_job(w)
+    start = dossiers.now().replace(microsecond=0) + timedelta(hours=1)
+    await assignments.book(w.agent, d, w.technician.id, start, start + timedelta(hours=1))
+    app = App(http, await token_for(http, "piet.monteur"))
+    await app.pull()
+    n = d.order_number
+    result = await app.push([app.op("arrive", n), app.op("complete", n)])
+    assert [o["status"] for o in result["outcomes"]] == ["applied", "applied"]
+    assert await burst(redis_url) == (1, 0)
+    assert [m["title"] for m in piet.inbox(service)] == [
+        f"Nieuwe opdracht {n} — Biltstraat 10, Utrecht"
+    ]
+    # The finished job stays on his list for the day.
+    (change,) = (await app.pull())["changes"]
+    assert (change["kind"], change["data"]["job"]["phase"]) == ("job", "afgerond")

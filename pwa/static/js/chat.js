@@ -19,12 +19,20 @@ export function startChat(source) {
     const when = document.createElement("time");
     when.dateTime = message.at;
     when.textContent = time(message.at);
+    item.append(when, " ");
+    if (message.late) {
+      // Written offline in the app: shown at when it was written, and when it arrived.
+      const received = document.createElement("small");
+      received.className = "received";
+      received.textContent = `(ontvangen ${time(message.received_at)})`;
+      item.append(received, " ");
+    }
     const who = document.createElement("strong");
     who.textContent = message.author;
     const text = document.createElement("span");
     text.className = "pre";
     text.textContent = message.text;
-    item.append(when, " ", who, " ", text);
+    item.append(who, " ", text);
     list.append(item);
   }
 
