@@ -232,10 +232,13 @@ async def _refused(ctx: FieldContext, op: Op, job: Dossier, reason: str) -> Deci
         device_time=op.device_time,
         reported_at=ctx.reported(op.device_time, job.created_at),
     )
+    # The answer and the next pull both carry the notice, under the op id: whichever reaches
+    # the app first is shown, the other is known by its id (one notice, not two).
+    notice = f"{label} niet verwerkt: {reason}"
     await changefeed.append(
-        ctx.conn, ctx.user.id, "notice", job.id, ctx.at, message=f"{label} niet verwerkt: {reason}"
+        ctx.conn, ctx.user.id, "notice", job.id, ctx.at, message=notice, op_id=op.op_id
     )
-    return conflict(reason)
+    return conflict(reason, notice=notice)
 
 
 def build() -> Registry:

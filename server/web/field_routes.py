@@ -22,6 +22,7 @@ api_routes = [
         api_device.push_unsubscribe,
         methods=["DELETE"],
     ),
+    Route("/auth/device-token", api_device.device_token, methods=["POST"]),
     Route("/auth/logout", api_device.logout, methods=["POST"]),
 ]
 

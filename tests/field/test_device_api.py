@@ -12,10 +12,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from server import settings
 from server.messaging.push import b64url
-from server.models import PushSubscription, User
-from server.services import dossiers
+from server.models import ApiToken, PushSubscription, User
+from server.services import dossiers, tracking
 from tests.support import world
-from tests.support.world import token_for
+from tests.support.pages import login
+from tests.support.world import PASSWORD, token_for
 
 URL = "/api/v1/me/push-subscriptions"
 
@@ -83,15 +84,7 @@ async def test_a_tenants_subscription_stays_the_tenants(
 ) -> None:
     d = await dossiers.create(w.agent, world.intake())
     tenant = browser("https://push.example/huurder")
-    keys = tenant["keys"]
-    assert isinstance(keys, dict)
-    await PushSubscription.create(
-        dossier=d,
-        endpoint=tenant["endpoint"],
-        p256dh=keys["p256dh"],
-        auth=keys["auth"],
-        created_at=dossiers.now(),
-    )
+    await tracking.subscribe(d, tenant)  # on the tracking page
     refused = await http.post(URL, json=tenant, headers=await token_for(http, "piet.monteur"))
     assert refused.status_code == 409
     assert (await PushSubscription.get(endpoint=tenant["endpoint"])).user_id is None  # type: ignore[attr-defined]
@@ -129,3 +122,80 @@ async def test_logout_revokes_the_device_session(http: httpx.AsyncClient, w: wor
     after = await http.get(URL, headers=piet)
     assert after.status_code == 401
     assert after.json()["error"]["message"] == "Token ongeldig of verlopen; log opnieuw in."
+
+
+TAKE_OVER = "/api/v1/auth/device-token"
+
+
+def csrf_header(http: httpx.AsyncClient) -> dict[str, str]:
+    """What the app sends: the CSRF cookie's value in the header (same origin only)."""
+    return {"x-csrf-token": http.cookies["meldkamer_csrf"]}
+
+
+async def test_the_app_takes_over_a_technicians_web_session(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "piet.monteur")
+    r = await http.post(TAKE_OVER, headers=csrf_header(http))
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert (got["role"], got["username"]) == ("technician", "piet.monteur")
+    assert (await ApiToken.get(user_id=w.tech_user.id)).label == "monteur-app"
+    # The token is his device session now; the web session has ended (one session, the app's).
+    piet = {"Authorization": f"Bearer {got['token']}"}
+    assert (await http.get(URL, headers=piet)).status_code == 200
+    assert (await http.get("/dossiers")).headers["location"].startswith("/login")
+    again = await http.post(TAKE_OVER, headers=csrf_header(http))
+    assert again.status_code == 401
+    assert await ApiToken.filter(user_id=w.tech_user.id).count() == 1
+
+
+async def test_taking_over_needs_the_csrf_token(http: httpx.AsyncClient, w: world.World) -> None:
+    await login(http, "piet.monteur")
+    forged = await http.post(TAKE_OVER)  # what a form on another site could send
+    assert forged.status_code == 403 and "CSRF" in forged.text
+    wrong = await http.post(TAKE_OVER, headers={"x-csrf-token": "nep"})
+    assert wrong.status_code == 403
+    assert await ApiToken.all().count() == 0
+    assert (await http.get("/dossiers")).status_code == 200  # still logged in on the website
+
+
+@pytest.mark.parametrize("username", ["admin", "sanne.supervisie", "anna.agent", "wim.woonstad"])
+async def test_only_a_technicians_session_is_taken_over(
+    http: httpx.AsyncClient, w: world.World, username: str
+) -> None:
+    await login(http, username)
+    r = await http.post(TAKE_OVER, headers=csrf_header(http))
+    assert r.status_code == 403
+    assert r.json()["error"]["message"] == (
+        "De monteursapp en haar pushberichten zijn alleen voor servicemonteurs."
+    )
+    assert await ApiToken.all().count() == 0
+    assert (await http.get("/dossiers")).status_code == 200
+
+
+async def test_a_token_does_not_make_another(http: httpx.AsyncClient, w: world.World) -> None:
+    piet = await token_for(http, "piet.monteur")
+    r = await http.post(TAKE_OVER, headers=piet)
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == (
+        "De app neemt alleen een websessie over; deze aanvraag heeft een token."
+    )
+    assert await ApiToken.all().count() == 1
+
+
+async def test_logging_out_of_the_app_ends_a_web_session_of_the_same_browser_too(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "piet.monteur")
+    # The app's own login form, beside the web session (it sends the CSRF header, as here).
+    r = await http.post(
+        "/api/v1/auth/token",
+        json={"username": "piet.monteur", "password": PASSWORD},
+        headers=csrf_header(http),
+    )
+    piet = {"Authorization": f"Bearer {r.json()['token']}"}
+    assert (await http.post("/api/v1/auth/logout", headers=piet)).status_code == 204
+    # Nothing is left for the app to take over after Afmelden.
+    assert (await http.get("/dossiers")).headers["location"].startswith("/login")
+    assert (await http.post(TAKE_OVER, headers=csrf_header(http))).status_code == 401

@@ -189,6 +189,11 @@ async def test_reassigned_while_offline_nothing_is_lost_and_he_is_told(
     assert ("notice", f"Op locatie niet verwerkt: {taken}") in kinds
     assert ("notice", f"Afgerond niet verwerkt: {taken}") in kinds
     assert ("withdrawn", f"Opdracht {n} is aan een andere monteur gegeven.") in kinds
+    # The answer carries the same notice under the same op id: the app shows it once.
+    answered = {o["op_id"]: o["result"]["notice"] for o in result["outcomes"][::3]}
+    assert {c["data"]["op_id"]: c["data"]["message"] for c in told if c["kind"] == "notice"} == (
+        answered
+    )
     # Kees, who has the job now, sees Piet's work in the dossier.
     kees = App(http, await token_for(http, "kees.monteur"))
     (kees_job,) = (await kees.pull())["snapshot"]["jobs"]

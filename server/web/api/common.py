@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
 
 from server.domain.errors import BadRequest
+from server.models import User
 
 B = TypeVar("B", bound=BaseModel)
+
+
+def token_json(user: User, token: str, expires: datetime) -> dict[str, Any]:
+    """A newly issued bearer token as the login endpoints answer it."""
+    return {
+        "token": token,
+        "expires_at": expires.isoformat(),
+        "role": user.role,
+        "username": user.username,
+    }
 
 
 async def parse(request: Request, model: type[B]) -> B:

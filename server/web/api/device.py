@@ -1,4 +1,5 @@
-"""The technician app's device session: its push subscriptions, and logging out."""
+"""The technician app's device session: taking over the web session, its push subscriptions,
+and logging out."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from server.auth import tokens
 from server.domain.errors import BadRequest, Forbidden
 from server.models import PushSubscription, User
 from server.services import field_jobs, technician_push
-from server.web.api.common import json_object
-from server.web.auth import current_user
+from server.web.api.common import json_object, token_json
+from server.web.auth import Principal, current_user
+
+# The label of the app's tokens (the admin sees it per token).
+APP_LABEL = "monteur-app"
 
 
 async def _technician(request: Request) -> User:
     user = current_user(request)
     if await field_jobs.technician_of(user) is None:
-        raise Forbidden("Alleen servicemonteurs krijgen pushberichten over opdrachten.")
+        raise Forbidden("De monteursapp en haar pushberichten zijn alleen voor servicemonteurs.")
     return user
 
 
@@ -80,9 +84,34 @@ async def push_unsubscribe(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def device_token(request: Request) -> JSONResponse:
+    """
+    summary: Turn the browser's web session into the app's device session (technicians)
+    description: >
+      A technician who logged in at /login lands in the app, which takes over that session
+      instead of asking for his password again: it gets a device token, and the web session
+      ends (the app's token is his one session from now on). Needs the session cookie and the
+      CSRF token (header X-CSRF-Token); a bearer token cannot make another.
+    tags: [auth]
+    responses:
+      200: {description: '{"token", "expires_at", "role", "username"}, as /auth/token'}
+      400: {description: Called with a bearer token instead of the web session}
+      403: {description: Technicians only, or no valid CSRF token}
+    """
+    user = await _technician(request)
+    principal = request.user
+    if not isinstance(principal, Principal) or principal.via != "session":
+        raise BadRequest("De app neemt alleen een websessie over; deze aanvraag heeft een token.")
+    value, expires = await tokens.issue(user, APP_LABEL)
+    request.session.clear()
+    return JSONResponse(token_json(user, value, expires))
+
+
 async def logout(request: Request) -> Response:
     """
     summary: Log out by revoking the bearer token this request carries (the device session)
+    description: A web session the same browser still has ends too, so the app cannot take it
+      over again after logging out.
     tags: [auth]
     responses:
       204: {description: Revoked; the token no longer works}
@@ -93,4 +122,5 @@ async def logout(request: Request) -> Response:
     if scheme.lower() != "bearer" or not token.strip():
         raise BadRequest("Afmelden hier is voor de app; de website meldt af via /logout.")
     await tokens.revoke(token.strip())
+    request.session.clear()
     return Response(status_code=204)

@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 from server import scoping
 from server.auth import login, tokens
 from server.services import dossiers, housing, intake
-from server.web.api.common import int_param, parse
+from server.web.api.common import int_param, parse, token_json
 from server.web.api.schemas import (
     DossierCreate,
     DossierUpdate,
@@ -35,14 +35,7 @@ async def token(request: Request) -> JSONResponse:
     remote = request.client.host if request.client else ""
     user = await login.authenticate(body.username, body.password, remote)
     value, expires = await tokens.issue(user, body.label)
-    return JSONResponse(
-        {
-            "token": value,
-            "expires_at": expires.isoformat(),
-            "role": user.role,
-            "username": user.username,
-        }
-    )
+    return JSONResponse(token_json(user, value, expires))
 
 
 async def clients(request: Request) -> JSONResponse:
