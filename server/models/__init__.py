@@ -10,7 +10,7 @@ from server.models.dispatch import (
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
-from server.models.messages import OutboundMessage, PushSubscription
+from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
 from server.models.protocols import ProtocolVersion
@@ -52,6 +52,7 @@ __all__ = [
     "OutboundMessage",
     "Photo",
     "ProtocolVersion",
+    "PushFollow",
     "PushSubscription",
     "RepairLog",
     "RosterEntry",

@@ -64,12 +64,12 @@ class OutboundMessage(models.Model):
 
 
 class PushSubscription(models.Model):
-    """A browser that accepted Web Push: a tenant on a tracking page, or a user (technician)."""
+    """A browser that accepted Web Push, one row per endpoint: a technician's, or a tenant's.
+
+    The dossiers a tenant's browser follows are its PushFollow rows.
+    """
 
     id = fields.IntField(primary_key=True)
-    dossier: fields.ForeignKeyNullableRelation[Dossier] = fields.ForeignKeyField(
-        "models.Dossier", related_name="push_subscriptions", null=True, on_delete=fields.CASCADE
-    )
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="push_subscriptions", null=True, on_delete=fields.CASCADE
     )
@@ -78,5 +78,24 @@ class PushSubscription(models.Model):
     auth = fields.CharField(max_length=40)
     created_at = fields.DatetimeField()
 
+    follows: fields.ReverseRelation[PushFollow]
+
     class Meta:
         table = "push_subscription"
+
+
+class PushFollow(models.Model):
+    """A browser follows a dossier: the tenant opted in on that dossier's tracking page."""
+
+    id = fields.IntField(primary_key=True)
+    subscription: fields.ForeignKeyRelation[PushSubscription] = fields.ForeignKeyField(
+        "models.PushSubscription", related_name="follows", on_delete=fields.CASCADE
+    )
+    dossier: fields.ForeignKeyRelation[Dossier] = fields.ForeignKeyField(
+        "models.Dossier", related_name="push_follows", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "push_follow"
+        unique_together = (("subscription", "dossier"),)

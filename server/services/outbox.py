@@ -84,7 +84,7 @@ async def tenant_recipients(dossier: Dossier) -> list[Recipient]:
         found.append(Recipient(Channel.SMS, dossier.contact_phone, dossier.contact_name))
     if dossier.contact_email:
         found.append(Recipient(Channel.EMAIL, dossier.contact_email, dossier.contact_name))
-    for sub in await PushSubscription.filter(dossier_id=dossier.id).order_by("id"):
+    for sub in await PushSubscription.filter(follows__dossier_id=dossier.id).order_by("id"):
         found.append(Recipient(Channel.PUSH, sub.endpoint))
     return found
 

@@ -23,7 +23,14 @@ from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.lifecycle import Phase
 from server.jobs import queue as jobs
 from server.messaging.push import PushSubscription as BrowserSubscription
-from server.models import Dossier, OutboundMessage, PushSubscription, Technician, User
+from server.models import (
+    Dossier,
+    OutboundMessage,
+    PushFollow,
+    PushSubscription,
+    Technician,
+    User,
+)
 
 log = logging.getLogger("meldkamer.messages")
 
@@ -50,7 +57,8 @@ async def subscribe(user: User, data: Mapping[str, Any]) -> tuple[PushSubscripti
     existing = await PushSubscription.get_or_none(endpoint=browser.endpoint)
     if existing is not None:
         same_keys = (existing.p256dh, existing.auth) == (browser.p256dh, browser.auth)
-        if existing.user_id != user.id and (existing.dossier_id is not None or not same_keys):  # type: ignore[attr-defined]
+        tenants = await PushFollow.exists(subscription_id=existing.id)
+        if existing.user_id != user.id and (tenants or not same_keys):  # type: ignore[attr-defined]
             raise Conflict("Dit pushabonnement hoort bij iemand anders.", "endpoint")
         existing.user_id = user.id
         existing.p256dh, existing.auth = browser.p256dh, browser.auth

@@ -15,9 +15,9 @@ from tortoise.exceptions import IntegrityError
 
 from server import settings
 from server.domain import tenant_view
-from server.domain.errors import Unprocessable
+from server.domain.errors import Conflict, Unprocessable
 from server.messaging.push import PushSubscription as BrowserSubscription
-from server.models import Client, Dossier, DossierEvent, PushSubscription, Technician
+from server.models import Client, Dossier, DossierEvent, PushFollow, PushSubscription, Technician
 from server.services import events, message_log
 from server.services.communication import ON_THE_WAY
 
@@ -96,24 +96,64 @@ async def report_not_home(dossier: Dossier, remark: str = "") -> None:
 
 
 async def subscribe(dossier: Dossier, data: Mapping[str, Any]) -> PushSubscription:
-    """Keep the browser's push subscription for this dossier (once per endpoint)."""
+    """This browser follows this dossier too (a tenant may follow several reports at once).
+
+    One row per browser (endpoint), a follow per dossier; subscribing again changes nothing.
+    A technician's browser keeps its keys: only the browser itself knows them, so a page that
+    sends other keys for his endpoint is refused rather than breaking his notifications.
+    """
     try:
         browser = BrowserSubscription.from_json(data)
     except ValueError as exc:
         raise Unprocessable(f"Pushabonnement niet bruikbaar: {exc}.", "endpoint") from None
+    sub = await _browser(browser)
+    # get_or_create falls back to get when the same page posts twice at once.
+    await PushFollow.get_or_create(
+        subscription=sub, dossier=dossier, defaults={"created_at": datetime.now(UTC)}
+    )
+    return sub
+
+
+async def _browser(browser: BrowserSubscription) -> PushSubscription:
     existing = await PushSubscription.get_or_none(endpoint=browser.endpoint)
-    if existing is not None:
-        existing.dossier_id = dossier.id
+    if existing is None:
+        try:
+            return await PushSubscription.create(
+                endpoint=browser.endpoint,
+                p256dh=browser.p256dh,
+                auth=browser.auth,
+                created_at=datetime.now(UTC),
+            )
+        except IntegrityError:  # the same browser twice at once
+            return await PushSubscription.get(endpoint=browser.endpoint)
+    if (existing.p256dh, existing.auth) != (browser.p256dh, browser.auth):
+        if existing.user_id is not None:  # type: ignore[attr-defined]
+            raise Conflict("Dit pushabonnement hoort bij iemand anders.", "endpoint")
         existing.p256dh, existing.auth = browser.p256dh, browser.auth
-        await existing.save(update_fields=["dossier_id", "p256dh", "auth"])
-        return existing
-    try:
-        return await PushSubscription.create(
-            dossier=dossier,
-            endpoint=browser.endpoint,
-            p256dh=browser.p256dh,
-            auth=browser.auth,
-            created_at=datetime.now(UTC),
-        )
-    except IntegrityError:  # the same browser twice at once
-        return await PushSubscription.get(endpoint=browser.endpoint)
+        await existing.save(update_fields=["p256dh", "auth"])
+    return existing
+
+
+async def follows(dossier: Dossier, endpoint: object) -> bool:
+    """Whether the browser with this endpoint follows this dossier."""
+    return isinstance(endpoint, str) and await PushFollow.exists(
+        dossier_id=dossier.id, subscription__endpoint=endpoint
+    )
+
+
+async def unfollow(dossier: Dossier, endpoint: object) -> int:
+    """This browser stops following this dossier only; how many dossiers it still follows.
+
+    A tenant's browser that follows nothing any more is forgotten altogether (0): the page
+    then ends the browser's subscription too.
+    """
+    if not isinstance(endpoint, str):
+        return 0
+    sub = await PushSubscription.get_or_none(endpoint=endpoint)
+    if sub is None:
+        return 0
+    await PushFollow.filter(subscription_id=sub.id, dossier_id=dossier.id).delete()
+    left = await PushFollow.filter(subscription_id=sub.id).count()
+    if not left and sub.user_id is None:  # type: ignore[attr-defined]
+        await sub.delete()
+    return left

@@ -121,6 +121,8 @@ page_routes = [
     Route("/volg/{token}", tracking.page, methods=["GET"]),
     Route("/volg/{token}/niet-thuis", tracking.not_home, methods=["POST"]),
     Route("/volg/{token}/push", tracking.push, methods=["POST"]),
+    Route("/volg/{token}/push/stand", tracking.push_state, methods=["POST"]),
+    Route("/volg/{token}/push/uit", tracking.push_stop, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
 ]
@@ -147,6 +149,8 @@ PUBLIC_PATHS = (
             "/volg/{token}",
             "/volg/{token}/niet-thuis",
             "/volg/{token}/push",
+            "/volg/{token}/push/stand",
+            "/volg/{token}/push/uit",
             "/enquete/{token}",
         }
     )

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from server.jobs.worker import make_worker
 from server.messaging.push import b64url
-from server.models import DossierEvent, OutboundMessage, PushSubscription
+from server.models import Dossier, DossierEvent, OutboundMessage, PushFollow, PushSubscription
 from server.services import communication, dossiers
 from tests.support import world
 from tests.support.channels import Channels, new_dossier, plan
@@ -115,6 +115,16 @@ def browser_subscription() -> tuple[ec.EllipticCurvePrivateKey, bytes, str]:
     return key, auth, b64url(point)
 
 
+async def follow(d: Dossier, endpoint: str, p256dh: str, auth: bytes) -> None:
+    """The tenant opted in on the dossier's tracking page (stored directly: the local push
+    service is http://, which the page's check refuses)."""
+    sub, _ = await PushSubscription.get_or_create(
+        endpoint=endpoint,
+        defaults={"p256dh": p256dh, "auth": b64url(auth), "created_at": dossiers.now()},
+    )
+    await PushFollow.create(subscription=sub, dossier=d, created_at=dossiers.now())
+
+
 async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
     redis_url: str, w: world.World, channels: Channels
 ) -> None:
@@ -122,13 +132,7 @@ async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
     assert await run_worker(redis_url) == (1, 0)  # the appointment e-mail
     key, auth, p256dh = browser_subscription()
     for name in ("ok", "weg", "onbekend"):
-        await PushSubscription.create(
-            dossier=d,
-            endpoint=f"{channels.push_url}/push/{name}",
-            p256dh=p256dh,
-            auth=b64url(auth),
-            created_at=dossiers.now(),
-        )
+        await follow(d, f"{channels.push_url}/push/{name}", p256dh, auth)
     eta = dossiers.now() + timedelta(minutes=25)
     await communication.technician_on_the_way(d, eta)
     assert await run_worker(redis_url) == (4, 0)
@@ -154,3 +158,38 @@ async def test_on_the_way_push_is_decrypted_and_gone_subscription_removed(
     await communication.technician_on_the_way(d, eta + timedelta(minutes=5), earlier)
     assert await run_worker(redis_url) == (2, 0)
     assert [name for name, _, _ in channels.pushed].count("weg") == 1
+
+
+async def test_one_browser_hears_of_both_its_reports_and_a_gone_one_is_removed_for_all(
+    redis_url: str, w: world.World, channels: Channels
+) -> None:
+    first, second = [
+        await plan(w, await new_dossier(w, phone="0301234567", email="")) for _ in range(2)
+    ]
+    key, auth, p256dh = browser_subscription()
+    for d in (first, second):  # one browser, opted in on both tracking pages; another too
+        await follow(d, f"{channels.push_url}/push/ok", p256dh, auth)
+        await follow(d, f"{channels.push_url}/push/weg", p256dh, auth)
+    eta = dossiers.now() + timedelta(minutes=25)
+    for d in (first, second):
+        await communication.technician_on_the_way(d, eta)
+    assert await run_worker(redis_url) == (4, 0)
+
+    def tags(name: str) -> list[str]:
+        bodies = [body for n, _, body in channels.pushed if n == name]
+        plain = [
+            http_ece.decrypt(b, private_key=key, auth_secret=auth, version="aes128gcm")
+            for b in bodies
+        ]
+        return sorted(json.loads(p)["tag"] for p in plain)
+
+    assert tags("ok") == sorted([first.order_number, second.order_number])
+    # The push service said the other browser is gone: it follows neither report any more.
+    assert [s.endpoint.rsplit("/", 1)[1] for s in await PushSubscription.all()] == ["ok"]
+    assert await PushFollow.filter(subscription__endpoint__endswith="/weg").count() == 0
+    channels.pushed.clear()
+    await communication.technician_on_the_way(
+        second, eta + timedelta(minutes=5), dossiers.now() - timedelta(seconds=5)
+    )
+    assert await run_worker(redis_url) == (1, 0)
+    assert tags("ok") == [second.order_number] and tags("weg") == []

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from server import live
-from server.models import DossierEvent, PushSubscription
-from server.services import communication, dossiers, links
+from server.models import Dossier, DossierEvent, PushFollow, PushSubscription, User
+from server.services import communication, dossiers, links, outbox, technician_push
 from tests.support import world
 from tests.support.channels import new_dossier, plan
 
@@ -120,25 +120,95 @@ async def test_not_home_reaches_the_timeline_and_the_desk_live(
     assert forged.status_code == 403
 
 
+def browser(endpoint: str = "https://push.example.net/abc") -> dict[str, object]:
+    """What the page posts: the browser's PushSubscription.toJSON()."""
+    return {"endpoint": endpoint, "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22}}
+
+
+async def followed(endpoint: str) -> list[str]:
+    rows = await PushFollow.filter(subscription__endpoint=endpoint).prefetch_related("dossier")
+    return sorted(f.dossier.order_number for f in rows)
+
+
 async def test_push_opt_in_stores_the_browser_once(http: httpx.AsyncClient, w: world.World) -> None:
     d = await new_dossier(w)
     url = path(d.id)
     await http.get(url)
     csrf = {"x-csrf-token": http.cookies["meldkamer_csrf"]}
-    body = {
-        "endpoint": "https://push.example.net/abc",
-        "keys": {"p256dh": "B" + "A" * 86, "auth": "A" * 22},
-    }
     for _ in range(2):
-        response = await http.post(f"{url}/push", json=body, headers=csrf)
+        response = await http.post(f"{url}/push", json=browser(), headers=csrf)
         assert response.status_code == 201, response.text
-    assert [s.endpoint for s in await PushSubscription.filter(dossier_id=d.id)] == [
-        "https://push.example.net/abc"
-    ]
+        assert response.json() == {"following": True}
+    assert [s.endpoint for s in await PushSubscription.all()] == ["https://push.example.net/abc"]
+    assert await followed("https://push.example.net/abc") == [d.order_number]
     bad = await http.post(f"{url}/push", json={"endpoint": "http://x", "keys": {}}, headers=csrf)
     assert bad.status_code == 422
     assert "Pushabonnement niet bruikbaar" in bad.json()["error"]["message"]
+    garbage = await http.post(f"{url}/push", content=b"[1]", headers=csrf)
+    assert garbage.status_code == 400
+    assert garbage.json()["error"]["message"] == "De body moet een JSON-object zijn."
     wrong = await http.post(
-        f"/volg/{links.token(d.id, links.SURVEY)}/push", json=body, headers=csrf
+        f"/volg/{links.token(d.id, links.SURVEY)}/push", json=browser(), headers=csrf
     )
     assert wrong.status_code == 404
+    forged = await http.post(f"{url}/push", json=browser("https://push.example.net/x"))
+    assert forged.status_code == 403  # no CSRF token: refused before anything is stored
+    assert await PushSubscription.all().count() == 1
+
+
+async def test_one_browser_follows_two_reports_and_stops_one_at_a_time(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    first, second = await new_dossier(w), await new_dossier(w)
+    await http.get(path(first.id))
+    csrf = {"x-csrf-token": http.cookies["meldkamer_csrf"]}
+    endpoint = {"endpoint": "https://push.example.net/abc"}
+
+    async def state(d: Dossier) -> bool:
+        response = await http.post(f"{path(d.id)}/push/stand", json=endpoint, headers=csrf)
+        assert response.status_code == 200, response.text
+        return bool(response.json()["following"])
+
+    for d in (first, second):
+        assert (await http.post(f"{path(d.id)}/push", json=browser(), headers=csrf)).is_success
+    # Subscribing on the second page did not take the browser away from the first.
+    assert await followed(endpoint["endpoint"]) == sorted([first.order_number, second.order_number])
+    assert await state(first) and await state(second)
+    for d in (first, second):  # both reports' messages go to this browser
+        pushes = [r.address for r in await outbox.tenant_recipients(d) if r.channel == "push"]
+        assert pushes == [endpoint["endpoint"]]
+
+    stop = await http.post(f"{path(first.id)}/push/uit", json=endpoint, headers=csrf)
+    assert stop.json() == {"following": False, "others": 1}
+    assert not await state(first) and await state(second)
+    assert await followed(endpoint["endpoint"]) == [second.order_number]
+    # Stopping the last one forgets the browser altogether; stopping again changes nothing.
+    last = await http.post(f"{path(second.id)}/push/uit", json=endpoint, headers=csrf)
+    assert last.json() == {"following": False, "others": 0}
+    assert await PushSubscription.all().count() == 0
+    again = await http.post(f"{path(second.id)}/push/uit", json=endpoint, headers=csrf)
+    assert again.json() == {"following": False, "others": 0}
+    assert not await state(second)
+
+
+async def test_a_technicians_browser_keeps_his_notifications(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    piet = await User.get(username="piet.monteur")
+    phone = browser("https://push.example.net/piet")
+    await technician_push.subscribe(piet, phone)
+    d = await new_dossier(w)
+    await http.get(path(d.id))
+    csrf = {"x-csrf-token": http.cookies["meldkamer_csrf"]}
+    other_keys = {**phone, "keys": {"p256dh": "B" + "C" * 86, "auth": "C" * 22}}
+    taken = await http.post(f"{path(d.id)}/push", json=other_keys, headers=csrf)
+    assert taken.status_code == 409
+    assert taken.json()["error"]["message"] == "Dit pushabonnement hoort bij iemand anders."
+    # His own browser on the tracking page: it follows the dossier, and stopping keeps him.
+    assert (await http.post(f"{path(d.id)}/push", json=phone, headers=csrf)).is_success
+    stop = await http.post(
+        f"{path(d.id)}/push/uit", json={"endpoint": phone["endpoint"]}, headers=csrf
+    )
+    assert stop.json()["others"] == 0
+    (sub,) = await technician_push.subscriptions(piet)
+    assert (sub.endpoint, sub.p256dh) == (phone["endpoint"], "B" + "A" * 86)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,8 +12,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import settings
 from server.domain.errors import AppError
+from server.models import Dossier
 from server.services import links, surveys, tracking
 from server.triage import dutch
+from server.web.api.common import json_object
 from server.web.templating import templates
 
 TZ = ZoneInfo(settings.TIMEZONE)
@@ -75,16 +77,44 @@ async def not_home(request: Request) -> Response:
     return RedirectResponse(f"/volg/{token}?doorgegeven=1", status_code=303)
 
 
-async def push(request: Request) -> Response:
-    """The page's script posts the browser's subscription; it answers JSON, errors too."""
+async def _push_call(
+    request: Request,
+    work: Callable[[Dossier, dict[str, Any]], Awaitable[dict[str, Any]]],
+    status: int = 200,
+) -> Response:
+    """The page's script posts JSON and gets JSON back, errors too."""
     try:
         dossier = await links.dossier_for(request.path_params["token"], links.TRACKING)
-        try:
-            data = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            data = None
-        await tracking.subscribe(dossier, data if isinstance(data, dict) else {})
+        answer = await work(dossier, await json_object(request))
     except AppError as exc:
         body = {"error": {"message": exc.message, "field": exc.field}}
         return JSONResponse(body, status_code=exc.status)
-    return JSONResponse({"ok": True}, status_code=201)
+    return JSONResponse(answer, status_code=status)
+
+
+async def _follow(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
+    await tracking.subscribe(dossier, data)
+    return {"following": True}
+
+
+async def _state(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
+    return {"following": await tracking.follows(dossier, data.get("endpoint"))}
+
+
+async def _stop(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
+    return {"following": False, "others": await tracking.unfollow(dossier, data.get("endpoint"))}
+
+
+async def push(request: Request) -> Response:
+    """This browser follows the dossier: its subscription, as the browser gives it."""
+    return await _push_call(request, _follow, 201)
+
+
+async def push_state(request: Request) -> Response:
+    """Whether this browser ({endpoint}) follows the dossier, so the page shows on or off."""
+    return await _push_call(request, _state)
+
+
+async def push_stop(request: Request) -> Response:
+    """This browser ({endpoint}) stops following this dossier; others it follows stay."""
+    return await _push_call(request, _stop)
