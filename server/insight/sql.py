@@ -142,13 +142,16 @@ class Sql:
 async def start_reading(conn: BaseDBAsyncClient, dialect: str) -> None:
     """First statements of the dashboard's transaction.
 
-    PostgreSQL: every figure reads one snapshot (repeatable read, read only), and no JIT
-    compilation: on these short aggregate queries compiling took longer than running them
-    (3.7 of 4.4 s for first-time fix on the benchmark; docs/kpis.md).
+    PostgreSQL: every figure reads one snapshot (repeatable read, read only); no JIT
+    compilation (on these short aggregate queries compiling took longer than running them:
+    3.7 of 4.4 s for first-time fix on the benchmark, docs/kpis.md); and always a plan for
+    the actual dates, never a generic plan of the cached prepared statement (planning takes
+    milliseconds, a plan blind to the period's length costs far more).
     """
     if dialect == "postgres":
         await conn.execute_script(
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off"
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL jit = off; "
+            "SET LOCAL plan_cache_mode = force_custom_plan"
         )
 
 
