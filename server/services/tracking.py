@@ -141,19 +141,17 @@ async def follows(dossier: Dossier, endpoint: object) -> bool:
     )
 
 
-async def unfollow(dossier: Dossier, endpoint: object) -> int:
-    """This browser stops following this dossier only; how many dossiers it still follows.
-
-    A tenant's browser that follows nothing any more is forgotten altogether (0): the page
-    then ends the browser's subscription too.
-    """
+async def unfollow(dossier: Dossier, endpoint: object) -> bool:
+    """This browser stops following this dossier only; true when the server no longer knows
+    the browser at all (it followed nothing else and is no technician's), so the page may end
+    the browser's own subscription too."""
     if not isinstance(endpoint, str):
-        return 0
+        return True
     sub = await PushSubscription.get_or_none(endpoint=endpoint)
     if sub is None:
-        return 0
+        return True
     await PushFollow.filter(subscription_id=sub.id, dossier_id=dossier.id).delete()
-    left = await PushFollow.filter(subscription_id=sub.id).count()
-    if not left and sub.user_id is None:  # type: ignore[attr-defined]
-        await sub.delete()
-    return left
+    if sub.user_id is not None or await PushFollow.exists(subscription_id=sub.id):  # type: ignore[attr-defined]
+        return False
+    await sub.delete()
+    return True

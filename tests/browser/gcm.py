@@ -9,13 +9,14 @@ Chromium takes its GCM addresses from `--gcm-checkin-url`, `--gcm-registration-u
 - the registration: a form post naming our VAPID public key as `sender`, answered `token=...`.
 
 Chromium then hands the page a subscription with its own freshly made keys (p256dh, auth) and
-the endpoint `https://<google host>/fcm/send/<token>`. Delivery to the browser (GCM's MCS
-protocol) is not imitated: the MCS endpoint points at a closed port.
+the endpoint `https://<google host>/fcm/send/<token>` (`lokaal-<name>-<n>`). Delivery to the
+browser (GCM's MCS protocol) is not imitated: the MCS endpoint points at a closed port.
 """
 
 from __future__ import annotations
 
 import http.server
+import secrets
 import struct
 import threading
 import urllib.parse
@@ -34,6 +35,8 @@ def checkin_response(android_id: int, security_token: int) -> bytes:
 @dataclass
 class PushService:
     url: str
+    # In every token, so endpoints of different runs differ as real ones do.
+    name: str = field(default_factory=lambda: secrets.token_hex(4))
     answer: bool = True  # False: accept connections but never answer (an unreachable service)
     checkins: int = 0
     registrations: list[dict[str, str]] = field(default_factory=list)
@@ -67,7 +70,8 @@ def push_service(answer: bool = True) -> Iterator[PushService]:
             else:
                 form = dict(urllib.parse.parse_qsl(body.decode()))
                 service.registrations.append(form)
-                out, kind = f"token=lokaal-{len(service.registrations)}".encode(), "text/plain"
+                token = f"lokaal-{service.name}-{len(service.registrations)}"
+                out, kind = f"token={token}".encode(), "text/plain"
             self.send_response(200)
             self.send_header("content-type", kind)
             self.send_header("content-length", str(len(out)))

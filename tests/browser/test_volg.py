@@ -29,6 +29,7 @@ from tests.browser.test_monteur import api, job_for_piet
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FAILED = "Aanmelden voor meldingen lukte niet in deze browser."
+ON = "Aan: u krijgt een melding op dit toestel als er iets verandert."
 
 
 def live_rows(live_dir: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
@@ -40,11 +41,33 @@ def live_rows(live_dir: Path, sql: str, *args: object) -> list[tuple[Any, ...]]:
 def subscriptions(live_dir: Path, number: str) -> int:
     [(count,)] = live_rows(
         live_dir,
-        "SELECT count(*) FROM push_subscription p JOIN dossier d ON d.id = p.dossier_id "
+        "SELECT count(*) FROM push_follow f JOIN dossier d ON d.id = f.dossier_id "
         "WHERE d.order_number = ?",
         number,
     )
     return int(count)
+
+
+def followed(live_dir: Path) -> list[tuple[Any, ...]]:
+    """(endpoint, p256dh, auth, order number) of every browser following a dossier."""
+    return live_rows(
+        live_dir,
+        "SELECT p.endpoint, p.p256dh, p.auth, d.order_number FROM push_follow f "
+        "JOIN push_subscription p ON p.id = f.subscription_id "
+        "JOIN dossier d ON d.id = f.dossier_id ORDER BY d.order_number",
+    )
+
+
+def browser_endpoint(page: Page) -> str | None:
+    """The endpoint of the browser's own subscription for the tracking pages, if it has one."""
+    endpoint: str | None = page.evaluate(
+        """async () => {
+          const registration = await navigator.serviceWorker.getRegistration("/static/js/");
+          const subscription = await registration?.pushManager.getSubscription();
+          return subscription ? subscription.endpoint : null;
+        }"""
+    )
+    return endpoint
 
 
 def tracking_path(live_dir: Path, number: str, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -178,9 +201,7 @@ def test_push_subscription_made_by_chromium_reaches_the_server(
         page.goto(path)
         key = page.locator("#push").get_attribute("data-key")
         page.get_by_role("button", name="Stuur mij een melding op dit toestel").click()
-        expect(page.locator("#push-status")).to_have_text(
-            "Aan: u krijgt een melding op dit toestel als er iets verandert.", timeout=20000
-        )
+        expect(page.locator("#push-status")).to_have_text(ON, timeout=20000)
         made = page.evaluate(
             """async () => {
               const registration = await navigator.serviceWorker.getRegistration("/static/js/");
@@ -190,13 +211,9 @@ def test_push_subscription_made_by_chromium_reaches_the_server(
         # The browser asked its push service for a subscription for our VAPID key ...
         assert [r["sender"] for r in service.registrations if r.get("scope") == "GCM"] == [key]
         # ... and the server keeps exactly what Chromium made, for this dossier.
-        stored = live_rows(
-            live_dir,
-            "SELECT p.endpoint, p.p256dh, p.auth, d.order_number FROM push_subscription p "
-            "JOIN dossier d ON d.id = p.dossier_id",
-        )
-        assert stored == [(made["endpoint"], made["keys"]["p256dh"], made["keys"]["auth"], number)]
-        assert made["endpoint"].endswith("/lokaal-2")
+        browser = (made["endpoint"], made["keys"]["p256dh"], made["keys"]["auth"])
+        assert followed(live_dir) == [(*browser, number)]
+        assert made["endpoint"].endswith(f"/lokaal-{service.name}-2")
 
         # What a push shows. The test waits for the worker's own showNotification() call to
         # finish before it asks (asking earlier keeps Chromium from showing it at all).
@@ -218,6 +235,66 @@ def test_push_subscription_made_by_chromium_reaches_the_server(
         )
         tapped = f"{live_server}/healthz"
         assert shown == [["Woonstad Utrecht", "Monteur Piet is onderweg.", tapped]]
+
+
+def test_one_browser_follows_two_reports_and_stops_one_at_a_time(
+    profile: Any,
+    live_server: str,
+    live_dir: Path,
+    planned: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tenant with two reports opts in on both tracking pages and hears of both; stopping on
+    one page leaves the other."""
+    first, first_path = planned
+    second = job_for_piet(live_server)
+    second_path = tracking_path(live_dir, second, monkeypatch)
+    with push_service() as service:
+        context = profile(service)
+        context.grant_permissions(["notifications"], origin=live_server)
+        page = context.new_page()
+        on = page.get_by_role("button", name="Stuur mij een melding op dit toestel")
+        off = page.get_by_role("button", name="Geen meldingen meer over deze melding")
+        for path in (first_path, second_path):
+            page.goto(path)
+            on.click()
+            expect(page.locator("#push-status")).to_have_text(ON, timeout=20000)
+            expect(off).to_be_visible()
+            expect(on).to_be_hidden()
+        endpoint = browser_endpoint(page)
+
+        def following() -> list[str]:
+            return [row[3] for row in followed(live_dir) if row[0] == endpoint]
+
+        assert following() == sorted([first, second])
+        # One subscription of the browser for both reports.
+        assert [r["sender"] for r in service.registrations if r.get("scope") == "GCM"] == [
+            page.locator("#push").get_attribute("data-key")
+        ]
+
+        # Back on the first page it shows that this browser follows it; stop that one only.
+        page.goto(first_path)
+        expect(page.locator("#push-status")).to_have_text(ON)
+        off.click()
+        expect(page.locator("#push-status")).to_have_text(
+            "Uit: u krijgt op dit toestel geen meldingen meer over deze melding."
+        )
+        expect(on).to_be_visible()
+        assert following() == [second]
+        assert browser_endpoint(page) == endpoint  # still needed for the second report
+        page.reload()
+        expect(on).to_be_visible()
+        expect(page.locator("#push-status")).to_have_text("")
+
+        # The second page still follows; stopping there too ends the browser's subscription.
+        page.goto(second_path)
+        expect(off).to_be_visible()
+        off.click()
+        expect(on).to_be_visible()
+        assert following() == []
+        forgotten = "SELECT count(*) FROM push_subscription WHERE endpoint = ?"
+        assert live_rows(live_dir, forgotten, endpoint) == [(0,)]
+        assert browser_endpoint(page) is None
 
 
 def test_push_service_that_never_answers_gives_up_in_dutch(

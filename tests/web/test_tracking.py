@@ -179,15 +179,15 @@ async def test_one_browser_follows_two_reports_and_stops_one_at_a_time(
         assert pushes == [endpoint["endpoint"]]
 
     stop = await http.post(f"{path(first.id)}/push/uit", json=endpoint, headers=csrf)
-    assert stop.json() == {"following": False, "others": 1}
+    assert stop.json() == {"following": False, "forgotten": False}
     assert not await state(first) and await state(second)
     assert await followed(endpoint["endpoint"]) == [second.order_number]
     # Stopping the last one forgets the browser altogether; stopping again changes nothing.
     last = await http.post(f"{path(second.id)}/push/uit", json=endpoint, headers=csrf)
-    assert last.json() == {"following": False, "others": 0}
+    assert last.json() == {"following": False, "forgotten": True}
     assert await PushSubscription.all().count() == 0
     again = await http.post(f"{path(second.id)}/push/uit", json=endpoint, headers=csrf)
-    assert again.json() == {"following": False, "others": 0}
+    assert again.json() == {"following": False, "forgotten": True}
     assert not await state(second)
 
 
@@ -209,6 +209,6 @@ async def test_a_technicians_browser_keeps_his_notifications(
     stop = await http.post(
         f"{path(d.id)}/push/uit", json={"endpoint": phone["endpoint"]}, headers=csrf
     )
-    assert stop.json()["others"] == 0
+    assert stop.json()["forgotten"] is False  # still his
     (sub,) = await technician_push.subscriptions(piet)
     assert (sub.endpoint, sub.p256dh) == (phone["endpoint"], "B" + "A" * 86)

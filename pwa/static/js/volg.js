@@ -40,36 +40,90 @@ async function browserSubscription(key) {
   return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
 }
 
-async function subscribe(box, status, button) {
-  button.disabled = true;
-  status.textContent = "Bezig…";
+// This browser's subscription from an earlier visit (to this or another tracking page), if any.
+async function existingSubscription() {
+  const registration = await navigator.serviceWorker.getRegistration("/static/js/");
+  return registration ? registration.pushManager.getSubscription() : null;
+}
+
+function post(url, body) {
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
+    body: JSON.stringify(body),
+  });
+}
+
+const ON = "Aan: u krijgt een melding op dit toestel als er iets verandert.";
+const OFF = "Uit: u krijgt op dit toestel geen meldingen meer over deze melding.";
+
+function show(ui, following) {
+  ui.on.hidden = following;
+  ui.off.hidden = !following;
+}
+
+async function subscribe(box, ui) {
+  ui.on.disabled = true;
+  ui.status.textContent = "Bezig…";
   try {
     if ((await Notification.requestPermission()) !== "granted") {
-      status.textContent = "U hebt meldingen niet toegestaan; u krijgt ze dan niet op dit toestel.";
+      ui.status.textContent = "U hebt meldingen niet toegestaan; u krijgt ze dan niet op dit toestel.";
       return;
     }
     const subscription = await withinTime(browserSubscription(box.dataset.key), GIVE_UP_MS);
-    const response = await fetch(box.dataset.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-csrf-token": csrfToken() },
-      body: JSON.stringify(subscription.toJSON()),
-    });
-    status.textContent = response.ok
-      ? "Aan: u krijgt een melding op dit toestel als er iets verandert."
-      : "Aanmelden lukte niet; probeer het later opnieuw.";
+    const response = await post(box.dataset.url, subscription.toJSON());
+    ui.status.textContent = response.ok ? ON : "Aanmelden lukte niet; probeer het later opnieuw.";
+    if (response.ok) show(ui, true);
   } catch (error) {
     // The browser's own reason is English and technical: for whoever looks at the console.
     console.warn("push opt-in failed:", error);
-    status.textContent = FAILED;
+    ui.status.textContent = FAILED;
   } finally {
-    button.disabled = false;
+    ui.on.disabled = false;
+  }
+}
+
+// Stop for this report only; the browser's own subscription ends once it follows nothing.
+async function unsubscribe(box, ui) {
+  ui.off.disabled = true;
+  try {
+    const subscription = await existingSubscription();
+    if (subscription) {
+      const response = await post(`${box.dataset.url}/uit`, { endpoint: subscription.endpoint });
+      if (!response.ok) throw new Error(`server answered ${response.status}`);
+      if ((await response.json()).forgotten) await subscription.unsubscribe();
+    }
+    show(ui, false);
+    ui.status.textContent = OFF;
+  } catch (error) {
+    console.warn("push opt-out failed:", error);
+    ui.status.textContent = "Afmelden lukte niet; probeer het later opnieuw.";
+  } finally {
+    ui.off.disabled = false;
+  }
+}
+
+// Whether this browser already follows this report, so the page offers the right button.
+async function showState(box, ui) {
+  const subscription = await existingSubscription();
+  if (!subscription) return;
+  const response = await post(`${box.dataset.url}/stand`, { endpoint: subscription.endpoint });
+  if (response.ok && (await response.json()).following) {
+    show(ui, true);
+    ui.status.textContent = ON;
   }
 }
 
 const box = document.getElementById("push");
 if (box && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window) {
-  box.hidden = false;
-  const status = document.getElementById("push-status");
-  const button = document.getElementById("push-aan");
-  button.addEventListener("click", () => subscribe(box, status, button));
+  const ui = {
+    on: document.getElementById("push-aan"),
+    off: document.getElementById("push-uit"),
+    status: document.getElementById("push-status"),
+  };
+  ui.on.addEventListener("click", () => subscribe(box, ui));
+  ui.off.addEventListener("click", () => unsubscribe(box, ui));
+  showState(box, ui)
+    .catch((error) => console.warn("push state unknown:", error))
+    .finally(() => (box.hidden = false));
 }

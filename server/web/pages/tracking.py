@@ -102,7 +102,7 @@ async def _state(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _stop(dossier: Dossier, data: dict[str, Any]) -> dict[str, Any]:
-    return {"following": False, "others": await tracking.unfollow(dossier, data.get("endpoint"))}
+    return {"following": False, "forgotten": await tracking.unfollow(dossier, data.get("endpoint"))}
 
 
 async def push(request: Request) -> Response:
