@@ -17,27 +17,52 @@ SENT = frozenset({"verzonden", "afgeleverd"})
 FINAL = frozenset({"afgeleverd", "mislukt", "niet_verzonden"})
 
 
+# The statuses each status may follow: it only ever moves forward. A provider's report
+# ('afgeleverd', 'mislukt') that overtakes the answer to the send (CM reports as soon as the
+# phone has it) is never overwritten by that answer's 'verzonden'; of two final ones the first
+# stays.
+FOLLOWS = {
+    "verzonden": ("wachtrij",),
+    "niet_verzonden": ("wachtrij",),
+    "afgeleverd": ("wachtrij", "verzonden"),
+    "mislukt": ("wachtrij", "verzonden"),
+}
+
+
 async def finish(
     row: OutboundMessage,
     status: str,
     reason: str,
     at: datetime,
     provider_id: str = "",
-) -> None:
-    """Give the message its status and tell the timeline (once per status)."""
-    row.status = status
-    row.last_error = reason if status not in SENT else row.last_error
-    fields = ["status", "last_error"]
+) -> bool:
+    """Give the message its status and tell the timeline (once per status); false, with `row`
+    as it is now, when the message has moved past `status` already. A send's moment is kept
+    either way."""
+    changes: dict[str, Any] = {}
     if status == "verzonden":
-        row.sent_at, row.provider_id = at, provider_id or row.provider_id
-        fields += ["sent_at", "provider_id"]
+        changes = {"sent_at": at, "provider_id": provider_id or row.provider_id}
     elif status == "afgeleverd":
-        row.delivered_at = at
-        fields.append("delivered_at")
-    await row.save(update_fields=fields)
+        changes = {"delivered_at": at}
+    if status not in SENT:
+        changes["last_error"] = reason
+    # One compare-and-set update: of two processes finishing the same row, the later status
+    # in FOLLOWS order wins whichever comes first.
+    moved = await OutboundMessage.filter(id=row.id, status__in=FOLLOWS[status]).update(
+        status=status, **changes
+    )
+    if not moved:
+        if status == "verzonden":
+            await OutboundMessage.filter(id=row.id).update(**changes)
+        await row.refresh_from_db()
+        return False
+    row.status = status
+    for name, value in changes.items():
+        setattr(row, name, value)
     await _timeline(row, at, reason)
     if row.notification_id is not None:  # type: ignore[attr-defined]
         await _sync_notification(row.notification_id, at)  # type: ignore[attr-defined]
+    return True
 
 
 def _to(row: OutboundMessage) -> str:

@@ -104,7 +104,7 @@ async def send(message_id: int, channels: Channels, at: datetime | None = None) 
     reason = unavailable(row.channel, client) or _missing(row.channel, channels)
     if reason:
         await message_log.finish(row, "niet_verzonden", reason, at)
-        return Outcome("niet_verzonden")
+        return Outcome(row.status)
     if row.data.get("maybe_sent") and row.channel == "sms":
         # No delivery report arrived while we waited: CM did not take it. Send it again.
         row.data = {**row.data, "maybe_sent": False}
@@ -115,14 +115,15 @@ async def send(message_id: int, channels: Channels, at: datetime | None = None) 
     except SubscriptionGone as exc:
         await PushSubscription.filter(endpoint=row.recipient).delete()
         await message_log.finish(row, "mislukt", f"{exc} Abonnement verwijderd.", now())
-        return Outcome("mislukt")
+        return Outcome(row.status)
     except PermanentSendError as exc:
         await message_log.finish(row, "mislukt", _reason(exc.reason, exc.code), now())
-        return Outcome("mislukt")
+        return Outcome(row.status)
     except TransientSendError as exc:
         return await _transient(row, exc)
+    # A delivery report may have overtaken this answer: then its status stays (and is returned).
     await message_log.finish(row, "verzonden", "", now(), provider_id)
-    return Outcome("verzonden")
+    return Outcome(row.status)
 
 
 async def _claim(row: OutboundMessage, at: datetime) -> bool:
@@ -183,19 +184,23 @@ def _missing(channel: str, channels: Channels) -> str:
 
 
 async def _transient(row: OutboundMessage, exc: TransientSendError) -> Outcome:
-    row.last_error = _reason(exc.reason, exc.code)
-    if row.channel == "sms" and exc.maybe_sent:
-        row.data = {**row.data, "maybe_sent": True}
+    error = _reason(exc.reason, exc.code)
+    data = {**row.data, "maybe_sent": True} if row.channel == "sms" and exc.maybe_sent else row.data
     if row.attempts >= MAX_TRIES:
-        await row.save(update_fields=["last_error", "data"])
-        await message_log.finish(
-            row, "mislukt", f"Na {row.attempts} pogingen opgegeven: {row.last_error}", now()
-        )
-        return Outcome("mislukt")
+        reason = f"Na {row.attempts} pogingen opgegeven: {error}"
+        await message_log.finish(row, "mislukt", reason, now())
+        return Outcome(row.status)
     wait = settings.SEND_RETRY_SECONDS * 2 ** (row.attempts - 1)
     # Released with the moment of its next try: the job's retry, or else a sweep, sends it.
-    row.deliver_after = now() + timedelta(seconds=wait)
-    await row.save(update_fields=["last_error", "data", "deliver_after"])
+    # Not when a delivery report has settled it meanwhile (the send did reach CM after all).
+    until = now() + timedelta(seconds=wait)
+    released = await OutboundMessage.filter(id=row.id, status="wachtrij").update(
+        last_error=error, data=data, deliver_after=until
+    )
+    if not released:
+        await row.refresh_from_db()
+        return Outcome(row.status)
+    row.last_error, row.data, row.deliver_after = error, data, until
     return Outcome("wachtrij", wait)
 
 

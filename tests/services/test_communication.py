@@ -12,7 +12,7 @@ import pytest
 from redis.asyncio import Redis
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import settings
@@ -153,6 +153,23 @@ async def test_piket_goes_to_the_on_call_contact_at_night(
     assert await OutboundMessage.filter(notification_id=note.id).count() == 2
 
 
+async def _one_sms(w: world.World, key: str) -> OutboundMessage:
+    """An appointment SMS to a new dossier's tenant, recorded and waiting for its job."""
+    d = await new_dossier(w, email="")
+    message = AfspraakIngepland(
+        opdrachtgever="Woonstad Utrecht",
+        ordernummer=d.order_number,
+        volgen_url="x",
+        van=d.created_at,
+        tot=d.created_at,
+    )
+    recipients = [Recipient(Channel.SMS, d.contact_phone)]
+    (row,) = await outbox.record(
+        message, client=w.woonstad, dossier=d, recipients=recipients, key=key
+    )
+    return row
+
+
 async def test_unsure_sms_waits_for_the_report_instead_of_sending_again(
     w: world.World, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,20 +188,7 @@ async def test_unsure_sms_waits_for_the_report_instead_of_sending_again(
         cm = CmSmsProvider(product_token=fake_cm.TOKEN, sender="Meldkamer", url=url, timeout=0.2)
         channels = sending.Channels(sms=cm)
         try:
-            d = await new_dossier(w, email="")
-            (row,) = await outbox.record(
-                AfspraakIngepland(
-                    opdrachtgever="Woonstad Utrecht",
-                    ordernummer=d.order_number,
-                    volgen_url="x",
-                    van=d.created_at,
-                    tot=d.created_at,
-                ),
-                client=w.woonstad,
-                dossier=d,
-                recipients=[Recipient(Channel.SMS, d.contact_phone)],
-                key="unsure",
-            )
+            row = await _one_sms(w, "unsure")
             # The job waits in Redis; this test plays the worker, with a short timeout.
             first = await sending.send(row.id, channels)
             assert first.status == "wachtrij" and first.retry_in is not None
@@ -207,3 +211,50 @@ async def test_unsure_sms_waits_for_the_report_instead_of_sending_again(
     assert len(received) == 1
     await row.refresh_from_db()
     assert row.status == "afgeleverd"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "reason"),
+    [("2", "afgeleverd", ""), ("3", "mislukt", "Absent subscriber (5)")],
+)
+async def test_a_report_that_overtakes_the_send_is_not_overwritten(
+    w: world.World,
+    http: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    status: str,
+    reason: str,
+) -> None:
+    """CM's delivery report reaches our webhook before CM's answer to the send reaches us: the
+    stand-in posts the report and only then answers, so the race happens every time."""
+    webhook = f"/api/v1/webhooks/sms/{settings.SMS_WEBHOOK_SECRET}"
+    reported: list[str] = []
+
+    async def report_then_answer(request: Request) -> Response:
+        msg = (await request.json())["messages"]["msg"][0]
+        error = {"errorCode": "5", "errorDescription": "Absent subscriber"} if code == "3" else {}
+        status_report = {"code": code, "errorCode": "", "errorDescription": "", **error}
+        body = {"messages": {"msg": {"reference": msg["reference"], "status": status_report}}}
+        reported.append((await http.post(webhook, json=body)).json()["status"])
+        accepted = {"to": msg["to"][0]["number"], "status": "Accepted", "parts": 1}
+        answer = {"errorCode": 0, "messages": [{**accepted, "reference": msg["reference"]}]}
+        return JSONResponse(answer)
+
+    monkeypatch.setattr(settings, "SMS_PRODUCT_TOKEN", fake_cm.TOKEN)
+    monkeypatch.setattr(settings, "QUIET_HOURS", "")
+    route = Route("/", report_then_answer, methods=["POST"])
+    async with serve(Starlette(routes=[route])) as url:
+        cm = CmSmsProvider(product_token=fake_cm.TOKEN, sender="Meldkamer", url=url)
+        try:
+            row = await _one_sms(w, "race")
+            # The job waits in Redis; this test plays the worker.
+            outcome = await sending.send(row.id, sending.Channels(sms=cm))
+        finally:
+            await cm.aclose()
+    assert reported == [status]  # the report arrived while the send was in progress
+    assert outcome.status == status
+    await row.refresh_from_db()
+    assert (row.status, row.last_error) == (status, reason)
+    assert row.sent_at is not None  # when it went out is still known
+    events = await DossierEvent.filter(dossier_id=row.dossier_id, kind="bericht").order_by("id")  # type: ignore[attr-defined]
+    assert [e.data["status"] for e in events] == [status]
