@@ -11,8 +11,9 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -131,3 +132,32 @@ def page(browser: object, live_server: str) -> Iterator[object]:
 def second(browser: object, live_server: str) -> Iterator[object]:
     """A second user (agent B, say) beside `page`."""
     yield from _watched_page(browser, live_server)
+
+
+@pytest.fixture
+def profile(browser: Any, live_server: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Starts a normal (not private) Chromium profile with a local push service
+    (tests/browser/gcm.py), where Web Push subscriptions can be made; any request to another
+    origin fails the test."""
+    started: list[tuple[Any, list[str]]] = []
+
+    def start(service: Any) -> Any:
+        context = browser.browser_type.launch_persistent_context(
+            str(tmp_path / f"profiel-{len(started)}"),
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run", *service.args()],
+            base_url=live_server,
+            locale="nl-NL",
+        )
+        external: list[str] = []
+        context.on(
+            "request",
+            lambda r: None if r.url.startswith((live_server, "blob:")) else external.append(r.url),
+        )
+        started.append((context, external))
+        return context
+
+    yield start
+    for context, external in started:
+        context.close()
+        assert external == [], f"requests to third parties: {external}"

@@ -1,20 +1,25 @@
 """The technician app in headless Chromium: logging out, a session that ran out while he was
 offline, recovery from lost or reused sequence numbers, and notifications.
 
-Headless Chromium has no push service to subscribe with, so the subscription itself is tested
-on the server (tests/jobs/test_technician_push.py, with a local push service and decryption);
-here the app must say clearly that it failed, and the service worker's handlers are driven by
-events dispatched inside the worker.
+Notifications: in a private window (Playwright's default context) Chromium has no push
+service, and the app must say clearly that it failed; in a normal profile with a local stand-in
+for Chromium's push service (tests/browser/gcm.py) "Meldingen aan" makes a real subscription that
+the server stores for him. What the server sends to it is decrypted in
+tests/jobs/test_technician_push.py; the service worker's handlers are driven by events
+dispatched inside the worker.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.gcm import push_service
 from tests.browser.test_monteur import api, app_context, job_for_piet, log_in, offline
+from tests.browser.test_volg import live_rows
 from tests.support.world import PASSWORD
 
 __all__ = ["app_context"]
@@ -218,3 +223,52 @@ def test_notifications_toggle_and_the_service_workers_push_handlers(
         number,
     )
     expect(page.locator("article.detail")).to_have_attribute("data-job", number)
+
+
+def test_notifications_on_makes_a_real_subscription_stored_for_him(
+    profile: Any, live_server: str, live_dir: Path
+) -> None:
+    job_for_piet(live_server)  # his list is not empty, as log_in expects
+    with push_service() as service:
+        context = profile(service)
+        context.grant_permissions(["notifications"], origin=live_server)
+        page = context.new_page()
+        log_in(page)
+        toggle = page.locator("#push-toggle")
+        expect(toggle).to_have_text("Meldingen aan")
+        toggle.click()
+        expect(toggle).to_have_text("Meldingen uit", timeout=20000)
+        made = page.evaluate(
+            """async () => {
+              const registration = await navigator.serviceWorker.getRegistration("/monteur/");
+              return (await registration.pushManager.getSubscription()).toJSON();
+            }"""
+        )
+        with api(live_server, "piet.monteur") as piet:
+            listing = piet.get("/api/v1/me/push-subscriptions").json()
+        # Chromium subscribed for our VAPID key, and the server keeps exactly that, as Piet's.
+        gcm = [r["sender"] for r in service.registrations if r.get("scope") == "GCM"]
+        assert gcm == [listing["public_key"]]
+        assert [s["endpoint"] for s in listing["items"]] == [made["endpoint"]]
+        stored = live_rows(
+            live_dir,
+            'SELECT p.p256dh, p.auth, u.username FROM push_subscription p JOIN "user" u '
+            "ON u.id = p.user_id WHERE p.endpoint = ?",
+            made["endpoint"],
+        )
+        assert stored == [(made["keys"]["p256dh"], made["keys"]["auth"], "piet.monteur")]
+
+        # Off again: gone on the server and in the browser.
+        toggle.click()
+        expect(toggle).to_have_text("Meldingen aan")
+        with api(live_server, "piet.monteur") as piet:
+            assert piet.get("/api/v1/me/push-subscriptions").json()["items"] == []
+        assert (
+            page.evaluate(
+                """async () => {
+              const registration = await navigator.serviceWorker.getRegistration("/monteur/");
+              return await registration.pushManager.getSubscription();
+            }"""
+            )
+            is None
+        )

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from server import settings
 from server.services import links
 from server.triage import dutch
-from tests.browser.conftest import CHROMIUM, LIVE_SECRET
-from tests.browser.gcm import PushService, push_service
+from tests.browser.conftest import LIVE_SECRET
+from tests.browser.gcm import push_service
 from tests.browser.test_monteur import api, job_for_piet
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -161,33 +160,6 @@ def test_push_in_a_private_window_fails_in_dutch(
     expect(page.locator("#push-status")).to_contain_text(FAILED)
     expect(button).to_be_enabled()  # he may try again
     assert subscriptions(live_dir, planned[0]) == 0
-
-
-@pytest.fixture
-def profile(browser: Any, live_server: str, tmp_path: Path) -> Iterator[Any]:
-    """A normal (not private) Chromium profile, started with a local push service."""
-
-    def start(service: PushService) -> BrowserContext:
-        context: BrowserContext = browser.browser_type.launch_persistent_context(
-            str(tmp_path / "profiel"),
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run", *service.args()],
-            base_url=live_server,
-            locale="nl-NL",
-        )
-        external: list[str] = []
-        context.on(
-            "request",
-            lambda r: None if r.url.startswith(live_server) else external.append(r.url),
-        )
-        started.append((context, external))
-        return context
-
-    started: list[tuple[BrowserContext, list[str]]] = []
-    yield start
-    for context, external in started:
-        context.close()
-        assert external == [], f"requests to third parties: {external}"
 
 
 def test_push_subscription_made_by_chromium_reaches_the_server(
