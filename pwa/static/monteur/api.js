@@ -30,6 +30,24 @@ function csrfToken() {
   return entry ? decodeURIComponent(entry.slice("meldkamer_csrf=".length)) : "";
 }
 
+// Came from the website's login (/login sends a technician here): the browser's session becomes
+// the app's device session, without asking for the password again. Null when there is none to
+// take over (the installed app opened on its own, someone who is not a technician, offline).
+export async function takeOverSession() {
+  const csrf = csrfToken();
+  if (!csrf) return null; // no page of the site was opened in this browser session
+  try {
+    const response = await fetch("/api/v1/auth/device-token", {
+      method: "POST",
+      headers: { accept: "application/json", "x-csrf-token": csrf },
+    });
+    const data = response.ok ? await response.json() : null;
+    return data?.role === "technician" ? data : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function login(username, password) {
   const response = await fetch("/api/v1/auth/token", {
     method: "POST",

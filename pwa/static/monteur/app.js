@@ -1,10 +1,10 @@
 // The technician app: boot, screens by URL hash, actions into the queue, sync triggers.
-import { call, login } from "/static/monteur/api.js";
+import { call, login, takeOverSession } from "/static/monteur/api.js";
 import { addNotice, clearAll, db, getMeta, setMeta } from "/static/monteur/db.js";
 import { enqueue, nextPhotoId, pending, pendingCount, withPending } from "/static/monteur/outbox.js";
 import { scaleDown } from "/static/monteur/photos.js";
 import { disablePush, enablePush, pushState } from "/static/monteur/push.js";
-import { describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
+import { OFFLINE, describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
 import { detailView, h, listView, loginView, logoutView } from "/static/monteur/views.js";
 
 const app = document.getElementById("app");
@@ -70,22 +70,45 @@ function restoreFields(typed) {
 
 async function onLogin(form, errorLine) {
   try {
-    const data = await login(form.get("username"), form.get("password"));
-    const before = await getMeta("username");
-    if (before && before !== data.username) {
-      // Work waiting on this phone is someone else's: it must never go out under this login.
-      if ((await pendingCount()) > 0) {
-        await fetch("/api/v1/auth/logout", { method: "POST", headers: { authorization: `Bearer ${data.token}` } }).catch(() => null);
-        throw new Error(`Op deze telefoon wachten nog wijzigingen van ${before}. Log in als ${before} om ze te versturen.`);
-      }
-      await forget();
-    }
-    await setLoggedIn(data.token, data.username);
+    await adopt(await login(form.get("username"), form.get("password")));
     await render();
     await syncNow();
   } catch (error) {
     errorLine.textContent = error.message;
     errorLine.hidden = false;
+  }
+}
+
+// A new device session, from the login form or the website's session: his from now on.
+async function adopt(data) {
+  const before = await getMeta("username");
+  if (before && before !== data.username) {
+    // Work waiting on this phone is someone else's: it must never go out under this login.
+    if ((await pendingCount()) > 0) {
+      await fetch("/api/v1/auth/logout", { method: "POST", headers: { authorization: `Bearer ${data.token}` } }).catch(() => null);
+      throw new Error(`Op deze telefoon wachten nog wijzigingen van ${before}. Log in als ${before} om ze te versturen.`);
+    }
+    await forget();
+  }
+  await setLoggedIn(data.token, data.username);
+}
+
+// Without a (working) token, first take over the website's session, if there is one; only
+// when that fails does the login form ask. Tried once per page load, not on every sync.
+let triedSession = false;
+
+async function fromSession() {
+  if (triedSession) return false;
+  triedSession = true;
+  const data = await takeOverSession();
+  if (!data) return false;
+  try {
+    await adopt(data);
+    return true;
+  } catch (error) {
+    state.login = true;
+    state.problem = error.message;
+    return false;
   }
 }
 
@@ -210,9 +233,13 @@ async function showNotices() {
       } }, "Gelezen"))));
 }
 
+// "Opnieuw proberen" only when there is something to retry: work waiting, or a failed sync.
+// The problem is named unless the line says it already ("… wachten op verbinding").
 async function showState() {
-  stateLine.textContent = state.problem && (await pending()).length ? `${await describe()} (${state.problem})` : await describe();
-  retry.hidden = (await pending()).length === 0;
+  const waiting = await pendingCount();
+  const said = state.login || (waiting > 0 && state.problem === OFFLINE);
+  stateLine.textContent = state.problem && !said ? `${await describe()} (${state.problem})` : await describe();
+  retry.hidden = (waiting === 0 && !state.problem) || state.login || !(await getMeta("token"));
 }
 
 function soon() {
@@ -228,7 +255,14 @@ window.addEventListener("outbox-changed", async () => {
 });
 window.addEventListener("jobs-changed", render);
 window.addEventListener("sync-state", async () => {
+  // The device session ran out: a website session he has since logged in with takes over.
+  if (state.login && (await fromSession())) {
+    await render();
+    await syncNow();
+    return;
+  }
   await showState();
+  await showNotices(); // a push answer may have brought one, also when the pull failed
   // Back to the login form when the session ran out; never re-render one he is typing in.
   if (state.login && !app.querySelector("form.login")) await render();
 });
@@ -250,6 +284,7 @@ async function start() {
     });
   }
   navigator.storage?.persist?.();
+  if (!(await getMeta("token"))) await fromSession();
   await render();
   await showState();
   await syncNow();

@@ -29,10 +29,27 @@ export async function deviceId() {
   return id;
 }
 
-export async function addNotice(text) {
-  const notices = await getMeta("notices", []);
+// A notice with a key (the op id of a refused operation) is shown once: the push answer and
+// the next pull both bring it, and whichever comes second is known by the key, even when the
+// first was already marked read. `notices` and `seen` are the lists kept in meta.
+export function noteOnce(notices, seen, text, key = null) {
+  if (key && seen.includes(key)) return;
+  if (key) seen.push(key);
   notices.push({ text, at: new Date().toISOString() });
-  await setMeta("notices", notices.slice(-20));
+}
+
+export async function keepNotices(store, notices, seen) {
+  await store.put(notices.slice(-20), "notices");
+  await store.put(seen.slice(-200), "notice_keys");
+}
+
+export async function addNotice(text, key = null) {
+  const tx = (await db).transaction("meta", "readwrite");
+  const notices = (await tx.store.get("notices")) || [];
+  const seen = (await tx.store.get("notice_keys")) || [];
+  noteOnce(notices, seen, text, key);
+  await keepNotices(tx.store, notices, seen);
+  await tx.done;
 }
 
 // Logging out: nothing of this user stays on the phone (jobs, queue, photos, token, ids).

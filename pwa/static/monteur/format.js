@@ -1,8 +1,18 @@
-// Dutch dates and times in Amsterdam time.
+// Dutch dates and times in Amsterdam time. A date outside the current year carries its year:
+// "di 16 dec" for last December would read as next month.
 const TZ = "Europe/Amsterdam";
 
 export function dayKey(iso) {
   return iso ? new Date(iso).toLocaleDateString("sv-SE", { timeZone: TZ }) : "";
+}
+
+function yearOf(date) {
+  return date.toLocaleDateString("sv-SE", { timeZone: TZ, year: "numeric" });
+}
+
+// The year option for a date: only when it is not this year (on the phone's clock).
+function year(date) {
+  return yearOf(date) === yearOf(new Date()) ? {} : { year: "numeric" };
 }
 
 export function dayLabel(iso) {
@@ -12,7 +22,8 @@ export function dayLabel(iso) {
   const key = dayKey(iso);
   if (key === today) return "Vandaag";
   if (key === tomorrow) return "Morgen";
-  return new Date(iso).toLocaleDateString("nl-NL", { timeZone: TZ, weekday: "long", day: "numeric", month: "long" });
+  const date = new Date(iso);
+  return date.toLocaleDateString("nl-NL", { timeZone: TZ, weekday: "long", day: "numeric", month: "long", ...year(date) });
 }
 
 export function time(iso) {
@@ -20,5 +31,7 @@ export function time(iso) {
 }
 
 export function dateTime(iso) {
-  return iso ? new Date(iso).toLocaleString("nl-NL", { timeZone: TZ, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }) : "";
+  if (!iso) return "";
+  const date = new Date(iso);
+  return date.toLocaleString("nl-NL", { timeZone: TZ, weekday: "short", day: "numeric", month: "short", ...year(date), hour: "2-digit", minute: "2-digit" });
 }

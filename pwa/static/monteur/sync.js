@@ -2,13 +2,14 @@
 // the browser has them). An operation leaves the queue only once its outcome is known; a lost
 // answer means the same operations are sent again and the server answers them from its record.
 import { LoginNeeded, call } from "/static/monteur/api.js";
-import { addNotice, db, deviceId, getMeta, setMeta } from "/static/monteur/db.js";
+import { addNotice, db, deviceId, getMeta, keepNotices, noteOnce, setMeta } from "/static/monteur/db.js";
 import { pending, pendingCount, renumber } from "/static/monteur/outbox.js";
 
 const BATCH = 100;
 let running = null;
 
 export const state = { text: "", problem: null, offline: false, login: false };
+export const OFFLINE = "Geen verbinding";
 
 function announce() {
   window.dispatchEvent(new CustomEvent("sync-state", { detail: state }));
@@ -40,7 +41,8 @@ export async function syncNow() {
         state.problem = error.message;
       } else {
         state.offline = true;
-        state.problem = navigator.onLine ? error.message : "Geen verbinding";
+        // A fetch that never got an answer throws a TypeError in the browser's own words.
+        state.problem = !navigator.onLine || error instanceof TypeError ? OFFLINE : error.message;
       }
     } finally {
       state.text = await describe();
@@ -128,7 +130,8 @@ async function settle(ops, outcomes) {
   for (const outcome of outcomes) {
     const op = sent.get(outcome.op_id);
     if (op) await database.delete("outbox", op.seq);
-    if (outcome.status !== "applied") await addNotice(outcome.reason);
+    // A refused status change also comes back as a notice in the next pull: one notice.
+    if (outcome.status !== "applied") await addNotice(outcome.result?.notice || outcome.reason, outcome.op_id);
   }
 }
 
@@ -143,7 +146,9 @@ async function pullChanges() {
     const database = await db;
     // The jobs and the cursor that covers them are written together, never one without the other.
     const tx = database.transaction(["jobs", "meta"], "readwrite");
-    const notices = (await tx.objectStore("meta").get("notices")) || [];
+    const meta = tx.objectStore("meta");
+    const notices = (await meta.get("notices")) || [];
+    const seen = (await meta.get("notice_keys")) || [];
     if (result.reset) {
       await tx.objectStore("jobs").clear();
       for (const job of result.snapshot.jobs) await tx.objectStore("jobs").put(job);
@@ -152,13 +157,13 @@ async function pullChanges() {
       if (change.kind === "job") await tx.objectStore("jobs").put(change.data.job);
       else if (change.kind === "withdrawn") {
         await tx.objectStore("jobs").delete(change.job);
-        notices.push({ text: change.data.message, at: new Date().toISOString() });
+        noteOnce(notices, seen, change.data.message);
       } else if (change.kind === "notice") {
-        notices.push({ text: change.data.message, at: new Date().toISOString() });
+        noteOnce(notices, seen, change.data.message, change.data.op_id);
       }
     }
-    await tx.objectStore("meta").put(notices.slice(-20), "notices");
-    await tx.objectStore("meta").put(result.cursor, "cursor");
+    await keepNotices(meta, notices, seen);
+    await meta.put(result.cursor, "cursor");
     await tx.done;
     window.dispatchEvent(new CustomEvent("jobs-changed"));
     if (!result.more) return;

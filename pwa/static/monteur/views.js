@@ -206,7 +206,10 @@ export function detailView(job, { act, addPhotos, photoUrl, sendChat }) {
       }))),
     h("section", { id: "chat" }, h("h2", {}, "Chat"),
       h("ol", { class: "chat" }, job.messages.map((m) =>
-        h("li", { class: m.pending ? "pending" : "" }, h("strong", {}, m.author), ` ${dateTime(m.at)}`, h("br"), m.text))),
+        h("li", { class: m.pending ? "pending" : "" }, h("strong", {}, m.author), ` ${dateTime(m.at)}`,
+          // Written offline and sent later: when it was written, and when the others got it.
+          m.late ? h("small", { class: "received" }, ` (ontvangen ${dateTime(m.received_at)})`) : null,
+          h("br"), m.text))),
       h("form", { onsubmit: (e) => { e.preventDefault(); if (chatText.value.trim()) sendChat(chatText.value.trim()); chatText.value = ""; } },
         chatText, h("button", { type: "submit" }, "Versturen"))),
     job.history.length ? h("section", {}, h("h2", {}, "Eerdere bezoeken op dit adres"),
