@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from html import unescape
 
 import pytest
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from server.messaging import gsm
+from server.messaging.email import build_email
 from server.messaging.kinds import CHANNELS, FILES, Channel, Kind, template_names
 from server.messaging.messages import MeldingOntvangen, TenantMessage
 from server.messaging.samples import SAMPLES
@@ -32,15 +35,19 @@ def test_melding_ontvangen_summarises_the_call() -> None:
     sms = render_sms(MELDING)
     email = render_email(MELDING)
 
-    assert sms.startswith(f"{CLIENT}: uw melding is ontvangen, ordernummer DL-2025-000123.")
-    assert sms.endswith(f"Volg uw melding: {TRACK}")
+    assert sms == (
+        f"{CLIENT}: uw melding DL-2025-000123 is ontvangen: Lekkage aan de afvoer onder het "
+        "aanrecht (urgent). Een loodgieter neemt binnen 24 uur contact met u op voor een "
+        f"afspraak. Dit gebeurt uiterlijk dinsdag 4 maart om 16:30. Volg uw melding: {TRACK}"
+    )
+    assert gsm.parts(sms) == 2
     assert email.subject == "Uw melding is ontvangen (DL-2025-000123)"
     for part in (email.text, email.html):
         assert "Beste mevrouw Jansen," in part
         assert "Lekkage aan de afvoer onder het aanrecht" in part  # what was reported
         assert "urgent" in part
         assert "Een loodgieter neemt binnen 24 uur contact met u op" in part  # what happens next
-        assert "Uiterlijk dinsdag 4 maart om 16:30." in part  # and when
+        assert "Dit gebeurt uiterlijk dinsdag 4 maart om 16:30." in part  # and when
         assert TRACK in part
         assert CLIENT in part
     assert f'<a href="{TRACK}"' in email.html
@@ -61,6 +68,160 @@ def test_tenant_sms(kind: Kind, words: str) -> None:
     assert sms.startswith(f"{CLIENT}: ")
     assert words in sms
     assert "DL-2025-000123" in sms
+
+
+# What each kind must say, on every channel it has: in the e-mail (its plain text and what the
+# HTML shows alike), the SMS and the push notice.
+SURVEY = "https://meldkamer.example.nl/enquete/voorbeeld"
+ORDER = "DL-2025-000123"
+WHEN = "dinsdag 4 maart tussen 08:00 en 12:00"
+KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
+    Kind.MELDING_ONTVANGEN: {
+        "email": (
+            "Lekkage aan de afvoer onder het aanrecht",
+            "urgent",
+            "Een loodgieter neemt",
+            "uiterlijk dinsdag 4 maart om 16:30",
+            ORDER,
+            TRACK,
+        ),
+        "sms": (
+            "is ontvangen",
+            "Lekkage aan de afvoer",
+            "(urgent)",
+            "Een loodgieter neemt",
+            "uiterlijk dinsdag 4 maart om 16:30",
+            ORDER,
+            TRACK,
+        ),
+        "push": (f"Melding {ORDER} ontvangen", "Een loodgieter neemt binnen 24 uur"),
+    },
+    Kind.AFSPRAAK_INGEPLAND: {
+        "email": (WHEN, "komt een monteur", "Komt het niet uit? Geef het door", ORDER, TRACK),
+        "sms": (f"er is een afspraak voor uw melding {ORDER} op {WHEN}", "niet thuis", TRACK),
+        "push": ("Afspraak ingepland", f"De monteur komt {WHEN} (melding {ORDER})."),
+    },
+    Kind.AFSPRAAK_GEWIJZIGD: {
+        "email": (
+            "is gewijzigd",
+            "Was: maandag 3 maart om 13:00",
+            f"Nieuw: {WHEN}",
+            "Komt het niet uit? Geef het door",
+            ORDER,
+            TRACK,
+        ),
+        "sms": (f"gewijzigd naar {WHEN}", "Komt het niet uit? Geef het door via", ORDER, TRACK),
+        "push": ("Afspraak gewijzigd", f"Nieuw: {WHEN} (melding {ORDER})"),
+    },
+    Kind.AFSPRAAK_GEANNULEERD: {
+        "email": (f"op {WHEN} gaat niet door", "De storing is op afstand verholpen.", ORDER, TRACK),
+        "sms": (
+            "dinsdag 4 maart (08:00-12:00)",
+            "gaat niet door",
+            "op afstand verholpen",
+            ORDER,
+            TRACK,
+        ),
+        "push": ("Afspraak gaat niet door", "De storing is op afstand verholpen."),
+    },
+    Kind.MONTEUR_ONDERWEG: {
+        "email": (
+            "Monteur Ahmed is onderweg naar u",
+            "Verwachte aankomst: rond 09:40",
+            ORDER,
+            TRACK,
+        ),
+        "sms": ("monteur Ahmed is onderweg naar u", "Verwachte aankomst rond 09:40", ORDER, TRACK),
+        "push": ("De monteur is onderweg", "Ahmed komt rond 09:40 aan"),
+    },
+    Kind.AFGEROND: {
+        "email": (f"Uw melding {ORDER} is afgerond", "Hoe hebben we het gedaan?", SURVEY),
+        "sms": (f"uw melding {ORDER} is afgerond", "Hoe hebben we het gedaan?", SURVEY),
+        "push": ("Uw melding is afgerond", "Geef uw mening"),
+    },
+    Kind.PIKET: {
+        "email": (
+            "Acute melding",
+            "bewoonbaarheid van de woning is in gevaar",
+            ORDER,
+            "dinsdag 4 maart om 02:14",
+            "Lindelaan 12, 1234 AB Utrecht",
+            "J. Jansen +31612345678",
+            "Wateroverlast uit plafond",
+            "Water loopt door het plafond",
+            "https://meldkamer.example.nl/dossiers/",
+        ),
+        "sms": (
+            f"ACUUT {ORDER}",
+            "bewoonbaarheid in gevaar",
+            "Lindelaan 12",
+            "J. Jansen +31612345678",
+            "Wateroverlast uit plafond",
+            "https://meldkamer.example.nl/dossiers/",
+        ),
+    },
+    Kind.PROTOCOL_BEVESTIGING: {
+        "email": (
+            "Uw triageprotocol is gewijzigd",
+            "versie 7",
+            "geldt vanaf zaterdag 1 maart om 09:00",
+            "M. de Vries (supervisie)",
+            "Cv-storing in de winter voortaan urgent",
+            "+ cv_storing.winter: urgent",
+            "https://meldkamer.example.nl/protocollen/DL/versies/7",
+        ),
+    },
+}
+
+
+def shown(html: str) -> str:
+    """What a mail program shows of the HTML part, and where its links lead: one line."""
+    linked = re.sub(r'<a [^>]*href="([^"]+)"[^>]*>', r" \1 ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", linked)).split())
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_kind_says_what_it_must_on_every_channel(kind: Kind) -> None:
+    message, key = SAMPLES[kind], KEY_CONTENT[kind]
+    assert set(key) == set(CHANNELS[kind])
+    if "email" in key:
+        content = render_email(message)
+        mail = build_email(
+            to="bewoner@example.org",
+            subject=content.subject,
+            text=content.text,
+            html=content.html,
+            from_address="berichten@meldkamer.example.nl",
+            from_name=CLIENT,
+            reference="DL-2025-000123.e1",
+        )
+        # Plain text first, then the HTML: every mail program shows one of them.
+        assert [p.get_content_type() for p in mail.iter_parts()] == ["text/plain", "text/html"]
+        assert mail["From"].addresses[0].display_name == CLIENT
+        text = " ".join(content.text.split())
+        for words in key["email"]:
+            assert words in text, (kind, "text", words)
+            assert words in shown(content.html), (kind, "html", words)
+        assert "{{" not in text and "{%" not in content.html
+    if "sms" in key:
+        sms = render_sms(message)
+        for words in key["sms"]:
+            assert words in sms, (kind, words)
+    if "push" in key:
+        assert isinstance(message, TenantMessage)
+        push = render_push(message)
+        for words in key["push"]:
+            assert words in f"{push.title} {push.body}", (kind, words)
+
+
+def test_tenant_emails_say_who_sends_them_and_where_an_answer_goes() -> None:
+    for kind in (k for k in Kind if isinstance(SAMPLES[k], TenantMessage)):
+        content = render_email(SAMPLES[kind])
+        footer = f"Een antwoord op deze e-mail komt bij {CLIENT} terecht."
+        assert footer in content.text, kind
+        assert f"De meldkamer verstuurt deze e-mail namens {CLIENT}. {footer}" in shown(
+            content.html
+        ), kind
 
 
 def test_eta_and_survey_links() -> None:
