@@ -41,7 +41,7 @@ def test_keyboard_only_intake_finds_address_and_creates_dossier(page: Page) -> N
     page.locator("textarea[name=description]").focus()
     page.keyboard.type("Stroom valt steeds uit in de keuken")
     page.keyboard.press("Control+Enter")
-    expect(page.locator("[role=status]")).to_contain_text(
+    expect(page.locator("[role=status].success")).to_contain_text(
         re.compile(r"Dossier MK-\d{4}-\d{6} is aangemaakt")
     )
     expect(page.locator("dl")).to_contain_text("06 12345678")

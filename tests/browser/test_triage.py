@@ -44,7 +44,7 @@ def test_keyboard_only_triage_during_intake(page: Page) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type("0612345678")
     page.keyboard.press("Control+Enter")
-    expect(page.locator("[role=status]")).to_contain_text("is aangemaakt")
+    expect(page.locator("[role=status].success")).to_contain_text("is aangemaakt")
     triage = page.locator("#triage")
     expect(triage).to_contain_text("Lekkage aan woning, beperkt risico op gevolgschade")
     expect(triage).to_contain_text("versie 1")
