@@ -104,6 +104,8 @@ async def current_for(user: User, code: str) -> tuple[Client, ProtocolVersion]:
 
 async def overview(user: User) -> list[tuple[Client, ProtocolVersion | None]]:
     """The clients the user may see with their current version (None: the default, unused)."""
+    if user.role == Role.TECHNICIAN:
+        raise Forbidden("Protocollen zijn voor de meldkamer en de opdrachtgevers.")
     clients = await scoping.clients(user).filter(active=True).order_by("name")
     newest: dict[int, ProtocolVersion] = {}
     rows = await ProtocolVersion.filter(

@@ -7,11 +7,14 @@ import re
 import httpx
 import pytest
 from starlette.routing import Mount, Route
+from starlette.types import ASGIApp
 
+from server.jobs import queue
+from server.models import User
 from server.services import dossiers
 from server.web.routes import PUBLIC_PATHS, routes
-from tests.support import world
-from tests.support.pages import login
+from tests.support import scoped, world
+from tests.support.pages import csrf, login
 from tests.support.world import PASSWORD, token_for
 
 
@@ -255,3 +258,140 @@ async def test_dispatch_planning_routes_by_role(
             assert response.status_code not in (401, 403), (method, path, response.text)
         else:
             assert response.status_code == 403, (username, method, path, response.status_code)
+
+
+# Every route with who may use it: A admin, S supervisor, G agent (desk), C a client's user,
+# T a technician. Public routes are PUBLIC_PATHS. A role not listed is refused with 403, or
+# with 404 where the route names something outside its scope (HIDDEN), which is not revealed.
+ACCESS: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/clients"): "ASGCT",
+    ("GET", "/api/v1/addresses"): "ASGC",
+    ("GET", "/api/v1/dossiers"): "ASGCT",
+    ("POST", "/api/v1/dossiers"): "ASGC",
+    ("GET", "/api/v1/dossiers/{order_number}"): "ASGCT",
+    ("PATCH", "/api/v1/dossiers/{order_number}"): "ASG",
+    ("POST", "/api/v1/dossiers/{order_number}/transitions"): "ASG",
+    ("POST", "/api/v1/dossiers/{order_number}/notes"): "ASGT",
+    ("POST", "/api/v1/triage/evaluate"): "ASGC",
+    ("POST", "/api/v1/dossiers/{order_number}/triage"): "ASG",
+    ("GET", "/api/v1/protocols/{client}"): "ASGC",
+    ("POST", "/api/v1/protocols/{client}"): "AS",
+    ("POST", "/api/v1/protocols/{client}/check"): "AS",
+    ("GET", "/api/v1/protocols/{client}/export"): "ASGC",
+    ("GET", "/api/v1/protocols/{client}/versions"): "ASGC",
+    ("GET", "/api/v1/protocols/{client}/versions/{version}"): "ASGC",
+    ("GET", "/api/v1/dossiers/{order_number}/suggestions"): "ASG",
+    ("GET", "/api/v1/dossiers/{order_number}/slots"): "ASG",
+    ("POST", "/api/v1/dossiers/{order_number}/assign"): "ASG",
+    ("POST", "/api/v1/dossiers/{order_number}/appointment"): "ASG",
+    ("POST", "/api/v1/dossiers/{order_number}/appointment/cancel"): "ASG",
+    ("GET", "/api/v1/board"): "ASG",
+    ("GET", "/api/v1/technician/jobs"): "T",
+    ("POST", "/api/v1/technician/position"): "T",
+    ("PUT", "/api/v1/technicians/{technician_id}/duty"): "AS",
+    ("GET", "/api/v1/absences"): "ASG",
+    ("POST", "/api/v1/technicians/{technician_id}/absences"): "AS",
+    ("DELETE", "/api/v1/absences/{absence_id}"): "AS",
+    ("POST", "/api/v1/sync/push"): "T",
+    ("GET", "/api/v1/sync/pull"): "T",
+    ("PUT", "/api/v1/photos/{client_id}"): "T",
+    ("GET", "/api/v1/photos/{key}/{variant}"): "ASGCT",
+    ("GET", "/api/v1/dossiers/{order_number}/messages"): "ASGCT",
+    ("POST", "/api/v1/dossiers/{order_number}/messages"): "ASGCT",
+    ("GET", "/api/v1/me/push-subscriptions"): "T",
+    ("POST", "/api/v1/me/push-subscriptions"): "T",
+    ("DELETE", "/api/v1/me/push-subscriptions/{subscription_id}"): "T",
+    ("POST", "/api/v1/auth/device-token"): "T",
+    ("POST", "/api/v1/auth/logout"): "ASGCT",
+    ("GET", "/"): "ASGCT",
+    ("POST", "/logout"): "ASGCT",
+    ("GET", "/dossiers"): "ASGCT",
+    ("GET", "/dossiers/nieuw"): "ASGC",
+    ("POST", "/dossiers/nieuw"): "ASGC",
+    ("GET", "/dossiers/{order_number}"): "ASGCT",
+    ("POST", "/dossiers/{order_number}/fase"): "ASG",
+    ("POST", "/dossiers/{order_number}/notitie"): "ASGT",
+    ("POST", "/dossiers/{order_number}/contact"): "ASG",
+    ("GET", "/meldkamer"): "ASG",
+    ("GET", "/meldkamer/live"): "ASG",
+    ("POST", "/dossiers/{order_number}/toewijzen"): "ASG",
+    ("POST", "/dossiers/{order_number}/afspraak"): "ASG",
+    ("POST", "/dossiers/{order_number}/afspraak/annuleren"): "ASG",
+    ("GET", "/planning"): "AS",
+    ("POST", "/planning/afwezigheid"): "AS",
+    ("POST", "/planning/afwezigheid/{absence_id}/verwijderen"): "AS",
+    ("POST", "/planning/toewijzen/{client}"): "AS",
+    ("GET", "/dossiers/{order_number}/triage"): "ASG",
+    ("POST", "/dossiers/{order_number}/triage"): "ASG",
+    ("GET", "/protocollen"): "ASGC",
+    ("GET", "/protocollen/{client}"): "ASGC",
+    ("GET", "/protocollen/{client}/bewerken"): "AS",
+    ("POST", "/protocollen/{client}/bewerken"): "AS",
+    ("GET", "/protocollen/{client}/versies/{version}"): "ASGC",
+    ("POST", "/dossiers/{order_number}/gegevens"): "ASG",
+    ("GET", "/archief"): "ASGC",
+    ("POST", "/archief/export"): "ASGC",
+    ("GET", "/archief/exports/{token}"): "ASGC",
+    ("GET", "/dashboard"): "ASGC",
+    ("GET", "/dashboard/live"): "ASGC",
+    ("GET", "/dashboard/grafiek/{key}.xlsx"): "ASGC",
+    ("GET", "/portaal"): "ASGC",
+    ("GET", "/portaal/live"): "ASGC",
+    ("GET", "/sjablonen"): "ASC",
+    ("GET", "/sjablonen/{client}"): "ASC",
+    ("GET", "/sjablonen/{client}/{kind}/{file}"): "ASC",
+    ("POST", "/sjablonen/{client}/{kind}/{file}"): "ASC",
+    ("POST", "/dossiers/{order_number}/berichten"): "ASGCT",
+    ("GET", "/dossiers/{order_number}/live"): "ASGCT",
+}
+# A technician has no client: a client's protocol is out of his scope (404, like any other).
+HIDDEN: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/addresses"): "T",
+    ("GET", "/api/v1/protocols/{client}"): "T",
+    ("GET", "/api/v1/protocols/{client}/export"): "T",
+    ("GET", "/api/v1/protocols/{client}/versions"): "T",
+    ("GET", "/api/v1/protocols/{client}/versions/{version}"): "T",
+    ("GET", "/protocollen/{client}"): "T",
+    ("GET", "/protocollen/{client}/versies/{version}"): "T",
+    ("GET", "/protocollen/{client}/bewerken"): "T",
+    ("POST", "/protocollen/{client}/bewerken"): "T",
+    # The upload names a job; anyone but its technician gets 'not found'.
+    ("PUT", "/api/v1/photos/{client_id}"): "ASGC",
+}
+LETTERS = {"A": "admin", "S": "supervisor", "G": "agent", "C": "client", "T": "technician"}
+# Logging out ends the caller's session or token: tried last.
+LAST = {("POST", "/logout"), ("POST", "/api/v1/auth/logout")}
+
+
+def test_access_table_names_every_route() -> None:
+    routes_here = {r for r in _all_routes() if r[1] not in PUBLIC_PATHS}
+    routes_here = {r for r in routes_here if not r[1].startswith("/static")}
+    assert set(ACCESS) == routes_here, (
+        f"missing: {sorted(routes_here - set(ACCESS))}; gone: {sorted(set(ACCESS) - routes_here)}"
+    )
+    assert set(HIDDEN) <= set(ACCESS)
+
+
+@pytest.mark.parametrize("role", list(scoped.USERS))
+async def test_every_route_by_role(http: httpx.AsyncClient, app: ASGIApp, role: str) -> None:
+    s = await scoped.build()
+    bodies = scoped.bodies(s)
+    username = scoped.USERS[role]
+    scoped.export_file(await User.get(username=username))
+    headers = await token_for(http, username)
+    await login(http, username)
+    token = csrf((await http.get("/login")).text)
+    wrong = []
+    for method, template in sorted(ACCESS, key=lambda r: r in LAST):
+        path = scoped.concrete(template, s)
+        status = await scoped.call(
+            http, app, headers, method, path, bodies.get((method, template)), token
+        )
+        allowed = {LETTERS[c] for c in ACCESS[method, template]}
+        hidden = {LETTERS[c] for c in HIDDEN.get((method, template), "")}
+        # Allowed: it reached its own checks (a request may be refused, not who asks).
+        expected = "not 401/403/404" if role in allowed else (404 if role in hidden else 403)
+        if (status in (401, 403, 404)) if role in allowed else status != expected:
+            wrong.append(f"{method} {path}: {status}, expected {expected}")
+    await queue.stop_inline(0)  # reminders the bookings scheduled: not this test's business
+    assert not wrong, "\n".join(wrong)

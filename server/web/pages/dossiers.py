@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import pc4
 from server import scoping, settings
-from server.domain.errors import AppError, Unprocessable
+from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Technician
@@ -65,7 +65,7 @@ async def _intake_context(request: Request, values: dict[str, Any]) -> dict[str,
 def _may_intake(request: Request) -> None:
     user = current_user(request)
     if user.role not in DESK_ROLES and user.role != Role.CLIENT:
-        raise AppError("Uw rol mag geen meldingen aannemen.")
+        raise Forbidden("Uw rol mag geen meldingen aannemen.")
 
 
 async def intake_form(request: Request) -> Response:

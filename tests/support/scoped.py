@@ -1,0 +1,227 @@
+"""Two clients' worth of objects for access tests: for each kind of object a route can name
+(dossier, photo, push subscription, absence, export), one the caller may reach and one of
+another client or another technician that it must not."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from starlette.types import ASGIApp
+
+from server.insight import export_jobs
+from server.messaging.push import b64url
+from server.models import Dossier, Technician, User
+from server.services import absences, dossiers, photos, protocols, technician_push
+from tests.field.support import jpeg
+from tests.support import world
+from tests.support.streams import cookie_header, open_stream
+
+# Who plays each role in the access tests (users of tests/support/world.py).
+USERS = {
+    "admin": "admin",
+    "supervisor": "sanne.supervisie",
+    "agent": "anna.agent",
+    "client": "wim.woonstad",
+    "technician": "piet.monteur",
+}
+EXPORT_TOKEN = "export-token-0123456789"
+
+
+@dataclass
+class Scoped:
+    w: world.World
+    own: Dossier  # Woonstad's, assigned to piet: the client user's and the technician's
+    other: Dossier  # Lichtveld's, assigned to kees: neither's
+    own_photo: str
+    other_photo: str
+    own_subscription: int  # piet's
+    other_subscription: int  # kees's
+    absence: int  # piet's, for the API
+    page_absence: int  # piet's, for the planning page
+
+
+def push_json(endpoint: str) -> dict[str, object]:
+    """What a browser's `PushSubscription.toJSON()` gives."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    point = key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {"endpoint": endpoint, "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
+
+
+async def _job(w: world.World, client: str, technician: Technician) -> Dossier:
+    d = await dossiers.create(w.agent, world.intake(client, category="elektra"))
+    await dossiers.transition(
+        w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
+    )
+    return d
+
+
+def export_file(user: User) -> None:
+    """A finished export of `user`'s under EXPORT_TOKEN, as the export job leaves it."""
+    export_jobs._save(user.id, EXPORT_TOKEN, status="klaar", rows=1, requested_at="2026-01-05")
+    export_jobs.file_path(user.id, EXPORT_TOKEN).write_bytes(b"PK\x03\x04 not really a workbook")
+
+
+async def build() -> Scoped:
+    w = await world.build()
+    own = await _job(w, "WST", w.technician)
+    other = await _job(w, "LVD", w.other_technician)
+    own_photo, _ = await photos.upload(w.tech_user, "photo-own-0001", own.order_number, jpeg())
+    other_photo, _ = await photos.upload(
+        w.other_tech_user, "photo-other-0001", other.order_number, jpeg(colour=(10, 200, 10))
+    )
+    mine, _ = await technician_push.subscribe(w.tech_user, push_json("https://push.example/piet"))
+    his, _ = await technician_push.subscribe(
+        w.other_tech_user, push_json("https://push.example/kees")
+    )
+    w.technician.position_consent = True
+    await w.technician.save(update_fields=["position_consent"])
+    days = [(absences.today() + timedelta(days=n)).isoformat() for n in (30, 31)]
+    absence, page_absence = [
+        await absences.add(w.supervisor, w.technician.id, absences.AbsenceInput(d, d, "verlof"))
+        for d in days
+    ]
+    await protocols.current(w.woonstad)
+    await protocols.current(w.lichtveld)
+    return Scoped(
+        w,
+        own,
+        other,
+        own_photo.key,
+        other_photo.key,
+        mine.id,
+        his.id,
+        absence.id,
+        page_absence.id,
+    )
+
+
+def concrete(path: str, s: Scoped, other: bool = False) -> str:
+    """`path` with its parameters filled in: the caller's own objects, or with `other`
+    another client's dossier and photo (another technician's job)."""
+    values = {
+        "order_number": (s.other if other else s.own).order_number,
+        "client": "WST",
+        "version": "1",
+        "technician_id": str(s.w.technician.id),
+        "absence_id": str(s.absence),
+        "client_id": "photo-new-0001",
+        "key": s.other_photo if other else s.own_photo,
+        "variant": "thumb",
+        "subscription_id": str(s.own_subscription),
+        "token": EXPORT_TOKEN,
+        "kind": "melding_ontvangen",
+        "file": "sms.txt",
+    }
+    path = path.replace("{key}.xlsx", "meldingen.xlsx")
+    path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    # Query parameters that name what the route is about (the client, the job, the device).
+    query = {
+        "/api/v1/addresses": "?client=WST&postcode=3572AB",
+        "/api/v1/sync/pull": "?device_id=device-access",
+        "/api/v1/photos/photo-new-0001": f"?job={s.own.order_number}",
+        "/portaal": "?klant=WST",
+        "/portaal/live": "?klant=WST",
+    }
+    return path + query.get(path, "")
+
+
+def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
+    """A valid body per write route, so a refusal is about who asks, not what was sent."""
+    piet = s.w.technician.id
+    day = (absences.today() + timedelta(days=40)).isoformat()
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    local = start.astimezone(ZoneInfo("Europe/Amsterdam")).replace(tzinfo=None)
+    d = "/dossiers/{order_number}"
+    api = "/api/v1" + d
+    return {
+        ("POST", "/api/v1/dossiers"): world.dossier_body(),
+        ("PATCH", api): {"description": "Lekkage boven de keuken."},
+        ("POST", api + "/transitions"): {"to": "analyseren"},
+        ("POST", api + "/notes"): {"text": "Gebeld."},
+        ("POST", "/api/v1/triage/evaluate"): {"client": "WST", "subject": "elektra"},
+        ("POST", api + "/triage"): {"subject": "elektra"},
+        ("POST", "/api/v1/protocols/{client}"): {"text": "x: 1", "reason": "Test"},
+        ("POST", "/api/v1/protocols/{client}/check"): {"text": "x: 1"},
+        ("POST", api + "/assign"): {"technician_id": piet},
+        ("POST", api + "/appointment"): {
+            "technician_id": piet,
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(),
+        },
+        ("POST", api + "/appointment/cancel"): {"reason": "Huurder belde af."},
+        ("POST", "/api/v1/technician/position"): {"latitude": 52.09, "longitude": 5.12},
+        ("PUT", "/api/v1/technicians/{technician_id}/duty"): {"on_call_evenings": True},
+        ("POST", "/api/v1/technicians/{technician_id}/absences"): {
+            "kind": "ziek",
+            "starts_on": day,
+            "ends_on": day,
+        },
+        ("POST", "/api/v1/sync/push"): {"device_id": "device-access", "ops": []},
+        ("POST", api + "/messages"): {"text": "Hallo"},
+        ("POST", "/api/v1/me/push-subscriptions"): push_json("https://push.example/new"),
+        ("POST", "/dossiers/nieuw"): {
+            "client": "WST",
+            "postcode": "3572AB",
+            "house_number": "10",
+            "contact_name": "Fatima el Amrani",
+            "contact_phone": "0612345678",
+            "channel": "telefoon",
+            "category": "elektra",
+        },
+        ("POST", d + "/fase"): {"to": "analyseren"},
+        ("POST", d + "/notitie"): {"text": "Gebeld."},
+        ("POST", d + "/contact"): {"how": "telefoon", "summary": "Gebeld."},
+        ("POST", d + "/toewijzen"): {"technician_id": str(piet)},
+        ("POST", d + "/afspraak"): {
+            "technician_id": str(piet),
+            "appointment_start": local.isoformat(),
+            "appointment_end": (local + timedelta(hours=1)).isoformat(),
+        },
+        ("POST", d + "/afspraak/annuleren"): {"reason": "Huurder belde af."},
+        ("POST", "/planning/afwezigheid"): {
+            "technician_id": str(piet),
+            "starts_on": day,
+            "ends_on": day,
+            "kind": "ziek",
+        },
+        ("POST", "/planning/toewijzen/{client}"): {"enabled": "ja"},
+        ("POST", d + "/triage"): {"triage_subject": "elektra", "triage_answers": "{}"},
+        ("POST", "/protocollen/{client}/bewerken"): {"text": "x: 1", "reason": "Test"},
+        ("POST", d + "/gegevens"): {"description": "Lekkage boven de keuken."},
+        ("POST", "/sjablonen/{client}/{kind}/{file}"): {"text": "Melding {{ order_number }}"},
+        ("POST", d + "/berichten"): {"text": "Hallo"},
+    }
+
+
+async def call(
+    http: httpx.AsyncClient,
+    app: ASGIApp,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    body: dict[str, Any] | None,
+    csrf_token: str,
+) -> int:
+    """The status `method path` answers, with the caller's token (API) or session (pages)."""
+    if path.split("?")[0].endswith("/live"):
+        async with open_stream(app, path, cookie_header(http)) as stream:
+            return stream.status
+    if path.startswith("/api/v1/photos/") and method == "PUT":
+        return (await http.put(path, content=jpeg(), headers=headers)).status_code
+    if path.startswith("/api/"):
+        return (await http.request(method, path, headers=headers, json=body or {})).status_code
+    if method == "GET":
+        return (await http.get(path)).status_code
+    data = {**(body or {}), "csrf_token": csrf_token}
+    return (await http.post(path, data=data)).status_code
