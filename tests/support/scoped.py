@@ -56,8 +56,12 @@ def push_json(endpoint: str) -> dict[str, object]:
     return {"endpoint": endpoint, "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}}
 
 
-async def _job(w: world.World, client: str, technician: Technician) -> Dossier:
-    d = await dossiers.create(w.agent, world.intake(client, category="elektra"))
+# The other client's tenant: a name that must never appear in an answer to the caller.
+OTHER_TENANT = "Lotte van Lichtveld"
+
+
+async def _job(w: world.World, client: str, technician: Technician, name: str) -> Dossier:
+    d = await dossiers.create(w.agent, world.intake(client, category="elektra", contact_name=name))
     await dossiers.transition(
         w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
     )
@@ -72,8 +76,8 @@ def export_file(user: User) -> None:
 
 async def build() -> Scoped:
     w = await world.build()
-    own = await _job(w, "WST", w.technician)
-    other = await _job(w, "LVD", w.other_technician)
+    own = await _job(w, "WST", w.technician, "Fatima el Amrani")
+    other = await _job(w, "LVD", w.other_technician, OTHER_TENANT)
     own_photo, _ = await photos.upload(w.tech_user, "photo-own-0001", own.order_number, jpeg())
     other_photo, _ = await photos.upload(
         w.other_tech_user, "photo-other-0001", other.order_number, jpeg(colour=(10, 200, 10))
@@ -212,16 +216,18 @@ async def call(
     path: str,
     body: dict[str, Any] | None,
     csrf_token: str,
-) -> int:
-    """The status `method path` answers, with the caller's token (API) or session (pages)."""
+) -> tuple[int, str]:
+    """Status and text of `method path`, with the caller's token (API) or session (pages);
+    of a live stream, its status and what it sent at once (an error page, or nothing)."""
     if path.split("?")[0].endswith("/live"):
         async with open_stream(app, path, cookie_header(http)) as stream:
-            return stream.status
+            return stream.status, await stream.text_within(0.05)
     if path.startswith("/api/v1/photos/") and method == "PUT":
-        return (await http.put(path, content=jpeg(), headers=headers)).status_code
-    if path.startswith("/api/"):
-        return (await http.request(method, path, headers=headers, json=body or {})).status_code
-    if method == "GET":
-        return (await http.get(path)).status_code
-    data = {**(body or {}), "csrf_token": csrf_token}
-    return (await http.post(path, data=data)).status_code
+        response = await http.put(path, content=jpeg(), headers=headers)
+    elif path.startswith("/api/"):
+        response = await http.request(method, path, headers=headers, json=body or {})
+    elif method == "GET":
+        response = await http.get(path)
+    else:
+        response = await http.post(path, data={**(body or {}), "csrf_token": csrf_token})
+    return response.status_code, response.text

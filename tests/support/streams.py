@@ -42,6 +42,13 @@ class Stream:
             chunk = await asyncio.wait_for(self._chunks.get(), wait)
             self._buffer += chunk.decode()
 
+    async def text_within(self, seconds: float) -> str:
+        """What arrives within `seconds`, raw."""
+        with contextlib.suppress(TimeoutError):
+            while True:
+                self._buffer += (await asyncio.wait_for(self._chunks.get(), seconds)).decode()
+        return self._buffer
+
     async def events_within(self, seconds: float) -> list[tuple[str, dict[str, Any]]]:
         found = []
         with contextlib.suppress(TimeoutError):
