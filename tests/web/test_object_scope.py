@@ -15,6 +15,7 @@ from server.models import Dossier, DossierEvent, DossierMessage, Photo, PushSubs
 from tests.field.support import jpeg
 from tests.support import scoped
 from tests.support.pages import csrf, login
+from tests.support.streams import cookie_header, open_stream
 from tests.support.world import dossier_body, token_for
 from tests.web.test_access import ACCESS
 
@@ -105,9 +106,7 @@ async def test_client_user_cannot_widen_to_another_client(
     refused["/sjablonen/LVD/melding_ontvangen/sms.txt"] = await http.post(
         "/sjablonen/LVD/melding_ontvangen/sms.txt", data={"csrf_token": token, "text": "Hoi"}
     )
-    async with scoped.open_stream(
-        app, "/dashboard/live?klant=LVD", scoped.cookie_header(http)
-    ) as live:
+    async with open_stream(app, "/dashboard/live?klant=LVD", cookie_header(http)) as live:
         refused["/dashboard/live?klant=LVD"] = httpx.Response(live.status)
     assert {k: r.status_code for k, r in refused.items()} == dict.fromkeys(refused, 404)
     # An address of Lichtveld's stock under Woonstad's name is refused, not borrowed.
