@@ -3,7 +3,8 @@
 Every app process keeps its own subscribers. With REDIS_URL set, a publish goes through Redis
 pub/sub so subscribers in every process receive it; without Redis (the embedded default, one
 process) it is fanned out in memory. Authorisation is the caller's job: check what the user may
-see before calling `stream`.
+see before calling `stream`, and give it `allowed`, so a stream that lasts hours ends once the
+user may no longer see it (logged out, deactivated, the job given to someone else).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
@@ -73,7 +74,7 @@ class Broker:
             except asyncio.QueueFull:
                 log.warning("live subscriber on %s is too slow; event dropped", message["channel"])
 
-    async def subscribe(self, channels: list[str]) -> AsyncIterator[dict[str, Any]]:
+    async def subscribe(self, channels: list[str]) -> AsyncGenerator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(QUEUE_SIZE)
         for channel in channels:
             self._subscribers.setdefault(channel, set()).add(queue)
@@ -99,11 +100,17 @@ async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
         log.exception("live publish on %s failed", channel)
 
 
-def stream(request: Request, channels: list[str]) -> Response:
-    """An SSE response carrying the events of `channels` until the browser goes away."""
+def stream(
+    request: Request, channels: list[str], allowed: Callable[[], Awaitable[bool]]
+) -> Response:
+    """An SSE response carrying the events of `channels` until the browser goes away, or
+    until `allowed`, asked before each event, says no: then it ends and sends nothing more."""
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        async for message in broker.subscribe(channels):
-            yield {"event": message["event"], "data": json.dumps(message["data"], default=str)}
+        async with contextlib.aclosing(broker.subscribe(channels)) as messages:
+            async for message in messages:
+                if not await allowed():
+                    return
+                yield {"event": message["event"], "data": json.dumps(message["data"], default=str)}
 
     return EventSourceResponse(events(), ping=15, headers={"Cache-Control": "no-store"})

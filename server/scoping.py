@@ -40,6 +40,14 @@ def addresses(user: User) -> QuerySet[Address]:
     return Address.filter(id__in=[])
 
 
+async def sees_dossier(user: User, dossier_id: int) -> bool:
+    return await dossiers(user).filter(id=dossier_id).exists()
+
+
+async def sees_client(user: User, client_id: int) -> bool:
+    return await clients(user).filter(id=client_id).exists()
+
+
 async def dossier(user: User, order_number: str) -> Dossier:
     found = await dossiers(user).get_or_none(order_number=order_number.strip().upper())
     if found is None:

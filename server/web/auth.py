@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.authentication import (
     AuthCredentials,
     AuthenticationBackend,
@@ -65,6 +67,24 @@ def current_user(request: Request) -> User:
     if not isinstance(principal, Principal):
         raise Unauthorized("Log eerst in.")
     return principal.model
+
+
+def still_allowed(
+    request: Request, may_see: Callable[[User], Awaitable[bool]]
+) -> Callable[[], Awaitable[bool]]:
+    """For a response that lasts (a live stream): whether the caller is, now, still logged in
+    with what the request carried (session or token) and still `may_see` it."""
+
+    async def check() -> bool:
+        try:
+            found = await MeldkamerAuth().authenticate(request)
+        except AuthenticationError:
+            return False
+        if found is None or not isinstance(found[1], Principal):
+            return False
+        return await may_see(found[1].model)
+
+    return check
 
 
 def require_role(request: Request, *roles: str) -> User:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -166,6 +167,60 @@ async def test_session_ends_when_password_changes(http: httpx.AsyncClient, w: wo
     await w.agent.save(update_fields=["session_epoch"])
     response = await http.get("/dossiers")
     assert response.status_code == 303
+
+
+async def test_logout_ends_the_session_also_for_a_copy_of_its_cookie(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    await login(http, "wim.woonstad")
+    async with client_factory() as thief:
+        thief.cookies.update(http.cookies)  # the cookie, copied before the user logs out
+        assert (await thief.get("/portaal")).status_code == 200
+        token = csrf((await http.get("/portaal")).text)
+        assert (await http.post("/logout", data={"csrf_token": token})).status_code == 303
+        after = await thief.get("/portaal")
+        assert after.status_code == 303 and after.headers["location"] == "/login?next=/portaal"
+    assert (await http.get("/portaal")).status_code == 303
+    # Logging in again works as before.
+    await login(http, "wim.woonstad")
+    assert (await http.get("/portaal")).status_code == 200
+
+
+async def test_a_cookie_planted_before_login_is_not_logged_in(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    """Session fixation: the session the user logs in with is new, not one handed to him."""
+    async with client_factory() as attacker:
+        await attacker.get("/login")
+        planted = dict(attacker.cookies)
+        http.cookies.update(planted)
+        await login(http, "anna.agent")
+        assert http.cookies["meldkamer_session"] != planted.get("meldkamer_session")
+        assert (await http.get("/dossiers")).status_code == 200
+        response = await attacker.get("/dossiers")
+        assert response.status_code == 303
+
+
+async def test_login_form_is_rate_limited_too(http: httpx.AsyncClient, w: world.World) -> None:
+    for _ in range(5):
+        page = await http.get("/login")
+        data = {"csrf_token": csrf(page.text), "username": "anna.agent", "password": "fout"}
+        bad = await http.post("/login", data=data)
+        assert bad.status_code == 401 and "Onjuiste gebruikersnaam of wachtwoord." in bad.text
+    data = {"csrf_token": csrf(page.text), "username": "anna.agent", "password": PASSWORD}
+    blocked = await http.post("/login", data=data)
+    assert blocked.status_code == 429 and "Te veel mislukte inlogpogingen" in blocked.text
+    assert "meldkamer_session" not in http.cookies
+
+
+async def test_app_logout_revokes_only_that_token(http: httpx.AsyncClient, w: world.World) -> None:
+    phone = await token_for(http, "piet.monteur")
+    tablet = await token_for(http, "piet.monteur")
+    assert (await http.post("/api/v1/auth/logout", headers=phone)).status_code == 204
+    refused = await http.get("/api/v1/technician/jobs", headers=phone)
+    assert refused.status_code == 401
+    assert refused.json()["error"]["message"] == "Token ongeldig of verlopen; log opnieuw in."
+    assert (await http.get("/api/v1/technician/jobs", headers=tablet)).status_code == 200
 
 
 async def test_login_redirect_stays_on_this_site(http: httpx.AsyncClient, w: world.World) -> None:

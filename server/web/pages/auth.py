@@ -6,10 +6,12 @@ from urllib.parse import urlparse
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from tortoise.expressions import F
 
 from server.auth import login as login_service
 from server.domain.errors import AppError
 from server.domain.roles import Role
+from server.models import User
 from server.web.auth import current_user
 from server.web.templating import templates
 
@@ -58,6 +60,11 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
+    """The cookie is signed, not stored: a copy of it would still work, so logging out moves
+    the user's session epoch on, which ends every session of his (and their live streams)."""
+    uid = request.session.get("uid")
+    if isinstance(uid, int):
+        await User.filter(id=uid).update(session_epoch=F("session_epoch") + 1)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

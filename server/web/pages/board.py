@@ -10,8 +10,9 @@ from server import live, scoping, settings
 from server.domain.codes import TRADE_LABELS
 from server.domain.errors import AppError, Unprocessable
 from server.domain.roles import DESK_ROLES
+from server.models import User
 from server.services import assignments, dossiers
-from server.web.auth import require_role
+from server.web.auth import require_role, still_allowed
 from server.web.templating import templates
 
 
@@ -32,7 +33,11 @@ async def board(request: Request) -> Response:
 async def board_live(request: Request) -> Response:
     """Server-sent events of the board channel: assignments, appointments, phase changes."""
     require_role(request, *DESK_ROLES)
-    return live.stream(request, ["board"])
+
+    async def desk(user: User) -> bool:
+        return user.role in DESK_ROLES
+
+    return live.stream(request, ["board"], still_allowed(request, desk))
 
 
 async def assign(request: Request) -> Response:

@@ -17,7 +17,7 @@ from server.domain.errors import Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES, Role
 from server.insight import dashboard, export
 from server.models import User
-from server.web.auth import current_user
+from server.web.auth import current_user, still_allowed
 from server.web.templating import templates
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,4 +81,10 @@ async def changes(request: Request) -> Response:
     code = request.query_params.get("klant", "")
     _, client = await dashboard.scope_for(user, code)
     channel = f"dashboard:{client.code}" if client else "dashboard:*"
-    return live.stream(request, [channel])
+
+    async def sees(now: User) -> bool:
+        if client is None:
+            return now.role in DESK_ROLES
+        return await scoping.sees_client(now, client.id)
+
+    return live.stream(request, [channel], still_allowed(request, sees))

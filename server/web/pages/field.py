@@ -14,8 +14,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import live, scoping, settings
 from server.domain.errors import AppError
+from server.models import User
 from server.services import chat
-from server.web.auth import current_user
+from server.web.auth import current_user, still_allowed
 from server.web.pages import dossiers as dossier_pages
 from server.web.templating import templates
 
@@ -124,4 +125,8 @@ async def dossier_live(request: Request) -> Response:
     """Server-sent events of one dossier, for those who may see it."""
     user = current_user(request)
     dossier = await scoping.dossier(user, request.path_params["order_number"])
-    return live.stream(request, [f"dossier:{dossier.order_number}"])
+
+    async def sees(now: User) -> bool:
+        return await scoping.sees_dossier(now, dossier.id)
+
+    return live.stream(request, [f"dossier:{dossier.order_number}"], still_allowed(request, sees))

@@ -10,7 +10,7 @@ from server.domain.errors import Forbidden, NotFound
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Client, User
-from server.web.auth import current_user
+from server.web.auth import current_user, still_allowed
 from server.web.templating import templates
 
 LIMIT = 500
@@ -50,4 +50,8 @@ async def page(request: Request) -> Response:
 
 async def changes(request: Request) -> Response:
     _, client = await _client(request)
-    return live.stream(request, [f"client:{client.code}"])
+
+    async def sees(now: User) -> bool:
+        return await scoping.sees_client(now, client.id)
+
+    return live.stream(request, [f"client:{client.code}"], still_allowed(request, sees))
