@@ -191,6 +191,8 @@ def plan_transition(
             f"'{PHASE_LABELS[to]}' zetten.",
             "to",
         )
+    if actor.role not in DESK_ROLES:
+        _field_result(data)
     changes: dict[str, Any] = {"phase": to}
     changes.update(_requirements(state, to, data, now))
     reason = changes.pop("reason", None)
@@ -198,6 +200,24 @@ def plan_transition(
     if to in CLOSED_PHASES:
         changes["closed_at"] = now
     return Plan(changes, reason, facts)
+
+
+# What a technician may close a job with: what he found on site. Remote solutions,
+# referrals, duplicates and withdrawals are the desk's to record.
+FIELD_RESULTS = frozenset(
+    {"verholpen", "tijdelijk_verholpen", "niet_verholpen", "geen_storing", "rekening_huurder"}
+)
+
+
+def _field_result(data: Mapping[str, Any]) -> None:
+    """A technician does not close a job as something he could not have found there (the app
+    sends 'verholpen'; the API and a replayed op must not take more)."""
+    code = data.get("result_code")
+    if isinstance(code, str) and code in RESULT_LABELS and code not in FIELD_RESULTS:
+        raise Forbidden(
+            f"Resultaatcode '{RESULT_LABELS[code]}' legt de meldkamer vast, niet de monteur.",
+            "result_code",
+        )
 
 
 def _text(data: Mapping[str, Any], key: str, message: str) -> str:

@@ -250,3 +250,31 @@ def test_a_lapsing_appointment_needs_a_reason_and_takes_its_times_along() -> Non
     assert moved.changes["technician_id"] == 8
     with pytest.raises(Forbidden):
         plan_transition(booked, Phase.DOORGEZET, TECH, {"reason": "x"}, NOW)
+
+
+@pytest.mark.parametrize("target", [Phase.DOORGEZET, Phase.AFGEROND])
+def test_a_technicians_move_keeps_the_job_his_whatever_he_sends(target: Phase) -> None:
+    data: dict[str, Any] = {"reason": "onderdeel besteld", "result_code": "verholpen"}
+    data |= {"technician_id": 8, "contractor_id": 3}
+    plan = plan_transition(state(Phase.IN_UITVOERING), target, TECH, data, NOW)
+    assert "technician_id" not in plan.changes and "contractor_id" not in plan.changes
+
+
+@pytest.mark.parametrize("code", ["telefonisch_opgelost", "doorverwezen", "dubbele_melding"])
+def test_a_technician_closes_only_with_what_he_found_on_site(code: str) -> None:
+    with pytest.raises(Forbidden) as refused:
+        plan_transition(
+            state(Phase.IN_UITVOERING), Phase.AFGEROND, TECH, {"result_code": code}, NOW
+        )
+    assert refused.value.field == "result_code"
+    for found in ("verholpen", "geen_storing", "niet_verholpen"):
+        plan = plan_transition(
+            state(Phase.IN_UITVOERING), Phase.AFGEROND, TECH, {"result_code": found}, NOW
+        )
+        assert plan.changes["result_code"] == found
+    assert (
+        plan_transition(
+            state(Phase.IN_UITVOERING), Phase.AFGEROND, AGENT, {"result_code": code}, NOW
+        ).changes["result_code"]
+        == code
+    )
