@@ -99,8 +99,9 @@ async def subscribe(dossier: Dossier, data: Mapping[str, Any]) -> PushSubscripti
     """This browser follows this dossier too (a tenant may follow several reports at once).
 
     One row per browser (endpoint), a follow per dossier; subscribing again changes nothing.
-    A technician's browser keeps its keys: only the browser itself knows them, so a page that
-    sends other keys for his endpoint is refused rather than breaking his notifications.
+    A browser keeps its keys: only the browser itself knows them, so a page that sends other
+    keys for a known endpoint (a technician's, another tenant's) is refused rather than
+    breaking that browser's notifications.
     """
     try:
         browser = BrowserSubscription.from_json(data)
@@ -127,10 +128,9 @@ async def _browser(browser: BrowserSubscription) -> PushSubscription:
         except IntegrityError:  # the same browser twice at once
             return await PushSubscription.get(endpoint=browser.endpoint)
     if (existing.p256dh, existing.auth) != (browser.p256dh, browser.auth):
-        if existing.user_id is not None:  # type: ignore[attr-defined]
-            raise Conflict("Dit pushabonnement hoort bij iemand anders.", "endpoint")
-        existing.p256dh, existing.auth = browser.p256dh, browser.auth
-        await existing.save(update_fields=["p256dh", "auth"])
+        # A browser keeps its keys for as long as its endpoint lives: other keys mean another
+        # sender, who would break the notifications of whoever's browser it is.
+        raise Conflict("Dit pushabonnement hoort bij iemand anders.", "endpoint")
     return existing
 
 
