@@ -26,6 +26,8 @@ def test_geo_imports_no_server(module: str) -> None:
     assert loaded_after(module) == []
 
 
-@pytest.mark.parametrize("module", ["server.domain.dispatch", "server.domain.duty", "server.domain.slots"])
+@pytest.mark.parametrize(
+    "module", ["server.domain.dispatch", "server.domain.duty", "server.domain.slots"]
+)
 def test_dispatch_domain_is_plain_python(module: str) -> None:
     assert loaded_after(module) == ["server"]
