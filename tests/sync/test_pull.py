@@ -71,4 +71,3 @@ async def test_a_cursor_below_the_pruned_horizon_resets_never_skips(store: Memor
     store.prune(through=5)
     assert await store.head() == 5
     assert not (await pull(store, "e7.5")).reset
-
