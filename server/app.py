@@ -41,7 +41,6 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     app = Starlette(
         routes=routes,
         middleware=[
-            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware,
                 secret_key=str(settings.SECRET_KEY),
@@ -55,7 +54,9 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
-    # CSRF sits outermost so a forged form post never reaches the session or the endpoint.
+    # CSRF sits outside the app so a forged form post never reaches the session or the
+    # endpoint; the security headers sit outside everything, so its refusal and the server
+    # error page (Starlette's outermost layer) carry them too.
     csrf = asgi_csrf_decorator(
         cookie_name="meldkamer_csrf",
         http_header="x-csrf-token",
@@ -65,7 +66,7 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         cookie_secure=settings.HTTPS,
         send_csrf_failed=_csrf_failed,
     )
-    return csrf(app)  # type: ignore[no-any-return]
+    return SecurityHeaders(csrf(app))
 
 
 async def _csrf_failed(scope, send, message_id):  # type: ignore[no-untyped-def]

@@ -176,6 +176,8 @@ async def photo_file(request: Request) -> Response:
     return FileResponse(
         path,
         media_type=CONTENT_TYPE,
+        filename=f"foto-{p['key'][:12]}-{p['variant']}.jpg",
+        content_disposition_type="inline",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )
 
