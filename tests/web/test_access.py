@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from server.jobs import queue
-from server.models import User
+from server.models import DossierEvent, User
 from server.services import dossiers
 from server.web.routes import PUBLIC_PATHS, routes
 from tests.support import scoped, world
@@ -167,6 +167,25 @@ async def test_session_ends_when_password_changes(http: httpx.AsyncClient, w: wo
     await w.agent.save(update_fields=["session_epoch"])
     response = await http.get("/dossiers")
     assert response.status_code == 303
+
+
+async def test_the_api_with_a_session_cookie_needs_the_csrf_header(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """A page's script may call the API with its session; another site's form may not."""
+    number = await _dossier_of(w, "WST")
+    await login(http, "anna.agent")
+    url = f"/api/v1/dossiers/{number}/notes"
+    forged = [
+        await http.post(url, json={"text": "x"}),
+        await http.post(url, content=b'{"text": "x"}', headers={"content-type": "text/plain"}),
+        await http.post(url, data={"text": "x"}),
+        await http.patch(f"/api/v1/dossiers/{number}", json={"description": "x"}),
+    ]
+    assert [r.status_code for r in forged] == [403, 403, 403, 403]
+    assert await DossierEvent.filter(kind="note").count() == 0
+    header = {"x-csrf-token": http.cookies["meldkamer_csrf"]}
+    assert (await http.post(url, json={"text": "Gebeld."}, headers=header)).status_code == 201
 
 
 async def test_logout_ends_the_session_also_for_a_copy_of_its_cookie(
