@@ -1,8 +1,11 @@
 """Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep,
-the purge of technicians' positions and the daily pruning of the sync change log.
+the purge of technicians' positions, the daily pruning of the sync change log, and the daily
+retention work (archive closed dossiers, remove old tenants' details, delete old exports).
 
 With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
-nothing. The first run of each comes one interval after start, not during it.
+nothing. The first run of each comes one interval after start, not during it; the retention
+work first runs RETENTION_FIRST_SECONDS after start, so an app restarted more often than daily
+still keeps personal data no longer than it should.
 """
 
 from __future__ import annotations
@@ -13,14 +16,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from server import settings
+from server.insight import export_jobs
 from server.jobs import senders
 from server.services import changefeed, positions
+from server.services.archive import archive_closed
+from server.services.retention import anonymise_archived
 from server.services.sending import sweep
 
 log = logging.getLogger("meldkamer.jobs")
 # As often as the worker's cron purges positions.
 POSITION_PURGE_SECONDS = 300.0
 CHANGE_PRUNE_SECONDS = 24 * 3600.0
+RETENTION_SECONDS = 24 * 3600.0
+RETENTION_FIRST_SECONDS = 600.0
 
 
 @asynccontextmanager
@@ -52,6 +60,11 @@ async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
             )
         )
     tasks = [asyncio.create_task(_every(every, stop, job, name)) for every, job, name in work]
+    tasks.append(
+        asyncio.create_task(
+            _every(RETENTION_SECONDS, stop, _retention, "retention", RETENTION_FIRST_SECONDS)
+        )
+    )
     try:
         yield
     finally:
@@ -64,12 +77,25 @@ async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
                 await task
 
 
+async def _retention() -> None:
+    """What the worker's night does for personal data (server/jobs/worker.py), in order."""
+    await archive_closed(settings.ARCHIVE_AFTER_DAYS)
+    await anonymise_archived(settings.RETENTION_DAYS)
+    export_jobs.prune()
+
+
 async def _every(
-    every: float, stop: asyncio.Event, job: Callable[[], Awaitable[object]], name: str
+    every: float,
+    stop: asyncio.Event,
+    job: Callable[[], Awaitable[object]],
+    name: str,
+    first: float | None = None,
 ) -> None:
+    wait = every if first is None else first
     while True:
         with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
+            await asyncio.wait_for(stop.wait(), wait)
+        wait = every
         if stop.is_set():
             return
         try:

@@ -23,6 +23,11 @@ async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
     return await anonymise_archived(settings.RETENTION_DAYS)
 
 
+async def prune_exports(ctx: dict[str, Any]) -> int:
+    """Excel exports hold tenants' details: deleted after export_jobs.KEEP_DAYS."""
+    return export_jobs.prune()
+
+
 async def prune_sync_changes(ctx: dict[str, Any]) -> int:
     return await changefeed.prune(settings.SYNC_CHANGE_DAYS)
 
@@ -61,6 +66,7 @@ FUNCTIONS: list[Any] = [
     geocode_dossier,
     archive_closed_dossiers,
     anonymise_old_dossiers,
+    prune_exports,
     prune_sync_changes,
     send_message,
     purge_positions,

@@ -14,6 +14,7 @@ from server.jobs.tasks import (
     FUNCTIONS,
     anonymise_old_dossiers,
     archive_closed_dossiers,
+    prune_exports,
     prune_sync_changes,
     purge_positions,
     send_due_messages,
@@ -41,6 +42,7 @@ def make_worker(
     periodic = [
         cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
         cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
+        cron(prune_exports, hour={3}, minute={50}, run_at_startup=False),
         cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
         # The outbox sweep: every minute, and at once when the worker starts.
