@@ -46,7 +46,7 @@ async def test_an_export_is_kept_a_week(w: world.World) -> None:
         export_jobs.download(w.agent, old, NOW)
     assert gone.value.message == f"Export '{old}' is verwijderd: exports blijven 7 dagen bewaard."
     assert not export_jobs.file_path(w.agent.id, old).exists()
-    assert export_jobs.prune(NOW) == 1  # the client user's; the agent's old one went above
+    export_jobs.prune(NOW)  # the client user's; the agent's old one went above
     assert not export_jobs.file_path(w.client_user.id, old).exists()
     assert export_jobs.file_path(w.agent.id, new).exists()
 

@@ -70,7 +70,8 @@ async def _job(w: world.World, client: str, technician: Technician, name: str) -
 
 def export_file(user: User) -> None:
     """A finished export of `user`'s under EXPORT_TOKEN, as the export job leaves it."""
-    export_jobs._save(user.id, EXPORT_TOKEN, status="klaar", rows=1, requested_at="2026-01-05")
+    now = datetime.now(UTC).isoformat()
+    export_jobs._save(user.id, EXPORT_TOKEN, status="klaar", rows=1, requested_at=now)
     export_jobs.file_path(user.id, EXPORT_TOKEN).write_bytes(b"PK\x03\x04 not really a workbook")
 
 
