@@ -19,7 +19,7 @@ from server.jobs.worker import make_worker
 from server.models import Dossier, User
 from server.services import dossiers
 from server.services.retention import REMOVED
-from tests.support import world
+from tests.support import scoped, world
 from tests.support.pages import login
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -27,6 +27,7 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
+    scoped.no_exports()
     return await world.build()
 
 

@@ -5,6 +5,7 @@ another client or another technician that it must not."""
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.types import ASGIApp
 
+from server import settings
 from server.insight import export_jobs
 from server.messaging.push import b64url
 from server.models import Dossier, Technician, User
@@ -75,7 +77,13 @@ def export_file(user: User) -> None:
     export_jobs.file_path(user.id, EXPORT_TOKEN).write_bytes(b"PK\x03\x04 not really a workbook")
 
 
+def no_exports() -> None:
+    """Export files of earlier tests: user ids repeat once the tables are emptied (PostgreSQL)."""
+    shutil.rmtree(settings.VAR_DIR / "exports", ignore_errors=True)
+
+
 async def build() -> Scoped:
+    no_exports()
     w = await world.build()
     own = await _job(w, "WST", w.technician, "Fatima el Amrani")
     other = await _job(w, "LVD", w.other_technician, OTHER_TENANT)
