@@ -118,6 +118,19 @@ SMTP_STARTTLS: bool = config("SMTP_STARTTLS", cast=bool, default=True)
 MAIL_FROM: str = config("MAIL_FROM", default="berichten@meldkamer.invalid")
 VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = _vapid_pair()
 VAPID_SUBJECT: str = config("VAPID_SUBJECT", default="mailto:beheer@meldkamer.invalid")
+# Web Push services a browser subscription may point at (host or parent domain): the server
+# posts to the endpoint, so an arbitrary address must not be accepted from a page.
+PUSH_SERVICE_HOSTS: tuple[str, ...] = tuple(
+    host.strip().lower()
+    for host in config(
+        "PUSH_SERVICE_HOSTS",
+        default=(
+            "fcm.googleapis.com,jmt17.google.com,push.services.mozilla.com,"
+            "notify.windows.com,push.apple.com"
+        ),
+    ).split(",")
+    if host.strip()
+)
 QUIET_HOURS: str = config("QUIET_HOURS", default="21:00-08:00")
 # Tracking and survey links in messages stay valid this long after they were sent.
 TRACKING_DAYS: int = config("TRACKING_DAYS", cast=int, default=30)

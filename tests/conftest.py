@@ -18,6 +18,10 @@ os.environ["VAR_DIR"] = str(_TMP / "var")
 os.environ["MEDIA_ROOT"] = str(_TMP / "media")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["LOGIN_MAX_FAILURES"] = "5"
+# The real push services, and the made-up ones the tests subscribe with.
+os.environ["PUSH_SERVICE_HOSTS"] = (
+    "fcm.googleapis.com,jmt17.google.com,push.example,push.example.net"
+)
 
 import httpx  # noqa: E402
 import pytest  # noqa: E402

@@ -11,7 +11,7 @@ import base64
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -51,13 +51,21 @@ class PushSubscription:
     auth: str
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PushSubscription:
+    def from_json(
+        cls, data: Mapping[str, Any], services: Collection[str] | None = None
+    ) -> PushSubscription:
+        """`services`: the push services' hosts (or parent domains) an endpoint may name."""
         keys = data.get("keys")
         if not isinstance(keys, Mapping):
             raise ValueError("push subscription without keys")
         endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
         if not (isinstance(endpoint, str) and endpoint.startswith("https://")):
             raise ValueError(f"push endpoint {endpoint!r} is not an https:// address")
+        host = (urlsplit(endpoint).hostname or "").lower()
+        if services is not None and not any(
+            host == known or host.endswith(f".{known}") for known in services
+        ):
+            raise ValueError(f"push endpoint {endpoint!r} is not at a known push service")
         if not (isinstance(p256dh, str) and len(b64url_decode(p256dh)) == 65):
             raise ValueError("push subscription key p256dh is not a P-256 public key")
         if not (isinstance(auth, str) and len(b64url_decode(auth)) == 16):

@@ -16,6 +16,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from server import settings
 from server.domain import job_alerts, worklist
 from server.domain.codes import CATEGORY_LABELS, URGENCY_LABELS
 from server.domain.dispatch import when_text
@@ -51,7 +52,7 @@ async def subscribe(user: User, data: Mapping[str, Any]) -> tuple[PushSubscripti
     refused, so nobody can take over another person's notifications by knowing an endpoint.
     """
     try:
-        browser = BrowserSubscription.from_json(data)
+        browser = BrowserSubscription.from_json(data, settings.PUSH_SERVICE_HOSTS)
     except ValueError as exc:
         raise Unprocessable(f"Pushabonnement niet bruikbaar: {exc}.", "endpoint") from None
     existing = await PushSubscription.get_or_none(endpoint=browser.endpoint)

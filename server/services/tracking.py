@@ -104,7 +104,7 @@ async def subscribe(dossier: Dossier, data: Mapping[str, Any]) -> PushSubscripti
     breaking that browser's notifications.
     """
     try:
-        browser = BrowserSubscription.from_json(data)
+        browser = BrowserSubscription.from_json(data, settings.PUSH_SERVICE_HOSTS)
     except ValueError as exc:
         raise Unprocessable(f"Pushabonnement niet bruikbaar: {exc}.", "endpoint") from None
     sub = await _browser(browser)
