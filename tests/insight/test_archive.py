@@ -4,7 +4,9 @@ user can never reach: another client's dossiers, exports or figures."""
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import openpyxl
@@ -84,11 +86,16 @@ async def test_filters_narrow_and_bad_values_are_named(
     assert "&#39;31-03-2025&#39; is geen geldige datum" in bad.text
 
 
+def _exports_on_disk() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("export-*.xlsx"))
+
+
 async def test_export_has_excel_types_frozen_header_and_filter(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
     await login(http, "wim.woonstad")
     page = await http.get("/archief")
+    left_before = _exports_on_disk()
     response = await http.post(
         "/archief/export",
         data={
@@ -99,6 +106,10 @@ async def test_export_has_excel_types_frozen_header_and_filter(
     )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert response.headers["content-disposition"] == 'attachment; filename="dossiers.xlsx"'
+    assert int(response.headers["content-length"]) == len(response.content)
+    # The file with the tenants' details is not left behind on the server.
+    assert _exports_on_disk() <= left_before
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.active
     assert sheet.freeze_panes == "A2"

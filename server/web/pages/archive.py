@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from tempfile import mkstemp
+from typing import BinaryIO
 
-from starlette.background import BackgroundTask
+import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
 
 from server import scoping, settings
 from server.domain.errors import AppError, Forbidden
@@ -85,13 +87,33 @@ async def export_xlsx(request: Request) -> Response:
     handle, name = mkstemp(suffix=".xlsx", prefix="export-")
     os.close(handle)
     path = Path(name)
-    await export.write(qs, columns, path)
-    return FileResponse(
-        path,
+    try:
+        await export.write(qs, columns, path)
+        file = await anyio.to_thread.run_sync(path.open, "rb")
+    finally:
+        # Tenants' details must not outlive the download, also when it is cut off midway:
+        # the open file is read to the end and the name is gone at once.
+        await anyio.to_thread.run_sync(_forget, path)
+    return StreamingResponse(
+        _chunks(file),
         media_type=XLSX,
-        filename="dossiers.xlsx",
-        background=BackgroundTask(path.unlink, missing_ok=True),
+        headers={
+            "Content-Disposition": 'attachment; filename="dossiers.xlsx"',
+            "Content-Length": str(os.fstat(file.fileno()).st_size),
+        },
     )
+
+
+def _forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+async def _chunks(file: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await anyio.to_thread.run_sync(file.read, 64 * 1024):
+            yield chunk
+    finally:
+        file.close()
 
 
 async def export_download(request: Request) -> Response:
