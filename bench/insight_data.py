@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 
 from server import db
+from server.domain import kpis
 from server.domain.codes import CATEGORY_LABELS
 
 CHANNELS = (("telefoon", 80), ("email", 8), ("web", 7), ("app", 5))
@@ -91,10 +92,31 @@ class Generator:
             self._dossier(out, limit)
         return out
 
-    def _event(self, out: Batch, dossier_id: int, at: datetime, kind: str, **data: Any) -> None:
+    def _event(
+        self,
+        out: Batch,
+        row: dict[str, Any],
+        at: datetime,
+        kind: str,
+        hours: float | None,
+        **data: Any,
+    ) -> None:
+        """One event with the columns server/models/derived.py would have written."""
         self.next_event += 1
         actor = "systeem" if kind in ("geocoded", "bericht") else "Bench Medewerker"
-        out.events.append((self.next_event, dossier_id, at, actor, kind, json.dumps(data)))
+        out.events.append(
+            (
+                self.next_event,
+                row["id"],
+                at,
+                actor,
+                kind,
+                json.dumps(data),
+                row["client_id"],
+                data.get("from") if kind == "transition" else None,
+                hours,
+            )
+        )
 
     def _dossier(
         self, out: Batch, limit: int, parent: dict[str, Any] | None = None, at: datetime = END
@@ -147,7 +169,7 @@ class Generator:
 
     def _life(self, out: Batch, row: dict[str, Any]) -> None:
         """The phases the dossier goes through, as transition events up to END."""
-        rng, n = self.rng, row["id"]
+        rng = self.rng
         at: datetime = row["created_at"]
         phase = "nieuw"
         log: list[tuple[datetime, str, dict[str, Any]]] = [(at, "created", {})]
@@ -165,6 +187,7 @@ class Generator:
         if rng.random() < 0.85:
             label = rng.choice(self.labels[row["category"]])
             row["triage"] = {"subject": row["category"], "outcome": {"label": label}}
+            row["triage_outcome"] = label
             step(3, "triage", outcome=label)
         urgency, fate = row["urgency"], rng.random()
         contact = at + timedelta(minutes=rng.expovariate(1 / (5 * HOUR)))
@@ -198,9 +221,15 @@ class Generator:
                 )
                 phase = "gearchiveerd"
         log.sort(key=lambda e: e[0])
+        log = [e for e in log if e[0] <= END]
+        entered = None
         for when, kind, data in log:
-            if when <= END:
-                self._event(out, n, when, kind, **data)
+            hours = kpis.phase_hours(entered, when) if kind == "transition" else None
+            self._event(out, row, when, kind, hours, **data)
+            if kind in kpis.STEP_KINDS:
+                entered = when
+        facts = kpis.visits((w, d["to"]) for w, k, d in log if k == "transition")
+        row.update(visits=facts.count, first_visit_at=facts.first, remote_solved=facts.remote)
         if row["closed_at"] is not None and row["closed_at"] > END:
             row["closed_at"] = row["result_code"] = None
             phase = next(
@@ -284,7 +313,17 @@ async def _copy(conn: asyncpg.Connection, table: str, rows: list[dict[str, Any]]
     )
 
 
-EVENT_COLUMNS = ["id", "dossier_id", "at", "actor_name", "kind", "data"]
+EVENT_COLUMNS = [
+    "id",
+    "dossier_id",
+    "at",
+    "actor_name",
+    "kind",
+    "data",
+    "client_id",
+    "from_phase",
+    "phase_hours",
+]
 SURVEY_COLUMNS = [
     "id",
     "dossier_id",

@@ -7,12 +7,14 @@ the period of the same length just before it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from server.domain.errors import Unprocessable
+from server.domain.lifecycle import Phase
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -227,3 +229,42 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
     if lo + 1 >= len(sorted_values):
         return sorted_values[lo]
     return sorted_values[lo] * (1 - frac) + sorted_values[lo + 1] * frac
+
+
+# What the figures read of the timeline and the triage, kept in columns when they are written
+# (server/models/derived.py), so the dashboard aggregates indexed columns instead of replaying
+# the log or reading JSON. These are the definitions; migration 0013 computed the same.
+
+STEP_KINDS = frozenset({"created", "transition"})  # events that put a dossier in a phase
+VISIT = Phase.IN_UITVOERING.value  # a transition into it is a technician on site: one visit
+REMOTE = Phase.OP_AFSTAND.value
+
+
+def phase_hours(entered: datetime | None, left: datetime) -> float | None:
+    """Hours a dossier stood in the phase a transition at `left` leaves: since the step
+    before it (the dossier's previous created/transition event, by time then id)."""
+    return None if entered is None else (left - entered).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Visits:
+    """A dossier's arrivals on site and whether it was solved remotely."""
+
+    count: int = 0
+    first: datetime | None = None
+    remote: bool = False
+
+
+def visits(moves: Iterable[tuple[datetime, str]]) -> Visits:
+    """From a dossier's transitions as (at, target phase)."""
+    targets = list(moves)
+    arrivals = sorted(at for at, target in targets if target == VISIT)
+    remote = any(target == REMOTE for _, target in targets)
+    return Visits(len(arrivals), arrivals[0] if arrivals else None, remote)
+
+
+def triage_outcome(triage: Mapping[str, object] | None) -> str | None:
+    """The label of a dossier's triage outcome ('Meest voorkomende storingen'), if any."""
+    outcome = (triage or {}).get("outcome")
+    label = outcome.get("label") if isinstance(outcome, Mapping) else None
+    return label if isinstance(label, str) else None

@@ -18,6 +18,7 @@ from server import db, scoping
 from server.domain import codes, contacts, kpis
 from server.domain.errors import Unprocessable
 from server.domain.roles import DESK_ROLES
+from server.insight.figures import fixed_first_time
 from server.insight.sql import Sql
 from server.models import Dossier, User
 
@@ -96,16 +97,14 @@ def _local_midnight(day: date) -> datetime:
 def first_time_fix_sql(dialect: str, d: str = '"dossier"') -> str:
     """1 when the dossier is a first-time fix (docs/kpis.md), else 0; constants only."""
     q = Sql(dialect)
-    to = q.json_text("e.data", "to")
     window = q.json_int("c.settings", "first_time_fix_days", kpis.FIRST_TIME_FIX_DAYS)
-    not_fixed = ", ".join(f"'{code}'" for code in kpis.NOT_FIXED_RESULTS)
-    return (
-        f"CASE WHEN {d}.result_code IS NOT NULL AND {d}.result_code NOT IN ({not_fixed}) "
-        f"AND (SELECT COUNT(*) FROM dossier_event e WHERE e.dossier_id = {d}.id "
-        f"AND e.kind = 'transition' AND {to} = 'in_uitvoering') = 1 "
-        f"AND NOT EXISTS (SELECT 1 FROM dossier r JOIN client c ON c.id = {d}.client_id "
+    repeated = (
+        f"EXISTS (SELECT 1 FROM dossier r JOIN client c ON c.id = {d}.client_id "
         f"WHERE r.parent_id = {d}.id AND {q.within_days(f'{d}.closed_at', 'r.created_at', window)})"
-        f" THEN 1 ELSE 0 END"
+    )
+    return (
+        f"CASE WHEN {d}.result_code IS NOT NULL AND {fixed_first_time(q, d, repeated)} "
+        f"THEN 1 ELSE 0 END"
     )
 
 

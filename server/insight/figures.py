@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server.domain import kpis
 from server.domain.kpis import Grain, Period
-from server.domain.lifecycle import FINAL_PHASES
+from server.domain.lifecycle import OPEN_PHASES
 from server.insight.sql import Sql, rows
 
 
@@ -88,7 +88,7 @@ class Figures:
             "channel": "d.channel",
             "category": "d.category",
             "urgency": "d.urgency",
-            "outcome": q.json_path("d.triage", "outcome", "label"),
+            "outcome": "d.triage_outcome",  # triage.outcome.label, kept as a column
         }[expr]
         sql = (
             f"SELECT {column} AS k, COUNT(*) AS n FROM dossier d "
@@ -142,81 +142,42 @@ class Figures:
     async def phase_times(self, period: Period) -> dict[str, dict[str, float | None]]:
         """Hours each dossier stood in a phase, for phases left during the period.
 
-        One pass over the period's created/transition events with LAG for the previous one;
-        a dossier whose first move in the period has no predecessor there gets its last event
-        before the period in one grouped lookup (only those dossiers, by dossier index).
+        Each transition carries the phase it left and the hours it stood there (written with
+        the event, server/domain/kpis.phase_hours), so this is a grouped aggregate over the
+        period's transitions: a partial index holds them per phase, per client and for all,
+        in the order the grouping needs.
         """
         q = self._q()
-        frm = q.json_text("e.data", "from")
         # Closed phases only wait for the archive; that is no lead time of the work.
-        closed = ", ".join(f"'{p.value}'" for p in sorted(FINAL_PHASES))
-        start, end = q.param(period.start), q.param(period.end)
-        kinds = "IN ('created', 'transition')"
-        scoped = (
-            ""
-            if self.scope.client_ids is None
-            else f"JOIN dossier d ON d.id = e.dossier_id AND {self.scope.where(q)} "
-        )
-        steps = (
-            f"SELECT e.dossier_id, e.kind, e.at, {frm} AS g, "
-            f"LAG(e.at) OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id) AS prev "
-            f"FROM dossier_event e {scoped}"
-            f"WHERE e.kind {kinds} AND e.at >= {start} AND e.at < {end}"
-        )
-        before = (
-            f"SELECT b.dossier_id, MAX(b.at) AS at FROM dossier_event b "
-            f"WHERE b.kind {kinds} AND b.at < {start} AND b.dossier_id IN ("
-            f"SELECT dossier_id FROM steps WHERE prev IS NULL AND kind = 'transition') "
-            f"GROUP BY b.dossier_id"
-        )
-        since = "COALESCE(s.prev, b.at)"
+        phases = ", ".join(f"'{p.value}'" for p in sorted(OPEN_PHASES))
         values = (
-            f"SELECT s.g, {q.hours_between(since, 's.at')} AS v FROM steps s "
-            f"LEFT JOIN before b ON s.prev IS NULL AND b.dossier_id = s.dossier_id "
-            f"WHERE s.kind = 'transition' AND {since} IS NOT NULL AND s.g NOT IN ({closed})"
+            f"SELECT e.from_phase AS g, e.phase_hours AS v FROM dossier_event e "
+            f"WHERE {self.scope.where(q, 'e')} AND e.kind = 'transition' "
+            f"AND e.from_phase IN ({phases}) AND e.at >= {q.param(period.start)} "
+            f"AND e.at < {q.param(period.end)} AND e.phase_hours IS NOT NULL"
         )
-        sql = q.percentiles(values, "g", (0.5, 0.9))
-        found = await self._all(f"WITH steps AS ({steps}), before AS ({before}) {sql}", q)
+        found = await self._all(q.percentiles(values, "g", (0.5, 0.9)), q)
         return {str(r["g"]): _stats(r) for r in found}
-
-    def _arrivals(self, q: Sql, target: str, dossiers: str) -> str:
-        """Per dossier of the CTE `dossiers`: its transitions into `target`, how many and the
-        first; a grouped pass (a partial index per target keeps it to those events)."""
-        assert target in ("in_uitvoering", "op_afstand_opgelost")
-        to = q.json_text("e.data", "to")
-        return (
-            f"SELECT e.dossier_id AS id, COUNT(*) AS n, MIN(e.at) AS first "
-            f"FROM dossier_event e JOIN {dossiers} k ON k.id = e.dossier_id "
-            f"WHERE e.kind = 'transition' AND {to} = '{target}' GROUP BY e.dossier_id"
-        )
 
     async def first_time_fix(self, period: Period) -> dict[str, int]:
         """visited, fixed first time, solved remotely — of dossiers closed in the period."""
         q = self._q()
         window = q.json_int("c.settings", "first_time_fix_days", kpis.FIRST_TIME_FIX_DAYS)
-        not_fixed = ", ".join(f"'{code}'" for code in kpis.NOT_FIXED_RESULTS)
-        closed = (
-            f"SELECT d.id, d.result_code AS rc, d.closed_at, {window} AS win "
-            f"FROM dossier d JOIN client c ON c.id = d.client_id "
-            f"WHERE {self._created_in(q, period, 'd.closed_at')} AND d.result_code IS NOT NULL"
-        )
+        closed = f"{self._created_in(q, period, 'd.closed_at')} AND d.result_code IS NOT NULL"
         # The first repeat decides: any repeat within the window means no first-time fix.
+        # Only repeats of the dossiers that count (index parent_id, created_at).
         repeats = (
-            "SELECT r.parent_id AS id, MIN(r.created_at) AS first "
-            "FROM dossier r JOIN closed k ON k.id = r.parent_id WHERE r.parent_id IS NOT NULL "
+            "SELECT r.parent_id AS id, MIN(r.created_at) AS first FROM dossier r "
+            f"WHERE r.parent_id IN (SELECT d.id FROM dossier d WHERE {closed}) "
             "GROUP BY r.parent_id"
         )
-        repeated = f"p.first IS NOT NULL AND {q.within_days('k.closed_at', 'p.first', 'k.win')}"
-        visits = self._arrivals(q, "in_uitvoering", "closed")
-        remote = self._arrivals(q, "op_afstand_opgelost", "closed")
+        repeated = f"p.first IS NOT NULL AND {q.within_days('d.closed_at', 'p.first', window)}"
         found = await self._all(
-            f"WITH closed AS ({closed}), visits AS ({visits}), remote AS ({remote}), "
-            f"repeats AS ({repeats}) "
-            f"SELECT COUNT(*) AS closed, SUM(CASE WHEN v.n > 0 THEN 1 ELSE 0 END) AS visited, "
-            f"SUM(CASE WHEN v.n = 1 AND k.rc NOT IN ({not_fixed}) AND NOT ({repeated}) "
-            f"THEN 1 ELSE 0 END) AS ftf, SUM(CASE WHEN r.n > 0 THEN 1 ELSE 0 END) AS remote "
-            f"FROM closed k LEFT JOIN visits v ON v.id = k.id LEFT JOIN remote r ON r.id = k.id "
-            f"LEFT JOIN repeats p ON p.id = k.id",
+            f"SELECT COUNT(*) AS closed, SUM(CASE WHEN d.visits > 0 THEN 1 ELSE 0 END) AS visited, "
+            f"SUM(CASE WHEN {fixed_first_time(q, 'd', repeated)} THEN 1 ELSE 0 END) AS ftf, "
+            f"SUM(CASE WHEN d.remote_solved THEN 1 ELSE 0 END) AS remote "
+            f"FROM dossier d JOIN client c ON c.id = d.client_id "
+            f"LEFT JOIN ({repeats}) p ON p.id = d.id WHERE {closed}",
             q,
         )
         r = found[0]
@@ -229,20 +190,16 @@ class Figures:
         norm = (
             f"(CASE WHEN d.urgency = 'acuut' THEN {acuut} / 60.0 ELSE {kpis.URGENT_NORM_HOURS} END)"
         )
-        due = (
-            f"SELECT d.id, d.urgency AS u, d.created_at AS created, d.closed_at AS closed, "
-            f"{norm} AS norm FROM dossier d JOIN client c ON c.id = d.client_id "
-            f"WHERE d.urgency IN ('acuut', 'urgent') AND {self._created_in(q, period)}"
-        )
-        onsite = "o.first"
-        met = f"{onsite} IS NOT NULL AND {q.hours_between('k.created', onsite)} <= k.norm"
-        late = f"{q.hours_between('k.created', q.param(now))} > k.norm"
-        counts = f"{onsite} IS NOT NULL OR (k.closed IS NULL AND {late})"
+        onsite = "d.first_visit_at"
+        met = f"{onsite} IS NOT NULL AND {q.hours_between('d.created_at', onsite)} <= {norm}"
+        late = f"{q.hours_between('d.created_at', q.param(now))} > {norm}"
+        counts = f"{onsite} IS NOT NULL OR (d.closed_at IS NULL AND {late})"
         found = await self._all(
-            f"WITH due AS ({due}), onsite AS ({self._arrivals(q, 'in_uitvoering', 'due')}) "
-            f"SELECT k.u, SUM(CASE WHEN {met} THEN 1 ELSE 0 END) AS met, "
+            f"SELECT d.urgency AS u, SUM(CASE WHEN {met} THEN 1 ELSE 0 END) AS met, "
             f"SUM(CASE WHEN {counts} THEN 1 ELSE 0 END) AS n "
-            f"FROM due k LEFT JOIN onsite o ON o.id = k.id GROUP BY k.u",
+            f"FROM dossier d JOIN client c ON c.id = d.client_id "
+            f"WHERE d.urgency IN ('acuut', 'urgent') AND {self._created_in(q, period)} "
+            f"GROUP BY d.urgency",
             q,
         )
         result = {"acuut": (0, 0), "urgent": (0, 0)}
@@ -282,6 +239,13 @@ class Figures:
         for a in kpis.SURVEY_ASPECTS:
             out[a] = round(float(r[a]), 2) if r[a] is not None else None
         return out
+
+
+def fixed_first_time(q: Sql, d: str, repeated: str) -> str:
+    """SQL: dossier `d`, closed with a result code, is a first-time fix (docs/kpis.md);
+    `repeated` is SQL that is true when a repeat came within the client's window."""
+    not_fixed = ", ".join(f"'{code}'" for code in kpis.NOT_FIXED_RESULTS)
+    return f"{d}.visits = 1 AND {d}.result_code NOT IN ({not_fixed}) AND NOT ({repeated})"
 
 
 def _stats(r: dict[str, Any]) -> dict[str, float | None]:

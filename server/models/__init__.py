@@ -1,5 +1,6 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
+from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.dispatch import (
     Absence,

@@ -58,6 +58,8 @@ class Dossier(models.Model):
     labour_minutes = fields.IntField(null=True)
     deadline_at = fields.DatetimeField(null=True)
     triage: dict[str, Any] = fields.JSONField(default=dict)
+    # triage.outcome.label, a column for the dashboard's index (kept by models/derived.py).
+    triage_outcome: str | None = fields.TextField(null=True)
     phase = fields.CharField(max_length=30, default="nieuw", db_index=True)
     technician: fields.ForeignKeyNullableRelation[Technician] = fields.ForeignKeyField(
         "models.Technician", related_name="dossiers", null=True, on_delete=fields.SET_NULL
@@ -78,21 +80,22 @@ class Dossier(models.Model):
     created_at = fields.DatetimeField(db_index=True)
     first_contact_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
+    # From the timeline, kept by models/derived.py (definitions in domain/kpis.py): technician
+    # visits (moves to in_uitvoering), the first of them, solved remotely.
+    visits = fields.IntField(default=0, db_default=0)
+    first_visit_at = fields.DatetimeField(null=True)
+    remote_solved = fields.BooleanField(default=False, db_default=False)
     updated_at = fields.DatetimeField(auto_now=True)
     # Optimistic concurrency: bumped on every change, checked by writers that read first.
     version = fields.IntField(default=1)
 
     class Meta:
         table = "dossier"
+        # The management figures' indexes by created_at, closed_at and parent_id cover the
+        # columns they read; Tortoise cannot declare those (migration 0013, docs/kpis.md).
         indexes = (
             ("client_id", "phase"),
-            ("client_id", "created_at"),
             ("technician_id", "appointment_start"),
-            # Management figures by closing date (lead time, results, first-time fix).
-            ("client_id", "closed_at"),
-            ("closed_at",),
-            # Repeat dossiers of a dossier (first-time fix).
-            ("parent_id",),
         )
 
     def __str__(self) -> str:
@@ -111,12 +114,18 @@ class Dossier(models.Model):
 
 
 class DossierEvent(models.Model):
-    """Append-only: every change to a dossier, with who and when. Never updated or deleted."""
+    """Append-only: every change to a dossier, with who and when (see models/derived.py)."""
 
     id = fields.BigIntField(primary_key=True)
     dossier: fields.ForeignKeyRelation[Dossier] = fields.ForeignKeyField(
         "models.Dossier", related_name="events", on_delete=fields.CASCADE
     )
+    dossier_id: int
+    # The dossier's client, so one client's figures read only its own events.
+    client: fields.ForeignKeyRelation[Client] = fields.ForeignKeyField(
+        "models.Client", related_name=False, on_delete=fields.RESTRICT
+    )
+    client_id: int | None
     at = fields.DatetimeField(db_index=True)
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="events", null=True, on_delete=fields.SET_NULL
@@ -125,9 +134,13 @@ class DossierEvent(models.Model):
     actor_name = fields.CharField(max_length=200, default="")
     kind = fields.CharField(max_length=40)
     data: dict[str, Any] = fields.JSONField(default=dict)
+    # Transitions only: the phase left (data.from) and the hours the dossier stood in it, since
+    # its previous created/transition event (server/domain/kpis.phase_hours).
+    from_phase = fields.CharField(max_length=30, null=True)
+    phase_hours = fields.FloatField(null=True)
 
     class Meta:
         table = "dossier_event"
         ordering = ["at", "id"]
-        # (kind, at): the dashboard finds the transitions of a period without a full scan.
-        indexes = (("dossier_id", "at"), ("kind", "at"))
+        # Phase times read partial covering indexes of the transitions (migration 0013).
+        indexes = (("dossier_id", "at"),)

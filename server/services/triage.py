@@ -176,6 +176,7 @@ async def record(
         "deadline_at": deadline(dossier, decision.client, outcome, evaluation),
         "category": evaluation.subject_id,
         "triage": triage,
+        "triage_outcome": kpis.triage_outcome(triage),  # the dashboard's column of it
     }
     event = _event(decision, dossier.triage or {})
     async with in_transaction() as conn:
