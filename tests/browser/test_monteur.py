@@ -68,7 +68,7 @@ def log_in(page: Page) -> None:
     page.click("button[type=submit]")
     expect(page.locator(".job").first).to_be_visible()
     expect(page.locator("#sync-state")).to_have_text("Alles is verzonden")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def do_the_job(page: Page, number: str) -> None:

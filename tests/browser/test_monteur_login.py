@@ -60,7 +60,7 @@ def test_no_website_login_over_another_technicians_waiting_work(
     page = app_context.new_page()
     website_login(page, "piet.monteur")
     expect(page.locator(".job").first).to_be_visible()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     offline(app_context, True)
     page.evaluate(ENQUEUE, [number, ["Nog te versturen door Piet."]])
     expect(page.locator("#sync-state")).to_contain_text("1 wijziging wacht")
