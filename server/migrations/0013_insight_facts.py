@@ -176,15 +176,17 @@ async def drop_indexes(apps: Any, schema_editor: Any) -> None:
 
 def _client(null: bool) -> Any:
     """dossier_event.client_id as the model has it (models/dossiers.py), nullable or not."""
-    return fields.ForeignKeyField(
-        "models.Client",
-        source_field="client_id",
-        db_constraint=True,
-        to_field="id",
-        related_name=False,
-        on_delete=OnDelete.RESTRICT,
-        null=null,
-    )
+    common: dict[str, Any] = {
+        "source_field": "client_id",
+        "db_constraint": True,
+        "to_field": "id",
+        "related_name": False,
+        "on_delete": OnDelete.RESTRICT,
+    }
+    # Two calls: the field's type overloads on a literal `null`.
+    if null:
+        return fields.ForeignKeyField("models.Client", null=True, **common)
+    return fields.ForeignKeyField("models.Client", null=False, **common)
 
 
 class Migration(migrations.Migration):
