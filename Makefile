@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run   - environment, SQLite database under var/, demo data, app on http://localhost:8000
-#   make test  - environment, headless Chromium, the whole suite on SQLite and on PostgreSQL
+#   make test  - environment, headless Chromium, faketime, the suite on SQLite (also a year ahead) and PostgreSQL
 VENV ?= .venv
 PYTHON ?= python3
 HOST ?= 127.0.0.1

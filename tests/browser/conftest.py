@@ -91,7 +91,7 @@ def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("/usr/bin/chromium missing; .ci/run installs it")
-        pytest.skip("/usr/bin/chromium missing (scripts/ensure-chromium installs it)")
+        pytest.skip("/usr/bin/chromium missing (scripts/ensure-packages installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import httpx
 import pytest
+import time_machine
 
 from server.domain.errors import Forbidden
 from server.models import Absence, Client, Dossier, TechnicianPosition
@@ -281,9 +282,11 @@ async def test_board_marks_them_until_moved_or_reassigned(
     assert await clashes() == {}
 
 
+@time_machine.travel(TUESDAY_10, tick=True)
 async def test_planning_page_warns_of_his_appointments_until_they_are_moved(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
+    # The page lists only clashes still ahead, so the clock stands on the Tuesday before.
     number = await _booked(w, WEDNESDAY_9)
     await login(http, "sanne.supervisie")
     page = await http.get("/planning")
