@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 
 from server import db, live, settings
-from server.jobs import periodic, queue
+from server.jobs import periodic, queue, tasks
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
@@ -23,6 +23,7 @@ from server.web.routes import routes
 
 def create_app(manage_db: bool = True) -> ASGIApp:
     """The app; tests that set up the database themselves pass manage_db=False."""
+    tasks.register()  # without Redis, the jobs the app asks for run in this process
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -18,6 +18,10 @@ from server.domain.roles import Role
 
 
 def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
+    from server.jobs import tasks
+
+    tasks.register()  # a command's messages and geocoding run here when there is no Redis
+
     async def wrapped() -> int:
         await db.init()
         try:

@@ -28,7 +28,10 @@ import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 
 from server import db, settings  # noqa: E402
-from server.jobs import queue  # noqa: E402
+from server.jobs import queue, tasks  # noqa: E402
+
+# Services called directly by a test run their jobs in-process, as in the app.
+tasks.register()
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -18,6 +18,7 @@ from typing import Any
 from server import settings
 from server.domain.errors import NotFound
 from server.insight import archive, export
+from server.jobs import queue
 from server.models import User
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -54,8 +55,6 @@ def _save(user_id: int, token: str, **meta: Any) -> None:
 
 
 async def start(user: User, f: archive.ArchiveFilter, columns: list[str]) -> str:
-    from server.jobs import queue
-
     token = secrets.token_urlsafe(24)
     now = datetime.now(UTC).isoformat()
     _save(user.id, token, status="bezig", rows=0, requested_at=now)

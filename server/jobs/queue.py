@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,32 @@ _running: set[asyncio.Task[Any]] = set()
 _pool: ArqRedis | None = None
 # Tries of one job, in a worker (arq's max_tries) and in-process alike.
 MAX_TRIES = 5
+# The jobs a service may ask for, by name. Services know only these names; the functions are
+# registered by whoever runs them (server/jobs/tasks.py: `register()` for the app, the CLI and
+# the tests, the function list for the arq worker), so asking for work imports no job code.
+JOBS = frozenset(
+    {
+        "anonymise_old_dossiers",
+        "archive_closed_dossiers",
+        "export_dossiers",
+        "geocode_dossier",
+        "prune_exports",
+        "prune_sync_changes",
+        "purge_positions",
+        "send_due_messages",
+        "send_message",
+    }
+)
+JobFunction = Callable[..., Awaitable[Any]]
+_functions: dict[str, JobFunction] = {}
+
+
+def register(functions: Iterable[JobFunction]) -> None:
+    """Make these functions runnable in this process, by their names (each one of JOBS)."""
+    for function in functions:
+        if function.__name__ not in JOBS:
+            raise ValueError(f"job {function.__name__} is not in JOBS")
+        _functions[function.__name__] = function
 
 
 def redis_settings(url: str | None = None) -> RedisSettings:
@@ -47,7 +74,7 @@ async def enqueue(
     a restart of the embedded app forgets it (messages held by quiet hours do not use this:
     they wait in the outbox for its sweep).
     """
-    if name not in _functions():
+    if name not in JOBS:
         raise ValueError(f"unknown job {name}")
     if settings.REDIS_URL:
         await (await pool()).enqueue_job(name, *args, _job_id=job_id, _defer_until=defer_until)
@@ -57,20 +84,17 @@ async def enqueue(
     task.add_done_callback(_running.discard)
 
 
-def _functions() -> dict[str, Any]:
-    # Imported here: the jobs call services, and services enqueue jobs.
-    from server.jobs.tasks import FUNCTIONS
-
-    return {f.__name__: f for f in FUNCTIONS}
-
-
 async def _run_inline(name: str, *args: Any, defer_until: datetime | None = None) -> None:
     """Run a job here, with arq's retry contract: `Retry(defer=...)` runs it again later."""
+    function = _functions.get(name)
+    if function is None:
+        log.error("job %s has no function in this process: call server.jobs.tasks.register()", name)
+        return
     if defer_until is not None:
         await asyncio.sleep(max(0.0, (defer_until - datetime.now(UTC)).total_seconds()))
     for job_try in range(1, MAX_TRIES + 1):
         try:
-            await _functions()[name]({"job_try": job_try}, *args)
+            await function({"job_try": job_try}, *args)
             return
         except Retry as retry:
             await asyncio.sleep((retry.defer_score or 0) / 1000)

@@ -8,7 +8,7 @@ from arq.worker import Retry
 
 from server import settings
 from server.insight import export_jobs
-from server.jobs import senders
+from server.jobs import queue, senders
 from server.services import changefeed, geocoding, positions
 from server.services.archive import archive_closed
 from server.services.retention import anonymise_archived
@@ -72,3 +72,8 @@ FUNCTIONS: list[Any] = [
     purge_positions,
     send_due_messages,
 ]
+
+
+def register() -> None:
+    """Run these jobs in this process when there is no Redis (the app, the CLI, the tests)."""
+    queue.register(FUNCTIONS)

@@ -20,6 +20,7 @@ from geo.online import online_geocoder
 from geo.pc4 import load_table
 from geo.point import Point
 from server import live, settings
+from server.jobs import queue
 from server.models import Address, Dossier, GeocodeCache
 from server.services import events
 
@@ -51,8 +52,6 @@ async def schedule(dossier: Dossier) -> None:
     """Queue geocoding for a dossier the housing stock gave no coordinates."""
     if dossier.geo_source:
         return
-    from server.jobs import queue
-
     try:
         async with asyncio.timeout(SCHEDULE_TIMEOUT):
             await queue.enqueue("geocode_dossier", dossier.id, job_id=f"geocode:{dossier.id}")
