@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from server import db, settings
+from server.dispatch import appointment_slots, suggestions
 from server.models import Client, Dossier, RosterEntry, Technician, User
-from server.services import appointment_slots, suggestions
 
 AMS = ZoneInfo("Europe/Amsterdam")
 TUESDAY_10 = datetime(2026, 11, 24, 10, 0, tzinfo=AMS)

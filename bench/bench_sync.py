@@ -32,7 +32,7 @@ from PIL import Image
 from server import db
 from server.auth import tokens
 from server.models import Technician, User
-from tests.field.support import job_for, repair_log
+from tests.fieldwork.support import job_for, repair_log
 from tests.support import world
 
 

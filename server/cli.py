@@ -66,7 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_createuser(args: argparse.Namespace) -> int:
-    from server.services.users import create_user
+    from server.auth.users import create_user
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     if password is None:
@@ -84,7 +84,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_import_addresses(args: argparse.Namespace) -> int:
-    from server.services.imports import import_addresses
+    from server.housing.imports import import_addresses
 
     async def go() -> int:
         report = await import_addresses(args.client, Path(args.file))
@@ -101,7 +101,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_reset_device(args: argparse.Namespace) -> int:
-    from server.services.sync_store import reset_devices
+    from server.fieldwork.sync_store import reset_devices
 
     async def go() -> int:
         count = await reset_devices(args.username, args.device)
@@ -115,7 +115,7 @@ def cmd_reset_device(args: argparse.Namespace) -> int:
 
 
 def cmd_prune_sync(args: argparse.Namespace) -> int:
-    from server.services.changefeed import prune
+    from server.fieldwork.changefeed import prune
 
     async def go() -> int:
         deleted = await prune(args.days)

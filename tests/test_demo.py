@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from server.auth.users import create_user
 from server.demo import PASSWORD, load_demo
 from server.demo.clock import local
 from server.domain.errors import Conflict
@@ -26,7 +27,6 @@ from server.models import (
     Technician,
     User,
 )
-from server.services.users import create_user
 from tests.insight import facts
 
 MODELS = (Client, Complex, Address, AddressParty, User, Contractor, Technician, Dossier)

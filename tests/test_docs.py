@@ -32,3 +32,13 @@ def test_every_cli_command_is_documented() -> None:
 def test_readme_names_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_readme_layout_table_matches_the_packages_of_server() -> None:
+    """Every package in server/ has a row saying what it owns, and every row a package."""
+    readme = (DOCS.parent / "README.md").read_text()
+    listed = set(re.findall(r"^\| `(\w+)/` \|", readme, re.MULTILINE))
+    server = DOCS.parent / "server"
+    packages = {p.parent.name for p in server.glob("*/__init__.py")}
+    assert packages - listed == set(), "packages without a row in the README's layout table"
+    assert listed - packages == set(), "rows in the README's layout table without a package"

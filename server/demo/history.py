@@ -11,15 +11,17 @@ import random
 from datetime import datetime, timedelta
 
 from server import settings
+from server.communication import surveys
 from server.demo import clock
 from server.demo.scenarios import Step, Story
 from server.demo.staff import Staff
 from server.demo.texts import SURVEY_REMARKS
+from server.dossiers import dossiers
+from server.dossiers.archive import archive_closed
+from server.dossiers.dossiers import AddressInput, DossierInput
 from server.models import Client, ClientNotification, Dossier, User
-from server.services import dossiers, protocols, surveys, triage
-from server.services.archive import archive_closed
-from server.services.dossiers import AddressInput, DossierInput
-from server.services.triage import TriageInput
+from server.protocols import protocols, triage
+from server.protocols.triage import TriageInput
 from server.triage.paths import complete_evaluations
 
 ARCHIVE_HOUR, ARCHIVE_MINUTE = 3, 15  # when the worker's nightly archive runs

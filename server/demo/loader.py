@@ -21,6 +21,7 @@ from server.demo.staff import (
 )
 from server.demo.stock import DEMO_CLIENT_CODES, plan_stock, write_stock
 from server.domain.errors import Conflict
+from server.dossiers.ordernumbers import PREFIX
 from server.models import (
     Address,
     AddressParty,
@@ -31,7 +32,6 @@ from server.models import (
     Technician,
     User,
 )
-from server.services.ordernumbers import PREFIX
 
 SEED = 2026
 MARKER_CLIENT = "WST"

@@ -14,7 +14,7 @@ NEW = "opdracht_nieuw"
 CHANGED = "opdracht_gewijzigd"
 WITHDRAWN = "opdracht_ingetrokken"
 KINDS = (NEW, CHANGED, WITHDRAWN)
-# The events server.services.assignments.publish announces; a phase change that hands a job
+# The events server.dispatch.assignments.publish announces; a phase change that hands a job
 # over (server.domain.worklist) is announced as "transition".
 APPOINTMENT_EVENTS = frozenset({"appointment", "appointment_cancelled"})
 

@@ -2,7 +2,7 @@
 
 `read_sheet` reads a CSV or .xlsx file and checks every row; every problem is collected with its
 row and column as a spreadsheet shows them, so the user can fix the whole file at once. Where
-each party belongs (complex or address) is decided here too; server/services/imports.py writes.
+each party belongs (complex or address) is decided here too; server/housing/imports.py writes.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Plain Python. A job is on his list while it is open and assigned to him (doorgezet, afspraak,
 in uitvoering); one he finished stays a day so he sees what he did. Any other move takes it
 away from him: cancelled, referred, solved remotely, back to analysing, or given to someone
-else. The app's pull (server/services/technician_jobs.py) and his push alerts
-(server/services/technician_push.py) both follow this one rule.
+else. The app's pull (server/fieldwork/technician_jobs.py) and his push alerts
+(server/fieldwork/technician_push.py) both follow this one rule.
 """
 
 from __future__ import annotations

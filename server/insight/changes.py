@@ -1,6 +1,6 @@
 """Tell open dashboards and client portals that a dossier changed, once and after the commit.
 
-Every change to a dossier writes a timeline event (server.services.events.record calls
+Every change to a dossier writes a timeline event (server.dossiers.events.record calls
 `noticed`), so that is the one place changes are seen: intake, phase moves, assignments and
 appointments, triage, contact, the technician app's operations, archiving. Survey answers are
 not timeline events; surveys.submit calls `dossier_changed` itself.

@@ -16,12 +16,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from server import settings
+from server.communication.sending import sweep
+from server.dispatch import positions
+from server.dossiers.archive import archive_closed
+from server.dossiers.retention import anonymise_archived
+from server.fieldwork import changefeed
 from server.insight import export_jobs
 from server.jobs import senders
-from server.services import changefeed, positions
-from server.services.archive import archive_closed
-from server.services.retention import anonymise_archived
-from server.services.sending import sweep
 
 log = logging.getLogger("meldkamer.jobs")
 # As often as the worker's cron purges positions.

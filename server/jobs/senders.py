@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.services.sending import Channels, channels_from_settings
+from server.communication.sending import Channels, channels_from_settings
 
 _in_process: Channels | None = None
 

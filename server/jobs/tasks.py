@@ -7,12 +7,14 @@ from typing import Any
 from arq.worker import Retry
 
 from server import settings
+from server.communication.sending import send, sweep
+from server.dispatch import positions
+from server.dossiers.archive import archive_closed
+from server.dossiers.retention import anonymise_archived
+from server.fieldwork import changefeed
+from server.housing import geocoding
 from server.insight import export_jobs
 from server.jobs import queue, senders
-from server.services import changefeed, geocoding, positions
-from server.services.archive import archive_closed
-from server.services.retention import anonymise_archived
-from server.services.sending import send, sweep
 
 
 async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:

@@ -1,6 +1,6 @@
 """The kinds of message, who receives them and on which channels.
 
-The two client kinds use the codes of `server.services.notifications` (piket,
+The two client kinds use the codes of `server.communication.notifications` (piket,
 protocol_bevestiging), so a recorded client notification names its template directly.
 """
 

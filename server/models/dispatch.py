@@ -1,6 +1,6 @@
 """Dispatch data: duty rosters, last positions, contractor coverage and the geocoding cache.
 
-The rules that use them live in server.domain.dispatch; server.services.candidates maps these
+The rules that use them live in server.domain.dispatch; server.dispatch.candidates maps these
 rows onto its plain data.
 """
 

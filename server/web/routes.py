@@ -145,7 +145,7 @@ PUBLIC_PATHS = (
             "/api/v1/openapi.json",
             # The secret in the path stands in for a login (CM calls it).
             "/api/v1/webhooks/sms/{secret}",
-            # A tenant's signed, expiring link is the key (server/services/links.py).
+            # A tenant's signed, expiring link is the key (server/communication/links.py).
             "/volg/{token}",
             "/volg/{token}/niet-thuis",
             "/volg/{token}/push",

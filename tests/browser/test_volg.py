@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from server import settings
-from server.services import links
+from server.communication import links
 from server.triage import dutch
 from tests.browser.conftest import LIVE_SECRET
 from tests.browser.gcm import push_service

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from server.dispatch import duty
+from server.dossiers import dossiers
 from server.models import Contractor, Dossier, Technician, User
-from server.services import dossiers, duty
 from tests.support import world
 
 ZONE = ZoneInfo("Europe/Amsterdam")

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import time_machine
 
+from server.dispatch import absences, appointment_slots, assignments, board, duty, suggestions
 from server.domain.errors import Forbidden
 from server.models import Absence, Client, Dossier, TechnicianPosition
-from server.services import absences, appointment_slots, assignments, board, duty, suggestions
 from tests.dispatch.support import (
     ALWAYS,
     TUESDAY_10,

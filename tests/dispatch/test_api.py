@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
+from server.dispatch import appointment_slots, assignments
 from server.domain.slots import Slot
 from server.models import Dossier, DossierEvent
-from server.services import appointment_slots, assignments
 from tests.dispatch.support import (
     ALWAYS,
     TUESDAY_10,

@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from server import live
+from server.dispatch import assignments
+from server.dossiers import dossiers
 from server.models import Dossier
-from server.services import assignments, dossiers
 from tests.dispatch.support import ALWAYS, UTRECHT, ZONE, build, set_duty, triaged_dossier
 from tests.support import world
 from tests.support.pages import csrf, login

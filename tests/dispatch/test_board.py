@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from server.dispatch import assignments, board
+from server.dossiers import dossiers
 from server.models import Dossier
-from server.services import assignments, board, dossiers
 from tests.dispatch.support import TUESDAY_10, build, triaged_dossier
 from tests.support import world
 from tests.support.world import token_for

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from server import settings
-from server.services import suggestions
+from server.dispatch import suggestions
 from tests.dispatch.support import TUESDAY_10, UTRECHT, build, technician, triaged_dossier
 from tests.geo.servers import closed_port_url, fail, hang, osrm_table, serve
 from tests.support import world

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from server.dispatch import assignments, suggestions
 from server.domain.errors import Forbidden, Unprocessable
 from server.models import (
     Client,
@@ -17,7 +18,6 @@ from server.models import (
     Technician,
     TechnicianPosition,
 )
-from server.services import assignments, suggestions
 from tests.dispatch.support import (
     ALWAYS,
     TUESDAY_10,

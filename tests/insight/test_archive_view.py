@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from server.dossiers import archive
 from server.models import Dossier, Photo
-from server.services import archive
-from tests.field.support import App, job_for, jpeg
+from tests.fieldwork.support import App, job_for, jpeg
 from tests.support import world
 from tests.support.pages import login
 from tests.support.world import token_for

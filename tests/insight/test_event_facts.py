@@ -16,12 +16,13 @@ import httpx
 import pytest
 
 from server import db
+from server.dossiers import dossiers, events
+from server.dossiers.archive import archive_closed
+from server.dossiers.retention import anonymise_archived
 from server.models import Dossier, DossierEvent
-from server.services import dossiers, events, triage
-from server.services.archive import archive_closed
-from server.services.retention import anonymise_archived
-from server.services.triage import TriageInput
-from tests.field.support import App, job_for
+from server.protocols import triage
+from server.protocols.triage import TriageInput
+from tests.fieldwork.support import App, job_for
 from tests.insight import facts, known
 from tests.support import world
 

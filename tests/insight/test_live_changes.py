@@ -14,9 +14,10 @@ import httpx
 import pytest
 
 from server import live
+from server.communication import surveys
+from server.dossiers import archive, dossiers
 from server.models import Dossier
-from server.services import archive, dossiers, surveys
-from tests.field.support import App, job_for
+from tests.fieldwork.support import App, job_for
 from tests.support import world
 from tests.support.world import intake, token_for
 
@@ -94,8 +95,8 @@ async def test_a_refused_app_operation_tells_nobody(
 async def test_a_batch_tells_after_its_block_and_not_when_it_fails(w: world.World) -> None:
     from tortoise.transactions import in_transaction
 
+    from server.dossiers import events
     from server.insight import changes
-    from server.services import events
 
     d = await dossiers.create(w.agent, intake("WST"))
     async with listening() as heard, changes.batch(), in_transaction() as conn:
@@ -129,7 +130,7 @@ async def test_archiving_and_a_survey_reach_the_dashboard(w: world.World) -> Non
 
 
 async def test_an_assignment_and_its_appointment_reach_the_portal(w: world.World) -> None:
-    from server.services import assignments
+    from server.dispatch import assignments
 
     d = await dossiers.create(w.agent, intake("WST"))
     async with listening() as heard:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from server import live
+from server.dossiers import dossiers
 from server.models import Dossier
-from server.services import dossiers
 from tests.support import world
 from tests.support.pages import login
 

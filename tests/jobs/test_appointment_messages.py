@@ -113,7 +113,7 @@ async def test_moving_and_cancelling_tell_the_tenant_once_each(
 async def test_a_move_recorded_as_history_tells_nobody(
     redis_url: str, w: world.World, channels: Channels
 ) -> None:
-    from server.services import assignments
+    from server.dispatch import assignments
 
     d = await new_dossier(w, email="")
     start = datetime.now(AMS) + timedelta(days=2)
@@ -130,7 +130,7 @@ async def test_a_move_recorded_as_history_tells_nobody(
 async def test_a_clients_own_text_for_a_moved_appointment_is_used(
     redis_url: str, w: world.World, channels: Channels
 ) -> None:
-    from server.services import assignments
+    from server.dispatch import assignments
 
     w.woonstad.settings = {
         "message_templates": {

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.dossiers import dossiers
 from server.jobs import queue
 from server.jobs.worker import make_worker
 from server.models import Dossier
-from server.services import dossiers
 from tests.support import world
 
 

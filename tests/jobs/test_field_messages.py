@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import DossierEvent, OutboundMessage
-from server.services import dossiers
-from tests.field.support import App
+from tests.fieldwork.support import App
 from tests.jobs.test_send_message_job import run_worker
 from tests.support import world
 from tests.support.channels import Channels, new_dossier, plan

@@ -14,10 +14,10 @@ from asgi_lifespan import LifespanManager
 
 from server import settings
 from server.app import create_app
+from server.communication import sending
 from server.jobs import queue
 from server.jobs.worker import make_worker
 from server.models import Dossier, DossierEvent, OutboundMessage
-from server.services import sending
 from tests.jobs.test_send_message_job import run_worker
 from tests.support import world
 from tests.support.channels import Channels, new_dossier, plan

@@ -10,10 +10,10 @@ from asgi_lifespan import LifespanManager
 
 from server import settings
 from server.app import create_app
+from server.fieldwork import changefeed
 from server.jobs import periodic, queue
 from server.jobs.worker import make_worker
 from server.models import ChangeLog, SyncPrune
-from server.services import changefeed
 from tests.jobs.conftest import burst
 from tests.support import world
 

@@ -11,10 +11,10 @@ from asgi_lifespan import LifespanManager
 
 from server import settings
 from server.app import create_app
+from server.dispatch import absences
 from server.jobs import periodic, queue
 from server.jobs.worker import make_worker
 from server.models import Absence, Technician, TechnicianPosition
-from server.services import absences
 from tests.dispatch.support import ALWAYS, UTRECHT, build, set_duty, technician
 from tests.jobs.conftest import burst
 from tests.support import world

@@ -13,12 +13,12 @@ from asgi_lifespan import LifespanManager
 from server import settings
 from server.app import create_app
 from server.domain.errors import NotFound
+from server.dossiers import dossiers
+from server.dossiers.retention import REMOVED
 from server.insight import export_jobs
 from server.jobs import periodic
 from server.jobs.worker import make_worker
 from server.models import Dossier, User
-from server.services import dossiers
-from server.services.retention import REMOVED
 from tests.support import scoped, world
 from tests.support.pages import login
 

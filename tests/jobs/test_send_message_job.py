@@ -14,10 +14,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from server.communication import communication
+from server.dossiers import dossiers
 from server.jobs.worker import make_worker
 from server.messaging.push import b64url
 from server.models import Dossier, DossierEvent, OutboundMessage, PushFollow, PushSubscription
-from server.services import communication, dossiers
 from tests.support import world
 from tests.support.channels import Channels, new_dossier, plan
 

@@ -21,11 +21,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from server import settings
+from server.dispatch import assignments
+from server.dossiers import dossiers
 from server.jobs import queue, senders
 from server.messaging.push import b64url
 from server.models import Dossier, DossierEvent, OutboundMessage, PushSubscription, User
-from server.services import assignments, dossiers
-from tests.field.support import App
+from tests.fieldwork.support import App
 from tests.jobs.conftest import burst
 from tests.messaging.servers import serve
 from tests.support import world

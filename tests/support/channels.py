@@ -17,10 +17,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from server import settings
+from server.dossiers import dossiers
+from server.dossiers.dossiers import AddressInput, DossierInput
 from server.jobs import senders
 from server.models import Dossier
-from server.services import dossiers
-from server.services.dossiers import AddressInput, DossierInput
 from tests.messaging import fake_cm
 from tests.messaging.servers import serve
 from tests.messaging.smtp_server import Inbox, smtp_server

@@ -17,11 +17,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.types import ASGIApp
 
 from server import settings
+from server.dispatch import absences
+from server.dossiers import dossiers
+from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.messaging.push import b64url
 from server.models import Dossier, Technician, User
-from server.services import absences, dossiers, photos, protocols, technician_push
-from tests.field.support import jpeg
+from server.protocols import protocols
+from tests.fieldwork.support import jpeg
 from tests.support import world
 from tests.support.streams import cookie_header, open_stream
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from server.auth.passwords import hash_password
+from server.dossiers.dossiers import AddressInput, DossierInput
 from server.models import Address, Client, Contractor, Technician, User
-from server.services.dossiers import AddressInput, DossierInput
 
 PASSWORD = "correct horse battery"
 # Hashing is slow by design; one hash serves every test user.

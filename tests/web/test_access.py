@@ -10,9 +10,9 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import DossierEvent, User
-from server.services import dossiers
 from server.web.routes import PUBLIC_PATHS, routes
 from tests.support import scoped, world
 from tests.support.pages import csrf, login
@@ -273,7 +273,7 @@ DEVICE_ROUTES = [
     ("GET", "/api/v1/me/push-subscriptions"),
     ("POST", "/api/v1/me/push-subscriptions"),
     ("DELETE", "/api/v1/me/push-subscriptions/999"),
-    # Taking over the web session (with a token: 400, tests/field/test_device_api.py).
+    # Taking over the web session (with a token: 400, tests/fieldwork/test_device_api.py).
     ("POST", "/api/v1/auth/device-token"),
 ]
 

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp
 
 from server import app as app_module
 from server import settings
-from server.services import links
+from server.communication import links
 from server.web import routes as web_routes
 from tests.support import scoped
 from tests.support.pages import csrf, login

@@ -9,9 +9,10 @@ import httpx
 import pytest
 from starlette.types import ASGIApp
 
+from server.dispatch import assignments
+from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import User
-from server.services import assignments, dossiers
 from tests.support import scoped
 from tests.support.pages import csrf, login
 from tests.support.streams import cookie_header, open_stream

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import Dossier
-from server.services import dossiers
-from tests.field.support import App, job_for
+from tests.fieldwork.support import App, job_for
 from tests.support import world
 from tests.support.pages import csrf, login
 from tests.support.world import dossier_body, token_for

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp
 
 from server.jobs import queue
 from server.models import Dossier, DossierEvent, DossierMessage, Photo, PushSubscription, User
-from tests.field.support import jpeg
+from tests.fieldwork.support import jpeg
 from tests.support import scoped
 from tests.support.pages import csrf, login
 from tests.support.streams import cookie_header, open_stream

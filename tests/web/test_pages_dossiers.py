@@ -250,7 +250,7 @@ async def test_field_events_read_as_sentences_on_the_timeline(
 ) -> None:
     from datetime import UTC, datetime
 
-    from server.services import events
+    from server.dossiers import events
 
     await login(http, "anna.agent")
     form = await http.get("/dossiers/nieuw")

@@ -7,8 +7,9 @@ import re
 import httpx
 import pytest
 
+from server.communication import links
+from server.dossiers import dossiers
 from server.models import Survey
-from server.services import dossiers, links
 from tests.support import world
 from tests.support.channels import new_dossier, plan
 

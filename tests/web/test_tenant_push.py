@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from server.communication import links
 from server.models import PushFollow, PushSubscription
-from server.services import links
 from tests.support import world
 from tests.support.channels import new_dossier
 from tests.support.scoped import push_json

@@ -11,8 +11,10 @@ import httpx
 import pytest
 
 from server import live
+from server.communication import communication, links, outbox
+from server.dossiers import dossiers
+from server.fieldwork import technician_push
 from server.models import Dossier, DossierEvent, PushFollow, PushSubscription, User
-from server.services import communication, dossiers, links, outbox, technician_push
 from tests.support import world
 from tests.support.channels import new_dossier, plan
 

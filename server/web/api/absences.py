@@ -8,8 +8,8 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.dispatch import absence_clashes, absences
 from server.domain.errors import BadRequest
-from server.services import absence_clashes, absences
 from server.web.api.common import int_param, parse
 from server.web.api.dispatch_schemas import AbsenceBody
 from server.web.auth import current_user

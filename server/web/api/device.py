@@ -9,8 +9,8 @@ from starlette.responses import JSONResponse, Response
 from server import settings
 from server.auth import tokens
 from server.domain.errors import BadRequest, Forbidden
+from server.fieldwork import field_jobs, technician_push
 from server.models import PushSubscription, User
-from server.services import field_jobs, technician_push
 from server.web.api.common import json_object, token_json
 from server.web.auth import Principal, current_user
 

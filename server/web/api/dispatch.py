@@ -6,8 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from server.dispatch import appointment_slots, assignments, board, duty, suggestions
 from server.domain.slots import Slot
-from server.services import appointment_slots, assignments, board, dossiers, duty, suggestions
+from server.dossiers import dossiers
 from server.web.api.common import int_param, parse
 from server.web.api.dispatch_schemas import (
     AppointmentBody,

@@ -7,7 +7,8 @@ from starlette.responses import JSONResponse
 
 from server import scoping
 from server.auth import login, tokens
-from server.services import dossiers, housing, intake
+from server.dossiers import dossiers, intake
+from server.housing import housing
 from server.web.api.common import int_param, parse, token_json
 from server.web.api.schemas import (
     DossierCreate,

@@ -11,7 +11,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from media import CONTENT_TYPE
 from server import scoping
 from server.domain.errors import BadRequest, Forbidden
-from server.services import chat, field_jobs, photos, sync_mutators, sync_store
+from server.fieldwork import chat, field_jobs, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
 from sync import ProtocolError, parse_ops, pull, push

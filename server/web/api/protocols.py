@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from server.models import Client, ProtocolVersion
-from server.services import protocol_files, protocols
-from server.services.protocols import ProtocolRejected
+from server.protocols import protocol_files, protocols
+from server.protocols.protocols import ProtocolRejected
 from server.triage import protocol_to_dict
 from server.web.api.common import parse
 from server.web.api.schemas import ProtocolCheck, ProtocolPublish

@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.dossiers.dossiers import AddressInput, DossierInput
 from server.models import Dossier, DossierEvent
-from server.services.dossiers import AddressInput, DossierInput
-from server.services.triage import TriageInput
+from server.protocols.triage import TriageInput
 
 
 class Body(BaseModel):

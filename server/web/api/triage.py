@@ -5,7 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.services import dossiers, suggestions, triage
+from server.dispatch import suggestions
+from server.dossiers import dossiers
+from server.protocols import triage
 from server.web.api.common import parse
 from server.web.api.schemas import DossierTriage, EvaluateBody, dossier_json
 from server.web.auth import current_user

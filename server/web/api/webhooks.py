@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server import settings
+from server.communication import delivery_reports
 from server.domain.errors import BadRequest, NotFound
 from server.messaging.sms import InvalidDeliveryReport
-from server.services import delivery_reports
 
 
 async def sms_report(request: Request) -> JSONResponse:

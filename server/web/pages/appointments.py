@@ -6,9 +6,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.dispatch import assignments
 from server.domain.errors import AppError, Unprocessable
 from server.domain.roles import DESK_ROLES
-from server.services import assignments, dossiers
+from server.dossiers import dossiers
 from server.web.auth import require_role
 from server.web.pages.dossiers import detail, local_datetime
 

@@ -7,11 +7,12 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import pc4
 from server import live, scoping, settings
+from server.dispatch import assignments
 from server.domain.codes import TRADE_LABELS
 from server.domain.errors import AppError, Unprocessable
 from server.domain.roles import DESK_ROLES
+from server.dossiers import dossiers
 from server.models import User
-from server.services import assignments, dossiers
 from server.web.auth import require_role, still_allowed
 from server.web.templating import templates
 

@@ -12,13 +12,15 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import pc4
 from server import scoping, settings
+from server.dispatch import appointment_slots, suggestions
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
 from server.domain.roles import DESK_ROLES, Role
+from server.dossiers import dossiers
+from server.dossiers import intake as intake_service
+from server.dossiers.dossiers import AddressInput, DossierInput
+from server.fieldwork import fieldwork_view
 from server.models import Technician
-from server.services import appointment_slots, dossiers, fieldwork_view, suggestions
-from server.services import intake as intake_service
-from server.services.dossiers import AddressInput, DossierInput
 from server.web.auth import current_user
 from server.web.pages.triage import triage_from_form
 from server.web.templating import templates

@@ -14,8 +14,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import live, scoping, settings
 from server.domain.errors import AppError
+from server.fieldwork import chat
 from server.models import User
-from server.services import chat
 from server.web.auth import current_user, still_allowed
 from server.web.pages import dossiers as dossier_pages
 from server.web.templating import templates

@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.communication import client_templates
 from server.domain.errors import AppError
-from server.services import client_templates
 from server.web.auth import current_user
 from server.web.templating import templates
 

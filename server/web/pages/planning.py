@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import scoping
+from server.dispatch import absence_clashes, absences, suggestions
 from server.domain.absences import ABSENCE_KINDS
 from server.domain.errors import AppError
 from server.models import Technician
-from server.services import absence_clashes, absences, suggestions
 from server.web.auth import require_role
 from server.web.templating import templates
 

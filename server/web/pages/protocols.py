@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.communication import notifications
 from server.domain.errors import AppError
 from server.models import Client, ClientNotification, ProtocolVersion
-from server.services import notifications, protocol_files, protocols
+from server.protocols import protocol_files, protocols
 from server.triage import protocol_to_dict
 from server.web.auth import current_user
 from server.web.templating import templates

@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.communication import links, surveys
 from server.domain.errors import AppError
 from server.models import Client
-from server.services import links, surveys
 from server.web.pages.tracking import link_error
 from server.web.templating import templates
 

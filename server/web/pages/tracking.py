@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import settings
+from server.communication import links, surveys, tracking
 from server.domain.errors import AppError
 from server.models import Dossier
-from server.services import links, surveys, tracking
 from server.triage import dutch
 from server.web.api.common import json_object
 from server.web.templating import templates

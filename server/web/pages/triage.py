@@ -12,11 +12,13 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from server.dispatch import suggestions
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES
+from server.dossiers import dossiers
 from server.models import Dossier
-from server.services import dossiers, protocols, suggestions, triage
-from server.services.triage import TriageInput
+from server.protocols import protocols, triage
+from server.protocols.triage import TriageInput
 from server.web.auth import current_user
 from server.web.templating import templates
 

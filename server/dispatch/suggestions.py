@@ -1,0 +1,151 @@
+"""Who to send to a dossier: suitable technicians ranked by the dispatch rules, and automatic
+assignment of acuut reports for clients that want it (client.settings["auto_assign_acuut"])."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from geo.distance import ROUTING
+from server import scoping
+from server.dispatch import assignments, candidates, routing
+from server.domain.codes import Urgency
+from server.domain.dispatch import (
+    CandidateIndex,
+    Job,
+    Suggestion,
+    auto_assign_choice,
+    rank,
+    rank_nearby,
+)
+from server.domain.errors import Forbidden, NotFound
+from server.domain.lifecycle import Phase
+from server.domain.roles import DESK_ROLES, Role
+from server.dossiers import events
+from server.models import Client, Dossier, User
+
+log = logging.getLogger("meldkamer.dispatch")
+# Below this many technicians of the trade a straight scan is as fast as building an index.
+SCAN_UP_TO = 300
+AUTO_ASSIGN_SETTING = "auto_assign_acuut"
+UNASSIGNED_PHASES = (Phase.NIEUW, Phase.ANALYSEREN, Phase.CONTACT_OPNEMEN)
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    job: Job
+    items: list[Suggestion]
+
+
+def require_desk(user: User) -> None:
+    if user.role not in DESK_ROLES:
+        raise Forbidden("Alleen de meldkamer ziet suggesties en plant monteurs in.")
+
+
+async def suggest(
+    user: User,
+    dossier: Dossier,
+    *,
+    trade: str | None = None,
+    now: datetime | None = None,
+    limit: int = 10,
+) -> Suggestions:
+    require_desk(user)
+    return await ranked(dossier, trade=trade, now=now, limit=limit)
+
+
+async def ranked(
+    dossier: Dossier, *, trade: str | None = None, now: datetime | None = None, limit: int = 10
+) -> Suggestions:
+    now = now or datetime.now(UTC)
+    job = candidates.job_for(dossier, trade)
+    rules = candidates.rules()
+    # Shifts are needed only up to the deadline (or the search horizon), plus a day's margin.
+    until = job.deadline if job.deadline is not None else now + rules.horizon
+    horizon = max(until - now, timedelta(0)) + timedelta(days=1)
+    pool = await candidates.load(now, trade=job.trade, horizon=horizon)
+    coverage = await candidates.coverage(job.client_id or 0)
+    engine = routing.client()
+    first = limit if engine is None else routing.pool_size(limit)
+    if len(pool) <= SCAN_UP_TO:
+        items = rank(job, pool, now, rules=rules, coverage=coverage, limit=first)
+    else:
+        index = CandidateIndex(pool, now, rules)
+        items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=first)
+    if engine is not None and items:
+        items = await routing.refine_by_route(engine, job, pool, items, now, rules, limit)
+    return Suggestions(job, items)
+
+
+async def auto_assign(
+    user: User, dossier: Dossier, now: datetime | None = None
+) -> Suggestion | None:
+    """After triage: an acuut, unassigned dossier of a client that auto-assigns goes to the
+    best suggestion if he makes the deadline. Never raises: a person decides otherwise."""
+    if dossier.urgency != Urgency.ACUUT or dossier.technician_id is not None:  # type: ignore[attr-defined]
+        return None
+    if dossier.phase not in UNASSIGNED_PHASES:
+        return None
+    client = await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
+    if not auto_assigns(client):
+        return None
+    try:
+        found = await ranked(dossier, now=now, limit=3)
+        choice = auto_assign_choice(found.items)
+        if choice is None:
+            return None
+        await assignments.assign(user, dossier, choice.technician_id, check_role=False)
+        await events.record(
+            dossier,
+            "auto_assigned",
+            None,
+            datetime.now(UTC),
+            technician=choice.name,
+            technician_id=choice.technician_id,
+            why=f"acuut, en {client.name} laat acute meldingen automatisch toewijzen; "
+            "de beste suggestie haalt de termijn",
+            reasons=list(choice.reasons),
+        )
+        return choice
+    except Exception:
+        log.exception("automatic assignment of %s failed", dossier.order_number)
+        return None
+
+
+async def set_auto_assign(user: User, client_code: str, enabled: bool) -> Client:
+    """Turn automatic assignment of acuut reports on or off for a client (supervisor, admin)."""
+    if user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        raise Forbidden("Alleen supervisie en beheer stellen automatisch toewijzen in.")
+    client = await scoping.clients(user).filter(code=client_code.strip().upper()).first()
+    if client is None:
+        raise NotFound(f"Opdrachtgever '{client_code}' niet gevonden.", "client")
+    client.settings = {**(client.settings or {}), AUTO_ASSIGN_SETTING: enabled}
+    await client.save(update_fields=["settings"])
+    return client
+
+
+def auto_assigns(client: Client) -> bool:
+    return bool((client.settings or {}).get(AUTO_ASSIGN_SETTING))
+
+
+def suggestion_json(s: Suggestion) -> dict[str, object]:
+    return {
+        "technician_id": s.technician_id,
+        "name": s.name,
+        "contractor_id": s.contractor_id,
+        "origin": s.origin,
+        "distance_km": round(s.distance_km, 1),
+        "travel_minutes": s.travel_minutes,
+        "travel_source": "route" if s.travel_source == ROUTING else "geschat",
+        "available_from": s.available_from.isoformat(),
+        "arrival": s.arrival.isoformat(),
+        "finish": s.finish.isoformat(),
+        "on_duty_until": s.on_duty_until.isoformat(),
+        "on_call": s.on_call,
+        "open_jobs": s.open_jobs,
+        "deadline": s.deadline.isoformat() if s.deadline else None,
+        "makes_deadline": s.makes_deadline,
+        "score": round(s.score, 1),
+        "reasons": list(s.reasons),
+    }

@@ -1,0 +1,422 @@
+"""Dossier use cases: intake, moving through phases, notes, contact, search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from server import live, scoping
+from server.domain import contacts, worklist
+from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
+from server.domain.errors import Conflict, Forbidden, Unprocessable
+from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
+from server.domain.roles import DESK_ROLES, Role
+from server.dossiers import dossier_live, events
+from server.dossiers.ordernumbers import next_order_number
+from server.fieldwork import technician_push
+from server.insight import changes as changes_live
+from server.models import Address, Client, Dossier, DossierEvent, Technician, User
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AddressInput:
+    id: int | None = None
+    postcode: str = ""
+    house_number: int | None = None
+    suffix: str = ""
+    street: str = ""
+    city: str = ""
+
+
+@dataclass
+class DossierInput:
+    client: str
+    address: AddressInput
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    channel: str = "telefoon"
+    category: str = "overig"
+    description: str = ""
+    parent: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def actor_for(user: User) -> Actor:
+    technician_id = None
+    if user.role == Role.TECHNICIAN:
+        tech = await Technician.get_or_none(user_id=user.id)
+        technician_id = tech.id if tech else None
+    return Actor(user.id, Role(user.role), technician_id, str(user))
+
+
+async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
+    """Intake: validate everything first, then number and store the dossier in one go."""
+    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
+        raise Forbidden("Uw rol mag geen dossiers aanmaken.")
+    client = await scoping.client(user, data.client)
+    fields = await _validated_fields(client, data)
+    parent = await scoping.dossier(user, data.parent) if data.parent else None
+    if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
+        raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
+    at = at or now()
+    async with changes_live.batch(), in_transaction() as conn:
+        number = await next_order_number(conn, at)
+        dossier = await Dossier.create(
+            order_number=number,
+            client=client,
+            parent=parent,
+            created_by=user,
+            created_at=at,
+            using_db=conn,
+            **fields,
+        )
+        await events.record(
+            dossier,
+            "created",
+            user,
+            at,
+            conn,
+            channel=dossier.channel,
+            category=dossier.category,
+            parent=data.parent,
+        )
+        if parent is not None:
+            await events.record(parent, "repeat", user, at, conn, repeat=number)
+    return dossier
+
+
+async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any]:
+    if data.channel not in CHANNEL_LABELS:
+        raise Unprocessable(f"Onbekend kanaal '{data.channel}'.", "channel")
+    if data.category not in CATEGORY_LABELS:
+        raise Unprocessable(f"Onbekende categorie '{data.category}'.", "category")
+    name = " ".join(data.contact_name.split())
+    if not name:
+        raise Unprocessable("Vul de naam van de melder in.", "contact.name")
+    phone = contacts.normalise_phone(data.contact_phone, "contact.phone")
+    email = contacts.normalise_email(data.contact_email, "contact.email")
+    if not phone and not email:
+        raise Unprocessable("Vul een telefoonnummer of e-mailadres in.", "contact.phone")
+    return {
+        **await _address_fields(client, data.address),
+        "contact_name": name,
+        "contact_name_search": name.lower(),
+        "contact_phone": phone,
+        "contact_email": email,
+        "channel": data.channel,
+        "category": data.category,
+        "description": data.description.strip(),
+    }
+
+
+async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
+    """The address from the client's stock, or as typed in when it is not (yet) in the stock."""
+    if data.id is not None:
+        address = await Address.get_or_none(id=data.id, client_id=client.id)
+        if address is None:
+            raise Unprocessable(
+                f"Adres {data.id} hoort niet bij opdrachtgever {client.code}.", "address.id"
+            )
+        return _from_stock(address)
+    postcode = contacts.normalise_postcode(data.postcode, "address.postcode")
+    if data.house_number is None or data.house_number <= 0:
+        raise Unprocessable("Vul een huisnummer in.", "address.house_number")
+    suffix = data.suffix.strip().upper()
+    address = await Address.get_or_none(
+        client_id=client.id, postcode=postcode, house_number=data.house_number, suffix=suffix
+    )
+    if address is not None:
+        return _from_stock(address)
+    if not data.street.strip() or not data.city.strip():
+        raise Unprocessable(
+            f"{postcode} {data.house_number}{suffix} staat niet in het woningbestand van "
+            f"{client.name}; vul straat en plaats in.",
+            "address.street",
+        )
+    return {
+        "address": None,
+        "street": data.street.strip(),
+        "house_number": data.house_number,
+        "suffix": suffix,
+        "postcode": postcode,
+        "city": data.city.strip(),
+    }
+
+
+def _from_stock(address: Address) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "address": address,
+        "street": address.street,
+        "house_number": address.house_number,
+        "suffix": address.suffix,
+        "postcode": address.postcode,
+        "city": address.city,
+    }
+    if address.latitude is not None and address.longitude is not None:
+        # Coordinates imported with the housing stock: known at once, no geocoding needed.
+        fields.update(
+            latitude=address.latitude,
+            longitude=address.longitude,
+            geo_precision="adres",
+            geo_source="woningbestand",
+        )
+    return fields
+
+
+def state_of(dossier: Dossier) -> DossierState:
+    return DossierState(
+        phase=Phase(dossier.phase),
+        technician_id=dossier.technician_id,  # type: ignore[attr-defined]
+        contractor_id=dossier.contractor_id,  # type: ignore[attr-defined]
+        appointment_start=dossier.appointment_start,
+        first_contact_at=dossier.first_contact_at,
+        urgency=dossier.urgency,
+    )
+
+
+async def transition(
+    user: User,
+    dossier: Dossier,
+    target: str,
+    data: dict[str, Any],
+    at: datetime | None = None,
+    *,
+    reported_at: datetime | None = None,
+) -> Dossier:
+    """Move a dossier to another phase, or raise and change nothing.
+
+    A move made now tells the tenant (appointment, cancellation, finished) and the technicians
+    it puts the job on or takes it off the list of (push); a move with an explicit past `at`
+    is history and sends nothing. `reported_at` is when the technician's
+    app says it happened (device clock, corrected): the timeline shows that moment and keeps
+    the server's own time beside it.
+    """
+    live_move = at is None
+    at = at or now()
+    when = reported_at or at
+    plan = plan_transition(state_of(dossier), target, await actor_for(user), data, when)
+    names = await _check_references(plan.changes)
+    source = dossier.phase
+    before = worklist.Holding(dossier.phase, dossier.technician_id)  # type: ignore[attr-defined]
+    old_start, old_end = dossier.appointment_start, dossier.appointment_end
+    changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
+    details = {k: _show(v) for k, v in changes.items() if k != "phase"}
+    await _save(
+        dossier,
+        changes,
+        user,
+        at,
+        "transition",
+        {"from": source, "to": target, "reason": plan.reason, **details, **names, **plan.facts},
+        event_at=when,
+    )
+    await _publish_move(dossier, source)
+    if live_move:
+        from server.communication import communication
+
+        # Every path that puts a job on or takes it off a technician's list, in one place.
+        await technician_push.after_move(dossier, before)
+        await communication.safely(
+            communication.after_transition(dossier, source, old_start, old_end, plan.reason)
+        )
+    return dossier
+
+
+async def _publish_move(dossier: Dossier, source: str) -> None:
+    """Tell the dispatch board, the dossier page and the technician (after the commit)."""
+    data = {
+        "order_number": dossier.order_number,
+        "from": source,
+        "phase": dossier.phase,
+        "technician_id": dossier.technician_id,  # type: ignore[attr-defined]
+    }
+    await live.publish("board", "transition", data)
+    await live.publish(f"dossier:{dossier.order_number}", "transition", data)
+    if dossier.technician_id is not None:  # type: ignore[attr-defined]
+        await live.publish(f"technician:{dossier.technician_id}", "transition", data)  # type: ignore[attr-defined]
+
+
+async def _check_references(changes: dict[str, Any]) -> dict[str, str]:
+    """Refuse unknown assignees; return their names, so the timeline reads without lookups."""
+    tech_id = changes.get("technician_id")
+    if tech_id is None:
+        return {}
+    tech = await Technician.get_or_none(id=tech_id, active=True)
+    if tech is None:
+        raise Unprocessable(f"Monteur {tech_id} bestaat niet of is niet actief.", "technician_id")
+    return {"technician": tech.name}
+
+
+def _show(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+async def _save(
+    dossier: Dossier,
+    changes: dict[str, Any],
+    user: User | None,
+    at: datetime,
+    kind: str,
+    event_data: dict[str, Any],
+    event_at: datetime | None = None,
+) -> None:
+    """Write changes only if nobody else changed the dossier since it was read; dashboards
+    and portals are told once it is committed (server.insight.changes)."""
+    async with changes_live.batch():
+        async with in_transaction() as conn:
+            updated = (
+                await Dossier.filter(id=dossier.id, version=dossier.version)
+                .using_db(conn)
+                .update(**changes, version=F("version") + 1, updated_at=at)
+            )
+            if not updated:
+                raise Conflict(
+                    f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
+                    "laad het opnieuw.",
+                )
+            if event_at is not None and event_at != at:
+                event_data = {**event_data, "received_at": at}
+            await events.record(dossier, kind, user, event_at or at, conn, **event_data)
+        for key, value in changes.items():
+            setattr(dossier, key, value)
+        dossier.version += 1
+    await dossier_live.changed(dossier, kind)
+
+
+async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None = None) -> None:
+    text = text.strip()
+    if not text:
+        raise Unprocessable("Een notitie mag niet leeg zijn.", "text")
+    if user.role not in DESK_ROLES and user.role != Role.TECHNICIAN:
+        raise Forbidden("Uw rol mag geen notities toevoegen.")
+    await events.record(dossier, "note", user, at or now(), text=text)
+    await dossier_live.changed(dossier, "note")
+
+
+async def record_contact(
+    user: User, dossier: Dossier, how: str, summary: str, at: datetime | None = None
+) -> None:
+    """The tenant was reached; the first time counts for 'contacted within 24 hours'."""
+    if user.role not in DESK_ROLES:
+        raise Forbidden("Alleen de meldkamer legt contact met de huurder vast.")
+    if how not in CHANNEL_LABELS:
+        raise Unprocessable(f"Onbekend kanaal '{how}'.", "how")
+    at = at or now()
+    changes = {} if dossier.first_contact_at else {"first_contact_at": at}
+    await _save(dossier, changes, user, at, "contact", {"how": how, "summary": summary.strip()})
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[Dossier]
+    total: int
+
+
+def search_query(user: User, q: str = "", phase: str = "", client: str = "") -> QuerySet[Dossier]:
+    """Order number, tenant name or postcode; partial, case- and space-insensitive."""
+    qs = scoping.dossiers(user)
+    if phase == "open":
+        qs = qs.exclude(phase__in=[p.value for p in FINAL_PHASES])
+    elif phase:
+        if phase not in Phase._value2member_map_:
+            raise Unprocessable(f"Onbekende fase '{phase}'.", "phase")
+        qs = qs.filter(phase=phase)
+    if client:
+        qs = qs.filter(client__code=client.strip().upper())
+    q = q.strip()
+    if q:
+        key = contacts.search_key(q)
+        name = " ".join(q.split()).lower()
+        qs = qs.filter(
+            Q(order_number__contains=key)
+            | Q(postcode__contains=key)
+            | Q(contact_name_search__contains=name)
+        )
+    return qs
+
+
+async def search(
+    user: User, q: str = "", phase: str = "", client: str = "", limit: int = 50, offset: int = 0
+) -> SearchResult:
+    qs = search_query(user, q, phase, client)
+    total = await qs.count()
+    items = (
+        await qs.order_by("-created_at", "-id")
+        .offset(offset)
+        .limit(limit)
+        .prefetch_related("client", "technician")
+    )
+    return SearchResult(items, total)
+
+
+async def get(user: User, order_number: str) -> Dossier:
+    dossier = await scoping.dossier(user, order_number)
+    await dossier.fetch_related("client", "technician", "contractor", "address", "parent")
+    return dossier
+
+
+async def timeline(dossier: Dossier) -> list[DossierEvent]:
+    return await DossierEvent.filter(dossier_id=dossier.id).order_by("at", "id")
+
+
+EDITABLE = ("contact_name", "contact_phone", "contact_email", "category", "description")
+
+
+async def update_details(
+    user: User,
+    dossier: Dossier,
+    values: dict[str, str],
+    base_version: int | None = None,
+    at: datetime | None = None,
+) -> dict[str, list[Any]]:
+    """Correct the contact or the report; the timeline keeps old and new value of each field."""
+    if user.role not in DESK_ROLES:
+        raise Forbidden("Alleen de meldkamer wijzigt dossiergegevens.")
+    if base_version is not None and base_version != dossier.version:
+        raise Conflict(
+            f"Dossier {dossier.order_number} is intussen gewijzigd (versie {dossier.version}, "
+            f"u werkte op versie {base_version}); laad het opnieuw.",
+            "version",
+        )
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise Unprocessable(
+            f"Veld '{sorted(unknown)[0]}' kan niet gewijzigd worden.", sorted(unknown)[0]
+        )
+    clean = _clean_details(values)
+    changes = {k: v for k, v in clean.items() if v != getattr(dossier, k)}
+    if not changes:
+        return {}
+    if "contact_name" in changes:
+        changes["contact_name_search"] = changes["contact_name"].lower()
+    diff = {k: [getattr(dossier, k), v] for k, v in changes.items() if k in EDITABLE}
+    await _save(dossier, changes, user, at or now(), "updated", {"changes": diff})
+    return diff
+
+
+def _clean_details(values: dict[str, str]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for key, raw in values.items():
+        value = raw.strip()
+        if key == "contact_name":
+            value = " ".join(value.split())
+            if not value:
+                raise Unprocessable("Vul de naam van de melder in.", "contact_name")
+        elif key == "contact_phone":
+            value = contacts.normalise_phone(value, "contact_phone")
+        elif key == "contact_email":
+            value = contacts.normalise_email(value, "contact_email")
+        elif key == "category" and value not in CATEGORY_LABELS:
+            raise Unprocessable(f"Onbekende categorie '{value}'.", "category")
+        clean[key] = value
+    return clean

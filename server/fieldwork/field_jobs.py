@@ -1,0 +1,37 @@
+"""Which dossiers a technician may write to from the field.
+
+His current jobs, and jobs that were delivered to his devices and taken away since: what he
+did on those while offline must still land in the dossier (never lost). Anything else is not
+his, and is answered as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from server.domain.errors import NotFound
+from server.fieldwork import changefeed
+from server.models import Dossier, Technician, User
+
+
+async def technician_of(user: User) -> Technician | None:
+    if user.role != "technician":
+        return None
+    return await Technician.get_or_none(user_id=user.id)
+
+
+async def writable(user: User, order_number: str) -> Dossier:
+    """The dossier if the user's field work may be stored on it, else NotFound."""
+    number = order_number.strip().upper()
+    technician = await technician_of(user)
+    dossier = await Dossier.get_or_none(order_number=number) if number else None
+    if technician is None or dossier is None:
+        raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
+    if dossier.technician_id == technician.id:  # type: ignore[attr-defined]
+        return dossier
+    if await changefeed.delivered(user, dossier.id):
+        return dossier
+    raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
+
+
+def is_current(dossier: Dossier, technician: Technician) -> bool:
+    assigned: int | None = dossier.technician_id  # type: ignore[attr-defined]
+    return assigned == technician.id

@@ -1,0 +1,195 @@
+"""sync/'s PushStore and PullStore for one device of one user, on the database.
+
+The claim is `UPDATE sync_device SET last_seq = seq WHERE id = ? AND last_seq = seq - 1`: on
+PostgreSQL the row lock it takes is held until commit, so a second push of the same device
+waits and then finds nothing to update; on SQLite the database write lock does the same.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from server.communication import outbox
+from server.domain.errors import NotFound, Unprocessable
+from server.fieldwork import changefeed, technician_jobs
+from server.fieldwork.field_context import FieldContext
+from server.insight import changes
+from server.models import Device, Dossier, SyncOutcome, Technician, User
+from sync import Change, DeviceState, Op, Outcome, Status
+
+DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def device_for(user: User, device_id: str) -> Device:
+    """The user's device by the id the app made at install; registered on first contact."""
+    if not isinstance(device_id, str) or not DEVICE_ID.match(device_id):
+        raise Unprocessable(
+            f"Ongeldig apparaat-id '{str(device_id)[:80]}': 8 tot 64 letters, cijfers, - of _.",
+            "device_id",
+        )
+    device, _ = await Device.get_or_create(
+        user_id=user.id, device_id=device_id, defaults={"epoch": secrets.token_hex(4)}
+    )
+    return device
+
+
+async def reset_devices(username: str, device_id: str | None = None) -> int:
+    """Give the user's devices (or the one named) a new epoch: their next pull is a full reset.
+
+    Their queues are untouched: last_seq stays, so nothing pushed is applied twice.
+    """
+    user = await User.get_or_none(username=username.strip().lower())
+    if user is None:
+        raise NotFound(f"Gebruiker '{username}' bestaat niet.", "username")
+    devices = Device.filter(user_id=user.id)
+    if device_id is not None:
+        devices = devices.filter(device_id=device_id)
+    count = 0
+    for device in await devices:
+        old = device.epoch
+        while device.epoch == old:
+            device.epoch = secrets.token_hex(4)
+        await device.save(update_fields=["epoch"])
+        count += 1
+    if device_id is not None and count == 0:
+        raise NotFound(f"Apparaat '{device_id}' van {user.username} bestaat niet.", "device_id")
+    return count
+
+
+class DbAttempt:
+    def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
+        self.store = store
+        self.context = ctx
+
+    async def claim(self, seq: int) -> bool:
+        updated = (
+            await Device.filter(id=self.store.row.id, last_seq=seq - 1)
+            .using_db(self.context.conn)
+            .update(last_seq=seq, last_seen_at=self.context.at)
+        )
+        return bool(updated)
+
+    async def record(self, op: Op, outcome: Outcome) -> None:
+        await SyncOutcome.create(
+            device_id=self.store.row.id,
+            seq=op.seq,
+            op_id=op.op_id,
+            kind=op.kind[:40],
+            job=op.job[:20],
+            status=outcome.status.value,
+            reason=outcome.reason,
+            result=outcome.result,
+            device_time=op.device_time,
+            received_at=self.context.at,
+            using_db=self.context.conn,
+        )
+
+
+class DeviceStore:
+    """Both stores for one device; `technician` is None for a user without a technician row."""
+
+    def __init__(self, user: User, technician: Technician | None, device: Device) -> None:
+        self.user = user
+        self.technician = technician
+        self.row = device
+
+    async def device(self) -> DeviceState:
+        await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        return DeviceState(self.row.last_seq, self.row.epoch)
+
+    def offset(self) -> timedelta | None:
+        seconds = self.row.clock_offset
+        return None if seconds is None else timedelta(seconds=seconds)
+
+    async def measure_clock(self, header: str | None) -> None:
+        """Record how far the device's clock is off, from the time it said it sent the request.
+
+        The request's travel time counts as clock offset; a second or two, against the minutes
+        or hours a wrong phone clock is off. Without a usable header the last offset stands.
+        """
+        sent = _device_time(header)
+        if sent is None:
+            return
+        at = now()
+        self.row.clock_offset = round((at - sent).total_seconds())
+        self.row.clock_measured_at = at
+        await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
+
+    async def stored(self, seq: int) -> Outcome | None:
+        row = await SyncOutcome.get_or_none(device_id=self.row.id, seq=seq)
+        return None if row is None else _outcome(row)
+
+    async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
+        if not op_ids:
+            return {}
+        rows = await SyncOutcome.filter(device_id=self.row.id, op_id__in=list(op_ids))
+        return {row.op_id: _outcome(row) for row in rows}
+
+    @asynccontextmanager
+    async def attempt(self) -> AsyncIterator[DbAttempt]:
+        after: list[Any] = []
+        # Dashboards and portals hear of the operation's changes after the commit, too.
+        async with changes.batch():
+            async with in_transaction() as conn:
+                ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
+                with outbox.starting_after(after):  # tenant messages are sent after the commit
+                    yield DbAttempt(self, ctx)
+            for action in after:
+                await action()
+
+    async def refresh(self) -> None:
+        if self.technician is not None:
+            await changefeed.refresh(self.user, self.technician, now())
+
+    async def head(self) -> int:
+        return await changefeed.head()
+
+    async def horizon(self) -> int:
+        return await changefeed.horizon()
+
+    async def changes(self, after: int, limit: int) -> list[Change]:
+        rows = await changefeed.since(self.user, after, limit)
+        numbers = await _order_numbers([r.dossier_id for r in rows])  # type: ignore[attr-defined]
+        return [
+            Change(r.id, r.kind, numbers.get(r.dossier_id, ""), r.data)  # type: ignore[attr-defined]
+            for r in rows
+        ]
+
+    async def snapshot(self) -> dict[str, Any]:
+        if self.technician is None:
+            return {"jobs": []}
+        jobs = await technician_jobs.current(self.technician, now())
+        return {"jobs": await technician_jobs.snapshots(jobs)}
+
+
+def _outcome(row: SyncOutcome) -> Outcome:
+    return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
+
+
+def _device_time(header: str | None) -> datetime | None:
+    if not header:
+        return None
+    try:
+        value = datetime.fromisoformat(header.strip())
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+async def _order_numbers(ids: list[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await Dossier.filter(id__in=wanted).values_list("id", "order_number")
+    return dict(rows)

@@ -1,0 +1,1 @@
+"""Housing stock: addresses and registered parties, the stock import, geocoding of addresses."""
