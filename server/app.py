@@ -18,6 +18,7 @@ from server.jobs import periodic, queue
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
+from server.web.input_text import TextCheck
 from server.web.routes import routes
 
 
@@ -50,6 +51,8 @@ def create_app(manage_db: bool = True) -> ASGIApp:
                 https_only=settings.HTTPS,
             ),
             Middleware(AuthenticationMiddleware, backend=MeldkamerAuth(), on_error=on_auth_error),
+            # Inside the session: its refusal is the usual page for the signed-in user.
+            Middleware(TextCheck),
         ],
         exception_handlers=HANDLERS,
         lifespan=lifespan,

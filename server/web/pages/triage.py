@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -17,6 +16,7 @@ from server.domain.roles import DESK_ROLES
 from server.models import Dossier
 from server.services import dossiers, protocols, suggestions, triage
 from server.services.triage import TriageInput
+from server.web.api.common import loads
 from server.web.auth import current_user
 from server.web.templating import templates
 
@@ -29,8 +29,8 @@ def triage_from_form(form: FormData) -> TriageInput | None:
     if not subject:
         return None
     try:
-        answers = json.loads(str(form.get("triage_answers", "")) or "{}")
-    except json.JSONDecodeError:
+        answers = loads(str(form.get("triage_answers", "")) or "{}")
+    except AppError:  # malformed, too deep, or text no database can store
         answers = None
     if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
         raise Unprocessable(
@@ -41,8 +41,8 @@ def triage_from_form(form: FormData) -> TriageInput | None:
 
 def _posted(form: FormData) -> Steps:
     try:
-        answers = json.loads(str(form.get("triage_answers", "")) or "{}")
-    except json.JSONDecodeError:
+        answers = loads(str(form.get("triage_answers", "")) or "{}")
+    except AppError:
         return []
     return [(str(q), str(v)) for q, v in answers.items()] if isinstance(answers, dict) else []
 
