@@ -16,10 +16,11 @@ from starlette.types import ASGIApp
 from server import db, live, settings
 from server.jobs import periodic, queue
 from server.web.auth import MeldkamerAuth, on_auth_error
+from server.web.body_limits import BodyLimits
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
 from server.web.input_text import TextCheck
-from server.web.routes import routes
+from server.web.routes import LARGE_BODIES, routes
 
 
 def create_app(manage_db: bool = True) -> ASGIApp:
@@ -58,8 +59,9 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         lifespan=lifespan,
     )
     # CSRF sits outside the app so a forged form post never reaches the session or the
-    # endpoint; the security headers sit outside everything, so its refusal and the server
-    # error page (Starlette's outermost layer) carry them too.
+    # endpoint; the body limits sit outside that, since the CSRF check reads form bodies
+    # (anonymous ones too, for /login); the security headers sit outside everything (they
+    # read no body), so every refusal and the server error page carry them too.
     csrf = asgi_csrf_decorator(
         cookie_name="meldkamer_csrf",
         http_header="x-csrf-token",
@@ -69,7 +71,14 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         cookie_secure=settings.HTTPS,
         send_csrf_failed=_csrf_failed,
     )
-    return SecurityHeaders(csrf(app))
+    limited = BodyLimits(
+        csrf(app),
+        default=settings.MAX_BODY_BYTES,
+        large=settings.MAX_UPLOAD_BYTES,
+        large_routes=LARGE_BODIES,
+        timeout=settings.REQUEST_BODY_TIMEOUT,
+    )
+    return SecurityHeaders(limited, hsts=settings.HTTPS)
 
 
 async def _csrf_failed(scope, send, message_id):  # type: ignore[no-untyped-def]
