@@ -32,3 +32,17 @@ def test_every_cli_command_is_documented() -> None:
 def test_readme_names_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_the_tests_named_in_security_md_exist() -> None:
+    # "tests/web/x.py::test_a" names a test; a following "::test_b" is in the same file.
+    text = (DOCS / "security.md").read_text()
+    named = []
+    current = None
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?::(\w+)`", text):
+        current = path or current
+        assert current, name
+        named.append((current, name))
+    assert len(named) >= 20
+    for path, name in named:
+        assert f"def {name}(" in (DOCS.parent / path).read_text(), f"{path}::{name}"
