@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgi_csrf import asgi_csrf_decorator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -15,6 +14,7 @@ from starlette.types import ASGIApp
 
 from server import db, live, settings
 from server.jobs import periodic, queue
+from server.web import csrf
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.body_limits import BodyLimits
 from server.web.errors import HANDLERS
@@ -62,35 +62,14 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     # endpoint; the body limits sit outside that, since the CSRF check reads form bodies
     # (anonymous ones too, for /login); the security headers sit outside everything (they
     # read no body), so every refusal and the server error page carry them too.
-    csrf = asgi_csrf_decorator(
-        cookie_name="meldkamer_csrf",
-        http_header="x-csrf-token",
-        form_input="csrf_token",
-        signing_secret=str(settings.SECRET_KEY),
-        always_protect={"/login"},
-        cookie_secure=settings.HTTPS,
-        send_csrf_failed=_csrf_failed,
-    )
     limited = BodyLimits(
-        csrf(app),
+        csrf.protect(app),
         default=settings.MAX_BODY_BYTES,
         large=settings.MAX_UPLOAD_BYTES,
         large_routes=LARGE_BODIES,
         timeout=settings.REQUEST_BODY_TIMEOUT,
     )
     return SecurityHeaders(limited, hsts=settings.HTTPS)
-
-
-async def _csrf_failed(scope, send, message_id):  # type: ignore[no-untyped-def]
-    body = "Formulier verlopen of ongeldig (CSRF). Laad de pagina opnieuw en probeer het nog eens."
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
