@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asgi_csrf import asgi_csrf_decorator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
@@ -15,10 +14,13 @@ from starlette.types import ASGIApp
 
 from server import db, live, settings
 from server.jobs import periodic, queue, tasks
+from server.web import csrf
 from server.web.auth import MeldkamerAuth, on_auth_error
+from server.web.body_limits import BodyLimits
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
-from server.web.routes import routes
+from server.web.input_text import TextCheck
+from server.web.routes import LARGE_BODIES, routes
 
 
 def create_app(manage_db: bool = True) -> ASGIApp:
@@ -51,35 +53,24 @@ def create_app(manage_db: bool = True) -> ASGIApp:
                 https_only=settings.HTTPS,
             ),
             Middleware(AuthenticationMiddleware, backend=MeldkamerAuth(), on_error=on_auth_error),
+            # Inside the session: its refusal is the usual page for the signed-in user.
+            Middleware(TextCheck),
         ],
         exception_handlers=HANDLERS,
         lifespan=lifespan,
     )
     # CSRF sits outside the app so a forged form post never reaches the session or the
-    # endpoint; the security headers sit outside everything, so its refusal and the server
-    # error page (Starlette's outermost layer) carry them too.
-    csrf = asgi_csrf_decorator(
-        cookie_name="meldkamer_csrf",
-        http_header="x-csrf-token",
-        form_input="csrf_token",
-        signing_secret=str(settings.SECRET_KEY),
-        always_protect={"/login"},
-        cookie_secure=settings.HTTPS,
-        send_csrf_failed=_csrf_failed,
+    # endpoint; the body limits sit outside that, since the CSRF check reads form bodies
+    # (anonymous ones too, for /login); the security headers sit outside everything (they
+    # read no body), so every refusal and the server error page carry them too.
+    limited = BodyLimits(
+        csrf.protect(app),
+        default=settings.MAX_BODY_BYTES,
+        large=settings.MAX_UPLOAD_BYTES,
+        large_routes=LARGE_BODIES,
+        timeout=settings.REQUEST_BODY_TIMEOUT,
     )
-    return SecurityHeaders(csrf(app))
-
-
-async def _csrf_failed(scope, send, message_id):  # type: ignore[no-untyped-def]
-    body = "Formulier verlopen of ongeldig (CSRF). Laad de pagina opnieuw en probeer het nog eens."
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
+    return SecurityHeaders(limited, hsts=settings.HTTPS)
 
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

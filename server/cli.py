@@ -37,10 +37,10 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from server import serving
 
     asyncio.run(db.migrate())
-    uvicorn.run("server.app:app", host=args.host, port=args.port, proxy_headers=True)
+    serving.run(args.host, args.port)
     return 0
 
 

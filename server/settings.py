@@ -12,6 +12,8 @@ from pathlib import Path
 from starlette.config import Config
 from starlette.datastructures import Secret
 
+from media.limits import DEFAULT_LIMITS
+
 ROOT = Path(__file__).resolve().parent.parent
 config = Config()
 
@@ -43,7 +45,24 @@ def _secret_key() -> Secret:
 
 
 SECRET_KEY = _secret_key()
+# An https BASE_URL makes cookies Secure and sends Strict-Transport-Security.
 HTTPS = BASE_URL.startswith("https://")
+
+# Limits on requests (docs/security.md). Bodies are counted as they arrive and refused (413)
+# past the limit: forms and JSON, and the few routes that take files (photos up to media's
+# limit plus room for multipart framing, a full sync batch, a protocol file).
+MAX_BODY_BYTES: int = config("MAX_BODY_BYTES", cast=int, default=1_000_000)
+MAX_UPLOAD_BYTES: int = config(
+    "MAX_UPLOAD_BYTES", cast=int, default=DEFAULT_LIMITS.max_bytes + 1_000_000
+)
+# Seconds for the request line and headers, counted from the connection (or the previous
+# answer); for the body, plus one second per 500 bytes received (408 after).
+REQUEST_HEAD_TIMEOUT: float = config("REQUEST_HEAD_TIMEOUT", cast=float, default=20.0)
+REQUEST_BODY_TIMEOUT: float = config("REQUEST_BODY_TIMEOUT", cast=float, default=20.0)
+# Seconds an idle connection is kept open for the next request.
+KEEP_ALIVE_TIMEOUT: int = config("KEEP_ALIVE_TIMEOUT", cast=int, default=5)
+# Open connections one `meldkamer serve` process takes; requests beyond it get 503.
+MAX_CONNECTIONS: int = config("MAX_CONNECTIONS", cast=int, default=1000)
 # Closed dossiers move to the archive this many days after closing (nightly job).
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
 # Tenants' name, phone and e-mail leave archived dossiers this long after closing (0: never).

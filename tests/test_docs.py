@@ -42,3 +42,17 @@ def test_readme_layout_table_matches_the_packages_of_server() -> None:
     packages = {p.parent.name for p in server.glob("*/__init__.py")}
     assert packages - listed == set(), "packages without a row in the README's layout table"
     assert listed - packages == set(), "rows in the README's layout table without a package"
+
+
+def test_the_tests_named_in_security_md_exist() -> None:
+    # "tests/web/x.py::test_a" names a test; a following "::test_b" is in the same file.
+    text = (DOCS / "security.md").read_text()
+    named = []
+    current = None
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?::(\w+)`", text):
+        current = path or current
+        assert current, name
+        named.append((current, name))
+    assert len(named) >= 20
+    for path, name in named:
+        assert f"def {name}(" in (DOCS.parent / path).read_text(), f"{path}::{name}"

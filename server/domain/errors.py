@@ -28,8 +28,16 @@ class NotFound(AppError):
     status = 404
 
 
+class RequestTimeout(AppError):
+    status = 408
+
+
 class Conflict(AppError):
     status = 409
+
+
+class PayloadTooLarge(AppError):
+    status = 413
 
 
 class Unprocessable(AppError):

@@ -69,6 +69,8 @@ def _compose(source: str) -> yaml.Node | None:
         return yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
+    except (yaml.reader.ReaderError, RecursionError) as error:
+        raise _unreadable(source, error) from None
 
 
 def _construct(source: str) -> object:
@@ -76,6 +78,21 @@ def _construct(source: str) -> object:
         return yaml.safe_load(source)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
+    except (yaml.reader.ReaderError, RecursionError) as error:
+        raise _unreadable(source, error) from None
+
+
+def _unreadable(
+    source: str, error: yaml.reader.ReaderError | RecursionError
+) -> ProtocolFormatError:
+    """Text PyYAML cannot read at all: a control character, or nesting so deep that its
+    recursive parser gives up (a 500 before)."""
+    if isinstance(error, RecursionError):
+        return ProtocolFormatError((), "ongeldige YAML: te diep genest")
+    line = source.count("\n", 0, error.position) + 1
+    return ProtocolFormatError(
+        (), f"ongeldige YAML: teken #x{error.character:04x} is niet toegestaan", line
+    )
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> ProtocolFormatError:

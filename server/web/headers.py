@@ -27,9 +27,18 @@ CSP = (
 )
 
 
+# A year, renewed on every answer; not includeSubDomains or preload, which would bind other
+# hosts of the domain that this app does not know about.
+HSTS = "max-age=31536000"
+
+
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    """The headers above on every answer; with `hsts` (an https BASE_URL) also
+    Strict-Transport-Security, so a browser never again tries this site over plain http."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,6 +52,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 headers.setdefault("X-Frame-Options", "DENY")
+                if self.hsts:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

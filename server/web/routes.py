@@ -135,6 +135,18 @@ routes = [
     *field_routes.page_routes,
 ]
 
+# Bodies that may exceed MAX_BODY_BYTES, up to MAX_UPLOAD_BYTES (server/web/body_limits.py):
+# a photo, a full batch of the technician app's operations, a protocol file.
+LARGE_BODIES = frozenset(
+    {
+        ("PUT", "/api/v1/photos/{client_id}"),
+        ("POST", "/api/v1/sync/push"),
+        ("POST", "/api/v1/protocols/{client}"),
+        ("POST", "/api/v1/protocols/{client}/check"),
+        ("POST", "/protocollen/{client}/bewerken"),
+    }
+)
+
 # Reachable without logging in; everything else must refuse an anonymous caller.
 PUBLIC_PATHS = (
     frozenset(

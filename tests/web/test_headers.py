@@ -197,3 +197,18 @@ async def test_cookies_are_secure_httponly_and_samesite_on_https(
         if k == "set-cookie" and "meldkamer_session" in v
     ).lower()
     assert "secure" in session and "httponly" in session and "samesite=lax" in session
+
+
+async def test_hsts_when_the_site_is_https(https_http: httpx.AsyncClient) -> None:
+    # Behind https every answer tells the browser to stay on https, refusals included.
+    for response in [
+        await https_http.get("/login"),
+        await https_http.get("/bestaat-niet"),
+        await https_http.get("/api/v1/dossiers"),
+    ]:
+        assert response.headers["strict-transport-security"] == "max-age=31536000"
+
+
+async def test_no_hsts_on_plain_http(http: httpx.AsyncClient, db_clean: None) -> None:
+    # On a developer's http://localhost it would keep the browser off the site.
+    assert "strict-transport-security" not in (await http.get("/login")).headers

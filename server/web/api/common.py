@@ -11,8 +11,12 @@ from starlette.requests import Request
 
 from server.domain.errors import BadRequest
 from server.models import User
+from server.web import input_text
 
 B = TypeVar("B", bound=BaseModel)
+# Far deeper than any body the app takes (a sync operation's materials are 5 levels down);
+# deeper JSON is refused before anything walks it recursively.
+MAX_DEPTH = 32
 
 
 def token_json(user: User, token: str, expires: datetime) -> dict[str, Any]:
@@ -25,20 +29,51 @@ def token_json(user: User, token: str, expires: datetime) -> dict[str, Any]:
     }
 
 
-async def parse(request: Request, model: type[B]) -> B:
+async def parse(request: Request, model: type[B], *, check_text: bool = True) -> B:
     """The JSON body as `model`; malformed JSON and wrong fields give a 4xx naming the field."""
-    return model.model_validate(await json_object(request))
+    return model.model_validate(await json_object(request, check_text=check_text))
 
 
-async def json_object(request: Request) -> dict[str, Any]:
-    """The JSON body, which must be an object; anything else is a 400 saying so."""
-    try:
-        data = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("De body is geen geldige JSON.") from None
+async def json_object(request: Request, *, check_text: bool = True) -> dict[str, Any]:
+    """The JSON body, which must be an object; anything else is a 4xx saying so. With
+    `check_text`, a NUL or lone surrogate anywhere in it is a 422 naming the field."""
+    data = loads(await request.body(), check_text=check_text)
     if not isinstance(data, dict):
         raise BadRequest("De body moet een JSON-object zijn.")
     return data
+
+
+def loads(raw: bytes | str, *, check_text: bool = True) -> object:
+    """Parsed JSON; malformed or nested deeper than MAX_DEPTH is a 400."""
+    try:
+        data = json.loads(raw or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("De body is geen geldige JSON.") from None
+    except RecursionError:  # the parser's own limit, far above MAX_DEPTH
+        raise _too_deep() from None
+    _walk(data, "", 0, check_text)
+    return data
+
+
+def _walk(value: object, path: str, depth: int, check_text: bool) -> None:
+    if depth > MAX_DEPTH:
+        raise _too_deep()
+    if isinstance(value, str):
+        if check_text and input_text.is_bad(value):
+            raise input_text.invalid(path or "body")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if check_text and input_text.is_bad(key):
+                raise input_text.invalid(where)
+            _walk(item, where, depth + 1, check_text)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{path}[{index}]", depth + 1, check_text)
+
+
+def _too_deep() -> BadRequest:
+    return BadRequest(f"De JSON is te diep genest (hoogstens {MAX_DEPTH} niveaus).")
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

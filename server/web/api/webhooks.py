@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 
 from starlette.requests import Request
@@ -12,6 +11,7 @@ from server import settings
 from server.communication import delivery_reports
 from server.domain.errors import BadRequest, NotFound
 from server.messaging.sms import InvalidDeliveryReport
+from server.web.api.common import loads
 
 
 async def sms_report(request: Request) -> JSONResponse:
@@ -33,10 +33,7 @@ async def sms_report(request: Request) -> JSONResponse:
     if request.method == "GET":
         data: object = dict(request.query_params)
     else:
-        try:
-            data = json.loads(await request.body() or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise BadRequest("De body is geen geldige JSON.") from None
+        data = loads(await request.body())
     if not isinstance(data, dict):
         raise BadRequest("De body moet een JSON-object zijn.")
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from server.dossiers import dossiers
 from server.models import Dossier
 from server.protocols import protocols, triage
 from server.protocols.triage import TriageInput
+from server.web.api.common import loads
 from server.web.auth import current_user
 from server.web.templating import templates
 
@@ -31,8 +31,8 @@ def triage_from_form(form: FormData) -> TriageInput | None:
     if not subject:
         return None
     try:
-        answers = json.loads(str(form.get("triage_answers", "")) or "{}")
-    except json.JSONDecodeError:
+        answers = loads(str(form.get("triage_answers", "")) or "{}")
+    except AppError:  # malformed, too deep, or text no database can store
         answers = None
     if not isinstance(answers, dict) or not all(isinstance(v, str) for v in answers.values()):
         raise Unprocessable(
@@ -43,8 +43,8 @@ def triage_from_form(form: FormData) -> TriageInput | None:
 
 def _posted(form: FormData) -> Steps:
     try:
-        answers = json.loads(str(form.get("triage_answers", "")) or "{}")
-    except json.JSONDecodeError:
+        answers = loads(str(form.get("triage_answers", "")) or "{}")
+    except AppError:
         return []
     return [(str(q), str(v)) for q, v in answers.items()] if isinstance(answers, dict) else []
 

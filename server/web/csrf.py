@@ -1,0 +1,75 @@
+"""The CSRF check (asgi-csrf) around the app, and what it cannot read.
+
+asgi-csrf reads a form's body itself, before the app, to find the token, and raises on a body
+it cannot parse: a form that is not UTF-8, a multipart body without a boundary or with a broken
+one. That was a 500 for anyone, /login included; here it is a 400, as Starlette answers such a
+form inside the app.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from asgi_csrf import asgi_csrf_decorator
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server import settings
+from server.domain.errors import AppError, BadRequest
+from server.web.errors import error_response
+
+# Set once the check has passed the request on: an error after that is the app's own.
+_passed: ContextVar[bool] = ContextVar("csrf_passed", default=False)
+
+
+def protect(app: ASGIApp) -> ASGIApp:
+    """`app` behind the CSRF check: a POST, PATCH, PUT or DELETE that carries cookies needs the
+    token as a form field or the x-csrf-token header; /login always does."""
+    csrf = asgi_csrf_decorator(
+        cookie_name="meldkamer_csrf",
+        http_header="x-csrf-token",
+        form_input="csrf_token",
+        signing_secret=str(settings.SECRET_KEY),
+        always_protect={"/login"},
+        cookie_secure=settings.HTTPS,
+        send_csrf_failed=_csrf_failed,
+    )
+    return _UnreadableForm(csrf(_Passed(app)))
+
+
+class _Passed:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        _passed.set(True)
+        await self.app(scope, receive, send)
+
+
+class _UnreadableForm:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        _passed.set(False)
+        try:
+            await self.app(scope, receive, send)
+        except AppError:  # the body limits' refusals, rendered outside
+            raise
+        except Exception:
+            if _passed.get():
+                raise
+            error = BadRequest("Het formulier kon niet gelezen worden.")
+            await error_response(HTTPConnection(scope), error)(scope, receive, send)
+
+
+async def _csrf_failed(scope, send, message_id):  # type: ignore[no-untyped-def]
+    body = "Formulier verlopen of ongeldig (CSRF). Laad de pagina opnieuw en probeer het nog eens."
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
