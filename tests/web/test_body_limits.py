@@ -21,7 +21,7 @@ from server import settings
 from server.models import Photo
 from server.triage.loading import load_protocol
 from server.web.routes import LARGE_BODIES
-from tests.field.support import App, job_for, repair_log
+from tests.fieldwork.support import App, job_for, repair_log
 from tests.support import world
 from tests.support.pages import csrf, login
 from tests.support.world import PASSWORD, token_for
