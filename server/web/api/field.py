@@ -111,7 +111,7 @@ async def photo_upload(request: Request) -> JSONResponse:
     responses:
       201: {description: 'Stored: {"client_id", "key", "created": true}'}
       200: {description: 'Already stored under this id: nothing new was stored'}
-      404: {description: The job is not the caller's}
+      404: {description: "The job is not the caller's, or the photo id is another user's"}
       413: {description: Too large}
       415: {description: Not a photo, or an unsupported format}
       422: {description: Corrupt, too many pixels, or a bad id}
