@@ -114,7 +114,7 @@ async def photo_upload(request: Request) -> JSONResponse:
       404: {description: "The job is not the caller's, or the photo id is another user's"}
       413: {description: Too large}
       415: {description: Not a photo, or an unsupported format}
-      422: {description: Corrupt, too many pixels, or a bad id}
+      422: {description: Corrupt, too many pixels, too much memory to process, or a bad id}
     """
     user = current_user(request)
     client_id = photos.check_client_id(request.path_params["client_id"])
