@@ -32,3 +32,18 @@ def test_every_cli_command_is_documented() -> None:
 def test_readme_names_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_the_tests_named_for_sync_and_photo_input_exist() -> None:
+    # "file::name" names a test; a following "::name" is another test in the same file.
+    text = (DOCS / "security.md").read_text()
+    section = text.split("## Sync and photos: what input cannot do")[1].split("\n## ")[0]
+    named: list[tuple[str, str]] = []
+    current = ""
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?::(\w+)`", section):
+        current = path or current
+        named.append((current, name))
+    assert len(named) >= 10
+    for path, name in named:
+        source = (DOCS.parent / path).read_text()
+        assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"

@@ -24,6 +24,9 @@ from server.services.field_context import FieldContext
 from sync import Change, DeviceState, Op, Outcome, Status
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# sync_device.clock_offset is a 32-bit integer: a clock further off than some 68 years is no
+# clock at all, and its offset is not kept.
+MAX_OFFSET = 2**31 - 1
 
 
 def now() -> datetime:
@@ -121,7 +124,10 @@ class DeviceStore:
         if sent is None:
             return
         at = now()
-        self.row.clock_offset = round((at - sent).total_seconds())
+        offset = round((at - sent).total_seconds())
+        if abs(offset) > MAX_OFFSET:
+            return
+        self.row.clock_offset = offset
         self.row.clock_measured_at = at
         await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
 

@@ -31,14 +31,23 @@ async def parse(request: Request, model: type[B]) -> B:
 
 
 async def json_object(request: Request) -> dict[str, Any]:
-    """The JSON body, which must be an object; anything else is a 400 saying so."""
+    """The JSON body, which must be an object; anything else is a 400 saying so.
+
+    Python's parser takes more than JSON: NaN and Infinity (which no JSON column or answer
+    takes) are refused here, and so are a number of over 4300 digits or nesting too deep to
+    parse, which it fails on with a plain ValueError or RecursionError.
+    """
     try:
-        data = json.loads(await request.body() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        data = json.loads(await request.body() or b"null", parse_constant=_not_json)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
         raise BadRequest("De body is geen geldige JSON.") from None
     if not isinstance(data, dict):
         raise BadRequest("De body moet een JSON-object zijn.")
     return data
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

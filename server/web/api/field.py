@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 
 from media import CONTENT_TYPE
 from server import scoping
@@ -14,6 +14,7 @@ from server.domain.errors import BadRequest, Forbidden
 from server.services import chat, field_jobs, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
+from server.web.responses import JSONResponse
 from sync import ProtocolError, parse_ops, pull, push
 
 # The app's clock when it sent the request (ISO 8601): the server measures the offset from it.
