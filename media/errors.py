@@ -9,6 +9,7 @@ STATUS = {
     "not_an_image": 415,
     "unsupported_format": 415,
     "too_many_pixels": 422,
+    "too_much_memory": 422,
     "corrupt": 422,
     "invalid_key": 404,
     "unknown_variant": 404,

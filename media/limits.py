@@ -10,10 +10,17 @@ MEGAPIXEL = 1_000_000
 
 @dataclass(frozen=True)
 class Limits:
-    """Upper bounds for one upload. Megabytes and megapixels are decimal (10**6)."""
+    """Upper bounds for one upload. Megabytes and megapixels are decimal (10**6).
+
+    `max_memory` bounds what storing the photo takes at its peak, estimated from the header
+    (media/memory.py). The default lets an RGB photo with a colour profile reach the pixel
+    limit (50 MP at 15 bytes a pixel), so an ordinary colour photo is only ever limited by its
+    pixel count; formats that cost more a pixel (transparency, 16-bit grey, WebP) get fewer.
+    """
 
     max_bytes: int = 25 * MB
     max_pixels: int = 50 * MEGAPIXEL
+    max_memory: int = 750 * MB
 
 
 DEFAULT_LIMITS = Limits()

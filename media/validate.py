@@ -1,7 +1,8 @@
 """Accept a real photo or refuse it with a reason: content sniffed, limits checked, fully decoded.
 
-Decoding happens only after the header has shown the pixel dimensions to be within the limit,
-so a decompression bomb is refused before it can take memory.
+Decoding happens only after the header has shown the pixel dimensions, and the memory they
+take in their pixel format, to be within the limits, so a decompression bomb is refused
+before it can take memory.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PIL import Image
 from media import heif
 from media.errors import PhotoError
 from media.limits import DEFAULT_LIMITS, MB, MEGAPIXEL, Limits, dutch_amount, dutch_limit
+from media.memory import peak_memory
 from media.sniff import ACCEPTED, OTHER_IMAGES, sniff
 
 heif.register()
@@ -72,6 +74,7 @@ def open_image(data: bytes, limits: Limits = DEFAULT_LIMITS) -> SourceImage:
     name = _accepted_format(data)
     image = _open_header(data, name, limits)
     _check_pixels(image.size, limits)
+    _check_memory(image, name, limits)
     try:
         image.load()
     except Exception as exc:  # Pillow's decoders raise many types on hostile input.
@@ -118,6 +121,18 @@ def _check_pixels(size: tuple[int, int], limits: Limits) -> None:
             f"{dutch_amount(width * height, MEGAPIXEL)} megapixel "
             f"(maximaal {dutch_limit(limits.max_pixels, MEGAPIXEL)} megapixel)",
             "too_many_pixels",
+        )
+
+
+def _check_memory(image: Image.Image, name: str, limits: Limits) -> None:
+    width, height = image.size
+    need = peak_memory(name, image.mode, width * height, "icc_profile" in image.info)
+    if need > limits.max_memory:
+        raise PhotoError(
+            f"Foto vraagt te veel geheugen: {width} × {height} pixels in {image.mode} "
+            f"kosten {dutch_amount(need, MB)} MB om te verwerken "
+            f"(maximaal {dutch_limit(limits.max_memory, MB)} MB)",
+            "too_much_memory",
         )
 
 

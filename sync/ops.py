@@ -7,14 +7,18 @@ by the device: `seq` runs 1, 2, 3… per device without gaps, `op_id` is unique 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from sync.errors import ProtocolError
+from sync.text import storable, storable_data, storable_id
 
 MAX_BATCH = 500
 MAX_OP_ID = 80
+# Device times outside these are no moment a phone can mean (a clock reset goes to 1970).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class Status(StrEnum):
@@ -26,12 +30,19 @@ class Status(StrEnum):
 @dataclass(frozen=True)
 class Op:
     seq: int
-    op_id: str
+    op_id: str  # the key it is recorded under (sync.text.storable_id)
     kind: str
     job: str = ""
     base_version: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     device_time: datetime | None = None
+    # The op id as the device sent it, when that differs from `op_id`: the answer carries
+    # it, since the device finds its operation by it.
+    sent_op_id: str = ""
+
+    @property
+    def answered_as(self) -> str:
+        return self.sent_op_id or self.op_id
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,8 @@ def parse_ops(raw: object) -> list[Op]:
     """A batch as sent by a device. Only what ordering needs is strict: seq and op_id.
 
     Anything else that is wrong (unknown kind, bad payload) becomes a per-operation rejection
-    later, so that one bad operation can never block the queue.
+    later, so that one bad operation can never block the queue. Text no database can store is
+    made storable here (sync.text), so no mutator and no record ever meets it.
     """
     if not isinstance(raw, list):
         raise ProtocolError("'ops' moet een lijst zijn.", "ops")
@@ -105,14 +117,16 @@ def _parse_one(item: object, index: int) -> Op:
         raise ProtocolError(f"{where}.op_id moet tekst van 1 tot {MAX_OP_ID} tekens zijn.", where)
     kind, job, base = item.get("kind"), item.get("job"), item.get("base_version")
     payload = item.get("payload")
+    key = storable_id(op_id)
     return Op(
         seq=seq,
-        op_id=op_id,
-        kind=kind if isinstance(kind, str) else "",
-        job=job if isinstance(job, str) else "",
+        op_id=key,
+        kind=storable(kind) if isinstance(kind, str) else "",
+        job=storable(job) if isinstance(job, str) else "",
         base_version=base if isinstance(base, int) and not isinstance(base, bool) else None,
-        payload=payload if isinstance(payload, dict) else {"_invalid": payload},
+        payload=storable_data(payload if isinstance(payload, dict) else {"_invalid": payload}),
         device_time=_time(item.get("device_time")),
+        sent_op_id=op_id if key != op_id else "",
     )
 
 
@@ -123,4 +137,6 @@ def _time(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo is not None else None
+    if parsed.tzinfo is None or not EARLIEST <= parsed < LATEST:
+        return None
+    return parsed

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from sync.errors import TemporaryError
 from sync.ops import Decision, Op, Outcome, Status, rejected
 from sync.registry import Registry
+from sync.text import storable, storable_data
 
 log = logging.getLogger("sync.push")
 
@@ -102,15 +103,17 @@ async def push(store: PushStore, registry: Registry, ops: Sequence[Op]) -> PushR
     for op in ops:
         earlier = known.get(op.op_id)
         if earlier is not None and earlier.seq != op.seq:
-            # Applied before under another number (the device renumbered its queue).
-            result.outcomes.append(replace(earlier, seq=op.seq))
+            # Applied before under another number (the device renumbered its queue, or sent
+            # one op id twice in this batch).
+            result.outcomes.append(replace(earlier, seq=op.seq, op_id=op.answered_as))
             continue
         outcome, stop = await _one(store, registry, op, result.last_seq)
         if stop is not None:
             result.stop = stop
             break
         assert outcome is not None
-        result.outcomes.append(outcome)
+        known[op.op_id] = outcome
+        result.outcomes.append(replace(outcome, op_id=op.answered_as))
         result.last_seq = max(result.last_seq, op.seq)
     return result
 
@@ -168,4 +171,11 @@ async def _apply(store: PushStore, registry: Registry, op: Op) -> Outcome:
 
 
 def _outcome(op: Op, decision: Decision) -> Outcome:
-    return Outcome(op.seq, op.op_id, Status(decision.status), decision.reason, decision.result)
+    # Whatever a mutator quotes in its answer, the record of it can always be stored.
+    return Outcome(
+        op.seq,
+        op.op_id,
+        Status(decision.status),
+        storable(decision.reason),
+        storable_data(decision.result),
+    )

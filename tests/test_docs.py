@@ -56,3 +56,18 @@ def test_the_tests_named_in_security_md_exist() -> None:
     assert len(named) >= 20
     for path, name in named:
         assert f"def {name}(" in (DOCS.parent / path).read_text(), f"{path}::{name}"
+
+
+def test_the_tests_named_for_sync_and_photo_input_exist() -> None:
+    # "file::name" names a test; a following "::name" is another test in the same file.
+    text = (DOCS / "security.md").read_text()
+    section = text.split("## Sync and photos: what input cannot do")[1].split("\n## ")[0]
+    named: list[tuple[str, str]] = []
+    current = ""
+    for path, name in re.findall(r"`(tests/[\w/]+\.py)?::(\w+)`", section):
+        current = path or current
+        named.append((current, name))
+    assert len(named) >= 10
+    for path, name in named:
+        source = (DOCS.parent / path).read_text()
+        assert re.search(rf"^(async )?def {name}\(", source, re.M), f"{path}::{name}"

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from server import settings
 from server.communication import message_log
@@ -120,22 +121,25 @@ async def record(
             continue
         content = _render(message, recipient.channel, overrides)
         try:
-            row = await OutboundMessage.create(
-                key=row_key,
-                dossier=dossier,
-                client=client,
-                notification=notification,
-                channel=recipient.channel.value,
-                kind=message.kind.value,
-                urgency=urgency,
-                recipient=recipient.address,
-                recipient_name=recipient.name,
-                deliver_after=after,
-                created_at=at,
-                data={**content.pop("data", {}), **_sender(client)},
-                **content,
-            )
-        except IntegrityError:  # recorded at the same moment by another process
+            # A savepoint inside the caller's transaction: on PostgreSQL a failed insert
+            # would otherwise abort that whole transaction, not just this row.
+            async with in_transaction():
+                row = await OutboundMessage.create(
+                    key=row_key,
+                    dossier=dossier,
+                    client=client,
+                    notification=notification,
+                    channel=recipient.channel.value,
+                    kind=message.kind.value,
+                    urgency=urgency,
+                    recipient=recipient.address,
+                    recipient_name=recipient.name,
+                    deliver_after=after,
+                    created_at=at,
+                    data={**content.pop("data", {}), **_sender(client)},
+                    **content,
+                )
+        except IntegrityError:  # recorded at the same moment by another transaction
             continue
         rows.append(row)
     pending = _after_commit.get()

@@ -284,7 +284,7 @@ def _result_code(data: Mapping[str, Any]) -> str:
     code = data.get("result_code")
     if not code:
         raise LifecycleError("Afsluiten vraagt om een resultaatcode.", "result_code")
-    if code not in RESULT_LABELS:
+    if not isinstance(code, str) or code not in RESULT_LABELS:
         raise LifecycleError(f"Onbekende resultaatcode '{code}'.", "result_code")
     return str(code)
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from server.domain.errors import NotFound
 from server.fieldwork import changefeed
 from server.models import Dossier, Technician, User
+from sync.text import storable
+
+ORDER_NUMBER_LENGTH = Dossier._meta.fields_map["order_number"].max_length  # type: ignore[attr-defined]
 
 
 async def technician_of(user: User) -> Technician | None:
@@ -22,7 +25,7 @@ async def writable(user: User, order_number: str) -> Dossier:
     """The dossier if the user's field work may be stored on it, else NotFound."""
     number = order_number.strip().upper()
     technician = await technician_of(user)
-    dossier = await Dossier.get_or_none(order_number=number) if number else None
+    dossier = await Dossier.get_or_none(order_number=number) if _could_be(number) else None
     if technician is None or dossier is None:
         raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
     if dossier.technician_id == technician.id:  # type: ignore[attr-defined]
@@ -30,6 +33,12 @@ async def writable(user: User, order_number: str) -> Dossier:
     if await changefeed.delivered(user, dossier.id):
         return dossier
     raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
+
+
+def _could_be(number: str) -> bool:
+    """Whether `number` could name a dossier: a longer one fails the column's length check, a
+    NUL (from a URL) fails PostgreSQL's text; neither is an error, only not found."""
+    return 0 < len(number) <= ORDER_NUMBER_LENGTH and storable(number) == number
 
 
 def is_current(dossier: Dossier, technician: Technician) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from media import PhotoError, open_path, store_async, validate_key
 from media.limits import DEFAULT_LIMITS, MB, dutch_amount
 from server import scoping, settings
-from server.domain.errors import AppError, Conflict, NotFound, Unprocessable
+from server.domain.errors import AppError, NotFound, Unprocessable
 from server.fieldwork import field_jobs, technician_jobs
 from server.models import Dossier, Photo, User
 
@@ -57,11 +57,11 @@ async def upload(
     """Store a photo for a job of this technician; (photo, created). Idempotent by client id."""
     check_client_id(client_id)
     existing = await Photo.get_or_none(client_id=client_id)
-    if existing is not None:
-        if existing.uploaded_by_id != user.id:  # type: ignore[attr-defined]
-            raise Conflict(f"Foto-id '{client_id}' is al in gebruik.", "client_id")
-        return existing, False
+    if existing is not None and existing.uploaded_by_id == user.id:  # type: ignore[attr-defined]
+        return existing, False  # a retried upload: stored already
     dossier = await field_jobs.writable(user, job)
+    if existing is not None:
+        raise _taken(client_id)
     try:
         stored = await store_async(settings.MEDIA_ROOT, data)
     except PhotoError as exc:
@@ -78,7 +78,16 @@ async def upload(
             "created_at": datetime.now(UTC),
         },
     )
+    if photo.uploaded_by_id != user.id:  # type: ignore[attr-defined]
+        raise _taken(client_id)  # another's upload under this id won the race
     return photo, created
+
+
+def _taken(client_id: str) -> NotFound:
+    """Another user's photo id answers 404, as the job check would: an upload never tells
+    whether an id exists (a 409 would; the app makes its ids at random, so only a probe meets
+    one)."""
+    return NotFound(f"Foto-id '{client_id}' niet gevonden.", "client_id")
 
 
 async def file_for(user: User, key: str, variant: str) -> Path:

@@ -15,7 +15,7 @@ from typing import Any
 from server.communication import communication
 from server.domain.errors import AppError, NotFound
 from server.dossiers import dossier_live, dossiers, events
-from server.fieldwork import changefeed, chat, field_jobs
+from server.fieldwork import changefeed, chat, field_jobs, photos
 from server.fieldwork.field_context import FieldContext
 from server.fieldwork.field_input import repair_log_fields
 from server.models import Dossier, DossierEvent, Photo, RepairLog
@@ -95,6 +95,10 @@ async def attach_photo(ctx: FieldContext, op: Op) -> Decision:
     client_id = op.payload.get("client_id")
     if not isinstance(client_id, str) or not client_id:
         return rejected("Foto zonder foto-id.", field="client_id")
+    try:
+        photos.check_client_id(client_id)  # an id no upload can have is never waited for
+    except AppError as exc:
+        return rejected(exc.message, field=exc.field)
     photo = await Photo.get_or_none(client_id=client_id)
     refused = op.payload.get("upload_refused")
     if photo is None and isinstance(refused, str):
@@ -165,7 +169,7 @@ async def complete(ctx: FieldContext, op: Op) -> Decision:
 
 async def not_fixed(ctx: FieldContext, op: Op) -> Decision:
     code = op.payload.get("reason")
-    if code not in NOT_FIXED_REASONS:
+    if not isinstance(code, str) or code not in NOT_FIXED_REASONS:
         known = ", ".join(NOT_FIXED_REASONS)
         return rejected(f"Onbekende reden '{code}' (bekend: {known}).", field="reason")
     note = op.payload.get("note")

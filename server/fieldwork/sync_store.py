@@ -25,6 +25,9 @@ from server.models import Device, Dossier, SyncOutcome, Technician, User
 from sync import Change, DeviceState, Op, Outcome, Status
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# sync_device.clock_offset is a 32-bit integer: a clock further off than some 68 years is no
+# clock at all, and its offset is not kept.
+MAX_OFFSET = 2**31 - 1
 
 
 def now() -> datetime:
@@ -122,7 +125,10 @@ class DeviceStore:
         if sent is None:
             return
         at = now()
-        self.row.clock_offset = round((at - sent).total_seconds())
+        offset = round((at - sent).total_seconds())
+        if abs(offset) > MAX_OFFSET:
+            return
+        self.row.clock_offset = offset
         self.row.clock_measured_at = at
         await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
 

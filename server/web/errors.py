@@ -7,9 +7,10 @@ import logging
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from server.domain.errors import AppError, Unauthorized, Unprocessable
+from server.web.responses import JSONResponse
 
 log = logging.getLogger("meldkamer")
 
@@ -22,6 +23,8 @@ _HTTP_MESSAGES = {
 _PYDANTIC_MESSAGES = {
     "missing": "Dit veld is verplicht.",
     "string_type": "Verwacht tekst.",
+    # A field name holding a lone surrogate, such as half an emoji.
+    "string_unicode": "Een veldnaam bevat een ongeldig teken.",
     "int_type": "Verwacht een geheel getal.",
     "int_parsing": "Verwacht een geheel getal.",
     "dict_type": "Verwacht een object.",

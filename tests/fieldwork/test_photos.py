@@ -110,3 +110,31 @@ async def test_photo_files_only_for_those_who_may_see_the_dossier(
         assert denied.json()["error"]["message"] == "Foto niet gevonden"
     assert (await http.get(f"/api/v1/photos/{key}/huge", headers=piet)).status_code == 404
     assert (await http.get("/api/v1/photos/nope/thumb", headers=piet)).status_code == 404
+
+
+async def test_an_upload_never_reveals_whether_someone_elses_photo_id_exists(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    mine = await job_for(w, w.technician)
+    theirs = await job_for(w, w.other_technician)
+    kees = await token_for(http, "kees.monteur")
+    stored = await put(http, kees, "foto-kees-0001", theirs.order_number, jpeg())
+    assert stored.status_code == 201
+    piet = await token_for(http, "piet.monteur")
+
+    # With a job that is not his, a used id and a free one get the very same answer.
+    taken = await put(http, piet, "foto-kees-0001", theirs.order_number, jpeg())
+    free = await put(http, piet, "foto-vrij-0001", theirs.order_number, jpeg())
+    assert (taken.status_code, taken.json()) == (free.status_code, free.json())
+    assert taken.status_code == 404
+    assert taken.json()["error"]["message"] == f"Opdracht '{theirs.order_number}' niet gevonden."
+    # With his own job, Kees's id is not found either (before: 409, "al in gebruik").
+    claimed = await put(http, piet, "foto-kees-0001", mine.order_number, jpeg())
+    assert claimed.status_code == 404
+    assert claimed.json()["error"]["message"] == "Foto-id 'foto-kees-0001' niet gevonden."
+    # Kees's photo is untouched, and his own retry is still answered as stored.
+    photo = await Photo.get(client_id="foto-kees-0001")
+    assert (photo.dossier_id, photo.uploaded_by_id) == (theirs.id, w.other_tech_user.id)  # type: ignore[attr-defined]
+    again = await put(http, kees, "foto-kees-0001", theirs.order_number, jpeg())
+    assert again.status_code == 200 and again.json()["key"] == stored.json()["key"]
+    assert await Photo.all().count() == 1

@@ -68,6 +68,28 @@ def png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunks
 
 
+# Channels per PNG colour type: grey, RGB, palette, grey + alpha, RGBA.
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
+
+
+def png_blank(width: int, height: int, depth: int = 8, colour_type: int = 6) -> bytes:
+    """A valid all-zero PNG of any size and pixel format, made in milliseconds.
+
+    One row is compressed once and repeated: a full flush after it makes every copy start
+    afresh, so the copies together are one valid deflate stream. The Adler-32 checksum of
+    n zero bytes needs no pass over them: a = 1, b = n mod 65521.
+    """
+    row = bytes(1 + (width * _CHANNELS[colour_type] * depth + 7) // 8)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = deflate.compress(row) + deflate.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15).flush()
+    adler = (len(row) * height % 65521) << 16 | 1
+    idat = b"\x78\xda" + piece * height + end + struct.pack(">I", adler)
+    ihdr = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    chunks = _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
 def _chunk(kind: bytes, body: bytes) -> bytes:
     crc = zlib.crc32(kind + body) & 0xFFFFFFFF
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)

@@ -263,14 +263,15 @@ _BOMB_SCRIPT = """
 import sys
 from pathlib import Path
 from media import PhotoError, store
-from tests.media.images import png_header_only
+from tests.media.images import png_blank, png_header_only
 
 def peak_kib():
     status = Path("/proc/self/status").read_text()
     return int(status.split("VmHWM:")[1].split()[0])
 
-for side in (20_000, 9_000):
-    data = png_header_only(side, side)
+bombs = [png_header_only(20_000, 20_000), png_header_only(9_000, 9_000)]
+bombs.append(png_blank(7_000, 7_000, depth=16, colour_type=6))
+for data in bombs:
     before = peak_kib()
     try:
         store(sys.argv[1], data)
@@ -281,7 +282,8 @@ for side in (20_000, 9_000):
 
 def test_decompression_bombs_take_no_memory(tmp_path: Path) -> None:
     # A fresh process, so its peak memory is this test's alone. Decoding would need
-    # 400 MB (20000 x 20000) or 81 MB (9000 x 9000), one byte per pixel.
+    # 400 MB (20000 x 20000) or 81 MB (9000 x 9000), one byte per pixel; storing the
+    # 7000 x 7000 RGBA one some 0.9 GB.
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-W", "error", "-c", _BOMB_SCRIPT, str(tmp_path)],
@@ -292,6 +294,6 @@ def test_decompression_bombs_take_no_memory(tmp_path: Path) -> None:
     )
 
     lines = [line.split() for line in result.stdout.splitlines()]
-    assert [code for code, _ in lines] == ["too_many_pixels", "too_many_pixels"]
+    assert [code for code, _ in lines] == ["too_many_pixels", "too_many_pixels", "too_much_memory"]
     assert all(int(grown_kb) < 20_000 for _, grown_kb in lines), result.stdout
     assert list(tmp_path.iterdir()) == []

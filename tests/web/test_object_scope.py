@@ -174,14 +174,15 @@ async def test_technician_cannot_touch_another_technicians_things(
     )
     assert upload.status_code == 404
     assert await Photo.filter(client_id="photo-stray-0001").count() == 0
-    # Kees's photo id cannot be claimed by piet for his own job either.
+    # Kees's photo id cannot be claimed by piet for his own job either, and is not found
+    # (a 409 would tell that it exists).
     claimed = await http.put(
         "/api/v1/photos/photo-other-0001",
         params={"job": s.own.order_number},
         content=jpeg(),
         headers=piet,
     )
-    assert claimed.status_code == 409
+    assert claimed.status_code == 404
     jobs = (await http.get("/api/v1/technician/jobs", headers=piet)).json()["items"]
     assert [j["order_number"] for j in jobs] == [s.own.order_number]
 

@@ -44,13 +44,18 @@ async def json_object(request: Request, *, check_text: bool = True) -> dict[str,
 
 
 def loads(raw: bytes | str, *, check_text: bool = True) -> object:
-    """Parsed JSON; malformed or nested deeper than MAX_DEPTH is a 400."""
+    """Parsed JSON; malformed or nested deeper than MAX_DEPTH is a 400.
+
+    Python's parser takes more than JSON: NaN and Infinity (which no JSON column or answer
+    takes) are refused, and so is a number of over 4300 digits, which it fails on with a
+    plain ValueError.
+    """
     try:
-        data = json.loads(raw or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise BadRequest("De body is geen geldige JSON.") from None
+        data = json.loads(raw or b"null", parse_constant=_not_json)
     except RecursionError:  # the parser's own limit, far above MAX_DEPTH
         raise _too_deep() from None
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError too
+        raise BadRequest("De body is geen geldige JSON.") from None
     _walk(data, "", 0, check_text)
     return data
 
@@ -74,6 +79,10 @@ def _walk(value: object, path: str, depth: int, check_text: bool) -> None:
 
 def _too_deep() -> BadRequest:
     return BadRequest(f"De JSON is te diep genest (hoogstens {MAX_DEPTH} niveaus).")
+
+
+def _not_json(constant: str) -> None:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:

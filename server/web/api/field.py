@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 
 from media import CONTENT_TYPE
 from server import scoping
@@ -14,6 +14,7 @@ from server.domain.errors import BadRequest, Forbidden
 from server.fieldwork import chat, field_jobs, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
+from server.web.responses import JSONResponse
 from sync import ProtocolError, parse_ops, pull, push
 
 # The app's clock when it sent the request (ISO 8601): the server measures the offset from it.
@@ -113,10 +114,10 @@ async def photo_upload(request: Request) -> JSONResponse:
     responses:
       201: {description: 'Stored: {"client_id", "key", "created": true}'}
       200: {description: 'Already stored under this id: nothing new was stored'}
-      404: {description: The job is not the caller's}
+      404: {description: "The job is not the caller's, or the photo id is another user's"}
       413: {description: Too large}
       415: {description: Not a photo, or an unsupported format}
-      422: {description: Corrupt, too many pixels, or a bad id}
+      422: {description: Corrupt, too many pixels, too much memory to process, or a bad id}
     """
     user = current_user(request)
     client_id = photos.check_client_id(request.path_params["client_id"])
