@@ -1,5 +1,5 @@
-"""The `meldkamer` command: serve, migrate, demo, createuser, import-addresses, worker,
-reset-device, prune-sync.
+"""The `meldkamer` command: serve, migrate, demo, createuser, setpassword, import-addresses,
+worker, reset-device, prune-sync.
 
 Every command is documented in docs/cli.md; tests/test_docs.py fails when one is not.
 """
@@ -61,12 +61,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run(go)
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    """The password from standard input (never an argument: those show in `ps` and history)."""
+    if not args.password_stdin:
+        print("Fout: geef het wachtwoord via --password-stdin.", file=sys.stderr)
+        return None
+    return sys.stdin.readline().rstrip("\n")
+
+
 def cmd_createuser(args: argparse.Namespace) -> int:
     from server.services.users import create_user
 
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    password = _password(args)
     if password is None:
-        print("Fout: geef het wachtwoord via --password-stdin.", file=sys.stderr)
         return 2
 
     async def go() -> int:
@@ -74,6 +81,24 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             args.username, args.role, password, client_code=args.client, full_name=args.name
         )
         print(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
+        return 0
+
+    return _run(go)
+
+
+def cmd_setpassword(args: argparse.Namespace) -> int:
+    from server.services.users import set_password
+
+    password = _password(args)
+    if password is None:
+        return 2
+
+    async def go() -> int:
+        user = await set_password(args.username, password)
+        print(
+            f"Nieuw wachtwoord voor {user.username} ingesteld. Alle sessies en API-tokens van"
+            " deze gebruiker zijn beëindigd."
+        )
         return 0
 
     return _run(go)
@@ -151,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="", help="full name")
     create.add_argument("--password-stdin", action="store_true", help="read password from stdin")
     create.set_defaults(func=cmd_createuser)
+
+    setpw = sub.add_parser("setpassword", help="give a user a new password (ends his sessions)")
+    setpw.add_argument("username")
+    setpw.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    setpw.set_defaults(func=cmd_setpassword)
 
     imp = sub.add_parser("import-addresses", help="import a client's housing stock (CSV/.xlsx)")
     imp.add_argument("client", help="client code")

@@ -84,6 +84,50 @@ def test_createuser_refuses_bad_input_clearly(
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("password12", "het is (of lijkt op) een veelgebruikt wachtwoord"),
+        (" " * 10, "het herhaalt tekens of stukjes"),
+        ("anna.agent", "het bestaat vooral uit uw gebruikersnaam, naam of e-mailadres"),
+    ],
+)
+def test_createuser_refuses_an_easy_password_and_says_why(
+    env: dict[str, str], password: str, reason: str
+) -> None:
+    run(env, "migrate")
+    result = run(
+        env, "createuser", "anna.agent", "--role", "agent", "--password-stdin", stdin=password
+    )
+    assert result.returncode == 2
+    assert f"Fout: Dit wachtwoord is te makkelijk te raden: {reason}" in result.stderr
+
+
+def test_setpassword_follows_the_rule_and_replaces_the_password(env: dict[str, str]) -> None:
+    run(env, "migrate")
+    made = run(
+        env,
+        "createuser",
+        "sanne",
+        "--role",
+        "supervisor",
+        "--password-stdin",
+        stdin="kaasschaaf fietsbel regenjas\n",
+    )
+    assert made.returncode == 0, made.stderr
+    easy = run(env, "setpassword", "sanne", "--password-stdin", stdin="Welkom2025!\n")
+    assert easy.returncode == 2
+    assert "Dit wachtwoord is te makkelijk te raden" in easy.stderr
+    nobody = run(env, "setpassword", "niemand", "--password-stdin", stdin="x\n")
+    assert nobody.returncode == 2 and "Gebruiker 'niemand' bestaat niet." in nobody.stderr
+    done = run(env, "setpassword", "sanne", "--password-stdin", stdin="lantaarnpaal zeilboot\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "Nieuw wachtwoord voor sanne ingesteld. Alle sessies en API-tokens van deze gebruiker"
+        " zijn beëindigd."
+    )
+
+
 def test_worker_without_redis_says_what_to_do(env: dict[str, str]) -> None:
     env.pop("REDIS_URL", None)
     result = run(env, "worker")

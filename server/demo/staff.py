@@ -14,7 +14,9 @@ from server.domain.dispatch import ZONE
 from server.domain.roles import ROLE_LABELS, Role
 from server.models import Absence, Client, Contractor, RosterEntry, Technician, User
 
-# Shared by every demo user; printed by `meldkamer demo` and in the README.
+# Shared by every demo user; printed by `meldkamer demo` and in the README. It is public and
+# fails the password rule on purpose (a demo, on a demo database): write_staff hashes it
+# directly instead of going through services.users, where every real password is checked.
 PASSWORD = "meldkamer-demo"
 # Every demo e-mail address is under a reserved domain, so nothing can reach a real person.
 MAIL_DOMAIN = "meldkamer-demo.example"

@@ -1,11 +1,16 @@
-"""Creating and changing users."""
+"""Creating users and setting their passwords; every new password goes through the rule in
+server/auth/password_rule.py (the demo loader alone hashes its public password directly)."""
 
 from __future__ import annotations
 
-from server.auth.passwords import MIN_LENGTH, hash_password
-from server.domain.errors import Conflict, Unprocessable
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from server.auth import password_rule
+from server.auth.passwords import hash_password
+from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.roles import Role
-from server.models import Client, User
+from server.models import ApiToken, Client, User
 
 
 async def create_user(
@@ -23,8 +28,7 @@ async def create_user(
         )
     if role not in Role._value2member_map_:
         raise Unprocessable(f"Onbekende rol '{role}'.", "role")
-    if len(password) < MIN_LENGTH:
-        raise Unprocessable(f"Het wachtwoord moet minstens {MIN_LENGTH} tekens hebben.", "password")
+    password_rule.check(password, password_rule.personal_words(username, full_name, email))
     client = None
     if role == Role.CLIENT:
         if not client_code:
@@ -48,3 +52,21 @@ async def create_user(
         email=email.strip(),
         password_hash=hash_password(password),
     )
+
+
+async def set_password(username: str, password: str) -> User:
+    """A new password (by the beheerder, e.g. after a lock-out). It ends the user's sessions
+    and revokes his API tokens, since whoever had the old password may have used them."""
+    user = await User.get_or_none(username=username.strip().lower())
+    if user is None:
+        raise NotFound(f"Gebruiker '{username}' bestaat niet.", "username")
+    personal = password_rule.personal_words(user.username, user.full_name, user.email)
+    password_rule.check(password, personal)
+    async with in_transaction() as conn:
+        await (
+            User.filter(id=user.id)
+            .using_db(conn)
+            .update(password_hash=hash_password(password), session_epoch=F("session_epoch") + 1)
+        )
+        await ApiToken.filter(user_id=user.id).using_db(conn).delete()
+    return user
