@@ -97,7 +97,7 @@ def cmd_setpassword(args: argparse.Namespace) -> int:
         user = await set_password(args.username, password)
         print(
             f"Nieuw wachtwoord voor {user.username} ingesteld. Alle sessies en API-tokens van"
-            " deze gebruiker zijn beëindigd."
+            " deze gebruiker zijn beëindigd; een blokkade na mislukte inlogpogingen is opgeheven."
         )
         return 0
 

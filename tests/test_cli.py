@@ -124,7 +124,7 @@ def test_setpassword_follows_the_rule_and_replaces_the_password(env: dict[str, s
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
         "Nieuw wachtwoord voor sanne ingesteld. Alle sessies en API-tokens van deze gebruiker"
-        " zijn beëindigd."
+        " zijn beëindigd; een blokkade na mislukte inlogpogingen is opgeheven."
     )
 
 

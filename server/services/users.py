@@ -6,7 +6,7 @@ from __future__ import annotations
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from server.auth import password_rule
+from server.auth import login_limit, password_rule
 from server.auth.passwords import hash_password
 from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.roles import Role
@@ -55,8 +55,8 @@ async def create_user(
 
 
 async def set_password(username: str, password: str) -> User:
-    """A new password (by the beheerder, e.g. after a lock-out). It ends the user's sessions
-    and revokes his API tokens, since whoever had the old password may have used them."""
+    """A new password (by the beheerder, e.g. after a lock-out, which it lifts). It ends the
+    user's sessions and revokes his API tokens: whoever had the old one may have used them."""
     user = await User.get_or_none(username=username.strip().lower())
     if user is None:
         raise NotFound(f"Gebruiker '{username}' bestaat niet.", "username")
@@ -69,4 +69,5 @@ async def set_password(username: str, password: str) -> User:
             .update(password_hash=hash_password(password), session_epoch=F("session_epoch") + 1)
         )
         await ApiToken.filter(user_id=user.id).using_db(conn).delete()
+    await login_limit.clear(user.username)
     return user
