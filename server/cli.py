@@ -35,8 +35,15 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from server.proxies import uvicorn_options
+
+    try:
+        proxies = uvicorn_options()
+    except ValueError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
     asyncio.run(db.migrate())
-    uvicorn.run("server.app:app", host=args.host, port=args.port, proxy_headers=True)
+    uvicorn.run("server.app:app", host=args.host, port=args.port, **proxies)
     return 0
 
 

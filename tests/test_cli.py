@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,3 +165,72 @@ def test_reset_device_and_prune_sync(env: dict[str, str]) -> None:
     pruned = run(env, "prune-sync", "--days", "30")
     assert pruned.returncode == 0, pruned.stderr
     assert pruned.stdout.strip() == "0 wijzigingen ouder dan 30 dagen verwijderd."
+
+
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """`meldkamer serve` on a free port; yields its base URL once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    with subprocess.Popen(
+        [MELDKAMER, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as server:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                try:
+                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "meldkamer serve did not start"
+                time.sleep(0.2)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("trusted", "fifth_try"),
+    [
+        # The default trusts no forwarded header: every try counts for the real peer.
+        ("", 429),
+        # Behind a proxy that is named, each try counts for the address it forwards.
+        ("127.0.0.1", 401),
+    ],
+)
+def test_serve_counts_failed_logins_by_the_peer_unless_it_is_a_trusted_proxy(
+    env: dict[str, str], trusted: str, fifth_try: int
+) -> None:
+    # One failure per name, so four per address; each try claims another address.
+    env.update({"LOGIN_MAX_FAILURES": "1", "TRUSTED_PROXIES": trusted})
+    with serving(env) as base:
+        codes = [
+            httpx.post(
+                base + "/api/v1/auth/token",
+                json={"username": f"naam{n}", "password": "fout-fout-fout"},
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+                timeout=30,
+            ).status_code
+            for n in range(5)
+        ]
+    assert codes == [401, 401, 401, 401, fifth_try]
+
+
+def test_serve_refuses_a_trusted_proxy_that_is_no_address(env: dict[str, str]) -> None:
+    env["TRUSTED_PROXIES"] = "10.0.0.5, proxy.intern"
+    result = run(env, "serve", "--port", "1")
+    assert result.returncode == 2
+    assert (
+        "Fout: TRUSTED_PROXIES: 'proxy.intern' is geen IP-adres of netwerk (zoals 10.0.0.5 of"
+        " 10.0.0.0/24)." in result.stderr
+    )
