@@ -84,10 +84,27 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         return 2
 
     async def go() -> int:
+        from server.models import Technician
+        from server.services.technicians import trade_labels
+
         user = await create_user(
-            args.username, args.role, password, client_code=args.client, full_name=args.name
+            args.username,
+            args.role,
+            password,
+            client_code=args.client,
+            full_name=args.name,
+            trades=args.trade or (),
+            home_postcode=args.home_postcode,
+            phone=args.phone,
         )
         print(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
+        tech = await Technician.get_or_none(user_id=user.id)
+        if tech is not None:
+            pc = tech.home_postcode
+            print(
+                f"Monteur {tech.name}: {trade_labels(tech.trades)}; thuisbasis {pc[:4]} {pc[4:]}."
+            )
+            print(f"Zijn diensten stelt de supervisie in (PUT /api/v1/technicians/{tech.id}/duty).")
         return 0
 
     return _run(go)
@@ -182,6 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--client", help="client code, required for role 'client'")
     create.add_argument("--name", default="", help="full name")
     create.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    # A technician needs these to be sent jobs (docs/cli.md).
+    create.add_argument("--trade", action="append", help="technician's trade code, repeatable")
+    create.add_argument("--home-postcode", default="", help="technician's home postcode")
+    create.add_argument("--phone", default="", help="technician's phone number")
     create.set_defaults(func=cmd_createuser)
 
     setpw = sub.add_parser("setpassword", help="give a user a new password (ends his sessions)")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -148,6 +150,10 @@ def test_reset_device_and_prune_sync(env: dict[str, str]) -> None:
         "piet",
         "--role",
         "technician",
+        "--trade",
+        "CVI",
+        "--home-postcode",
+        "3572AB",
         "--password-stdin",
         stdin="een-lang-wachtwoord\n",
     )
@@ -234,3 +240,96 @@ def test_serve_refuses_a_trusted_proxy_that_is_no_address(env: dict[str, str]) -
         "Fout: TRUSTED_PROXIES: 'proxy.intern' is geen IP-adres of netwerk (zoals 10.0.0.5 of"
         " 10.0.0.0/24)." in result.stderr
     )
+
+
+def test_createuser_technician_makes_the_technician_with_trades_and_home(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    run(env, "migrate")
+    made = run(
+        env,
+        "createuser",
+        "piet",
+        "--role",
+        "technician",
+        "--name",
+        "Piet van Dam",
+        "--trade",
+        "cvi",
+        "--trade",
+        "LOO",
+        "--home-postcode",
+        "3572 ab",
+        "--phone",
+        "06 2381 4410",
+        "--password-stdin",
+        stdin="kaasschaaf fietsbel regenjas\n",
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines() == [
+        "Gebruiker piet (technician) aangemaakt.",
+        "Monteur Piet van Dam: Cv-installateur, Loodgieter; thuisbasis 3572 AB.",
+        "Zijn diensten stelt de supervisie in (PUT /api/v1/technicians/1/duty).",
+    ]
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        row = conn.execute(
+            "SELECT t.name, t.trades, t.home_postcode, t.home_latitude IS NOT NULL, t.phone,"
+            " t.active FROM technician t JOIN user u ON u.id = t.user_id WHERE u.username = ?",
+            ("piet",),
+        ).fetchone()
+    conn.close()
+    assert row is not None
+    name, trades, postcode, located, phone, active = row
+    assert (name, json.loads(trades), postcode, located, phone, active) == (
+        "Piet van Dam",
+        ["CVI", "LOO"],
+        "3572AB",
+        1,
+        "+31623814410",
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--role", "technician"],
+            "Een monteur heeft minstens één vakdiscipline nodig (--trade CODE, te herhalen):",
+        ),
+        (
+            ["--role", "technician", "--home-postcode", "3572AB"],
+            "Een monteur heeft minstens één vakdiscipline nodig (--trade CODE, te herhalen):"
+            " CVI (Cv-installateur), LOO (Loodgieter),",
+        ),
+        (
+            ["--role", "technician", "--trade", "CVI"],
+            "Een monteur heeft een thuispostcode nodig (--home-postcode 1234 AB)",
+        ),
+        (
+            ["--role", "technician", "--trade", "XYZ", "--home-postcode", "3572AB"],
+            "Onbekende vakdiscipline 'XYZ'. Mogelijk: CVI (Cv-installateur),",
+        ),
+        (
+            ["--role", "technician", "--trade", "CVI", "--home-postcode", "35720"],
+            "'35720' is geen geldige postcode (zoals 1234 AB).",
+        ),
+        (
+            ["--role", "agent", "--trade", "CVI"],
+            "Alleen een monteur (--role technician) heeft vakdisciplines",
+        ),
+    ],
+)
+def test_createuser_technician_refuses_what_is_missing_and_makes_no_user(
+    env: dict[str, str], tmp_path: Path, args: list[str], message: str
+) -> None:
+    run(env, "migrate")
+    result = run(
+        env, "createuser", "piet", *args, "--password-stdin", stdin="kaasschaaf fietsbel regenjas"
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        users = conn.execute("SELECT count(*) FROM user").fetchone()[0]
+    conn.close()
+    assert users == 0
