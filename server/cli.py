@@ -1,5 +1,5 @@
-"""The `meldkamer` command: serve, migrate, demo, createuser, import-addresses, worker,
-reset-device, prune-sync.
+"""The `meldkamer` command: serve, migrate, demo, createuser, setpassword, import-addresses,
+worker, reset-device, prune-sync.
 
 Every command is documented in docs/cli.md; tests/test_docs.py fails when one is not.
 """
@@ -38,9 +38,15 @@ def _run(coro_fn: Callable[[], Awaitable[int]]) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from server import serving
+    from server.proxies import uvicorn_options
 
+    try:
+        proxies = uvicorn_options()
+    except ValueError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
     asyncio.run(db.migrate())
-    serving.run(args.host, args.port)
+    serving.run(args.host, args.port, proxies)
     return 0
 
 
@@ -65,19 +71,61 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run(go)
 
 
+def _password(args: argparse.Namespace) -> str | None:
+    """The password from standard input (never an argument: those show in `ps` and history)."""
+    if not args.password_stdin:
+        print("Fout: geef het wachtwoord via --password-stdin.", file=sys.stderr)
+        return None
+    return sys.stdin.readline().rstrip("\n")
+
+
 def cmd_createuser(args: argparse.Namespace) -> int:
     from server.auth.users import create_user
 
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    password = _password(args)
     if password is None:
-        print("Fout: geef het wachtwoord via --password-stdin.", file=sys.stderr)
         return 2
 
     async def go() -> int:
+        from server.dispatch.technicians import trade_labels
+        from server.models import Technician
+
         user = await create_user(
-            args.username, args.role, password, client_code=args.client, full_name=args.name
+            args.username,
+            args.role,
+            password,
+            client_code=args.client,
+            full_name=args.name,
+            trades=args.trade or (),
+            home_postcode=args.home_postcode,
+            phone=args.phone,
         )
         print(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
+        tech = await Technician.get_or_none(user_id=user.id)
+        if tech is not None:
+            pc = tech.home_postcode
+            print(
+                f"Monteur {tech.name}: {trade_labels(tech.trades)}; thuisbasis {pc[:4]} {pc[4:]}."
+            )
+            print(f"Zijn diensten stelt de supervisie in (PUT /api/v1/technicians/{tech.id}/duty).")
+        return 0
+
+    return _run(go)
+
+
+def cmd_setpassword(args: argparse.Namespace) -> int:
+    from server.auth.users import set_password
+
+    password = _password(args)
+    if password is None:
+        return 2
+
+    async def go() -> int:
+        user = await set_password(args.username, password)
+        print(
+            f"Nieuw wachtwoord voor {user.username} ingesteld. Alle sessies en API-tokens van"
+            " deze gebruiker zijn beëindigd; een blokkade na mislukte inlogpogingen is opgeheven."
+        )
         return 0
 
     return _run(go)
@@ -154,7 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--client", help="client code, required for role 'client'")
     create.add_argument("--name", default="", help="full name")
     create.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    # A technician needs these to be sent jobs (docs/cli.md).
+    create.add_argument("--trade", action="append", help="technician's trade code, repeatable")
+    create.add_argument("--home-postcode", default="", help="technician's home postcode")
+    create.add_argument("--phone", default="", help="technician's phone number")
     create.set_defaults(func=cmd_createuser)
+
+    setpw = sub.add_parser("setpassword", help="give a user a new password (ends his sessions)")
+    setpw.add_argument("username")
+    setpw.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    setpw.set_defaults(func=cmd_setpassword)
 
     imp = sub.add_parser("import-addresses", help="import a client's housing stock (CSV/.xlsx)")
     imp.add_argument("client", help="client code")

@@ -75,12 +75,13 @@ class HeadDeadlineProtocol(H11Protocol):
             self.transport.close()
 
 
-def run(host: str, port: int) -> None:
+def run(host: str, port: int, proxies: dict[str, Any]) -> None:
+    """Serve the app; `proxies` are uvicorn's forwarded-header options (server/proxies.py)."""
     uvicorn.run(
         "server.app:app",
         host=host,
         port=port,
-        proxy_headers=True,
+        **proxies,
         http=HeadDeadlineProtocol,
         ws="none",  # the app has no websockets; an upgrade is an ordinary request
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,

@@ -26,6 +26,11 @@ TIMEZONE = "Europe/Amsterdam"
 # Failed logins allowed per username (and per address) in LOGIN_WINDOW_MINUTES.
 LOGIN_MAX_FAILURES: int = config("LOGIN_MAX_FAILURES", cast=int, default=5)
 LOGIN_WINDOW_MINUTES: int = config("LOGIN_WINDOW_MINUTES", cast=int, default=15)
+# Proxies whose X-Forwarded-For / -Proto are believed (IPs or networks, comma-separated);
+# empty: none, every request is from its direct peer (the login limit counts that address).
+TRUSTED_PROXIES: tuple[str, ...] = tuple(
+    part.strip() for part in config("TRUSTED_PROXIES", default="").split(",") if part.strip()
+)
 # Bearer tokens for the API and the technician app: a long-lived device session.
 TOKEN_DAYS: int = config("TOKEN_DAYS", cast=int, default=90)
 SESSION_HOURS: int = config("SESSION_HOURS", cast=int, default=12)

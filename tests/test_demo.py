@@ -133,7 +133,7 @@ async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncCli
 
 async def test_reset_replaces_the_demo_and_leaves_other_data_alone(db_clean: None) -> None:
     own = await Client.create(code="EIG", name="Eigen Woningbeheer")
-    await create_user("eigen.admin", "admin", "een-eigen-wachtwoord")
+    await create_user("eigen.admin", "admin", "kaasschaaf fietsbel regenjas")
     now = datetime.now(UTC)
     await load_demo(now=now)
     first = await _counts()
@@ -150,7 +150,7 @@ async def test_reset_replaces_the_demo_and_leaves_other_data_alone(db_clean: Non
 
 
 async def test_demo_refuses_names_that_real_data_uses(db_clean: None) -> None:
-    await create_user("admin", "admin", "een-eigen-wachtwoord")
+    await create_user("admin", "admin", "kaasschaaf fietsbel regenjas")
     await Client.create(code="LVD", name="Een echte opdrachtgever")
 
     with pytest.raises(Conflict) as refused:

@@ -1,41 +1,30 @@
-"""Checking credentials, with failed attempts rate-limited per username and per address."""
+"""Checking credentials, with failed attempts limited per username and per address
+(server/auth/login_limit.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+from datetime import UTC, datetime
 
-from server import settings
+from server.auth import login_limit
 from server.auth.passwords import hash_password, needs_rehash, verify_password
-from server.domain.errors import TooManyRequests, Unauthorized
-from server.models import LoginAttempt, User
+from server.domain.errors import Unauthorized
+from server.models import User
 
 
-async def authenticate(username: str, password: str, remote: str) -> User:
+async def authenticate(
+    username: str, password: str, remote: str, now: datetime | None = None
+) -> User:
     """The active user with these credentials, or an error that does not say which was wrong."""
     username = username.strip().lower()
-    now = datetime.now(UTC)
-    await _check_rate(username, remote, now)
+    await login_limit.take_slot(username, remote, now or datetime.now(UTC))
     user = await User.get_or_none(username=username, active=True)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        await LoginAttempt.create(username=username, remote=remote, at=now)
+    # argon2 is slow on purpose: in a thread, so one login does not hold up every request.
+    right = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    if not right or user is None:
         raise Unauthorized("Onjuiste gebruikersnaam of wachtwoord.", "username")
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await asyncio.to_thread(hash_password, password)
         await user.save(update_fields=["password_hash"])
-    await LoginAttempt.filter(username=username).delete()
+    await login_limit.succeeded(username, remote)
     return user
-
-
-async def _check_rate(username: str, remote: str, now: datetime) -> None:
-    window = timedelta(minutes=settings.LOGIN_WINDOW_MINUTES)
-    since = now - window
-    await LoginAttempt.filter(at__lt=since).delete()
-    by_name = await LoginAttempt.filter(username=username, at__gte=since).count()
-    # An address may try a few names (a shared office), not a dictionary of them.
-    by_remote = await LoginAttempt.filter(remote=remote, at__gte=since).count()
-    if by_name >= settings.LOGIN_MAX_FAILURES or by_remote >= settings.LOGIN_MAX_FAILURES * 4:
-        minutes = settings.LOGIN_WINDOW_MINUTES
-        raise TooManyRequests(
-            f"Te veel mislukte inlogpogingen. Probeer het over {minutes} minuten opnieuw.",
-            "username",
-        )

@@ -8,7 +8,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so timing does not reveal usernames.
 _DUMMY = _hasher.hash("meldkamer-dummy-password")
-MIN_LENGTH = 10
 
 
 def hash_password(password: str) -> str:

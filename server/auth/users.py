@@ -1,11 +1,19 @@
-"""Creating and changing users."""
+"""Creating users and setting their passwords; every new password goes through the rule in
+server/auth/password_rule.py (the demo loader alone hashes its public password directly)."""
 
 from __future__ import annotations
 
-from server.auth.passwords import MIN_LENGTH, hash_password
-from server.domain.errors import Conflict, Unprocessable
+from collections.abc import Sequence
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from server.auth import login_limit, password_rule
+from server.auth.passwords import hash_password
+from server.dispatch import technicians
+from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.roles import Role
-from server.models import Client, User
+from server.models import ApiToken, Client, User
 
 
 async def create_user(
@@ -15,7 +23,12 @@ async def create_user(
     client_code: str | None = None,
     full_name: str = "",
     email: str = "",
+    trades: Sequence[str] = (),
+    home_postcode: str = "",
+    phone: str = "",
 ) -> User:
+    """A user; a technician also gets the technician record the desk sends jobs to, with his
+    trades, home postcode and phone (all checked before anything is written)."""
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise Unprocessable(
@@ -23,28 +36,71 @@ async def create_user(
         )
     if role not in Role._value2member_map_:
         raise Unprocessable(f"Onbekende rol '{role}'.", "role")
-    if len(password) < MIN_LENGTH:
-        raise Unprocessable(f"Het wachtwoord moet minstens {MIN_LENGTH} tekens hebben.", "password")
-    client = None
-    if role == Role.CLIENT:
-        if not client_code:
-            raise Unprocessable(
-                "Een opdrachtgever-gebruiker hoort bij een opdrachtgever (--client).", "client"
-            )
-        client = await Client.get_or_none(code=client_code.strip().upper())
-        if client is None:
-            raise Unprocessable(f"Opdrachtgever '{client_code}' bestaat niet.", "client")
-    elif client_code:
-        raise Unprocessable(
-            "Alleen gebruikers met rol 'client' horen bij een opdrachtgever.", "client"
-        )
+    password_rule.check(password, password_rule.personal_words(username, full_name, email))
+    client = await _client_for(role, client_code)
+    technician = _technician_for(role, trades, home_postcode, phone)
     if await User.exists(username=username):
         raise Conflict(f"Gebruiker '{username}' bestaat al.", "username")
-    return await User.create(
-        username=username,
-        role=role,
-        client=client,
-        full_name=full_name.strip(),
-        email=email.strip(),
-        password_hash=hash_password(password),
-    )
+    async with in_transaction() as conn:
+        user = await User.create(
+            username=username,
+            role=role,
+            client=client,
+            full_name=full_name.strip(),
+            email=email.strip(),
+            password_hash=hash_password(password),
+            using_db=conn,
+        )
+        if technician is not None:
+            await technicians.create(str(user), technician, user=user, using_db=conn)
+    return user
+
+
+async def _client_for(role: str, client_code: str | None) -> Client | None:
+    if role != Role.CLIENT:
+        if client_code:
+            raise Unprocessable(
+                "Alleen gebruikers met rol 'client' horen bij een opdrachtgever.", "client"
+            )
+        return None
+    if not client_code:
+        raise Unprocessable(
+            "Een opdrachtgever-gebruiker hoort bij een opdrachtgever (--client).", "client"
+        )
+    client = await Client.get_or_none(code=client_code.strip().upper())
+    if client is None:
+        raise Unprocessable(f"Opdrachtgever '{client_code}' bestaat niet.", "client")
+    return client
+
+
+def _technician_for(
+    role: str, trades: Sequence[str], home_postcode: str, phone: str
+) -> technicians.TechnicianSpec | None:
+    if role == Role.TECHNICIAN:
+        return technicians.spec(trades, home_postcode, phone)
+    if trades or home_postcode or phone:
+        raise Unprocessable(
+            "Alleen een monteur (--role technician) heeft vakdisciplines, een thuispostcode en"
+            " een telefoonnummer.",
+            "trade",
+        )
+    return None
+
+
+async def set_password(username: str, password: str) -> User:
+    """A new password (by the beheerder, e.g. after a lock-out, which it lifts). It ends the
+    user's sessions and revokes his API tokens: whoever had the old one may have used them."""
+    user = await User.get_or_none(username=username.strip().lower())
+    if user is None:
+        raise NotFound(f"Gebruiker '{username}' bestaat niet.", "username")
+    personal = password_rule.personal_words(user.username, user.full_name, user.email)
+    password_rule.check(password, personal)
+    async with in_transaction() as conn:
+        await (
+            User.filter(id=user.id)
+            .using_db(conn)
+            .update(password_hash=hash_password(password), session_epoch=F("session_epoch") + 1)
+        )
+        await ApiToken.filter(user_id=user.id).using_db(conn).delete()
+    await login_limit.clear(user.username)
+    return user

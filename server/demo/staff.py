@@ -5,16 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from geo.point import Point
 from server.auth.passwords import hash_password
 from server.demo.places import HOME_BASES
 from server.demo.stock import CLIENTS
+from server.dispatch import technicians as technician_service
 from server.domain.codes import TRADE_LABELS
 from server.domain.contacts import normalise_phone
 from server.domain.dispatch import ZONE
 from server.domain.roles import ROLE_LABELS, Role
 from server.models import Absence, Client, Contractor, RosterEntry, Technician, User
 
-# Shared by every demo user; printed by `meldkamer demo` and in the README.
+# Shared by every demo user; printed by `meldkamer demo` and in the README. It is public and
+# fails the password rule on purpose (a demo, on a demo database): write_staff hashes it
+# directly instead of going through services.users, where every real password is checked.
 PASSWORD = "meldkamer-demo"
 # Every demo e-mail address is under a reserved domain, so nothing can reach a real person.
 MAIL_DOMAIN = "meldkamer-demo.example"
@@ -158,15 +162,12 @@ async def write_staff(clients: dict[str, Client]) -> Staff:
         )
         users[tech.username] = user
         _, lat, lon, postcode = HOME_BASES[tech.home]
-        technician = await Technician.create(
+        technician = await technician_service.create(
+            name,
+            technician_service.spec(tech.trades, postcode, tech.phone),
             user=user,
             contractor=contractors[tech.contractor],
-            name=name,
-            phone=normalise_phone(tech.phone),
-            trades=list(tech.trades),
-            home_postcode=postcode,
-            home_latitude=lat,
-            home_longitude=lon,
+            home=Point(lat, lon),
             # A rota: a third of the crew covers evenings, a quarter weekends and holidays.
             on_call_evenings=len(technicians) % 3 == 0,
             on_call_weekends=len(technicians) % 4 == 1,

@@ -46,3 +46,8 @@ class Unprocessable(AppError):
 
 class TooManyRequests(AppError):
     status = 429
+
+    def __init__(self, message: str, field: str | None = None, retry_after: int = 0) -> None:
+        super().__init__(message, field)
+        # Seconds until trying again can succeed (the Retry-After header); 0: not known.
+        self.retry_after = retry_after

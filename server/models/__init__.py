@@ -13,7 +13,7 @@ from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
-from server.models.people import ApiToken, Contractor, LoginAttempt, Technician, User
+from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.protocols import ProtocolVersion
 from server.models.surveys import Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
@@ -48,7 +48,7 @@ __all__ = [
     "DossierEvent",
     "DossierMessage",
     "GeocodeCache",
-    "LoginAttempt",
+    "LoginThrottle",
     "OrderCounter",
     "OutboundMessage",
     "Photo",

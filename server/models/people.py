@@ -50,16 +50,18 @@ class ApiToken(models.Model):
         table = "api_token"
 
 
-class LoginAttempt(models.Model):
-    """Failed logins, kept in the database so every app process sees the same count."""
+class LoginThrottle(models.Model):
+    """Failed logins of one username ("name:anna") or address ("addr:10.0.0.7") in the current
+    window, one row per key, so that every app process shares one count and taking a slot is a
+    single conditional UPDATE (server/auth/login_limit.py)."""
 
-    id = fields.IntField(primary_key=True)
-    username = fields.CharField(max_length=80, db_index=True)
-    remote = fields.CharField(max_length=64, db_index=True)
-    at = fields.DatetimeField(db_index=True)
+    key = fields.CharField(max_length=100, primary_key=True)
+    failures = fields.IntField(default=0)
+    # When the window began; after the last allowed try, when the lock-out began.
+    window_start = fields.DatetimeField(db_index=True)
 
     class Meta:
-        table = "login_attempt"
+        table = "login_throttle"
 
 
 class Contractor(models.Model):

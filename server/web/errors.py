@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse, Response
 
-from server.domain.errors import AppError, Unauthorized, Unprocessable
+from server.domain.errors import AppError, TooManyRequests, Unauthorized, Unprocessable
 from server.web.responses import JSONResponse
 
 log = logging.getLogger("meldkamer")
@@ -42,10 +42,19 @@ def wants_json(conn: HTTPConnection) -> bool:
     return conn.url.path.startswith("/api/") or "application/json" in conn.headers.get("accept", "")
 
 
+def error_headers(exc: AppError) -> dict[str, str]:
+    """Headers an error brings along: when to try again after a 429."""
+    if isinstance(exc, TooManyRequests) and exc.retry_after:
+        return {"Retry-After": str(exc.retry_after)}
+    return {}
+
+
 def error_response(conn: HTTPConnection, exc: AppError) -> Response:
+    headers = error_headers(exc)
     if wants_json(conn):
         body = {"error": {"message": exc.message, "field": exc.field}}
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
         return JSONResponse(body, status_code=exc.status, headers=headers)
     if isinstance(exc, Unauthorized) and conn.url.path != "/login":
         return RedirectResponse(f"/login?next={conn.url.path}", status_code=303)
@@ -56,6 +65,7 @@ def error_response(conn: HTTPConnection, exc: AppError) -> Response:
         "error.html",
         {"status": exc.status, "message": exc.message},
         status_code=exc.status,
+        headers=headers,
     )
 
 

@@ -155,7 +155,7 @@ async def test_login_is_rate_limited(http: httpx.AsyncClient, w: world.World) ->
         "/api/v1/auth/token", json={"username": "anna.agent", "password": PASSWORD}
     )
     assert blocked.status_code == 429
-    assert "Te veel mislukte inlogpogingen" in blocked.json()["error"]["message"]
+    assert "Te veel mislukte pogingen" in blocked.json()["error"]["message"]
     # Another user is not locked out by someone guessing anna's password.
     assert (await token_for(http, "sanne.supervisie"))["Authorization"].startswith("Bearer mk_")
 
@@ -228,7 +228,7 @@ async def test_login_form_is_rate_limited_too(http: httpx.AsyncClient, w: world.
         assert bad.status_code == 401 and "Onjuiste gebruikersnaam of wachtwoord." in bad.text
     data = {"csrf_token": csrf(page.text), "username": "anna.agent", "password": PASSWORD}
     blocked = await http.post("/login", data=data)
-    assert blocked.status_code == 429 and "Te veel mislukte inlogpogingen" in blocked.text
+    assert blocked.status_code == 429 and "Te veel mislukte pogingen" in blocked.text
     assert "meldkamer_session" not in http.cookies
 
 

@@ -30,7 +30,7 @@ async def token(request: Request) -> JSONResponse:
     responses:
       200: {description: '{"token": ..., "expires_at": ...}'}
       401: {description: Wrong username or password}
-      429: {description: Too many failed attempts}
+      429: {description: Too many failed attempts (Retry-After gives the seconds to wait)}
     """
     body = await parse(request, TokenRequest)
     remote = request.client.host if request.client else ""

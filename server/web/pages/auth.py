@@ -13,6 +13,7 @@ from server.domain.errors import AppError
 from server.domain.roles import Role
 from server.models import User
 from server.web.auth import current_user
+from server.web.errors import error_headers
 from server.web.templating import templates
 
 
@@ -53,6 +54,7 @@ async def login(request: Request) -> Response:
             "login.html",
             {"error": exc.message, "username": username, "next": target},
             status_code=exc.status,
+            headers=error_headers(exc),
         )
     request.session.clear()
     request.session.update({"uid": user.id, "epoch": user.session_epoch})
