@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.domain.errors import BadRequest
 from server.services import absence_clashes, absences
-from server.web.api.common import int_param, parse
+from server.web.api.common import int_param, parse, path_id
 from server.web.api.dispatch_schemas import AbsenceBody
 from server.web.auth import current_user
 
@@ -54,7 +54,7 @@ async def absence_create(request: Request) -> JSONResponse:
     body = await parse(request, AbsenceBody)
     row = await absences.add(
         user,
-        request.path_params["technician_id"],
+        path_id(request, "technician_id", "Monteur"),
         absences.AbsenceInput(body.starts_on, body.ends_on, body.kind, body.note),
     )
     return JSONResponse(await absence_clashes.entered_json(row), status_code=201)
@@ -71,5 +71,5 @@ async def absence_delete(request: Request) -> Response:
       404: {description: No such absence}
     """
     user = current_user(request)
-    await absences.remove(user, request.path_params["absence_id"])
+    await absences.remove(user, path_id(request, "absence_id", "Afwezigheid"))
     return Response(status_code=204)

@@ -11,8 +11,11 @@ from starlette.requests import Request
 
 from server.domain.errors import BadRequest
 from server.models import User
+from server.web.params import int_param, path_id, text_param
 
 B = TypeVar("B", bound=BaseModel)
+
+__all__ = ["int_param", "json_object", "parse", "path_id", "text_param", "token_json"]
 
 
 def token_json(user: User, token: str, expires: datetime) -> dict[str, Any]:
@@ -39,16 +42,3 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequest("De body moet een JSON-object zijn.")
     return data
-
-
-def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{raw}' is geen getal.", name) from None
-    if not low <= value <= high:
-        raise BadRequest(f"{name} moet tussen {low} en {high} liggen.", name)
-    return value

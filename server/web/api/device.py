@@ -11,7 +11,7 @@ from server.auth import tokens
 from server.domain.errors import BadRequest, Forbidden
 from server.models import PushSubscription, User
 from server.services import field_jobs, technician_push
-from server.web.api.common import json_object, token_json
+from server.web.api.common import json_object, path_id, token_json
 from server.web.auth import Principal, current_user
 
 # The label of the app's tokens (the admin sees it per token).
@@ -77,10 +77,8 @@ async def push_unsubscribe(request: Request) -> Response:
       404: {description: No such subscription of the caller}
     """
     user = await _technician(request)
-    raw = request.path_params["subscription_id"]
-    if not raw.isdigit():
-        raise BadRequest(f"'{raw}' is geen abonnementsnummer.", "subscription_id")
-    await technician_push.unsubscribe(user, int(raw))
+    number = path_id(request, "subscription_id", "Pushabonnement")
+    await technician_push.unsubscribe(user, number)
     return Response(status_code=204)
 
 

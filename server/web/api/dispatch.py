@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 
 from server.domain.slots import Slot
 from server.services import appointment_slots, assignments, board, dossiers, duty, suggestions
-from server.web.api.common import int_param, parse
+from server.web.api.common import int_param, parse, path_id, text_param
 from server.web.api.dispatch_schemas import (
     AppointmentBody,
     AssignBody,
@@ -169,7 +169,9 @@ async def board_data(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     p = request.query_params
-    filters = board.Filters(p.get("client", ""), p.get("trade", ""), p.get("region", ""))
+    filters = board.Filters(
+        text_param(request, "client", 20), text_param(request, "trade", 3), p.get("region", "")
+    )
     now = board.now()
     return JSONResponse(
         {
@@ -225,7 +227,7 @@ async def technician_duty(request: Request) -> JSONResponse:
     body = await parse(request, DutyBody)
     tech = await duty.set_duty(
         user,
-        request.path_params["technician_id"],
+        str(path_id(request, "technician_id", "Monteur")),
         duty.DutyInput(
             roster=[(r.weekday, r.start, r.end) for r in body.roster],
             on_call_evenings=body.on_call_evenings,

@@ -7,8 +7,9 @@ from starlette.responses import JSONResponse
 
 from server import scoping
 from server.auth import login, tokens
+from server.domain.numbers import HOUSE_NUMBER_MAX
 from server.services import dossiers, housing, intake
-from server.web.api.common import int_param, parse, token_json
+from server.web.api.common import int_param, parse, text_param, token_json
 from server.web.api.schemas import (
     DossierCreate,
     DossierUpdate,
@@ -83,12 +84,11 @@ async def dossier_list(request: Request) -> JSONResponse:
       200: {description: '{"total": N, "items": [...]}'}
     """
     user = current_user(request)
-    p = request.query_params
     result = await dossiers.search(
         user,
-        q=p.get("q", ""),
-        phase=p.get("phase", ""),
-        client=p.get("client", ""),
+        q=text_param(request, "q", 200),
+        phase=text_param(request, "phase", 30),
+        client=text_param(request, "client", 20),
         limit=int_param(request, "limit", 50, 1, 500),
         offset=int_param(request, "offset", 0, 0, 10_000_000),
     )
@@ -182,9 +182,9 @@ async def addresses(request: Request) -> JSONResponse:
     p = request.query_params
     found = await housing.find_addresses(
         user,
-        client=p.get("client", ""),
-        postcode=p.get("postcode", ""),
-        house_number=int_param(request, "house_number", 0, 0, 100_000) or None,
-        suffix=p.get("suffix"),
+        client=text_param(request, "client", 20),
+        postcode=text_param(request, "postcode", 10),
+        house_number=int_param(request, "house_number", 0, 0, HOUSE_NUMBER_MAX) or None,
+        suffix=text_param(request, "suffix", 10) if "suffix" in p else None,
     )
     return JSONResponse({"items": found})

@@ -23,7 +23,7 @@ DEVICE_TIME = "x-device-time"
 class PushBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     device_id: str = Field(
-        description="Random id the app made at install (8-64 of A-Z a-z 0-9 - _)"
+        max_length=64, description="Random id the app made at install (8-64 of A-Z a-z 0-9 - _)"
     )
     ops: list[object] = Field(description="Operations in order: {seq, op_id, kind, job, ...}")
 

@@ -7,11 +7,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.domain.numbers import INT_MAX
 from server.models import Client, ProtocolVersion
 from server.services import protocol_files, protocols
 from server.services.protocols import ProtocolRejected
 from server.triage import protocol_to_dict
-from server.web.api.common import parse
+from server.web.api.common import int_param, parse, path_id
 from server.web.api.schemas import ProtocolCheck, ProtocolPublish
 from server.web.auth import current_user
 
@@ -75,7 +76,9 @@ async def version(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     p = request.path_params
-    client, found = await protocols.version_for(user, p["client"], p["version"])
+    client, found = await protocols.version_for(
+        user, p["client"], path_id(request, "version", "Versie")
+    )
     return JSONResponse({**version_json(client, found), "diff": await protocols.change_of(found)})
 
 
@@ -91,7 +94,8 @@ async def export(request: Request) -> Response:
       200: {description: The protocol file (YAML keeps its comments)}
     """
     user = current_user(request)
-    code, number = request.path_params["client"], request.query_params.get("version")
+    code = request.path_params["client"]
+    number = int_param(request, "version", 0, 1, INT_MAX)
     if number:
         client, found = await protocols.version_for(user, code, number)
     else:

@@ -9,6 +9,7 @@ from geo import pc4
 from server import live, scoping, settings
 from server.domain.codes import TRADE_LABELS
 from server.domain.errors import AppError, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.models import User
 from server.services import assignments, dossiers
@@ -47,9 +48,10 @@ async def assign(request: Request) -> Response:
     form = await request.form()
     raw = str(form.get("technician_id", "")).strip()
     try:
-        if not raw.isdigit():
+        technician_id = row_id(raw)
+        if technician_id is None:
             raise Unprocessable(f"'{raw}' is geen geldige monteur.", "technician_id")
-        await assignments.assign(user, dossier, int(raw))
+        await assignments.assign(user, dossier, technician_id)
     except AppError as exc:
         from server.web.pages.dossiers import detail
 

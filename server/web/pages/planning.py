@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from server import scoping
 from server.domain.absences import ABSENCE_KINDS
 from server.domain.errors import AppError
+from server.domain.numbers import row_id
 from server.models import Technician
 from server.services import absence_clashes, absences, suggestions
 from server.web.auth import require_role
@@ -60,7 +61,7 @@ async def absence_add(request: Request) -> Response:
 
 
 def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return row_id(raw)
 
 
 async def absence_remove(request: Request) -> Response:
