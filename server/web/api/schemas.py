@@ -12,7 +12,6 @@ from server.models import Dossier, DossierEvent
 from server.services.dossiers import AddressInput, DossierInput
 from server.services.triage import TriageInput
 
-
 # Limits the database sets: an id is a 32-bit INTEGER, text fits its column. Checked here so
 # that a value beyond them is a 422 naming the field, not an error deep in the ORM.
 Id = Annotated[int, Field(ge=1, le=INT_MAX)]

