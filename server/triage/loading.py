@@ -69,6 +69,8 @@ def _compose(source: str) -> yaml.Node | None:
         return yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
+    except yaml.reader.ReaderError as error:
+        raise _unreadable(source, error) from None
 
 
 def _construct(source: str) -> object:
@@ -76,6 +78,14 @@ def _construct(source: str) -> object:
         return yaml.safe_load(source)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error) from None
+    except yaml.reader.ReaderError as error:
+        raise _unreadable(source, error) from None
+
+
+def _unreadable(source: str, error: yaml.reader.ReaderError) -> ProtocolFormatError:
+    """YAML refuses control characters (other than tab and newlines) anywhere in the text."""
+    line = source.count("\n", 0, error.position) + 1
+    return ProtocolFormatError((), f"ongeldig teken U+{error.character:04X} in de tekst", line)
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> ProtocolFormatError:

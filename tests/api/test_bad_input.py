@@ -182,3 +182,20 @@ async def test_page_numbers_on_pages_are_refused_naming_pagina(
     assert "geen geldige keuze voor monteur" in archive.text
     for path in (f"/protocollen/WST/versies/{raw}",):
         assert (await http.get(path)).status_code == 404
+
+
+async def test_a_control_character_in_a_protocol_text_is_a_problem_not_a_crash(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    supervisor = await token_for(http, "sanne.supervisie")
+    text = "client: WST\nsubjects:\n  lek\u0081: {}\n"
+    checked = await http.post(
+        "/api/v1/protocols/WST/check", json={"text": text}, headers=supervisor
+    )
+    assert checked.status_code == 200, checked.text
+    assert [p["line"] for p in checked.json()["problems"]] == [3]
+    assert "ongeldig teken U+0081" in checked.json()["problems"][0]["message"]
+    published = await http.post(
+        "/api/v1/protocols/WST", json={"text": text, "reason": "test"}, headers=supervisor
+    )
+    assert published.status_code == 422, published.text

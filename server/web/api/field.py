@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from media import CONTENT_TYPE
 from server import scoping
 from server.domain.errors import BadRequest, Forbidden
+from server.domain.numbers import whole_number
 from server.services import chat, field_jobs, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
@@ -117,7 +118,7 @@ async def photo_upload(request: Request) -> JSONResponse:
     user = current_user(request)
     client_id = photos.check_client_id(request.path_params["client_id"])
     declared = request.headers.get("content-length")
-    photos.check_size(int(declared) if declared and declared.isdigit() else None)
+    photos.check_size(whole_number(declared, 0, 10**18) if declared else None)
     data = await _photo_bytes(request)
     photo, created = await photos.upload(
         user,

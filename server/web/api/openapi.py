@@ -103,13 +103,17 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
         if not doc:
             continue
         name = func.__name__ if methods[func.__name__] == 1 else f"{func.__name__}_{method}"
-        spec["paths"].setdefault(path, {})[method] = _operation(path, name, doc, used)
+        spec["paths"].setdefault(path, {})[method] = _operation(path, method, name, doc, used)
     spec["components"] = {**_BASE["components"], "schemas": _schemas(used)}
     return spec
 
 
-def _operation(path: str, name: str, doc: dict[str, Any], used: set[str]) -> dict[str, Any]:
+def _operation(
+    path: str, method: str, name: str, doc: dict[str, Any], used: set[str]
+) -> dict[str, Any]:
     op = {k: v for k, v in doc.items() if k not in ("body", "errors", "responses")}
+    if method in ("get", "delete"):  # an endpoint serving GET and POST: no body on the GET
+        op.pop("requestBody", None)
     op["operationId"] = name
     query = [p for p in op.get("parameters", []) if p.get("in") != "path"]
     path_names = re.findall(r"{([^}:]+)", path)

@@ -22,6 +22,10 @@ async def sms_report(request: Request) -> JSONResponse:
       secret is 404. Reports for references we did not send are acknowledged and ignored.
     tags: [webhooks]
     security: []
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, description: 'The report as CM sends it (POST only)'}
     responses:
       200: SmsReportStatus
       400: Not a delivery report
