@@ -6,9 +6,9 @@ A docstring holds the prose (summary, description, tags) and, by name, the model
     body: DossierCreate            the request body (a model in _MODELS)
     responses:
       201: Dossier                 a success answered with a model (JSON)
+      200: [ClientRow]             or with an array of them
       204: {description: Removed}  or a response as OpenAPI spells it
       409: The dossier changed     an error: its meaning; the body is always the Error model
-    errors: [403, 404]             errors with their usual meaning
 
 Path parameters come from PATH_PARAMETERS (the same bounds the endpoints enforce), every
 operation gets an operationId (its function's name), and the errors any request can meet are
@@ -111,7 +111,7 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
 def _operation(
     path: str, method: str, name: str, doc: dict[str, Any], used: set[str]
 ) -> dict[str, Any]:
-    op = {k: v for k, v in doc.items() if k not in ("body", "errors", "responses")}
+    op = {k: v for k, v in doc.items() if k not in ("body", "responses")}
     if method in ("get", "delete"):  # an endpoint serving GET and POST: no body on the GET
         op.pop("requestBody", None)
     op["operationId"] = name
@@ -126,14 +126,14 @@ def _operation(
     answers: dict[str, Any] = {}
     for status, given in doc.get("responses", {}).items():
         answers[str(status)] = _response(int(status), given, used)
-    automatic = list(doc.get("errors", []))
+    automatic = []
     if op.get("security") != []:
         automatic.append(401)
     if path_names:
         automatic.append(404)
     if query:
         automatic.append(400)
-    if "body" in op or "requestBody" in op:
+    if "requestBody" in op:
         automatic += [400, 422]
     for status in automatic:
         answers.setdefault(str(status), _response(status, _ERRORS[status], used))
