@@ -19,7 +19,7 @@ from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, pl
 from server.domain.roles import DESK_ROLES, Role
 from server.insight import changes as changes_live
 from server.models import Address, Client, Dossier, DossierEvent, Technician, User
-from server.services import dossier_live, events, technician_push
+from server.services import dossier_live, events, housing, technician_push
 from server.services.ordernumbers import next_order_number
 
 
@@ -138,7 +138,11 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
     postcode = contacts.normalise_postcode(data.postcode, "address.postcode")
     if data.house_number is None or data.house_number <= 0:
         raise Unprocessable("Vul een huisnummer in.", "address.house_number")
-    suffix = data.suffix.strip().upper()
+    suffix = scoping.key(data.suffix, housing.SUFFIX_MAX)
+    if suffix is None:
+        raise Unprocessable(
+            f"Toevoeging '{data.suffix[:20]}' is te lang (hoogstens 10 tekens).", "address.suffix"
+        )
     address = await Address.get_or_none(
         client_id=client.id, postcode=postcode, house_number=data.house_number, suffix=suffix
     )

@@ -199,3 +199,19 @@ async def test_a_control_character_in_a_protocol_text_is_a_problem_not_a_crash(
         "/api/v1/protocols/WST", json={"text": text, "reason": "test"}, headers=supervisor
     )
     assert published.status_code == 422, published.text
+
+
+async def test_a_suffix_that_upper_casing_makes_too_long_is_refused_or_matches_nothing(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    agent = await token_for(http, "anna.agent")
+    suffix = "\u00df" * 6  # six characters, twelve once upper-cased
+    body = dossier_body(address={"postcode": "3572AB", "house_number": 10, "suffix": suffix})
+    _refused(await http.post("/api/v1/dossiers", json=body, headers=agent), 422, "address.suffix")
+    found = await http.get(
+        "/api/v1/addresses",
+        params={"client": "WST", "postcode": "3572AB", "house_number": "10", "suffix": suffix},
+        headers=agent,
+    )
+    assert found.status_code == 200, found.text
+    assert found.json() == {"items": []}
