@@ -104,8 +104,32 @@ def build(routes: list[BaseRoute]) -> dict[str, Any]:
             continue
         name = func.__name__ if methods[func.__name__] == 1 else f"{func.__name__}_{method}"
         spec["paths"].setdefault(path, {})[method] = _operation(path, method, name, doc, used)
+    _link_dossiers(spec)
     spec["components"] = {**_BASE["components"], "schemas": _schemas(used)}
     return spec
+
+
+def _link_dossiers(spec: dict[str, Any]) -> None:
+    """OpenAPI links: a dossier in an answer leads to every operation on a dossier by number."""
+    dossier = {"$ref": "#/components/schemas/Dossier"}
+    targets = [
+        op["operationId"]
+        for path, item in spec["paths"].items()
+        if "{order_number}" in path
+        for op in item.values()
+    ]
+    for item in spec["paths"].values():
+        for op in item.values():
+            for status, answer in op["responses"].items():
+                schema = answer.get("content", {}).get("application/json", {}).get("schema")
+                if status.startswith("2") and schema == dossier:
+                    answer["links"] = {
+                        target: {
+                            "operationId": target,
+                            "parameters": {"order_number": "$response.body#/order_number"},
+                        }
+                        for target in targets
+                    }
 
 
 def _operation(
