@@ -48,15 +48,30 @@ async def sees_client(user: User, client_id: int) -> bool:
     return await clients(user).filter(id=client_id).exists()
 
 
+def key(raw: str, max_length: int) -> str | None:
+    """`raw` as a stored code or number is spelled (upper case), or None when it is too long
+    to be one: upper-casing can lengthen text ('ß' becomes 'SS'), and the ORM refuses a value
+    longer than its column even in a lookup."""
+    value = raw.strip().upper()
+    return value if len(value) <= max_length else None
+
+
+# The longest order number and client code the columns hold.
+ORDER_NUMBER_MAX = 20
+CLIENT_CODE_MAX = 20
+
+
 async def dossier(user: User, order_number: str) -> Dossier:
-    found = await dossiers(user).get_or_none(order_number=order_number.strip().upper())
+    number = key(order_number, ORDER_NUMBER_MAX)
+    found = None if number is None else await dossiers(user).get_or_none(order_number=number)
     if found is None:
         raise NotFound(f"Dossier '{order_number}' niet gevonden.", "order_number")
     return found
 
 
 async def client(user: User, code: str) -> Client:
-    found = await clients(user).get_or_none(code=code.strip().upper())
+    value = key(code, CLIENT_CODE_MAX)
+    found = None if value is None else await clients(user).get_or_none(code=value)
     if found is None:
         raise NotFound(f"Opdrachtgever '{code}' niet gevonden.", "client")
     return found

@@ -14,6 +14,7 @@ from server import live
 from server.domain.absences import ABSENCE_KINDS, Absence, absent_at, check
 from server.domain.dispatch import ZONE
 from server.domain.errors import Forbidden, NotFound, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Absence as AbsenceRow
 from server.models import Technician, TechnicianPosition, User
@@ -46,8 +47,8 @@ def _day(raw: str, field: str, label: str) -> date:
 
 
 async def technician(raw_id: str | int) -> Technician:
-    text = str(raw_id).strip()
-    tech = await Technician.get_or_none(id=int(text)) if text.isdigit() else None
+    number = row_id(raw_id)
+    tech = None if number is None else await Technician.get_or_none(id=number)
     if tech is None:
         raise NotFound(f"Monteur '{raw_id}' niet gevonden.", "technician")
     return tech
@@ -94,8 +95,8 @@ async def add(
 
 async def remove(user: User, absence_id: str | int) -> None:
     require_planner(user)
-    text = str(absence_id).strip()
-    row = await AbsenceRow.get_or_none(id=int(text)) if text.isdigit() else None
+    number = row_id(absence_id)
+    row = None if number is None else await AbsenceRow.get_or_none(id=number)
     if row is None:
         raise NotFound(f"Afwezigheid '{absence_id}' niet gevonden.", "absence")
     technician_id = row.technician_id  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from server.models import Absence, Dossier, DossierEvent, User
 
 URGENCY_ORDER = {"acuut": 0, "urgent": 1, "niet_urgent": 2}
 MAX_DOSSIERS = 500
+TRADE_MAX = 3  # VERA trade codes are three letters
 # How far ahead the board looks for holes that absences leave in the roster.
 HOLE_WINDOW = timedelta(days=7)
 
@@ -35,9 +36,9 @@ async def open_dossiers(user: User, filters: Filters, now: datetime) -> list[dic
     require_desk(user)
     qs = scoping.dossiers(user).filter(phase__in=[p.value for p in OPEN_PHASES])
     if filters.client:
-        qs = qs.filter(client__code=filters.client.strip().upper())
+        qs = qs.filter(client__code=_code(filters.client, scoping.CLIENT_CODE_MAX, "client"))
     if filters.trade:
-        qs = qs.filter(trade=filters.trade.strip().upper())
+        qs = qs.filter(trade=_code(filters.trade, TRADE_MAX, "trade"))
     region = "".join(filters.region.split())
     if region:
         if region.isdigit():
@@ -51,6 +52,13 @@ async def open_dossiers(user: User, filters: Filters, now: datetime) -> list[dic
     clashes = await absence_clashes.flagged(rows)
     rows.sort(key=_order)
     return [_dossier_json(d, now, arrived.get(d.id), clashes.get(d.id)) for d in rows]
+
+
+def _code(raw: str, max_length: int, field: str) -> str:
+    value = scoping.key(raw, max_length)
+    if value is None:
+        raise Unprocessable(f"{field}: '{raw[:40]}' is langer dan {max_length} tekens.", field)
+    return value
 
 
 def _order(d: Dossier) -> tuple[bool, int, float, float]:

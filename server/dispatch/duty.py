@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from server import scoping
 from server.dispatch import candidates
 from server.domain.errors import Forbidden, NotFound, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import Role
 from server.housing.geocoding import point_of
 from server.models import Dossier, RosterEntry, Technician, TechnicianPosition, User
@@ -41,7 +42,8 @@ async def set_duty(user: User, technician_id: str, data: DutyInput) -> Technicia
     """Replace his weekly roster and on-call duty (supervisor and admin only)."""
     if user.role not in (Role.ADMIN, Role.SUPERVISOR):
         raise Forbidden("Alleen supervisie en beheer stellen diensten in.")
-    tech = await Technician.get_or_none(id=int(technician_id)) if technician_id.isdigit() else None
+    number = row_id(technician_id)
+    tech = None if number is None else await Technician.get_or_none(id=number)
     if tech is None:
         raise NotFound(f"Monteur '{technician_id}' niet gevonden.", "technician")
     rows = []

@@ -117,7 +117,8 @@ async def set_auto_assign(user: User, client_code: str, enabled: bool) -> Client
     """Turn automatic assignment of acuut reports on or off for a client (supervisor, admin)."""
     if user.role not in (Role.ADMIN, Role.SUPERVISOR):
         raise Forbidden("Alleen supervisie en beheer stellen automatisch toewijzen in.")
-    client = await scoping.clients(user).filter(code=client_code.strip().upper()).first()
+    code = scoping.key(client_code, scoping.CLIENT_CODE_MAX)
+    client = None if code is None else await scoping.clients(user).filter(code=code).first()
     if client is None:
         raise NotFound(f"Opdrachtgever '{client_code}' niet gevonden.", "client")
     client.settings = {**(client.settings or {}), AUTO_ASSIGN_SETTING: enabled}

@@ -7,18 +7,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import F, Q
+from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import live, scoping
 from server.domain import contacts, worklist
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
-from server.domain.errors import Conflict, Forbidden, Unprocessable
+from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
 from server.dossiers import dossier_live, events
 from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
+from server.housing import housing
 from server.insight import changes as changes_live
 from server.models import Address, Client, Dossier, DossierEvent, Technician, User
 
@@ -65,7 +67,7 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
         raise Forbidden("Uw rol mag geen dossiers aanmaken.")
     client = await scoping.client(user, data.client)
     fields = await _validated_fields(client, data)
-    parent = await scoping.dossier(user, data.parent) if data.parent else None
+    parent = await _parent(user, data.parent) if data.parent else None
     if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
         raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
     at = at or now()
@@ -119,6 +121,13 @@ async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any
     }
 
 
+async def _parent(user: User, order_number: str) -> Dossier:
+    try:
+        return await scoping.dossier(user, order_number)
+    except NotFound as exc:
+        raise NotFound(exc.message, "parent") from None
+
+
 async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
     """The address from the client's stock, or as typed in when it is not (yet) in the stock."""
     if data.id is not None:
@@ -131,7 +140,11 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
     postcode = contacts.normalise_postcode(data.postcode, "address.postcode")
     if data.house_number is None or data.house_number <= 0:
         raise Unprocessable("Vul een huisnummer in.", "address.house_number")
-    suffix = data.suffix.strip().upper()
+    suffix = scoping.key(data.suffix, housing.SUFFIX_MAX)
+    if suffix is None:
+        raise Unprocessable(
+            f"Toevoeging '{data.suffix[:20]}' is te lang (hoogstens 10 tekens).", "address.suffix"
+        )
     address = await Address.get_or_none(
         client_id=client.id, postcode=postcode, house_number=data.house_number, suffix=suffix
     )
@@ -332,7 +345,10 @@ def search_query(user: User, q: str = "", phase: str = "", client: str = "") -> 
             raise Unprocessable(f"Onbekende fase '{phase}'.", "phase")
         qs = qs.filter(phase=phase)
     if client:
-        qs = qs.filter(client__code=client.strip().upper())
+        code = scoping.key(client, scoping.CLIENT_CODE_MAX)
+        if code is None:
+            raise Unprocessable(f"Onbekende opdrachtgever '{client[:40]}'.", "client")
+        qs = qs.filter(client__code=code)
     q = q.strip()
     if q:
         key = contacts.search_key(q)
@@ -354,7 +370,12 @@ async def search(
         await qs.order_by("-created_at", "-id")
         .offset(offset)
         .limit(limit)
-        .prefetch_related("client", "technician")
+        .prefetch_related(
+            "client",
+            "technician",
+            # A repeat report shows its original's number: one query for the page, only that.
+            Prefetch("parent", queryset=Dossier.all().only("id", "order_number")),
+        )
     )
     return SearchResult(items, total)
 

@@ -7,6 +7,7 @@ his, and is answered as if it did not exist.
 
 from __future__ import annotations
 
+from server import scoping
 from server.domain.errors import NotFound
 from server.fieldwork import changefeed
 from server.models import Dossier, Technician, User
@@ -23,9 +24,10 @@ async def technician_of(user: User) -> Technician | None:
 
 async def writable(user: User, order_number: str) -> Dossier:
     """The dossier if the user's field work may be stored on it, else NotFound."""
-    number = order_number.strip().upper()
+    number = scoping.key(order_number, scoping.ORDER_NUMBER_MAX)
     technician = await technician_of(user)
-    dossier = await Dossier.get_or_none(order_number=number) if _could_be(number) else None
+    could_be = number is not None and _could_be(number)
+    dossier = await Dossier.get_or_none(order_number=number) if could_be else None
     if technician is None or dossier is None:
         raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
     if dossier.technician_id == technician.id:  # type: ignore[attr-defined]

@@ -10,6 +10,8 @@ from server import scoping
 from server.domain import contacts
 from server.models import Address, AddressParty, User
 
+SUFFIX_MAX = 10  # the column's length
+
 
 async def find_addresses(
     user: User, client: str, postcode: str, house_number: int | None, suffix: str | None
@@ -19,7 +21,10 @@ async def find_addresses(
     if house_number is not None:
         qs = qs.filter(house_number=house_number)
     if suffix is not None and house_number is not None:
-        qs = qs.filter(suffix=suffix.strip().upper())
+        wanted = scoping.key(suffix, SUFFIX_MAX)
+        if wanted is None:  # longer than any stored suffix
+            return []
+        qs = qs.filter(suffix=wanted)
     rows = await qs.order_by("house_number", "suffix").limit(50).prefetch_related("complex")
     return [await _address_json(a) for a in rows]
 

@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from server import db, scoping
 from server.domain import codes, contacts, kpis
 from server.domain.errors import Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.insight.figures import fixed_first_time
 from server.insight.sql import Sql
@@ -69,8 +70,10 @@ def parse(params: Mapping[str, str]) -> ArchiveFilter:
         if raw[key] and raw[key] not in allowed:
             raise Unprocessable(f"Onbekende waarde '{raw[key]}' voor {key}.", key)
     for key in ("monteur", "aannemer"):
-        if raw[key] and not raw[key].isdigit():
+        if raw[key] and row_id(raw[key]) is None:
             raise Unprocessable(f"'{raw[key]}' is geen geldige keuze voor {key}.", key)
+    if raw["klant"] and scoping.key(raw["klant"], scoping.CLIENT_CODE_MAX) is None:
+        raise Unprocessable(f"Onbekende opdrachtgever '{raw['klant'][:40]}'.", "klant")
     pc = raw["postcode"].replace(" ", "").upper()
     if pc and not re.fullmatch(r"\d{2,4}|\d{4}[A-Z]{1,2}", pc):
         raise Unprocessable(

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from server import scoping
 from server.communication import notifications
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import Role
 from server.models import Client, ProtocolVersion, User
 from server.protocols import protocol_files
@@ -125,9 +126,10 @@ async def history(user: User, code: str) -> tuple[Client, list[ProtocolVersion]]
 
 async def version_for(user: User, code: str, number: str | int) -> tuple[Client, ProtocolVersion]:
     client, _ = await current_for(user, code)
+    wanted = row_id(number)
     found = None
-    if str(number).isdigit():
-        found = await ProtocolVersion.get_or_none(client_id=client.id, version=int(number))
+    if wanted is not None:
+        found = await ProtocolVersion.get_or_none(client_id=client.id, version=wanted)
     if found is None:
         raise NotFound(f"Versie '{number}' van het protocol van {client.name} bestaat niet.")
     return client, found

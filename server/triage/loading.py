@@ -91,7 +91,7 @@ def _unreadable(
         return ProtocolFormatError((), "ongeldige YAML: te diep genest")
     line = source.count("\n", 0, error.position) + 1
     return ProtocolFormatError(
-        (), f"ongeldige YAML: teken #x{error.character:04x} is niet toegestaan", line
+        (), f"ongeldige YAML: ongeldig teken U+{error.character:04X} in de tekst", line
     )
 
 

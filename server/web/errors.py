@@ -35,6 +35,18 @@ _PYDANTIC_MESSAGES = {
     "bool_type": "Verwacht true of false.",
     "bool_parsing": "Verwacht true of false.",
     "model_type": "Verwacht een object.",
+    "list_type": "Verwacht een lijst.",
+    "float_type": "Verwacht een getal.",
+    "float_parsing": "Verwacht een getal.",
+    "finite_number": "Verwacht een eindig getal.",
+    "int_from_float": "Verwacht een geheel getal.",
+    "greater_than_equal": "Moet minstens {ge} zijn.",
+    "greater_than": "Moet groter zijn dan {gt}.",
+    "less_than_equal": "Mag hoogstens {le} zijn.",
+    "less_than": "Moet kleiner zijn dan {lt}.",
+    "string_too_long": "Mag hoogstens {max_length} tekens lang zijn.",
+    "string_too_short": "Moet minstens {min_length} tekens lang zijn.",
+    "too_long": "Mag hoogstens {max_length} elementen hebben.",
 }
 
 
@@ -72,7 +84,8 @@ def error_response(conn: HTTPConnection, exc: AppError) -> Response:
 def from_validation_error(exc: ValidationError) -> Unprocessable:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
-    message = _PYDANTIC_MESSAGES.get(first["type"], first["msg"])
+    template = _PYDANTIC_MESSAGES.get(first["type"])
+    message = template.format(**first.get("ctx", {})) if template else first["msg"]
     return Unprocessable(f"{field}: {message}" if field else message, field)
 
 

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.dispatch import absence_clashes, absences
 from server.domain.errors import BadRequest
-from server.web.api.common import int_param, parse
+from server.web.api.common import int_param, parse, path_id
 from server.web.api.dispatch_schemas import AbsenceBody
 from server.web.auth import current_user
 
@@ -21,10 +21,10 @@ async def absence_list(request: Request) -> JSONResponse:
     tags: [dispatch]
     parameters:
       - {name: since, in: query, schema: {type: string, format: date}, description: 'default today'}
-      - {name: technician, in: query, schema: {type: integer}}
+      - {name: technician, in: query, schema: {type: integer, minimum: 0, maximum: 2147483647}}
     responses:
-      200: {description: '{"items": [{"id", "technician", "kind", "starts_on", "ends_on"}]}'}
-      403: {description: Desk roles only}
+      200: Absences
+      403: Desk roles only
     """
     user = current_user(request)
     raw = request.query_params.get("since", "")
@@ -41,20 +41,18 @@ async def absence_create(request: Request) -> JSONResponse:
     """
     summary: Record that a technician is away (off duty, on-call included)
     tags: [dispatch]
-    parameters: [{name: technician_id, in: path, required: true, schema: {type: integer}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/AbsenceBody"}}}
+    body: AbsenceBody
     responses:
-      201: {description: 'The absence, his "appointments" in it and a Dutch "warning"'}
-      403: {description: Supervisor and admin only}
-      422: {description: Bad date or kind, or it overlaps one already recorded}
+      201: AbsenceEntered
+      403: Supervisor and admin only
+      422: Bad date or kind, or it overlaps one already recorded
     """
     user = current_user(request)
     absences.require_planner(user)
     body = await parse(request, AbsenceBody)
     row = await absences.add(
         user,
-        request.path_params["technician_id"],
+        path_id(request, "technician_id", "Monteur"),
         absences.AbsenceInput(body.starts_on, body.ends_on, body.kind, body.note),
     )
     return JSONResponse(await absence_clashes.entered_json(row), status_code=201)
@@ -64,12 +62,11 @@ async def absence_delete(request: Request) -> Response:
     """
     summary: Remove a recorded absence
     tags: [dispatch]
-    parameters: [{name: absence_id, in: path, required: true, schema: {type: integer}}]
     responses:
       204: {description: Removed}
-      403: {description: Supervisor and admin only}
-      404: {description: No such absence}
+      403: Supervisor and admin only
+      404: No such absence
     """
     user = current_user(request)
-    await absences.remove(user, request.path_params["absence_id"])
+    await absences.remove(user, path_id(request, "absence_id", "Afwezigheid"))
     return Response(status_code=204)

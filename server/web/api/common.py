@@ -12,11 +12,14 @@ from starlette.requests import Request
 from server.domain.errors import BadRequest
 from server.models import User
 from server.web import input_text
+from server.web.params import int_param, path_id, text_param
 
 B = TypeVar("B", bound=BaseModel)
 # Far deeper than any body the app takes (a sync operation's materials are 5 levels down);
 # deeper JSON is refused before anything walks it recursively.
 MAX_DEPTH = 32
+
+__all__ = ["int_param", "json_object", "parse", "path_id", "text_param", "token_json"]
 
 
 def token_json(user: User, token: str, expires: datetime) -> dict[str, Any]:
@@ -83,16 +86,3 @@ def _too_deep() -> BadRequest:
 
 def _not_json(constant: str) -> None:
     raise ValueError(f"{constant} is not JSON")
-
-
-def int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{raw}' is geen getal.", name) from None
-    if not low <= value <= high:
-        raise BadRequest(f"{name} moet tussen {low} en {high} liggen.", name)
-    return value

@@ -11,7 +11,7 @@ from server.auth import tokens
 from server.domain.errors import BadRequest, Forbidden
 from server.fieldwork import field_jobs, technician_push
 from server.models import PushSubscription, User
-from server.web.api.common import json_object, token_json
+from server.web.api.common import json_object, path_id, token_json
 from server.web.auth import Principal, current_user
 
 # The label of the app's tokens (the admin sees it per token).
@@ -34,8 +34,8 @@ async def push_subscriptions(request: Request) -> JSONResponse:
     summary: The server's VAPID key and the caller's own push subscriptions
     tags: [sync]
     responses:
-      200: {description: '{"public_key", "items": [{id, endpoint, created_at}]}'}
-      403: {description: Technicians only}
+      200: PushSubscriptions
+      403: Technicians only
     """
     user = await _technician(request)
     items = [_json(s) for s in await technician_push.subscriptions(user)]
@@ -56,11 +56,11 @@ async def push_subscribe(request: Request) -> JSONResponse:
               endpoint: {type: string}
               keys: {type: object, properties: {p256dh: {type: string}, auth: {type: string}}}
     responses:
-      201: {description: 'Registered: {id, endpoint, created_at}'}
-      200: {description: 'Already registered for the caller'}
-      403: {description: Technicians only}
-      409: {description: The endpoint belongs to someone else}
-      422: {description: Not a usable subscription}
+      201: PushSubscription
+      200: PushSubscription
+      403: Technicians only
+      409: The endpoint belongs to someone else
+      422: Not a usable subscription
     """
     user = await _technician(request)
     sub, created = await technician_push.subscribe(user, await json_object(request))
@@ -71,16 +71,13 @@ async def push_unsubscribe(request: Request) -> Response:
     """
     summary: Remove one of the caller's own push subscriptions
     tags: [sync]
-    parameters: [{name: subscription_id, in: path, required: true, schema: {type: integer}}]
     responses:
       204: {description: Removed}
-      404: {description: No such subscription of the caller}
+      404: No such subscription of the caller
     """
     user = await _technician(request)
-    raw = request.path_params["subscription_id"]
-    if not raw.isdigit():
-        raise BadRequest(f"'{raw}' is geen abonnementsnummer.", "subscription_id")
-    await technician_push.unsubscribe(user, int(raw))
+    number = path_id(request, "subscription_id", "Pushabonnement")
+    await technician_push.unsubscribe(user, number)
     return Response(status_code=204)
 
 
@@ -94,9 +91,9 @@ async def device_token(request: Request) -> JSONResponse:
       CSRF token (header X-CSRF-Token); a bearer token cannot make another.
     tags: [auth]
     responses:
-      200: {description: '{"token", "expires_at", "role", "username"}, as /auth/token'}
-      400: {description: Called with a bearer token instead of the web session}
-      403: {description: Technicians only, or no valid CSRF token}
+      200: Token
+      400: Called with a bearer token instead of the web session
+      403: Technicians only, or no valid CSRF token
     """
     user = await _technician(request)
     principal = request.user
@@ -115,7 +112,7 @@ async def logout(request: Request) -> Response:
     tags: [auth]
     responses:
       204: {description: Revoked; the token no longer works}
-      400: {description: Not called with a bearer token}
+      400: Not called with a bearer token
     """
     current_user(request)
     scheme, _, token = request.headers.get("authorization", "").partition(" ")

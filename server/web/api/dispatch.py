@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from server.dispatch import appointment_slots, assignments, board, duty, suggestions
 from server.domain.slots import Slot
 from server.dossiers import dossiers
-from server.web.api.common import int_param, parse
+from server.web.api.common import int_param, parse, path_id, text_param
 from server.web.api.dispatch_schemas import (
     AppointmentBody,
     AssignBody,
@@ -26,13 +26,12 @@ async def dossier_suggestions(request: Request) -> JSONResponse:
     summary: Suitable technicians for a dossier, best first, with Dutch reasons
     tags: [dispatch]
     parameters:
-      - {name: order_number, in: path, required: true, schema: {type: string}}
       - {name: trade, in: query, schema: {type: string}, description: 'instead of the triage trade'}
-      - {name: limit, in: query, schema: {type: integer, default: 10, maximum: 50}}
+      - {name: limit, in: query, schema: {type: integer, default: 10, minimum: 1, maximum: 50}}
     responses:
-      200: {description: '{"job": {...}, "suggestions": [...]}'}
-      403: {description: Desk roles only}
-      422: {description: No trade or no location yet}
+      200: Suggestions
+      403: Desk roles only
+      422: No trade or no location yet
     """
     user = current_user(request)
     suggestions.require_desk(user)
@@ -76,12 +75,11 @@ async def dossier_slots(request: Request) -> JSONResponse:
     summary: Earliest appointment slots for a technician or a trade
     tags: [dispatch]
     parameters:
-      - {name: order_number, in: path, required: true, schema: {type: string}}
-      - {name: technician, in: query, schema: {type: integer}}
+      - {name: technician, in: query, schema: {type: integer, minimum: 0, maximum: 2147483647}}
       - {name: trade, in: query, schema: {type: string}}
     responses:
-      200: {description: '{"slots": [{"technician_id", "technician", "start", "end"}]}'}
-      403: {description: Desk roles only}
+      200: Slots
+      403: Desk roles only
     """
     user = current_user(request)
     suggestions.require_desk(user)
@@ -103,12 +101,10 @@ async def dossier_assign(request: Request) -> JSONResponse:
     """
     summary: Send a dossier to a technician
     tags: [dispatch]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/AssignBody"}}}
+    body: AssignBody
     responses:
-      200: {description: The dossier in phase doorgezet_naar_monteur}
-      403: {description: Desk roles only}
+      200: Dossier
+      403: Desk roles only
     """
     user = current_user(request)
     suggestions.require_desk(user)
@@ -122,13 +118,11 @@ async def dossier_appointment(request: Request) -> JSONResponse:
     """
     summary: Book an appointment (or move the booked one)
     tags: [dispatch]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/AppointmentBody"}}}
+    body: AppointmentBody
     responses:
-      200: {description: The dossier in phase afspraak_ingepland}
-      403: {description: Desk roles only}
-      409: {description: The dossier changed meanwhile}
+      200: Dossier
+      403: Desk roles only
+      409: The dossier changed meanwhile
     """
     user = current_user(request)
     suggestions.require_desk(user)
@@ -142,11 +136,9 @@ async def dossier_appointment_cancel(request: Request) -> JSONResponse:
     """
     summary: Cancel the booked appointment (the dossier stays with the technician)
     tags: [dispatch]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/CancelBody"}}}
+    body: CancelBody
     responses:
-      200: {description: The dossier back in phase doorgezet_naar_monteur}
+      200: Dossier
     """
     user = current_user(request)
     suggestions.require_desk(user)
@@ -161,16 +153,18 @@ async def board_data(request: Request) -> JSONResponse:
     summary: The dispatch board - open dossiers by urgency and technicians on duty
     tags: [dispatch]
     parameters:
-      - {name: client, in: query, schema: {type: string}}
-      - {name: trade, in: query, schema: {type: string}}
+      - {name: client, in: query, schema: {type: string, maxLength: 20}}
+      - {name: trade, in: query, schema: {type: string, maxLength: 3}}
       - {name: region, in: query, schema: {type: string}, description: 'PC4 prefix or city'}
     responses:
-      200: {description: '{"now", "dossiers": [...], "technicians": [...], "rota_holes": [...]}'}
-      403: {description: Desk roles only}
+      200: Board
+      403: Desk roles only
     """
     user = current_user(request)
     p = request.query_params
-    filters = board.Filters(p.get("client", ""), p.get("trade", ""), p.get("region", ""))
+    filters = board.Filters(
+        text_param(request, "client", 20), text_param(request, "trade", 3), p.get("region", "")
+    )
     now = board.now()
     return JSONResponse(
         {
@@ -187,8 +181,8 @@ async def technician_jobs(request: Request) -> JSONResponse:
     summary: The calling technician's open jobs (for the technician app)
     tags: [technician]
     responses:
-      200: {description: '{"items": [...]} by appointment, then deadline'}
-      403: {description: Technicians only}
+      200: TechnicianJobs
+      403: Technicians only
     """
     user = current_user(request)
     found = await duty.jobs(user)
@@ -199,11 +193,10 @@ async def technician_position(request: Request) -> JSONResponse:
     """
     summary: Report the technician's position (kept only with consent, while on duty)
     tags: [technician]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/PositionBody"}}}
+    body: PositionBody
     responses:
-      200: {description: '{"kept": true|false}; false when off duty (nothing is kept then)'}
-      403: {description: Not a technician, or no consent}
+      200: PositionKept
+      403: Not a technician, or no consent
     """
     user = current_user(request)
     body = await parse(request, PositionBody)
@@ -215,18 +208,16 @@ async def technician_duty(request: Request) -> JSONResponse:
     """
     summary: Set a technician's weekly roster, on-call duty and home base
     tags: [dispatch]
-    parameters: [{name: technician_id, in: path, required: true, schema: {type: integer}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/DutyBody"}}}
+    body: DutyBody
     responses:
-      200: {description: '{"id", "roster": [...], "on_call_*"}'}
-      403: {description: Supervisor and admin only}
+      200: Duty
+      403: Supervisor and admin only
     """
     user = current_user(request)
     body = await parse(request, DutyBody)
     tech = await duty.set_duty(
         user,
-        request.path_params["technician_id"],
+        str(path_id(request, "technician_id", "Monteur")),
         duty.DutyInput(
             roster=[(r.weekday, r.start, r.end) for r in body.roster],
             on_call_evenings=body.on_call_evenings,

@@ -6,15 +6,15 @@ from datetime import datetime
 
 from pydantic import Field
 
-from server.web.api.schemas import Body
+from server.web.api.schemas import Body, Id
 
 
 class AssignBody(Body):
-    technician_id: int = Field(description="The technician to send")
+    technician_id: Id = Field(description="The technician to send")
 
 
 class AppointmentBody(Body):
-    technician_id: int
+    technician_id: Id
     start: datetime = Field(description="ISO 8601 with offset")
     end: datetime = Field(description="ISO 8601 with offset")
     reason: str = Field("", description="Why an existing appointment moves (optional)")
@@ -32,8 +32,8 @@ class PositionBody(Body):
 
 class RosterRow(Body):
     weekday: int = Field(ge=0, le=6, description="0 is Monday")
-    start: str = Field(description="HH:MM")
-    end: str = Field(description="HH:MM, or 24:00")
+    start: str = Field(max_length=5, description="HH:MM")
+    end: str = Field(max_length=5, description="HH:MM, or 24:00")
 
 
 class DutyBody(Body):
@@ -47,7 +47,7 @@ class DutyBody(Body):
 
 
 class AbsenceBody(Body):
-    kind: str = Field(description="verlof, ziek or cursus")
-    starts_on: str = Field(description="first day away, YYYY-MM-DD")
-    ends_on: str = Field(description="last day away (inclusive), YYYY-MM-DD")
+    kind: str = Field(max_length=10, description="verlof, ziek or cursus")
+    starts_on: str = Field(max_length=10, description="first day away, YYYY-MM-DD")
+    ends_on: str = Field(max_length=10, description="last day away (inclusive), YYYY-MM-DD")
     note: str = Field("", max_length=200)

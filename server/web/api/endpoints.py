@@ -7,9 +7,10 @@ from starlette.responses import JSONResponse
 
 from server import scoping
 from server.auth import login, tokens
+from server.domain.numbers import HOUSE_NUMBER_MAX
 from server.dossiers import dossiers, intake
 from server.housing import housing
-from server.web.api.common import int_param, parse, token_json
+from server.web.api.common import int_param, parse, text_param, token_json
 from server.web.api.schemas import (
     DossierCreate,
     DossierUpdate,
@@ -25,12 +26,12 @@ async def token(request: Request) -> JSONResponse:
     """
     summary: Log in and get a bearer token
     tags: [auth]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/TokenRequest"}}}
+    security: []
+    body: TokenRequest
     responses:
-      200: {description: '{"token": ..., "expires_at": ...}'}
-      401: {description: Wrong username or password}
-      429: {description: Too many failed attempts (Retry-After gives the seconds to wait)}
+      200: Token
+      401: Wrong username or password
+      429: Too many failed attempts (Retry-After gives the seconds to wait)
     """
     body = await parse(request, TokenRequest)
     remote = request.client.host if request.client else ""
@@ -44,7 +45,7 @@ async def clients(request: Request) -> JSONResponse:
     summary: The clients the caller may see
     tags: [clients]
     responses:
-      200: {description: 'List of {"code", "name"}'}
+      200: [ClientRow]
     """
     user = current_user(request)
     rows = await scoping.clients(user).filter(active=True).order_by("name")
@@ -55,12 +56,11 @@ async def dossier_create(request: Request) -> JSONResponse:
     """
     summary: Create a dossier (intake)
     tags: [dossiers]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/DossierCreate"}}}
+    body: DossierCreate
     responses:
-      201: {description: The dossier with its order_number (and its triage, when given)}
-      403: {description: Triage in the same call is for the desk only}
-      422: {description: 'Invalid input: {"error": {"message", "field"}}'}
+      201: Dossier
+      403: Triage in the same call is for the desk only
+      422: 'Invalid input: {"error": {"message", "field"}}'
     """
     user = current_user(request)
     body = await parse(request, DossierCreate)
@@ -75,21 +75,25 @@ async def dossier_list(request: Request) -> JSONResponse:
     summary: Search dossiers by order number, tenant name or postcode
     tags: [dossiers]
     parameters:
-      - {name: q, in: query, schema: {type: string}}
-      - {name: phase, in: query, schema: {type: string}, description: 'a phase, or "open"'}
-      - {name: client, in: query, schema: {type: string}}
-      - {name: limit, in: query, schema: {type: integer, default: 50, maximum: 500}}
-      - {name: offset, in: query, schema: {type: integer, default: 0}}
+      - {name: q, in: query, schema: {type: string, maxLength: 200}}
+      - name: phase
+        in: query
+        schema: {type: string, maxLength: 30}
+        description: 'a phase, or "open"'
+      - {name: client, in: query, schema: {type: string, maxLength: 20}}
+      - {name: limit, in: query, schema: {type: integer, default: 50, minimum: 1, maximum: 500}}
+      - name: offset
+        in: query
+        schema: {type: integer, default: 0, minimum: 0, maximum: 10000000}
     responses:
-      200: {description: '{"total": N, "items": [...]}'}
+      200: DossierPage
     """
     user = current_user(request)
-    p = request.query_params
     result = await dossiers.search(
         user,
-        q=p.get("q", ""),
-        phase=p.get("phase", ""),
-        client=p.get("client", ""),
+        q=text_param(request, "q", 200),
+        phase=text_param(request, "phase", 30),
+        client=text_param(request, "client", 20),
         limit=int_param(request, "limit", 50, 1, 500),
         offset=int_param(request, "offset", 0, 0, 10_000_000),
     )
@@ -100,10 +104,9 @@ async def dossier_detail(request: Request) -> JSONResponse:
     """
     summary: One dossier with its timeline
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: The dossier and its events}
-      404: {description: Not found, or not visible to the caller}
+      200: Dossier
+      404: Not found, or not visible to the caller
     """
     user = current_user(request)
     d = await dossiers.get(user, request.path_params["order_number"])
@@ -114,12 +117,10 @@ async def dossier_update(request: Request) -> JSONResponse:
     """
     summary: Correct a dossier's contact, category or description
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/DossierUpdate"}}}
+    body: DossierUpdate
     responses:
-      200: {description: The dossier after the change; the timeline holds old and new values}
-      409: {description: The dossier changed since the given version}
+      200: Dossier
+      409: The dossier changed since the given version
     """
     user = current_user(request)
     body = await parse(request, DossierUpdate)
@@ -133,14 +134,12 @@ async def dossier_transition(request: Request) -> JSONResponse:
     """
     summary: Move a dossier to another phase
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/TransitionBody"}}}
+    body: TransitionBody
     responses:
-      200: {description: The dossier after the move}
-      403: {description: The caller's role may not make this move}
-      409: {description: The dossier changed meanwhile}
-      422: {description: Not allowed from this phase, or something required is missing}
+      200: Dossier
+      403: The caller's role may not make this move
+      409: The dossier changed meanwhile
+      422: Not allowed from this phase, or something required is missing
     """
     user = current_user(request)
     body = await parse(request, TransitionBody)
@@ -154,11 +153,9 @@ async def dossier_note(request: Request) -> JSONResponse:
     """
     summary: Add a note to the dossier's timeline
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/NoteBody"}}}
+    body: NoteBody
     responses:
-      201: {description: Note added}
+      201: Ok
     """
     user = current_user(request)
     body = await parse(request, NoteBody)
@@ -172,20 +169,20 @@ async def addresses(request: Request) -> JSONResponse:
     summary: Find addresses in a client's housing stock
     tags: [clients]
     parameters:
-      - {name: client, in: query, required: true, schema: {type: string}}
-      - {name: postcode, in: query, required: true, schema: {type: string}}
-      - {name: house_number, in: query, schema: {type: integer}}
-      - {name: suffix, in: query, schema: {type: string}}
+      - {name: client, in: query, required: true, schema: {type: string, maxLength: 20}}
+      - {name: postcode, in: query, required: true, schema: {type: string, maxLength: 10}}
+      - {name: house_number, in: query, schema: {type: integer, minimum: 0, maximum: 100000}}
+      - {name: suffix, in: query, schema: {type: string, maxLength: 10}}
     responses:
-      200: {description: '{"items": [...]} with the registered parties of each address'}
+      200: Addresses
     """
     user = current_user(request)
     p = request.query_params
     found = await housing.find_addresses(
         user,
-        client=p.get("client", ""),
-        postcode=p.get("postcode", ""),
-        house_number=int_param(request, "house_number", 0, 0, 100_000) or None,
-        suffix=p.get("suffix"),
+        client=text_param(request, "client", 20),
+        postcode=text_param(request, "postcode", 10),
+        house_number=int_param(request, "house_number", 0, 0, HOUSE_NUMBER_MAX) or None,
+        suffix=text_param(request, "suffix", 10) if "suffix" in p else None,
     )
     return JSONResponse({"items": found})

@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 from media import CONTENT_TYPE
 from server import scoping
 from server.domain.errors import BadRequest, Forbidden
+from server.domain.numbers import whole_number
 from server.fieldwork import chat, field_jobs, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
@@ -24,7 +25,7 @@ DEVICE_TIME = "x-device-time"
 class PushBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     device_id: str = Field(
-        description="Random id the app made at install (8-64 of A-Z a-z 0-9 - _)"
+        max_length=64, description="Random id the app made at install (8-64 of A-Z a-z 0-9 - _)"
     )
     ops: list[object] = Field(description="Operations in order: {seq, op_id, kind, job, ...}")
 
@@ -52,12 +53,11 @@ async def sync_push(request: Request) -> JSONResponse:
         in: header
         schema: {type: string, format: date-time}
         description: The device's clock at sending; the server corrects device times by it
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/PushBody"}}}
+    body: PushBody
     responses:
-      200: {description: '{"outcomes": [{seq, op_id, status, reason, result}], "last_seq", "stop"}'}
-      400: {description: The batch breaks the protocol (no usable seq or op_id, holes)}
-      403: {description: Technicians only}
+      200: PushResult
+      400: The batch breaks the protocol (no usable seq or op_id, holes)
+      403: Technicians only
     """
     current_user(request)
     # No text check on the whole batch: a bad operation is refused on its own by the sync
@@ -87,10 +87,10 @@ async def sync_pull(request: Request) -> JSONResponse:
     parameters:
       - {name: device_id, in: query, required: true, schema: {type: string}}
       - {name: cursor, in: query, schema: {type: string}}
-      - {name: limit, in: query, schema: {type: integer, default: 200, maximum: 500}}
+      - {name: limit, in: query, schema: {type: integer, default: 200, minimum: 1, maximum: 500}}
     responses:
-      200: {description: '{"cursor", "last_seq", "reset", "snapshot", "changes", "more"}'}
-      403: {description: Technicians only}
+      200: PullResult
+      403: Technicians only
     """
     store = await _store(request, request.query_params.get("device_id", ""))
     limit = int_param(request, "limit", 200, 1, 500)
@@ -103,7 +103,6 @@ async def photo_upload(request: Request) -> JSONResponse:
     summary: Upload a photo of a job under the id the app gave it (idempotent)
     tags: [sync]
     parameters:
-      - {name: client_id, in: path, required: true, schema: {type: string}}
       - {name: job, in: query, required: true, schema: {type: string}, description: order number}
       - {name: taken_at, in: query, schema: {type: string, format: date-time}}
     requestBody:
@@ -112,17 +111,17 @@ async def photo_upload(request: Request) -> JSONResponse:
         multipart/form-data:
           schema: {type: object, properties: {file: {type: string, format: binary}}}
     responses:
-      201: {description: 'Stored: {"client_id", "key", "created": true}'}
-      200: {description: 'Already stored under this id: nothing new was stored'}
-      404: {description: "The job is not the caller's, or the photo id is another user's"}
-      413: {description: Too large}
-      415: {description: Not a photo, or an unsupported format}
-      422: {description: Corrupt, too many pixels, too much memory to process, or a bad id}
+      201: PhotoStored
+      200: PhotoStored
+      404: The job is not the caller's, or the photo id is another user's
+      413: Too large
+      415: Not a photo, or an unsupported format
+      422: Corrupt, too many pixels, too much memory to process, or a bad id
     """
     user = current_user(request)
     client_id = photos.check_client_id(request.path_params["client_id"])
     declared = request.headers.get("content-length")
-    photos.check_size(int(declared) if declared and declared.isdigit() else None)
+    photos.check_size(whole_number(declared, 0, 10**18) if declared else None)
     data = await _photo_bytes(request)
     photo, created = await photos.upload(
         user,
@@ -163,15 +162,9 @@ async def photo_file(request: Request) -> Response:
     """
     summary: A photo file, for users who may see its dossier
     tags: [sync]
-    parameters:
-      - {name: key, in: path, required: true, schema: {type: string}}
-      - name: variant
-        in: path
-        required: true
-        schema: {type: string, enum: [original, screen, thumb]}
     responses:
-      200: {description: image/jpeg}
-      404: {description: No such photo, or not visible to the caller}
+      200: {description: The photo, content: {image/jpeg: {schema: {type: string, format: binary}}}}
+      404: No such photo, or not visible to the caller
     """
     user = current_user(request)
     p = request.path_params
@@ -189,9 +182,8 @@ async def messages(request: Request) -> JSONResponse:
     """
     summary: The chat of a dossier
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: '{"items": [{id, author, role, text, at}]}'}
+      200: Messages
     """
     user = current_user(request)
     dossier = await scoping.dossier(user, request.path_params["order_number"])
@@ -202,12 +194,10 @@ async def message_create(request: Request) -> JSONResponse:
     """
     summary: Write in the chat of a dossier (desk, client portal, technician)
     tags: [dossiers]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/MessageBody"}}}
+    body: MessageBody
     responses:
-      201: {description: The message}
-      422: {description: Empty or too long}
+      201: Message
+      422: Empty or too long
     """
     user = current_user(request)
     body = await parse(request, MessageBody)

@@ -7,11 +7,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from server.domain.numbers import INT_MAX
 from server.models import Client, ProtocolVersion
 from server.protocols import protocol_files, protocols
 from server.protocols.protocols import ProtocolRejected
 from server.triage import protocol_to_dict
-from server.web.api.common import parse
+from server.web.api.common import int_param, parse, path_id
 from server.web.api.schemas import ProtocolCheck, ProtocolPublish
 from server.web.auth import current_user
 
@@ -38,10 +39,9 @@ async def current(request: Request) -> JSONResponse:
     summary: A client's current protocol
     description: The newest published version, as text (YAML) and parsed.
     tags: [protocols]
-    parameters: [{name: client, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: '{"version", "text", "protocol", "published_at", "by", "reason", ...}'}
-      404: {description: Unknown client, or not the caller's own}
+      200: ProtocolVersion
+      404: Unknown client, or not the caller's own
     """
     user = current_user(request)
     client, version = await protocols.current_for(user, request.path_params["client"])
@@ -52,10 +52,9 @@ async def versions(request: Request) -> JSONResponse:
     """
     summary: Every version of a client's protocol, newest first
     tags: [protocols]
-    parameters: [{name: client, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: '{"items": [{"version", "published_at", "by", "reason", ...}]}'}
-      404: {description: Unknown client, or not the caller's own}
+      200: ProtocolVersions
+      404: Unknown client, or not the caller's own
     """
     user = current_user(request)
     client, rows = await protocols.history(user, request.path_params["client"])
@@ -66,16 +65,15 @@ async def version(request: Request) -> JSONResponse:
     """
     summary: One version of a client's protocol, with the change that made it
     tags: [protocols]
-    parameters:
-      - {name: client, in: path, required: true, schema: {type: string}}
-      - {name: version, in: path, required: true, schema: {type: integer}}
     responses:
-      200: {description: 'The version and "diff": unified diff against the version before'}
-      404: {description: No such version, or not the caller's own}
+      200: ProtocolVersion
+      404: No such version, or not the caller's own
     """
     user = current_user(request)
     p = request.path_params
-    client, found = await protocols.version_for(user, p["client"], p["version"])
+    client, found = await protocols.version_for(
+        user, p["client"], path_id(request, "version", "Versie")
+    )
     return JSONResponse({**version_json(client, found), "diff": await protocols.change_of(found)})
 
 
@@ -84,14 +82,21 @@ async def export(request: Request) -> Response:
     summary: Download a version of a client's protocol as a file
     tags: [protocols]
     parameters:
-      - {name: client, in: path, required: true, schema: {type: string}}
-      - {name: version, in: query, schema: {type: integer}, description: default the current}
+      - name: version
+        in: query
+        schema: {type: integer, minimum: 1, maximum: 2147483647}
+        description: default the current
       - {name: format, in: query, schema: {type: string, enum: [yaml, json]}}
     responses:
-      200: {description: The protocol file (YAML keeps its comments)}
+      200:
+        description: The protocol file (YAML keeps its comments)
+        content:
+          application/yaml: {schema: {type: object}}
+          application/json: {schema: {type: object}}
     """
     user = current_user(request)
-    code, number = request.path_params["client"], request.query_params.get("version")
+    code = request.path_params["client"]
+    number = int_param(request, "version", 0, 1, INT_MAX)
     if number:
         client, found = await protocols.version_for(user, code, number)
     else:
@@ -113,12 +118,10 @@ async def check(request: Request) -> JSONResponse:
       For the editor's live validation. Always 200: `problems` lists every reason the text
       cannot be published, each with its path and line.
     tags: [protocols]
-    parameters: [{name: client, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/ProtocolCheck"}}}
+    body: ProtocolCheck
     responses:
-      200: {description: '{"ok", "problems": [{"code", "path", "line", "message"}], "diff"}'}
-      403: {description: Only supervisors and admins edit protocols}
+      200: ProtocolCheckResult
+      403: Only supervisors and admins edit protocols
     """
     user = current_user(request)
     body = await parse(request, ProtocolCheck)
@@ -141,14 +144,12 @@ async def publish(request: Request) -> JSONResponse:
       records who and why, and a confirmation e-mail to the client is queued. Pass `based_on`
       (the version you edited) to be refused rather than overwrite someone else's change.
     tags: [protocols]
-    parameters: [{name: client, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/ProtocolPublish"}}}
+    body: ProtocolPublish
     responses:
-      201: {description: The new version}
-      403: {description: Only supervisors and admins publish}
-      409: {description: Another version was published since `based_on`}
-      422: {description: 'Problems: {"error": {"message", "field", "problems": [...]}}'}
+      201: ProtocolVersion
+      403: Only supervisors and admins publish
+      409: Another version was published since `based_on`
+      422: 'Problems: {"error": {"message", "field", "problems": [...]}}'
     """
     user = current_user(request)
     body = await parse(request, ProtocolPublish)

@@ -3,42 +3,54 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.domain.numbers import HOUSE_NUMBER_MAX, INT_MAX
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.models import Dossier, DossierEvent
 from server.protocols.triage import TriageInput
 
+# Limits the database sets: an id is a 32-bit INTEGER, text fits its column. Checked here so
+# that a value beyond them is a 422 naming the field, not an error deep in the ORM.
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+Version = Annotated[int, Field(ge=0, le=INT_MAX)]
+ClientCode = Annotated[str, Field(max_length=20, description="Code of the client (opdrachtgever)")]
+OrderNumber = Annotated[str, Field(max_length=20, description="Order number, like MK-2026-000123")]
+
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: unknown fields are refused, and so are NaN and infinity."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class TokenRequest(Body):
-    username: str
+    username: str = Field(max_length=80)
     password: str
-    label: str = ""
+    label: str = Field("", max_length=100, description="Shown to the admin beside the token")
 
 
 class AddressBody(Body):
-    id: int | None = None
-    postcode: str = ""
-    house_number: int | None = None
-    suffix: str = ""
-    street: str = ""
-    city: str = ""
+    id: Id | None = Field(None, description="Address id in the client's stock")
+    postcode: str = Field("", max_length=10)
+    house_number: int | None = Field(None, ge=1, le=HOUSE_NUMBER_MAX)
+    suffix: str = Field("", max_length=10)
+    street: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
 
 
 class ContactBody(Body):
-    name: str
-    phone: str = ""
-    email: str = ""
+    name: str = Field(max_length=200)
+    phone: str = Field("", max_length=40, description="Dutch or international; stored as E.164")
+    email: str = Field("", max_length=254)
 
 
 class TriageBody(Body):
-    subject: str = Field(description="Subject id of the client's protocol (docs/protocol.md)")
+    subject: str = Field(
+        max_length=40, description="Subject id of the client's protocol (docs/protocol.md)"
+    )
     answers: dict[str, str] = Field(
         default_factory=dict, description="Answer value per question id, as far as answered"
     )
@@ -51,8 +63,8 @@ class TriageBody(Body):
 
 
 class EvaluateBody(TriageBody):
-    client: str = Field(description="Code of the client (opdrachtgever)")
-    address: int | None = Field(
+    client: ClientCode
+    address: Id | None = Field(
         None, description="Address id in the client's stock: names the party of a referral"
     )
 
@@ -67,17 +79,21 @@ class ProtocolCheck(Body):
 
 class ProtocolPublish(ProtocolCheck):
     reason: str = Field(description="Why: recorded and sent to the client")
-    based_on: int | None = Field(None, description="The version the change was made to")
+    based_on: Version | None = Field(None, description="The version the change was made to")
 
 
 class DossierCreate(Body):
-    client: str = Field(description="Code of the client (opdrachtgever)")
+    client: ClientCode
     address: AddressBody
     contact: ContactBody
-    channel: str = Field(description="telefoon, email, web or app")
-    category: str = Field("", description="Required without triage; with it, the subject")
+    channel: str = Field(max_length=10, description="telefoon, email, web or app")
+    category: str = Field(
+        "", max_length=40, description="Required without triage; with it, the subject"
+    )
     description: str = ""
-    parent: str | None = Field(None, description="Order number of the original (repeat report)")
+    parent: OrderNumber | None = Field(
+        None, description="Order number of the original (repeat report)"
+    )
     triage: TriageBody | None = Field(
         None, description="Triage in the same call: stored with the dossier, or nothing is"
     )
@@ -97,20 +113,20 @@ class DossierCreate(Body):
 
 
 class TransitionBody(Body):
-    to: str
-    result_code: str | None = None
+    to: str = Field(max_length=30, description="The phase to move to")
+    result_code: str | None = Field(None, max_length=40)
     reason: str | None = None
-    referred_to: str | None = None
-    technician_id: int | None = None
-    contractor_id: int | None = None
+    referred_to: str | None = Field(None, max_length=200)
+    technician_id: Id | None = None
+    contractor_id: Id | None = None
     appointment_start: datetime | None = None
     appointment_end: datetime | None = None
 
 
 class DossierUpdate(Body):
-    version: int | None = Field(None, description="The version the edit was based on")
+    version: Version | None = Field(None, description="The version the edit was based on")
     contact: ContactBody | None = None
-    category: str | None = None
+    category: str | None = Field(None, max_length=40)
     description: str | None = None
 
     def values(self) -> dict[str, str]:

@@ -22,12 +22,11 @@ async def evaluate(request: Request) -> JSONResponse:
       judged then, in Europe/Amsterdam). Subject, question and answer ids of the default
       protocol are in docs/protocol.md. Nothing is stored.
     tags: [triage]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/EvaluateBody"}}}
+    body: EvaluateBody
     responses:
-      200: {description: '{"complete", "next_question" or "outcome", "path", "read_back", ...}'}
-      404: {description: Unknown client, or not visible to the caller}
-      422: {description: 'Unknown subject or answer: {"error": {"message", "field"}}'}
+      200: TriageDecision
+      404: Unknown client, or not visible to the caller
+      422: 'Unknown subject or answer: {"error": {"message", "field"}}'
     """
     user = current_user(request)
     body = await parse(request, EvaluateBody)
@@ -44,14 +43,12 @@ async def dossier_triage(request: Request) -> JSONResponse:
       version. A second call is a re-triage; the first stays in the timeline. Habitability in
       danger queues a message to the client's on-call contact.
     tags: [triage]
-    parameters: [{name: order_number, in: path, required: true, schema: {type: string}}]
-    requestBody:
-      content: {application/json: {schema: {$ref: "#/components/schemas/DossierTriage"}}}
+    body: DossierTriage
     responses:
-      200: {description: The dossier with its triage and timeline}
-      403: {description: Only the desk records triage}
-      409: {description: The dossier changed meanwhile}
-      422: {description: Unknown subject or answer, or a question still open (field names it)}
+      200: Dossier
+      403: Only the desk records triage
+      409: The dossier changed meanwhile
+      422: Unknown subject or answer, or a question still open (field names it)
     """
     user = current_user(request)
     body = await parse(request, DossierTriage)

@@ -21,10 +21,15 @@ async def sms_report(request: Request) -> JSONResponse:
       Public, but the path carries SMS_WEBHOOK_SECRET (CM does not sign its reports); a wrong
       secret is 404. Reports for references we did not send are acknowledged and ignored.
     tags: [webhooks]
+    security: []
+    requestBody:
+      content:
+        application/json:
+          schema: {type: object, description: 'The report as CM sends it (POST only)'}
     responses:
-      200: {description: '{"status": "afgeleverd" | "mislukt" | ... | "onbekend"}'}
-      400: {description: Not a delivery report}
-      404: {description: Wrong secret}
+      200: SmsReportStatus
+      400: Not a delivery report
+      404: Wrong secret
     """
     if not secrets.compare_digest(
         request.path_params["secret"].encode(), settings.SMS_WEBHOOK_SECRET.encode()

@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.dispatch import assignments
 from server.domain.errors import AppError, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers
 from server.web.auth import require_role
@@ -24,13 +25,14 @@ async def move(request: Request) -> Response:
 
     try:
         raw = text("technician_id")
-        if not raw.isdigit():
+        technician_id = row_id(raw)
+        if technician_id is None:
             raise Unprocessable(f"'{raw}' is geen geldige monteur.", "technician_id")
         start = local_datetime(text("appointment_start"), "appointment_start")
         end = local_datetime(text("appointment_end"), "appointment_end")
         if start is None or end is None:
             raise Unprocessable("Geef de nieuwe begin- en eindtijd van de afspraak.", "start")
-        await assignments.book(user, dossier, int(raw), start, end, reason=text("reason"))
+        await assignments.book(user, dossier, technician_id, start, end, reason=text("reason"))
     except AppError as exc:
         return await detail(request, exc)
     return RedirectResponse(f"/dossiers/{dossier.order_number}#afspraak", status_code=303)

@@ -18,9 +18,11 @@ from server.domain.roles import DESK_ROLES, Role
 from server.insight import archive, export, export_jobs
 from server.models import Contractor, Technician, User
 from server.web.auth import current_user
+from server.web.params import int_param
 from server.web.templating import templates
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # keeps the offset within any database's range
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,7 +37,7 @@ def _reader(request: Request) -> User:
 async def archive_list(request: Request) -> Response:
     user = _reader(request)
     p = request.query_params
-    page = int(p["pagina"]) if p.get("pagina", "").isdigit() and int(p["pagina"]) > 0 else 1
+    page = int_param(request, "pagina", 1, 1, MAX_PAGE)
     error: AppError | None = None
     try:
         filters = archive.parse(p)

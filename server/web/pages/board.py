@@ -10,6 +10,7 @@ from server import live, scoping, settings
 from server.dispatch import assignments
 from server.domain.codes import TRADE_LABELS
 from server.domain.errors import AppError, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers
 from server.models import User
@@ -48,9 +49,10 @@ async def assign(request: Request) -> Response:
     form = await request.form()
     raw = str(form.get("technician_id", "")).strip()
     try:
-        if not raw.isdigit():
+        technician_id = row_id(raw)
+        if technician_id is None:
             raise Unprocessable(f"'{raw}' is geen geldige monteur.", "technician_id")
-        await assignments.assign(user, dossier, int(raw))
+        await assignments.assign(user, dossier, technician_id)
     except AppError as exc:
         from server.web.pages.dossiers import detail
 

@@ -15,6 +15,7 @@ from server import scoping, settings
 from server.dispatch import appointment_slots, suggestions
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
+from server.domain.numbers import HOUSE_NUMBER_MAX, whole_number
 from server.domain.roles import DESK_ROLES, Role
 from server.dossiers import dossiers
 from server.dossiers import intake as intake_service
@@ -23,19 +24,18 @@ from server.fieldwork import fieldwork_view
 from server.models import Technician
 from server.web.auth import current_user
 from server.web.pages.triage import triage_from_form
+from server.web.params import int_param
 from server.web.templating import templates
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000  # keeps the offset within any database's range
 FREE_SLOTS = 5  # free times offered for moving an appointment
 
 
 async def dossier_list(request: Request) -> Response:
     user = current_user(request)
     p = request.query_params
-    try:
-        page = max(1, int(p.get("pagina", "1")))
-    except ValueError:
-        page = 1
+    page = int_param(request, "pagina", 1, 1, MAX_PAGE)
     filters = {"q": p.get("q", ""), "phase": p.get("fase", "open"), "client": p.get("klant", "")}
     result = await dossiers.search(
         user,
@@ -103,13 +103,14 @@ def _input_from(form: FormData) -> DossierInput:
         return str(form.get(key, "")).strip()
 
     number = text("house_number")
-    if number and not number.isdigit():
+    house_number = whole_number(number, 1, HOUSE_NUMBER_MAX) if number else None
+    if number and house_number is None:
         raise Unprocessable(f"'{number}' is geen huisnummer.", "address.house_number")
     return DossierInput(
         client=text("client"),
         address=AddressInput(
             postcode=text("postcode"),
-            house_number=int(number) if number else None,
+            house_number=house_number,
             suffix=text("suffix"),
             street=text("street"),
             city=text("city"),
@@ -199,9 +200,10 @@ def local_datetime(raw: str, field: str) -> datetime | None:
 def _int(raw: str, field: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    value = whole_number(raw)
+    if value is None:
         raise Unprocessable(f"'{raw}' is geen geldige keuze.", field)
-    return int(raw)
+    return value
 
 
 async def move(request: Request) -> Response:

@@ -12,6 +12,7 @@ from server import scoping
 from server.dispatch import absence_clashes, absences, suggestions
 from server.domain.absences import ABSENCE_KINDS
 from server.domain.errors import AppError
+from server.domain.numbers import row_id
 from server.models import Technician
 from server.web.auth import require_role
 from server.web.templating import templates
@@ -60,7 +61,7 @@ async def absence_add(request: Request) -> Response:
 
 
 def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return row_id(raw)
 
 
 async def absence_remove(request: Request) -> Response:

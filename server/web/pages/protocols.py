@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 
 from server.communication import notifications
 from server.domain.errors import AppError
+from server.domain.numbers import row_id
 from server.models import Client, ClientNotification, ProtocolVersion
 from server.protocols import protocol_files, protocols
 from server.triage import protocol_to_dict
@@ -107,7 +108,7 @@ async def save(request: Request) -> Response:
     text = str(form.get("text", "")).replace("\r\n", "\n")
     reason = str(form.get("reason", ""))
     raw_base = str(form.get("based_on", ""))
-    based_on = int(raw_base) if raw_base.isdigit() else None
+    based_on = row_id(raw_base)
     if form.get("action") != "publiceren":
         return await _editor(request, text, reason, based_on, checked=True)
     try:
