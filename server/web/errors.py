@@ -23,8 +23,8 @@ _HTTP_MESSAGES = {
 _PYDANTIC_MESSAGES = {
     "missing": "Dit veld is verplicht.",
     "string_type": "Verwacht tekst.",
-    # A field name holding a lone surrogate, such as half an emoji.
-    "string_unicode": "Een veldnaam bevat een ongeldig teken.",
+    # A field name or text holding a lone surrogate, such as half an emoji.
+    "string_unicode": "Bevat een ongeldig teken.",
     "int_type": "Verwacht een geheel getal.",
     "int_parsing": "Verwacht een geheel getal.",
     "dict_type": "Verwacht een object.",

@@ -212,7 +212,5 @@ def _schemas(used: set[str]) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> JSONResponse:
-    """The API description (not itself part of it)."""
-    from server.web.routes import routes
-
-    return JSONResponse(build(routes))
+    """The API description (not itself part of it), of the routes of the app that serves it."""
+    return JSONResponse(build(request.app.routes))
