@@ -32,6 +32,16 @@ _PYDANTIC_MESSAGES = {
     "bool_type": "Verwacht true of false.",
     "bool_parsing": "Verwacht true of false.",
     "model_type": "Verwacht een object.",
+    "literal_error": "Onbekende waarde; toegestaan: {expected}.",
+    "string_too_long": "Ten hoogste {max_length} tekens.",
+    "string_too_short": "Ten minste {min_length} teken(s).",
+    "too_long": "Ten hoogste {max_length} items.",
+    "list_type": "Verwacht een lijst.",
+    "timezone_aware": "Geef het tijdstip met tijdzone (ISO 8601, zoals 2026-11-17T14:00:00+01:00).",
+    "datetime_from_date_parsing": "Verwacht een tijdstip (ISO 8601).",
+    "int_from_float": "Verwacht een geheel getal.",
+    "greater_than_equal": "Ten minste {ge}.",
+    "less_than_equal": "Ten hoogste {le}.",
 }
 
 
@@ -59,7 +69,11 @@ def error_response(conn: HTTPConnection, exc: AppError) -> Response:
 def from_validation_error(exc: ValidationError) -> Unprocessable:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
-    message = _PYDANTIC_MESSAGES.get(first["type"], first["msg"])
+    context = {k: str(v).replace(" or ", ", ") for k, v in first.get("ctx", {}).items()}
+    try:
+        message = _PYDANTIC_MESSAGES[first["type"]].format(**context)
+    except (KeyError, IndexError):
+        message = first["msg"]
     return Unprocessable(f"{field}: {message}" if field else message, field)
 
 
