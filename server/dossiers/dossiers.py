@@ -337,12 +337,28 @@ def search_query(user: User, q: str = "", phase: str = "", client: str = "") -> 
     if q:
         key = normalise.search_key(q)
         name = " ".join(q.split()).lower()
-        qs = qs.filter(
+        found = (
             Q(order_number__contains=key)
             | Q(postcode__contains=key)
             | Q(contact_name_search__contains=name)
         )
+        phone = _phone(q)
+        if phone:  # 06 12345678, +31612345678, 0031612345678: the same number
+            found |= Q(contact_phone=phone)
+        if "@" in q:
+            found |= Q(contact_email=q.lower())
+        qs = qs.filter(found)
     return qs
+
+
+def _phone(q: str) -> str:
+    """The search as a phone number, when it is one (a postcode or order number is not)."""
+    if sum(c.isdigit() for c in q) < 8:
+        return ""
+    try:
+        return normalise.normalise_phone(q)
+    except Unprocessable:
+        return ""
 
 
 async def search(
