@@ -30,7 +30,7 @@ from server.domain.calls import (
 )
 from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden, NotFound, Unprocessable
-from server.domain.roles import DESK_ROLES
+from server.domain.roles import DESK_ROLES, Role
 from server.models import Client, Contact, ContactDossier, Dossier, TransferTarget, User
 
 # A contact left open longer than this is not offered as "the call you are on" any more.
@@ -48,6 +48,12 @@ def require_desk(user: User) -> None:
         raise Forbidden("Alleen de meldkamer legt contacten vast.")
 
 
+def require_viewer(user: User) -> None:
+    """The desk sees contacts, a client's user those of its client; nobody else."""
+    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
+        raise Forbidden("Uw rol heeft geen toegang tot contacten.")
+
+
 def contact_id(raw: object) -> int:
     """A contact id from a path or a form; anything else is a contact that does not exist."""
     text = str(raw).strip()
@@ -57,6 +63,7 @@ def contact_id(raw: object) -> int:
 
 
 async def get(user: User, raw_id: object) -> Contact:
+    require_viewer(user)
     found = await scoping.contacts(user).get_or_none(id=contact_id(raw_id))
     if found is None:
         raise NotFound(f"Contact '{raw_id}' niet gevonden.", "contact")
@@ -118,6 +125,7 @@ def search_query(user: User, q: str = "", client: str = "", state: str = "") -> 
 async def search(
     user: User, q: str = "", client: str = "", state: str = "", limit: int = 50, offset: int = 0
 ) -> SearchResult:
+    require_viewer(user)
     qs = search_query(user, q, client, state)
     total = await qs.count()
     items = (

@@ -51,7 +51,9 @@ async def recognise(user: User, raw: str, exclude: int | None = None) -> Recogni
     if exclude is not None:
         earlier_qs = earlier_qs.exclude(id=exclude)
     earlier = (
-        await earlier_qs.order_by("-offered_at", "-id").limit(SHOWN).prefetch_related("client")
+        await earlier_qs.order_by("-offered_at", "-id")
+        .limit(SHOWN)
+        .prefetch_related("client", "agent")
     )
     by = Q(contact_email=caller) if "@" in caller else Q(contact_phone=caller)
     dossiers = (
