@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
-from server.web.api import dispatch_schemas, field, schemas
+from server.web.api import contact_schemas, dispatch_schemas, field, schemas
 
 _generator = SchemaGenerator(
     {
@@ -40,6 +40,11 @@ _BODIES = (
     dispatch_schemas.AbsenceBody,
     field.PushBody,
     field.MessageBody,
+    contact_schemas.CallEventBody,
+    contact_schemas.ContactRegister,
+    contact_schemas.ContactUpdate,
+    contact_schemas.TransferBody,
+    contact_schemas.ContactSetupBody,
 )
 
 
