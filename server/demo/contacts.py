@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from server.contacts.contacts import rederive
 from server.demo.stock import CLIENTS
 from server.domain import greeting, result_codes, transfer_hours
+from server.domain.codes import CATEGORY_LABELS
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.normalise import normalise_phone
 from server.models import (
@@ -149,10 +150,25 @@ async def write_contacts(clients: dict[str, Client], users: dict[str, User], now
             "result_codes": [c.as_json() for c in result_codes.DEFAULT],
         }
         await client.save(update_fields=["settings"])
+    known = await _known_caller(clients["WST"])
     made = await _calls_with_dossiers(clients, users, now)
     for index, call in enumerate(CALLS):
-        await _call(clients, users, now, call, f"demo:{index}")
+        await _call(clients, users, now, call, f"demo:{index}", known)
     return made + len(CALLS)
+
+
+async def _known_caller(client: Client) -> Dossier:
+    """A tenant with an appointment coming (or else any open report), whose number is the one
+    to try the screen pop with: 06 12345678."""
+    open_ones = Dossier.filter(client_id=client.id).exclude(
+        phase__in=[p.value for p in FINAL_PHASES]
+    )
+    dossier = await open_ones.filter(phase="afspraak_ingepland").order_by("created_at").first()
+    dossier = dossier or await open_ones.order_by("created_at").first()
+    assert dossier is not None, "the demo has open dossiers"
+    await Dossier.filter(id=dossier.id).update(contact_phone=KNOWN_CALLER)
+    dossier.contact_phone = KNOWN_CALLER
+    return dossier
 
 
 async def _calls_with_dossiers(
@@ -189,7 +205,7 @@ async def _calls_with_dossiers(
             answered_at=offered + timedelta(seconds=9),
             ended_at=dossier.created_at + timedelta(seconds=90),
             registered_at=dossier.created_at,
-            subject=dossier.category.replace("_", " ").capitalize(),
+            subject=CATEGORY_LABELS.get(dossier.category, dossier.category),
             result_code=result_codes.ORDER,
             result_label="Leidt tot opdracht",
             created_at=offered,
@@ -203,7 +219,12 @@ async def _calls_with_dossiers(
 
 
 async def _call(
-    clients: dict[str, Client], users: dict[str, User], now: datetime, call: Call, call_id: str
+    clients: dict[str, Client],
+    users: dict[str, User],
+    now: datetime,
+    call: Call,
+    call_id: str,
+    known: Dossier,
 ) -> None:
     client = clients[call.client]
     offered = now - timedelta(minutes=call.minutes_ago)
@@ -241,15 +262,7 @@ async def _call(
     rederive(contact)
     await contact.save()
     if call.concerns_open_dossier:
-        dossier = (
-            await Dossier.filter(client_id=client.id)
-            .exclude(phase__in=[p.value for p in FINAL_PHASES])
-            .order_by("-created_at")
-            .first()
-        )
-        assert dossier is not None, "the demo has open dossiers"
-        # This tenant's number is the one to try the screen pop with.
-        await Dossier.filter(id=dossier.id).update(contact_phone=KNOWN_CALLER)
-        contact.address_id = dossier.address_id  # type: ignore[attr-defined]
-        await contact.save(update_fields=["address_id"])
-        await ContactDossier.create(contact=contact, dossier=dossier, created=False, at=ended)
+        contact.caller_name = known.contact_name
+        contact.address_id = known.address_id  # type: ignore[attr-defined]
+        await contact.save(update_fields=["caller_name", "address_id"])
+        await ContactDossier.create(contact=contact, dossier=known, created=False, at=ended)
