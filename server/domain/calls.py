@@ -96,7 +96,7 @@ def fold(events: Iterable[CallEvent]) -> CallTimes:
     ended the first end (when the call left the meldkamer's agent: a caller transferred on
     stays connected elsewhere, which is not the meldkamer's talk time).
     """
-    seen = sorted(events, key=lambda e: (e.at, e.kind.value, e.agent))
+    seen = sorted(events, key=lambda e: (e.at, e.kind.value, e.agent, e.transferred_to))
     if not seen:
         raise ValueError("a call has at least one event")
     answers = [e for e in seen if e.kind == CallEventKind.ANSWERED]
