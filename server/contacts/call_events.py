@@ -105,12 +105,25 @@ async def apply(event: CallEventInput, now: datetime | None = None) -> Applied:
             row.transferred_to = times.transferred_to[:20]
             row.transferred_name = await transfers.name_of(row.client_id, times.transferred_to)
             row.transferred_at = times.transferred_at
+        await _fill_in(row, event)
         contacts.rederive(row)
         await row.save(using_db=conn)
     if before is not None and before != row.agent_id:
         await contact_live.gone(row, before)
     await contact_live.changed(row, event.kind.value)
     return Applied(row, True, warnings)
+
+
+async def _fill_in(row: Contact, event: CallEventInput) -> None:
+    """What the call's first event lacked (a transfer reported before the offer): the caller,
+    our line, and the client that line decides."""
+    if not row.caller and event.caller:
+        row.caller = lines.party(event.caller)
+    if not row.line and event.line:
+        row.line = lines.party(event.line)
+        if row.client_id is None:
+            client = await lines.client_for("telefoon", row.line)
+            row.client_id = client.id if client else None
 
 
 async def _agent(ref: str) -> User | None:

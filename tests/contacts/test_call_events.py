@@ -232,3 +232,16 @@ async def test_a_call_that_rings_on_at_a_colleague_leaves_the_first_desk(
     contact = await Contact.get(call_id="api:c-12")
     assert data == {"contact_id": contact.id}
     assert contact.agent_id is None  # bram is not a user of this world
+
+
+async def test_a_transfer_reported_first_does_not_decide_the_client(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """On 'transferred', "to" is where the caller went; the line comes with the other events."""
+    first = await post(http, event("c-13", "transferred", 60, to=LVD_LINE))
+    assert first.status_code == 200
+    contact = await Contact.get(call_id="api:c-13")
+    assert (contact.client_id, contact.line, contact.transferred_to) == (None, "", LVD_LINE)
+    await post(http, event("c-13", "offered"))
+    await contact.refresh_from_db()
+    assert (contact.client_id, contact.line, contact.offered_at) == (w.woonstad.id, WST_LINE, NOW)

@@ -151,3 +151,22 @@ async def test_the_desk_finds_dossiers_by_phone_number(
     assert found.order_number in page.text and other.order_number not in page.text
     listed = await http.get("/api/v1/dossiers", params={"q": q, "phase": ""}, headers=headers)
     assert [d["order_number"] for d in listed.json()["items"]] == [found.order_number]
+
+
+async def test_the_dossier_page_links_its_contacts(http: httpx.AsyncClient, w: world.World) -> None:
+    await post(http, event("i-4", "offered"))
+    contact = await Contact.get(call_id="api:i-4")
+    await login(http, "anna.agent")
+    token = csrf((await http.get("/dossiers/nieuw")).text)
+    created = await http.post(
+        "/dossiers/nieuw", data={**FORM, "contact": str(contact.id), "csrf_token": token}
+    )
+    page = await http.get(created.headers["location"])
+    assert f'<a href="/contacten/{contact.id}">' in page.text
+    # The technician's app has no contacts; his page shows none.
+    d = await Dossier.get()
+    await dossiers.transition(
+        w.agent, d, "doorgezet_naar_monteur", {"technician_id": w.technician.id}
+    )
+    await login(http, "piet.monteur")
+    assert "/contacten/" not in (await http.get(f"/dossiers/{d.order_number}")).text

@@ -96,7 +96,8 @@ async def call_event(request: Request) -> JSONResponse:
             kind=CallEventKind(event.event),
             at=event.at,
             caller=event.to if outbound else event.from_,
-            line=event.from_ if outbound else event.to,
+            # On 'transferred', "to" is where the caller went, not our line.
+            line=event.from_ if outbound else ("" if event.event == "transferred" else event.to),
             agent=event.agent,
             transferred_to=event.to if event.event == "transferred" else "",
             outbound=outbound,

@@ -211,6 +211,10 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "moves": transitions_for(dossiers.state_of(dossier), actor),
         "technicians": await Technician.filter(active=True) if user.role in DESK_ROLES else [],
         "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
+        # The contacts it was made in or that concern it, as far as the user sees contacts.
+        "contacts": await scoping.contacts(user)
+        .filter(dossier_links__dossier_id=dossier.id)
+        .order_by("offered_at", "id"),
         **await fieldwork_view.context(dossier),
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",
