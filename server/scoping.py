@@ -10,7 +10,7 @@ from tortoise.queryset import QuerySet
 
 from server.domain.errors import NotFound
 from server.domain.roles import DESK_ROLES, Role
-from server.models import Address, Client, Dossier, User
+from server.models import Address, Client, Contact, Dossier, User
 
 
 def dossiers(user: User) -> QuerySet[Dossier]:
@@ -22,6 +22,15 @@ def dossiers(user: User) -> QuerySet[Dossier]:
     if user.role == Role.TECHNICIAN:
         return qs.filter(technician__user_id=user.id)
     return qs.filter(id__in=[])  # no rows: an unknown role sees nothing
+
+
+def contacts(user: User) -> QuerySet[Contact]:
+    """The desk sees every contact; a client's user only those taken in its name."""
+    if user.role in DESK_ROLES:
+        return Contact.all()
+    if user.role == Role.CLIENT:
+        return Contact.filter(client_id=user.client_id)  # type: ignore[attr-defined]
+    return Contact.filter(id__in=[])
 
 
 def clients(user: User) -> QuerySet[Client]:

@@ -164,3 +164,18 @@ SEND_RETRY_SECONDS: float = config("SEND_RETRY_SECONDS", cast=float, default=30.
 OUTBOX_SWEEP_SECONDS: float = config("OUTBOX_SWEEP_SECONDS", cast=float, default=60.0)
 # Excel exports of more dossiers than this run as a background job, offered when done.
 EXPORT_JOB_ROWS: int = config("EXPORT_JOB_ROWS", cast=int, default=20000)
+
+# Telephony (docs/contacts.md). The call-event API checks an HMAC of each request under this
+# secret (several, comma-separated, while changing it); generated once under var/ when unset.
+TELEPHONY_SECRETS: tuple[str, ...] = tuple(
+    s.strip()
+    for s in (
+        config("TELEPHONY_SECRET", default="")
+        or _kept("telephony_secret", secrets.token_urlsafe(32))
+    ).split(",")
+    if s.strip()
+)
+# A signed request older (or newer) than this is refused as a replay or a wrong clock.
+TELEPHONY_MAX_AGE_SECONDS: int = config("TELEPHONY_MAX_AGE_SECONDS", cast=int, default=300)
+# Twilio's auth token for its Voice status callbacks; without it that endpoint is off.
+TWILIO_AUTH_TOKEN: str = config("TWILIO_AUTH_TOKEN", default="")

@@ -18,6 +18,9 @@ os.environ["VAR_DIR"] = str(_TMP / "var")
 os.environ["MEDIA_ROOT"] = str(_TMP / "media")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ["LOGIN_MAX_FAILURES"] = "5"
+# The telephony platform's shared secret and Twilio's auth token (tests/contacts sign with them).
+os.environ["TELEPHONY_SECRET"] = "test-telephony-secret"
+os.environ["TWILIO_AUTH_TOKEN"] = "test-twilio-auth-token"
 # The real push services, and the made-up ones the tests subscribe with.
 os.environ["PUSH_SERVICE_HOSTS"] = (
     "fcm.googleapis.com,jmt17.google.com,push.example,push.example.net"

@@ -182,3 +182,30 @@ async def test_open_emergencies_are_recent(db_clean: None) -> None:
     assert all(DEMO_NOW - d.created_at <= timedelta(hours=5) for d in open_acute)
     open_urgent = await Dossier.filter(urgency="urgent").exclude(phase__in=list(FINAL_PHASES))
     assert all(DEMO_NOW - d.created_at <= timedelta(hours=22) for d in open_urgent)
+
+
+async def test_demo_contacts_some_with_a_dossier_most_without(db_clean: None) -> None:
+    from server.models import Contact, ContactDossier, InboundLine, TransferTarget
+
+    await load_demo(now=DEMO_NOW)
+    assert await InboundLine.all().count() == 3
+    assert await TransferTarget.all().count() == 6
+    contacts = await Contact.all().prefetch_related("client")
+    made = set(await ContactDossier.filter(created=True).values_list("contact_id", flat=True))
+    assert 0 < len(made) < len(contacts) / 2 + 1
+    assert {c.state for c in contacts} == {"afgerond", "gemist"}
+    assert {c.result_code for c in contacts} >= {
+        "opdracht",
+        "algemene_vraag",
+        "doorverwezen",
+        "doorverbonden",
+        "geen_actie",
+        "herhaalmelding",
+        "op_afstand_opgelost",
+    }
+    assert all(c.offered_at <= DEMO_NOW and c.client is not None for c in contacts)
+    # The known caller of docs/contacts.md has an open dossier, for the screen pop.
+    known = await Dossier.filter(contact_phone="+31612345678")
+    assert [d.phase for d in known if d.phase not in FINAL_PHASES]
+    await load_demo(reset=True, now=DEMO_NOW)
+    assert await Contact.all().count() == len(contacts)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server.demo.contacts import write_contacts
 from server.demo.history import write_history
 from server.demo.scenarios import Crew, Site, plan_history
 from server.demo.staff import (
@@ -26,6 +27,7 @@ from server.models import (
     Address,
     AddressParty,
     Client,
+    Contact,
     Contractor,
     Dossier,
     OrderCounter,
@@ -61,6 +63,7 @@ async def load_demo(
         sites = await _sites(list(clients.values()))
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)
         await write_history(stories, staff, now)
+        await write_contacts(clients, staff.users, now)
     return logins()
 
 
@@ -133,6 +136,7 @@ async def remove_demo() -> None:
             for c in await Client.filter(code__in=DEMO_CLIENT_CODES)
             if (c.settings or {}).get("demo")
         ]
+        await Contact.filter(client_id__in=clients).delete()
         await Dossier.filter(client_id__in=clients).delete()
         users = await User.filter(
             username__in=DEMO_USERNAMES, email__endswith=f"@{MAIL_DOMAIN}"

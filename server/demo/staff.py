@@ -11,8 +11,8 @@ from server.demo.places import HOME_BASES
 from server.demo.stock import CLIENTS
 from server.dispatch import technicians as technician_service
 from server.domain.codes import TRADE_LABELS
-from server.domain.contacts import normalise_phone
 from server.domain.dispatch import ZONE
+from server.domain.normalise import normalise_phone
 from server.domain.roles import ROLE_LABELS, Role
 from server.models import Absence, Client, Contractor, RosterEntry, Technician, User
 

@@ -13,7 +13,7 @@ from typing import Any
 from server.demo import places
 from server.demo.places import District
 from server.demo.texts import FIRST_NAMES, SURNAMES
-from server.domain.contacts import normalise_phone
+from server.domain.normalise import normalise_phone
 from server.models import Address, AddressParty, Client, Complex
 
 HEATING_SEASON = {"heating_season": {"start": "10-01", "end": "04-30"}}

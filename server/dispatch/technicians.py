@@ -13,8 +13,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from geo.pc4 import load_table
 from geo.point import Point
 from server.domain.codes import TRADE_LABELS
-from server.domain.contacts import normalise_phone, normalise_postcode
 from server.domain.errors import Unprocessable
+from server.domain.normalise import normalise_phone, normalise_postcode
 from server.models import Contractor, Technician, User
 
 

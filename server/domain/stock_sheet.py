@@ -21,7 +21,7 @@ from zipfile import BadZipFile
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from server.domain import contacts
+from server.domain import normalise
 from server.domain.codes import REFERRAL_PARTY_LABELS
 from server.domain.errors import AppError
 
@@ -293,7 +293,7 @@ def _check_row(
     values: dict[str, Any] = {"street": check.required("street", 200)}
     values["house_number"], values["suffix"] = _house_number(check)
     try:
-        values["postcode"] = contacts.normalise_postcode(check.text("postcode"))
+        values["postcode"] = normalise.normalise_postcode(check.text("postcode"))
     except AppError as exc:
         check.fail("postcode", exc.message)
     values["city"] = check.required("city", 100)
@@ -402,11 +402,11 @@ def _parties(check: _RowChecker) -> list[PartyRow]:
         phone = "" if phone_key in check.columns else None
         email = "" if email_key in check.columns else None
         try:
-            phone = contacts.normalise_phone(phone_raw) or phone
+            phone = normalise.normalise_phone(phone_raw) or phone
         except AppError as exc:
             check.fail(phone_key, exc.message)
         try:
-            email = contacts.normalise_email(email_raw) or email
+            email = normalise.normalise_email(email_raw) or email
         except AppError as exc:
             check.fail(email_key, exc.message)
         if name:

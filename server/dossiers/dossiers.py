@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import live, scoping
-from server.domain import contacts, worklist
+from server.domain import normalise, worklist
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
@@ -105,8 +105,8 @@ async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any
     name = " ".join(data.contact_name.split())
     if not name:
         raise Unprocessable("Vul de naam van de melder in.", "contact.name")
-    phone = contacts.normalise_phone(data.contact_phone, "contact.phone")
-    email = contacts.normalise_email(data.contact_email, "contact.email")
+    phone = normalise.normalise_phone(data.contact_phone, "contact.phone")
+    email = normalise.normalise_email(data.contact_email, "contact.email")
     if not phone and not email:
         raise Unprocessable("Vul een telefoonnummer of e-mailadres in.", "contact.phone")
     return {
@@ -137,7 +137,7 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
                 f"Adres {data.id} hoort niet bij opdrachtgever {client.code}.", "address.id"
             )
         return _from_stock(address)
-    postcode = contacts.normalise_postcode(data.postcode, "address.postcode")
+    postcode = normalise.normalise_postcode(data.postcode, "address.postcode")
     if data.house_number is None or data.house_number <= 0:
         raise Unprocessable("Vul een huisnummer in.", "address.house_number")
     suffix = scoping.key(data.suffix, housing.SUFFIX_MAX)
@@ -351,14 +351,30 @@ def search_query(user: User, q: str = "", phase: str = "", client: str = "") -> 
         qs = qs.filter(client__code=code)
     q = q.strip()
     if q:
-        key = contacts.search_key(q)
+        key = normalise.search_key(q)
         name = " ".join(q.split()).lower()
-        qs = qs.filter(
+        found = (
             Q(order_number__contains=key)
             | Q(postcode__contains=key)
             | Q(contact_name_search__contains=name)
         )
+        phone = _phone(q)
+        if phone:  # 06 12345678, +31612345678, 0031612345678: the same number
+            found |= Q(contact_phone=phone)
+        if "@" in q:
+            found |= Q(contact_email=q.lower())
+        qs = qs.filter(found)
     return qs
+
+
+def _phone(q: str) -> str:
+    """The search as a phone number, when it is one (a postcode or order number is not)."""
+    if sum(c.isdigit() for c in q) < 8:
+        return ""
+    try:
+        return normalise.normalise_phone(q)
+    except Unprocessable:
+        return ""
 
 
 async def search(
@@ -434,9 +450,9 @@ def _clean_details(values: dict[str, str]) -> dict[str, str]:
             if not value:
                 raise Unprocessable("Vul de naam van de melder in.", "contact_name")
         elif key == "contact_phone":
-            value = contacts.normalise_phone(value, "contact_phone")
+            value = normalise.normalise_phone(value, "contact_phone")
         elif key == "contact_email":
-            value = contacts.normalise_email(value, "contact_email")
+            value = normalise.normalise_email(value, "contact_email")
         elif key == "category" and value not in CATEGORY_LABELS:
             raise Unprocessable(f"Onbekende categorie '{value}'.", "category")
         clean[key] = value

@@ -7,7 +7,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from server import scoping
-from server.domain import contacts
+from server.domain import normalise
 from server.models import Address, AddressParty, User
 
 SUFFIX_MAX = 10  # the column's length
@@ -17,7 +17,7 @@ async def find_addresses(
     user: User, client: str, postcode: str, house_number: int | None, suffix: str | None
 ) -> list[dict[str, Any]]:
     owner = await scoping.client(user, client)
-    qs = Address.filter(client_id=owner.id, postcode=contacts.normalise_postcode(postcode))
+    qs = Address.filter(client_id=owner.id, postcode=normalise.normalise_postcode(postcode))
     if house_number is not None:
         qs = qs.filter(house_number=house_number)
     if suffix is not None and house_number is not None:

@@ -15,7 +15,7 @@ from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
 from server import db, scoping
-from server.domain import codes, contacts, kpis
+from server.domain import codes, kpis, normalise
 from server.domain.errors import Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
@@ -142,7 +142,7 @@ def query(user: User, f: ArchiveFilter) -> QuerySet[Dossier]:
             is_ftf=1 if f.ftf == "ja" else 0, closed_at__isnull=False
         )
     if f.q:
-        key = contacts.search_key(f.q)
+        key = normalise.search_key(f.q)
         text = " ".join(f.q.split()).lower()
         qs = qs.filter(
             Q(order_number__contains=key)

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager, suppress
 
 from server import settings
 from server.communication.sending import sweep
+from server.contacts import retention as contact_retention
 from server.dispatch import positions
 from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
@@ -82,6 +83,7 @@ async def _retention() -> None:
     """What the worker's night does for personal data (server/jobs/worker.py), in order."""
     await archive_closed(settings.ARCHIVE_AFTER_DAYS)
     await anonymise_archived(settings.RETENTION_DAYS)
+    await contact_retention.anonymise_old(settings.RETENTION_DAYS)
     export_jobs.prune()
 
 

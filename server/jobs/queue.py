@@ -24,6 +24,7 @@ MAX_TRIES = 5
 # the tests, the function list for the arq worker), so asking for work imports no job code.
 JOBS = frozenset(
     {
+        "anonymise_old_contacts",
         "anonymise_old_dossiers",
         "archive_closed_dossiers",
         "export_dossiers",

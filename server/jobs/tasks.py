@@ -8,6 +8,7 @@ from arq.worker import Retry
 
 from server import settings
 from server.communication.sending import send, sweep
+from server.contacts import retention as contact_retention
 from server.dispatch import positions
 from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
@@ -23,6 +24,10 @@ async def archive_closed_dossiers(ctx: dict[str, Any]) -> int:
 
 async def anonymise_old_dossiers(ctx: dict[str, Any]) -> int:
     return await anonymise_archived(settings.RETENTION_DAYS)
+
+
+async def anonymise_old_contacts(ctx: dict[str, Any]) -> int:
+    return await contact_retention.anonymise_old(settings.RETENTION_DAYS)
 
 
 async def prune_exports(ctx: dict[str, Any]) -> int:
@@ -68,6 +73,7 @@ FUNCTIONS: list[Any] = [
     geocode_dossier,
     archive_closed_dossiers,
     anonymise_old_dossiers,
+    anonymise_old_contacts,
     prune_exports,
     prune_sync_changes,
     send_message,

@@ -12,6 +12,7 @@ from server.jobs import senders
 from server.jobs.queue import MAX_TRIES, redis_settings
 from server.jobs.tasks import (
     FUNCTIONS,
+    anonymise_old_contacts,
     anonymise_old_dossiers,
     archive_closed_dossiers,
     prune_exports,
@@ -42,6 +43,7 @@ def make_worker(
     periodic = [
         cron(archive_closed_dossiers, hour={3}, minute={15}, run_at_startup=False),
         cron(anonymise_old_dossiers, hour={3}, minute={45}, run_at_startup=False),
+        cron(anonymise_old_contacts, hour={3}, minute={47}, run_at_startup=False),
         cron(prune_exports, hour={3}, minute={50}, run_at_startup=False),
         cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),

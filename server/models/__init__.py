@@ -2,6 +2,7 @@
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
 from server.models.clients import Address, AddressParty, Client, Complex
+from server.models.contacts import CallEvent, Contact, ContactDossier, InboundLine, TransferTarget
 from server.models.dispatch import (
     Absence,
     ContractorCoverage,
@@ -29,6 +30,7 @@ MODEL_MODULES = [
     "server.models.dispatch",
     "server.models.fieldwork",
     "server.models.sync",
+    "server.models.contacts",
 ]
 
 __all__ = [
@@ -36,11 +38,14 @@ __all__ = [
     "Absence",
     "Address",
     "AddressParty",
+    "CallEvent",
     "ChangeLog",
     "ApiToken",
     "Client",
     "ClientNotification",
     "Complex",
+    "Contact",
+    "ContactDossier",
     "Contractor",
     "ContractorCoverage",
     "Device",
@@ -49,6 +54,7 @@ __all__ = [
     "DossierMessage",
     "GeocodeCache",
     "LoginThrottle",
+    "InboundLine",
     "OrderCounter",
     "OutboundMessage",
     "Photo",
@@ -62,5 +68,6 @@ __all__ = [
     "Survey",
     "Technician",
     "TechnicianPosition",
+    "TransferTarget",
     "User",
 ]

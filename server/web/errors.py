@@ -45,8 +45,11 @@ _PYDANTIC_MESSAGES = {
     "less_than_equal": "Mag hoogstens {le} zijn.",
     "less_than": "Moet kleiner zijn dan {lt}.",
     "string_too_long": "Mag hoogstens {max_length} tekens lang zijn.",
-    "string_too_short": "Moet minstens {min_length} tekens lang zijn.",
+    "string_too_short": "Moet minstens {min_length} teken(s) lang zijn.",
     "too_long": "Mag hoogstens {max_length} elementen hebben.",
+    "literal_error": "Onbekende waarde; toegestaan: {expected}.",
+    "timezone_aware": "Geef het tijdstip met tijdzone (ISO 8601, zoals 2026-11-17T14:00:00+01:00).",
+    "datetime_from_date_parsing": "Verwacht een tijdstip (ISO 8601).",
 }
 
 
@@ -84,8 +87,11 @@ def error_response(conn: HTTPConnection, exc: AppError) -> Response:
 def from_validation_error(exc: ValidationError) -> Unprocessable:
     first = exc.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or None
-    template = _PYDANTIC_MESSAGES.get(first["type"])
-    message = template.format(**first.get("ctx", {})) if template else first["msg"]
+    context = {k: str(v).replace(" or ", ", ") for k, v in first.get("ctx", {}).items()}
+    try:
+        message = _PYDANTIC_MESSAGES[first["type"]].format(**context)
+    except (KeyError, IndexError):
+        message = first["msg"]
     return Unprocessable(f"{field}: {message}" if field else message, field)
 
 

@@ -8,15 +8,17 @@ from starlette.staticfiles import StaticFiles
 from server import settings
 from server.web import field_routes, health
 from server.web.api import absences as api_absences
+from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import protocols as api_protocols
+from server.web.api import telephony, webhooks
 from server.web.api import triage as api_triage
-from server.web.api import webhooks
 from server.web.api.openapi import openapi
 from server.web.pages import (
     appointments,
     auth,
+    contact_settings,
     dossiers,
     message_templates,
     planning,
@@ -27,6 +29,7 @@ from server.web.pages import (
 )
 from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
+from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import portal as portal_pages
 
@@ -69,6 +72,16 @@ api_routes = [
     Route("/absences", api_absences.absence_list, methods=["GET"]),
     Route("/technicians/{technician_id}/absences", api_absences.absence_create, methods=["POST"]),
     Route("/absences/{absence_id}", api_absences.absence_delete, methods=["DELETE"]),
+    Route("/contacts", api_contacts.contact_list, methods=["GET"]),
+    Route("/contacts", api_contacts.contact_register, methods=["POST"]),
+    Route("/contacts/{contact_id}", api_contacts.contact_detail, methods=["GET"]),
+    Route("/contacts/{contact_id}", api_contacts.contact_update, methods=["PATCH"]),
+    Route("/contacts/{contact_id}/transfer", api_contacts.contact_transfer, methods=["POST"]),
+    Route("/callers", api_contacts.caller, methods=["GET"]),
+    Route("/clients/{client}/contact-setup", api_contacts.setup_get, methods=["GET"]),
+    Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
+    Route("/telephony/events", telephony.call_event, methods=["POST"]),
+    Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -123,6 +136,19 @@ page_routes = [
     Route("/volg/{token}/push", tracking.push, methods=["POST"]),
     Route("/volg/{token}/push/stand", tracking.push_state, methods=["POST"]),
     Route("/volg/{token}/push/uit", tracking.push_stop, methods=["POST"]),
+    # Fixed paths before /contacten/{contact_id}.
+    Route("/contacten", contact_pages.contact_list, methods=["GET"]),
+    Route("/contacten/registreren", contact_pages.register_form, methods=["GET"]),
+    Route("/contacten/registreren", contact_pages.register, methods=["POST"]),
+    Route("/contacten/live", contact_pages.contacts_live, methods=["GET"]),
+    Route("/contacten/actief", contact_pages.current, methods=["GET"]),
+    Route("/contacten/{contact_id}", contact_pages.detail, methods=["GET"]),
+    Route("/contacten/{contact_id}", contact_pages.update, methods=["POST"]),
+    Route("/contacten/{contact_id}/pop", contact_pages.pop, methods=["GET"]),
+    Route("/contacten/{contact_id}/doorverbinden", contact_pages.transfer, methods=["POST"]),
+    Route("/contactinstellingen", contact_settings.client_list, methods=["GET"]),
+    Route("/contactinstellingen/{client}", contact_settings.edit, methods=["GET"]),
+    Route("/contactinstellingen/{client}", contact_settings.save, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
 ]
@@ -157,6 +183,9 @@ PUBLIC_PATHS = (
             "/api/v1/openapi.json",
             # The secret in the path stands in for a login (CM calls it).
             "/api/v1/webhooks/sms/{secret}",
+            # Signed with the telephony secret (HMAC) or Twilio's auth token instead.
+            "/api/v1/telephony/events",
+            "/api/v1/telephony/twilio",
             # A tenant's signed, expiring link is the key (server/communication/links.py).
             "/volg/{token}",
             "/volg/{token}/niet-thuis",

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from server import settings
-from server.domain import codes, contacts, lifecycle, roles
+from server.domain import codes, lifecycle, normalise, roles
 from server.messaging import kinds
 
 TZ = ZoneInfo(settings.TIMEZONE)
@@ -81,4 +81,4 @@ templates.env.filters["local"] = local
 templates.env.filters["local_day"] = local_day
 templates.env.filters["iso_local"] = iso_local
 templates.env.filters["number"] = number
-templates.env.filters["phone"] = contacts.display_phone
+templates.env.filters["phone"] = normalise.display_phone

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.types import ASGIApp
 
 from server import settings
+from server.contacts import contacts
+from server.contacts.contacts import Registration
 from server.dispatch import absences
 from server.dossiers import dossiers
 from server.fieldwork import photos, technician_push
@@ -50,6 +52,8 @@ class Scoped:
     other_subscription: int  # kees's
     absence: int  # piet's, for the API
     page_absence: int  # piet's, for the planning page
+    own_contact: int  # taken in Woonstad's name, about its dossier
+    other_contact: int  # taken in Lichtveld's name, about its tenant
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -63,6 +67,8 @@ def push_json(endpoint: str) -> dict[str, object]:
 
 # The other client's tenant: a name that must never appear in an answer to the caller.
 OTHER_TENANT = "Lotte van Lichtveld"
+# A contact registered at the desk (a question answered), for the contact routes' bodies.
+CONTACT = {"client": "WST", "subject": "Vraag over huur", "result_code": "algemene_vraag"}
 
 
 async def _job(w: world.World, client: str, technician: Technician, name: str) -> Dossier:
@@ -107,6 +113,24 @@ async def build() -> Scoped:
     ]
     await protocols.current(w.woonstad)
     await protocols.current(w.lichtveld)
+    own_contact, other_contact = [
+        await contacts.register(
+            w.agent,
+            None,
+            Registration(
+                client=code,
+                subject="Vraag over de afspraak",
+                result_code="algemene_vraag",
+                caller=phone,
+                caller_name=name,
+                dossiers=[d.order_number],
+            ),
+        )
+        for code, phone, name, d in (
+            ("WST", "0612345678", "Fatima el Amrani", own),
+            ("LVD", "0687654321", OTHER_TENANT, other),
+        )
+    ]
     return Scoped(
         w,
         own,
@@ -117,6 +141,8 @@ async def build() -> Scoped:
         his.id,
         absence.id,
         page_absence.id,
+        own_contact.id,
+        other_contact.id,
     )
 
 
@@ -136,6 +162,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "token": EXPORT_TOKEN,
         "kind": "melding_ontvangen",
         "file": "sms.txt",
+        "contact_id": str(s.other_contact if other else s.own_contact),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
@@ -148,6 +175,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "/api/v1/photos/photo-new-0001": f"?job={s.own.order_number}",
         "/portaal": "?klant=WST",
         "/portaal/live": "?klant=WST",
+        "/api/v1/callers": "?number=0612345678",
     }
     return path + query.get(path, "")
 
@@ -217,6 +245,22 @@ def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", d + "/gegevens"): {"description": "Lekkage boven de keuken."},
         ("POST", "/sjablonen/{client}/{kind}/{file}"): {"text": "Melding {{ order_number }}"},
         ("POST", d + "/berichten"): {"text": "Hallo"},
+        ("POST", "/api/v1/contacts"): CONTACT,
+        ("PATCH", "/api/v1/contacts/{contact_id}"): CONTACT,
+        ("POST", "/api/v1/contacts/{contact_id}/transfer"): {"number": "030 263 6363"},
+        ("PUT", "/api/v1/clients/{client}/contact-setup"): {
+            "greeting": "{dagdeel}, {opdrachtgever}.",
+            "inbound": [],
+            "transfers": [],
+            "result_codes": [{"code": "opdracht", "label": "Leidt tot opdracht"}],
+        },
+        ("POST", "/contacten/registreren"): CONTACT,
+        ("POST", "/contacten/{contact_id}"): CONTACT,
+        ("POST", "/contacten/{contact_id}/doorverbinden"): {"number": "030 263 6363"},
+        ("POST", "/contactinstellingen/{client}"): {
+            "greeting": "{dagdeel}, {opdrachtgever}.",
+            "result_codes": "opdracht | Leidt tot opdracht | dossier",
+        },
     }
 
 

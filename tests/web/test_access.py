@@ -417,6 +417,27 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/sjablonen/{client}/{kind}/{file}"): "ASC",
     ("POST", "/dossiers/{order_number}/berichten"): "ASGCT",
     ("GET", "/dossiers/{order_number}/live"): "ASGCT",
+    # Contacts: the desk works with them; a client's user reads its own; technicians none.
+    ("GET", "/api/v1/contacts"): "ASGC",
+    ("POST", "/api/v1/contacts"): "ASG",
+    ("GET", "/api/v1/contacts/{contact_id}"): "ASGC",
+    ("PATCH", "/api/v1/contacts/{contact_id}"): "ASG",
+    ("POST", "/api/v1/contacts/{contact_id}/transfer"): "ASG",
+    ("GET", "/api/v1/callers"): "ASG",
+    ("GET", "/api/v1/clients/{client}/contact-setup"): "ASG",
+    ("PUT", "/api/v1/clients/{client}/contact-setup"): "AS",
+    ("GET", "/contacten"): "ASGC",
+    ("GET", "/contacten/registreren"): "ASG",
+    ("POST", "/contacten/registreren"): "ASG",
+    ("GET", "/contacten/live"): "ASG",
+    ("GET", "/contacten/actief"): "ASG",
+    ("GET", "/contacten/{contact_id}"): "ASGC",
+    ("POST", "/contacten/{contact_id}"): "ASG",
+    ("GET", "/contacten/{contact_id}/pop"): "ASG",
+    ("POST", "/contacten/{contact_id}/doorverbinden"): "ASG",
+    ("GET", "/contactinstellingen"): "AS",
+    ("GET", "/contactinstellingen/{client}"): "AS",
+    ("POST", "/contactinstellingen/{client}"): "AS",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {

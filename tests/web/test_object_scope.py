@@ -48,7 +48,7 @@ async def test_another_clients_dossier_and_photo_on_every_route(
     before = await _footprint(s.other)
     wrong = []
     for method, template in ACCESS:
-        if "{order_number}" not in template and "{key}/" not in template:
+        if not any(k in template for k in ("{order_number}", "{key}/", "{contact_id}")):
             continue
         path = scoped.concrete(template, s, other=True)
         body = bodies.get((method, template))
@@ -58,6 +58,32 @@ async def test_another_clients_dossier_and_photo_on_every_route(
     await queue.stop_inline(0)
     assert not wrong, "\n".join(wrong)
     assert await _footprint(s.other) == before
+
+
+async def test_a_client_sees_its_own_contacts_only(http: httpx.AsyncClient, app: ASGIApp) -> None:
+    """Lichtveld's contact is not found, not listed, not searchable, for Woonstad's user."""
+    s = await scoped.build()
+    headers, _ = await _session(http, "wim.woonstad")
+    listed = (await http.get("/api/v1/contacts", headers=headers)).json()
+    assert [c["id"] for c in listed["items"]] == [s.own_contact]
+    for q in ("0687654321", "Lichtveld", "Vraag"):
+        found = await http.get(
+            "/api/v1/contacts", params={"q": q, "client": "LVD"}, headers=headers
+        )
+        assert found.json() == {"total": 0, "items": []}, q
+    refused = await http.get(f"/api/v1/contacts/{s.other_contact}", headers=headers)
+    assert refused.status_code == 404
+    assert refused.json()["error"]["message"] == f"Contact '{s.other_contact}' niet gevonden."
+    own = (await http.get(f"/api/v1/contacts/{s.own_contact}", headers=headers)).json()
+    assert own["dossiers"] == [{"order_number": s.own.order_number, "created": False}]
+    assert "transfer_now" not in own  # the desk's business
+    for page in ["/contacten", "/contacten?klant=LVD", "/contacten?q=0687654321"]:
+        text = (await http.get(page)).text
+        assert scoped.OTHER_TENANT not in text and f"/contacten/{s.other_contact}" not in text
+    assert (await http.get(f"/contacten/{s.other_contact}")).status_code == 404
+    # Read-only: the client's page of its own contact has no form.
+    mine = await http.get(f"/contacten/{s.own_contact}")
+    assert mine.status_code == 200 and "<form" not in mine.text.split("<main", 1)[1]
 
 
 async def test_client_user_cannot_widen_to_another_client(

@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
 from server.domain.numbers import INT_MAX
-from server.web.api import dispatch_schemas, field, responses, schemas
+from server.web.api import contact_schemas, dispatch_schemas, field, responses, schemas
 
 API_PREFIX = "/api/v1/"
 
@@ -53,6 +53,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "client": {"type": "string", "maxLength": 20, "description": "Code of the client"},
     "version": {**_ID, "description": "Version number of the protocol"},
     "technician_id": _ID,
+    "contact_id": {**_ID, "description": "Number of the contact"},
     "absence_id": _ID,
     "subscription_id": _ID,
     "secret": {"type": "string", "description": "SMS_WEBHOOK_SECRET"},
@@ -76,7 +77,7 @@ _ERRORS = {
 
 _MODELS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for module in (schemas, dispatch_schemas, field, responses)
+    for module in (schemas, dispatch_schemas, field, responses, contact_schemas)
     for model in vars(module).values()
     if isinstance(model, type)
     and issubclass(model, BaseModel)
@@ -177,6 +178,8 @@ def _response(status: int, given: Any, used: set[str]) -> dict[str, Any]:
         out = dict(given)
         if status >= 400:
             out.setdefault("content", _json("Error"))
+        elif status != 204:  # described in words: a JSON object of that description
+            out.setdefault("content", {"application/json": {"schema": {"type": "object"}}})
         return out
     if isinstance(given, list):  # [Model]: an array of them
         (item,) = given

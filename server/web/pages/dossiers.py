@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,11 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import pc4
 from server import scoping, settings
+from server.contacts import contacts
+from server.contacts import intake as contact_intake
 from server.dispatch import appointment_slots, suggestions
+from server.domain import normalise
+from server.domain.calls import CONTACT_CHANNEL_OF_DOSSIER
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
 from server.domain.numbers import HOUSE_NUMBER_MAX, whole_number
@@ -21,7 +25,7 @@ from server.dossiers import dossiers
 from server.dossiers import intake as intake_service
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.fieldwork import fieldwork_view
-from server.models import Technician
+from server.models import Contact, Technician, User
 from server.web.auth import current_user
 from server.web.pages.triage import triage_from_form
 from server.web.params import int_param
@@ -29,6 +33,10 @@ from server.web.templating import templates
 
 PAGE_SIZE = 50
 MAX_PAGE = 100_000  # keeps the offset within any database's range
+# A contact's channel as the channel of the dossier made in it.
+CHANNEL_OF_CONTACT = {v: k for k, v in CONTACT_CHANNEL_OF_DOSSIER.items()} | {
+    "telefoon_uit": "telefoon"
+}
 FREE_SLOTS = 5  # free times offered for moving an appointment
 
 
@@ -72,14 +80,51 @@ def _may_intake(request: Request) -> None:
 
 async def intake_form(request: Request) -> Response:
     _may_intake(request)
-    values = {"channel": "telefoon", "category": "", "client": request.query_params.get("klant")}
+    user = current_user(request)
+    values: dict[str, Any] = {
+        "channel": "telefoon",
+        "category": "",
+        "client": request.query_params.get("klant"),
+    }
+    contact = await _contact_for_form(user, request.query_params.get("contact", ""))
+    if contact is not None:
+        values.update(_values_from_contact(contact))
     parent = request.query_params.get("herhaling")
     if parent:
-        original = await dossiers.get(current_user(request), parent)
+        original = await dossiers.get(user, parent)
         values.update(_values_from(original))
-    return templates.TemplateResponse(
-        request, "dossiers/new.html", await _intake_context(request, values)
-    )
+    # Prefilled caller details, never the triage: a known caller is asked the protocol again.
+    values.update(contact=contact.id if contact else "", contact_started=_now_iso())
+    context = await _intake_context(request, values)
+    context["contact"] = contact
+    return templates.TemplateResponse(request, "dossiers/new.html", context)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+async def _contact_for_form(user: User, raw: str) -> Contact | None:
+    """The contact a desk intake is made in: the one asked for, else the call the agent is on."""
+    if user.role not in DESK_ROLES:
+        return None
+    if raw:
+        return await contacts.get(user, raw)
+    found = await contacts.open_contact_of(user)
+    return await contacts.get(user, found.id) if found else None
+
+
+def _values_from_contact(contact: Contact) -> dict[str, Any]:
+    values: dict[str, Any] = {"channel": CHANNEL_OF_CONTACT.get(contact.channel, "telefoon")}
+    if contact.client:
+        values["client"] = contact.client.code
+    if contact.caller.startswith("+"):
+        values["contact_phone"] = normalise.display_phone(contact.caller)
+    elif "@" in contact.caller:
+        values["contact_email"] = contact.caller
+    if contact.caller_name:
+        values["contact_name"] = contact.caller_name
+    return values
 
 
 def _values_from(original: Any) -> dict[str, Any]:
@@ -126,16 +171,35 @@ def _input_from(form: FormData) -> DossierInput:
 
 
 async def intake(request: Request) -> Response:
+    """A desk intake is made in a contact (server/contacts/intake.py); a client's is not."""
     _may_intake(request)
     form = await request.form()
+    user = current_user(request)
+    raw_contact = str(form.get("contact", "")).strip()
+    contact = (
+        await contacts.get(user, raw_contact) if raw_contact and user.role in DESK_ROLES else None
+    )
     try:
-        user, data = current_user(request), _input_from(form)
-        created = await intake_service.create(user, data, triage_from_form(form))
+        data = _input_from(form)
+        if user.role in DESK_ROLES:
+            created, _ = await contact_intake.create(
+                user, data, triage_from_form(form), raw_contact or None, _started(form)
+            )
+        else:
+            created = await intake_service.create(user, data, triage_from_form(form))
     except Unprocessable as exc:
         context = await _intake_context(request, dict(form))
-        context.update(error=exc.message, error_field=exc.field)
+        context.update(error=exc.message, error_field=exc.field, contact=contact)
         return templates.TemplateResponse(request, "dossiers/new.html", context, status_code=422)
     return RedirectResponse(f"/dossiers/{created.order_number}?nieuw=1", status_code=303)
+
+
+def _started(form: FormData) -> datetime | None:
+    """When the intake form was opened: the start of a contact made for it."""
+    try:
+        return datetime.fromisoformat(str(form.get("contact_started", "")))
+    except ValueError:
+        return None
 
 
 async def detail(request: Request, error: AppError | None = None) -> Response:
@@ -148,6 +212,10 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "moves": transitions_for(dossiers.state_of(dossier), actor),
         "technicians": await Technician.filter(active=True) if user.role in DESK_ROLES else [],
         "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
+        # The contacts it was made in or that concern it, as far as the user sees contacts.
+        "contacts": await scoping.contacts(user)
+        .filter(dossier_links__dossier_id=dossier.id)
+        .order_by("offered_at", "id"),
         **await fieldwork_view.context(dossier),
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",

@@ -1,0 +1,30 @@
+"""Keeping personal data only as long as needed: a contact's caller (number or address, name)
+and its note leave it RETENTION_DAYS after it was offered, and so do the numbers the
+telephony platform sent with its events. The contact stays, with its client, times, subject
+and result, so the telephony figures keep their value (as dossiers do, server/dossiers)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from server.models import CallEvent, Contact
+
+
+async def anonymise_old(after_days: int, at: datetime | None = None) -> int:
+    if after_days <= 0:
+        return 0
+    before = (at or datetime.now(UTC)) - timedelta(days=after_days)
+    due = await Contact.filter(
+        Q(caller__not="") | Q(caller_name__not="") | Q(note__not=""), offered_at__lt=before
+    ).values_list("id", flat=True)
+    ids = list(due)
+    if ids:
+        async with in_transaction() as conn:
+            await (
+                Contact.filter(id__in=ids).using_db(conn).update(caller="", caller_name="", note="")
+            )
+            await CallEvent.filter(contact_id__in=ids).using_db(conn).update(data={})
+    return len(ids)

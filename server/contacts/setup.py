@@ -1,0 +1,78 @@
+"""A client's contact set-up, read and replaced as one: the greeting, its inbound lines, its
+transfer numbers and its result codes. Supervisors keep it (page and API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from server.contacts import lines, transfers
+from server.contacts.lines import LineInput
+from server.contacts.transfers import TargetInput
+from server.domain import greeting, result_codes
+from server.domain.errors import Forbidden
+from server.domain.result_codes import ResultCode
+from server.domain.roles import Role
+from server.models import Client, InboundLine, TransferTarget, User
+
+EDITORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class Setup:
+    greeting: str
+    lines: list[LineInput]
+    transfers: list[TargetInput]
+    result_codes: list[ResultCode]
+
+
+def require_editor(user: User) -> None:
+    if user.role not in EDITORS:
+        raise Forbidden("Alleen supervisie en beheer wijzigen de contactinstellingen.")
+
+
+def codes_of(client: Client | None) -> tuple[ResultCode, ...]:
+    return result_codes.from_settings(
+        (client.settings or {}).get("result_codes") if client else None
+    )
+
+
+def greeting_of(client: Client) -> str:
+    return str((client.settings or {}).get("greeting") or greeting.DEFAULT)
+
+
+async def as_json(client: Client) -> dict[str, Any]:
+    return {
+        "client": client.code,
+        "greeting": greeting_of(client),
+        "inbound": [
+            {"kind": line.kind, "value": line.value, "label": line.label}
+            for line in await InboundLine.filter(client_id=client.id)
+        ],
+        "transfers": [
+            transfers.as_json(t)
+            for t in await TransferTarget.filter(client_id=client.id).order_by("position", "id")
+        ],
+        "result_codes": [c.as_json() for c in codes_of(client)],
+    }
+
+
+async def replace(user: User, client: Client, setup: Setup) -> None:
+    """Everything at once, or nothing: the greeting and codes in the client's settings, the
+    lines and transfer numbers in their tables."""
+    require_editor(user)
+    text = greeting.checked(setup.greeting)
+    codes = result_codes.checked([c.as_json() for c in setup.result_codes])
+    checked_lines = lines.checked(setup.lines)
+    targets = transfers.checked(setup.transfers)
+    async with in_transaction() as conn:
+        await lines.replace(client, checked_lines, conn)
+        await transfers.replace(client, targets, conn)
+        client.settings = {
+            **(client.settings or {}),
+            "greeting": text,
+            "result_codes": [c.as_json() for c in codes],
+        }
+        await client.save(update_fields=["settings"], using_db=conn)

@@ -1,0 +1,26 @@
+"""Contact tests run at a fixed moment (the clock running from there) in a small world with
+telephony lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+
+from tests.contacts.support import NOW, telephony
+from tests.support import world
+
+
+@pytest.fixture
+def clock() -> Iterator[None]:
+    """The clock at NOW, running: signatures and event moments are checked against it."""
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    built = await world.build()
+    await telephony(built)
+    return built
