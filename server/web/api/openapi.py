@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
-from server.web.api import dispatch_schemas, field, schemas
+from server.web.api import dispatch_schemas, field, materials, schemas
 
 _generator = SchemaGenerator(
     {
@@ -40,6 +40,7 @@ _BODIES = (
     dispatch_schemas.AbsenceBody,
     field.PushBody,
     field.MessageBody,
+    materials.MaterialsBody,
 )
 
 
