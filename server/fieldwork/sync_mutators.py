@@ -64,7 +64,7 @@ async def _store_werkbon(ctx: FieldContext, op: Op, job: Dossier, values: dict[s
     """The werkbon under the operation's id, its times on the server's clock."""
     for key in ("arrived_at", "finished_at"):
         if values.get(key) is not None:
-            values[key] = ctx.reported(values[key], job.created_at)
+            values[key] = ctx.stated(values[key], job.created_at)
     await werkbons.store(
         job,
         ctx.user,

@@ -199,7 +199,9 @@ def subject(d: Dossier) -> str:
     if d.category not in GENERIC_CATEGORIES or not words:
         return label
     first = words.split(". ")[0].rstrip(".")
-    return first if len(first) <= SUBJECT_LENGTH else first[: SUBJECT_LENGTH - 1].rstrip() + "…"
+    if len(first) <= SUBJECT_LENGTH:
+        return first
+    return first[: SUBJECT_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"  # whole words
 
 
 def _trade(d: Dossier) -> str:

@@ -19,9 +19,12 @@ from tests.support.world import World, intake
 _counter = itertools.count(1)
 
 
-async def job_for(w: World, technician: Technician, client: str = "WST") -> Dossier:
-    """A dossier with an appointment for this technician (phase afspraak_ingepland)."""
-    d = await dossiers.create(w.agent, intake(client))
+async def job_for(
+    w: World, technician: Technician, client: str = "WST", ago: timedelta = timedelta(0)
+) -> Dossier:
+    """A dossier with an appointment for this technician (phase afspraak_ingepland), reported
+    `ago` before now."""
+    d = await dossiers.create(w.agent, intake(client), datetime.now(UTC) - ago)
     await dossiers.transition(
         w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
     )
@@ -108,8 +111,9 @@ def werkbon(**overrides: Any) -> dict[str, Any]:
         "work_done": "Sifon vervangen",
         "materials": [{"name": "Sifon 32 mm", "quantity": 1}],
         "minutes": 35,
-        "arrived_at": "2026-03-02T09:10:00+01:00",
-        "finished_at": "2026-03-02T09:45:00+01:00",
+        # On site from 45 to 10 minutes ago (a job made earlier than that: job_for(..., ago)).
+        "arrived_at": (datetime.now(UTC) - timedelta(minutes=45)).isoformat(),
+        "finished_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
         "signature": signature_png(),
         "signed_by": "F. el Amrani",
     }
