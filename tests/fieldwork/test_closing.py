@@ -8,6 +8,7 @@ import base64
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from server.domain.codes import RESULT_LABELS
 from server.domain.lifecycle import FIELD_RESULTS, NO_WERKBON
 from server.dossiers import dossiers, retention
 from server.models import Dossier, DossierEvent, RepairLog
@@ -23,6 +25,8 @@ from tests.fieldwork.support import App, close, job_for, repair_log, signature_p
 from tests.support import world
 from tests.support.pages import login
 from tests.support.world import token_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -348,3 +352,12 @@ async def test_fuzzed_close_operations_never_fail_the_server_nor_stop_the_queue(
     d = await Dossier.get(id=job.id)
     if d.phase == "afgerond":
         assert await RepairLog.filter(dossier_id=d.id).exists()
+
+
+def test_the_app_offers_exactly_the_on_site_results_with_the_desks_labels() -> None:
+    """The closing screen's list (pwa/static/monteur/closing.js) is the lifecycle's."""
+    source = (ROOT / "pwa/static/monteur/closing.js").read_text(encoding="utf-8")
+    block = source[source.index("export const RESULTS = {") : source.index("};")]
+    offered = dict(re.findall(r'^\s+(\w+): "([^"]+)",$', block, re.MULTILINE))
+    assert set(offered) == FIELD_RESULTS
+    assert offered == {code: RESULT_LABELS[code] for code in offered}
