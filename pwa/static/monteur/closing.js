@@ -36,7 +36,8 @@ function minutesBetween(state) {
 export function startClosing(job) {
   const now = new Date().toISOString();
   const arrived = job.arrived_at || now;
-  const earlier = job.repair_logs.filter((r) => !job.arrived_at || (r.at || "") >= job.arrived_at).at(-1);
+  const since = job.arrived_at ? new Date(job.arrived_at) : null;
+  const earlier = job.repair_logs.filter((r) => !since || new Date(r.at) >= since).at(-1);
   const state = {
     job: job.order_number,
     step: "resultaat",
