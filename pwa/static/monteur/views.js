@@ -74,7 +74,7 @@ function what(job) {
 // subject of an "overig" report is the start of its description).
 function about(job) {
   const subject = job.subject || job.category;
-  if ((job.description || "").startsWith(subject)) return job.trade || "";
+  if ((job.description || "").startsWith(subject)) return job.trade ? `Vakdiscipline: ${job.trade}` : "";
   return what(job);
 }
 
