@@ -130,19 +130,27 @@ async def appointment_moved(
 
 
 async def technician_on_the_way(
-    dossier: Dossier, eta: datetime, at: datetime | None = None, actor: User | None = None
+    dossier: Dossier,
+    eta: datetime,
+    at: datetime | None = None,
+    actor: User | None = None,
+    *,
+    basis: str = "",
 ) -> None:
     """The technician set off: the timeline and tracking page show the ETA, the tenant hears.
 
     For the technician app (it checks that the technician is assigned before calling this;
     `actor` is his user, named on the timeline). `at` is when he set off; an app that was
     offline may report it late, and once the ETA has passed the tenant is not told any more
-    (he should be there): only the timeline has it.
+    (he should be there): only the timeline has it. `basis` says for the desk what the ETA
+    rests on ("route vanaf zijn thuisbasis").
     """
     at = at or outbox.now()
     technician = await Technician.get_or_none(id=dossier.technician_id)  # type: ignore[attr-defined]
     name = tenant_view.first_name(technician.name if technician else "")
-    await events.record(dossier, ON_THE_WAY, actor, at, eta=eta, technician=name)
+    await events.record(
+        dossier, ON_THE_WAY, actor, at, eta=eta, technician=name, basis=basis or None
+    )
     if eta <= outbox.now():
         return
     client = await _client(dossier)

@@ -19,7 +19,8 @@ from server.demo.texts import SURVEY_REMARKS
 from server.dossiers import dossiers
 from server.dossiers.archive import archive_closed
 from server.dossiers.dossiers import AddressInput, DossierInput
-from server.models import Client, ClientNotification, Dossier, User
+from server.fieldwork import werkbons
+from server.models import Client, ClientNotification, Dossier, Technician, User
 from server.protocols import protocols, triage
 from server.protocols.triage import TriageInput
 from server.triage.paths import complete_evaluations
@@ -158,5 +159,19 @@ async def _apply(actor: User, dossier: Dossier, step: Step) -> None:
         await dossiers.transition(actor, dossier, step.value, dict(step.data), step.at)
     elif step.kind == "contact":
         await dossiers.record_contact(actor, dossier, step.value, step.data["summary"], step.at)
+    elif step.kind == "werkbon":
+        arrived: datetime = step.data["arrived_at"]
+        values = {
+            "work_done": step.value,
+            "minutes": round((step.at - arrived).total_seconds() / 60),
+            "fixed": step.data["fixed"],
+            "arrived_at": arrived,
+            "finished_at": step.at,
+        }
+        technician = await Technician.get_or_none(user_id=actor.id)
+        op_id = f"demo-{dossier.order_number}-{int(step.at.timestamp())}"
+        await werkbons.store(
+            dossier, actor, technician, op_id, values, reported_at=step.at, created_at=step.at
+        )
     else:
         await dossiers.add_note(actor, dossier, step.value, step.at)

@@ -71,8 +71,9 @@ class Step:
     """One thing that happens to a dossier after intake.
 
     kind is "transition" (value: target phase, data: what the move needs), "contact"
-    (value: channel, data: summary) or "note" (value: text). actor is "agent" (the
-    story's agent) or "technician" (the dossier's technician).
+    (value: channel, data: summary), "note" (value: text) or "werkbon" (value: the work
+    done, data: arrived_at and fixed). actor is "agent" (the story's agent) or "technician" (the
+    dossier's technician).
     """
 
     at: datetime
@@ -124,6 +125,11 @@ class _Timeline:
 
     def note(self, at: datetime, text: str, actor: str = "agent") -> None:
         self.story.steps.append(Step(self.at(at), "note", actor, text))
+
+    def werkbon(self, at: datetime, work_done: str, arrived: datetime, fixed: bool) -> None:
+        """The technician's werkbon of the visit that began at `arrived`."""
+        data = {"arrived_at": arrived, "fixed": fixed}
+        self.story.steps.append(Step(self.at(at), "werkbon", "technician", work_done, data))
 
 
 class Planner:
@@ -336,12 +342,15 @@ class Planner:
         """The technician's visit: start, work, a note and the result (or a follow-up)."""
         rng = self.rng
         timeline.move(start + timedelta(minutes=rng.randint(-5, 20)), "in_uitvoering", "technician")
+        arrived = timeline.t
         done = timeline.at(
             timeline.t + timedelta(minutes=(story.labour_minutes or 60) * rng.uniform(0.6, 1.5))
         )
         assert story.trade is not None
-        timeline.note(done, rng.choice(WORK_NOTES[story.trade]), "technician")
+        work = rng.choice(WORK_NOTES[story.trade])
+        # Written as he would: a technician closes a job only with the visit's werkbon.
         if rng.random() < 0.14 and not any(s.data.get("reason") for s in story.steps):
+            timeline.werkbon(done, work, arrived, fixed=False)
             return "follow_up"
         if story.category == "buitensluiting":
             result = "rekening_huurder"
@@ -350,6 +359,7 @@ class Planner:
                 ("verholpen", "geen_storing", "tijdelijk_verholpen", "niet_verholpen"),
                 (85, 5, 5, 5),
             )[0]
+        timeline.werkbon(done, work, arrived, fixed=result in ("verholpen", "rekening_huurder"))
         timeline.move(timeline.wait(rng, 1, 3), "afgerond", "technician", result_code=result)
         return result
 

@@ -14,6 +14,7 @@ from server.demo import places
 from server.demo.places import District
 from server.demo.texts import FIRST_NAMES, SURNAMES
 from server.domain.normalise import normalise_phone
+from server.fieldwork import materials
 from server.models import Address, AddressParty, Client, Complex
 
 HEATING_SEASON = {"heating_season": {"start": "10-01", "end": "04-30"}}
@@ -294,7 +295,7 @@ async def write_stock(plans: list[StockPlan]) -> dict[str, Client]:
             oncall_name=spec.oncall_name,
             oncall_phone=normalise_phone(spec.oncall_phone),
             oncall_email=f"piket@{spec.domain}",
-            settings={**HEATING_SEASON, "demo": True},
+            settings={**HEATING_SEASON, "demo": True, materials.KEY: materials.DEFAULT},
         )
         clients[spec.code] = client
         await Complex.bulk_create(

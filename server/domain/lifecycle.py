@@ -122,6 +122,8 @@ class DossierState:
     appointment_start: datetime | None
     first_contact_at: datetime | None
     urgency: str | None = None
+    # A werkbon was recorded since the job last went to in_uitvoering (this visit's).
+    visit_werkbon: bool = False
 
 
 class LifecycleError(Unprocessable):
@@ -192,9 +194,11 @@ def plan_transition(
             "to",
         )
     if actor.role not in DESK_ROLES:
-        _field_result(data)
+        check_field_result(data)
     changes: dict[str, Any] = {"phase": to}
     changes.update(_requirements(state, to, data, now))
+    if actor.role not in DESK_ROLES and to == Phase.AFGEROND and not state.visit_werkbon:
+        raise LifecycleError(NO_WERKBON, "werkbon")
     reason = changes.pop("reason", None)
     facts = {key: changes.pop(key) for key in _FACTS if key in changes}
     if to in CLOSED_PHASES:
@@ -209,7 +213,15 @@ FIELD_RESULTS = frozenset(
 )
 
 
-def _field_result(data: Mapping[str, Any]) -> None:
+# The field closes a job only with a werkbon of the visit; the desk records what it is told
+# (a contractor's own werkbon lives in its ERP), so this binds the technician only.
+NO_WERKBON = (
+    "Afsluiten kan alleen met een werkbon van dit bezoek: vul de oorzaak of het uitgevoerde "
+    "werk, de materialen en de bestede tijd in."
+)
+
+
+def check_field_result(data: Mapping[str, Any]) -> None:
     """A technician does not close a job as something he could not have found there (the app
     sends 'verholpen'; the API and a replayed op must not take more)."""
     code = data.get("result_code")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -197,6 +197,16 @@ def state_of(dossier: Dossier) -> DossierState:
     )
 
 
+async def visit_werkbon(dossier: Dossier) -> bool:
+    """Whether a werkbon was recorded since the dossier last changed phase: in in_uitvoering,
+    since he arrived (event ids follow the order of writing, also within one transaction)."""
+    last = (
+        await DossierEvent.filter(dossier_id=dossier.id, kind="transition").order_by("-id").first()
+    )
+    after = last.id if last is not None else 0
+    return await DossierEvent.filter(dossier_id=dossier.id, kind="werkbon", id__gt=after).exists()
+
+
 async def transition(
     user: User,
     dossier: Dossier,
@@ -217,7 +227,10 @@ async def transition(
     live_move = at is None
     at = at or now()
     when = reported_at or at
-    plan = plan_transition(state_of(dossier), target, await actor_for(user), data, when)
+    state = state_of(dossier)
+    if target == Phase.AFGEROND:
+        state = replace(state, visit_werkbon=await visit_werkbon(dossier))
+    plan = plan_transition(state, target, await actor_for(user), data, when)
     names = await _check_references(plan.changes)
     source = dossier.phase
     before = worklist.Holding(dossier.phase, dossier.technician_id)  # type: ignore[attr-defined]

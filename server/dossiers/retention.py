@@ -2,7 +2,8 @@
 
 The dossier itself stays (address, category, timeline, figures), so the archive and the
 dashboard keep their value; name, phone and e-mail of the caller are removed, also from the
-old values that corrections left on the timeline.
+old values that corrections left on the timeline, and the tenant's signature on a werkbon with
+the name written under it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from tortoise.transactions import in_transaction
 from server.domain.lifecycle import Phase
 from server.dossiers import events
 from server.dossiers.dossiers import now
-from server.models import Dossier, DossierEvent
+from server.models import Dossier, DossierEvent, RepairLog
 
 REMOVED = "(verwijderd)"
 PERSONAL_FIELDS = ("contact_name", "contact_phone", "contact_email")
@@ -38,6 +39,12 @@ async def anonymise_archived(after_days: int, at: datetime | None = None) -> int
                 .update(
                     contact_name=REMOVED, contact_name_search="", contact_phone="", contact_email=""
                 )
+            )
+            # The tenant's signature and the name under it are hers too.
+            await (
+                RepairLog.filter(dossier_id=dossier.id)
+                .using_db(conn)
+                .update(signature=None, signed_by="")
             )
             for event in await DossierEvent.filter(dossier_id=dossier.id, kind="updated").using_db(
                 conn

@@ -31,3 +31,10 @@ class FieldContext:
         if device_time is None or self.clock_offset is None:
             return self.at
         return max(min(device_time + self.clock_offset, self.at), min(not_before, self.at))
+
+    def stated(self, moment: datetime, not_before: datetime) -> datetime:
+        """A moment the technician states (his arrival on the werkbon), on the server's clock:
+        corrected by the offset when it is known, taken as it is when not, and like
+        `reported` never later than now nor earlier than `not_before`."""
+        corrected = moment + self.clock_offset if self.clock_offset is not None else moment
+        return max(min(corrected, self.at), min(not_before, self.at))

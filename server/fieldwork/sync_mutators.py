@@ -9,15 +9,16 @@ lands on the timeline and whose reason reaches the technician as a notice.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from server.communication import communication
 from server.domain.errors import AppError, NotFound
 from server.dossiers import dossier_live, dossiers, events
-from server.fieldwork import changefeed, chat, field_jobs, photos
+from server.fieldwork import changefeed, chat, eta, field_jobs, photos, werkbons
 from server.fieldwork.field_context import FieldContext
-from server.fieldwork.field_input import repair_log_fields
+from server.fieldwork.field_input import close_fields, repair_log_fields
 from server.models import Dossier, DossierEvent, Photo, RepairLog
 from sync import Decision, Op, Registry, TemporaryError, applied, conflict, rejected
 
@@ -55,37 +56,26 @@ async def add_repair_log(ctx: FieldContext, op: Op) -> Decision:
         values = repair_log_fields(op.payload)
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
-    reported = ctx.reported(op.device_time, job.created_at)
-    await RepairLog.create(
-        dossier=job,
-        technician=ctx.technician,
-        author=ctx.user,
-        op_id=op.op_id,
-        device_time=op.device_time,
-        reported_at=reported,
-        created_at=ctx.at,
-        **values,
-    )
-    await events.record(
-        job, "werkbon", ctx.user, reported, **_summary(values), **_received(ctx, reported)
-    )
-    ctx.after_commit.append(lambda: dossier_live.changed(job, "werkbon"))
+    await _store_werkbon(ctx, op, job, values)
     return applied()
 
 
-def _received(ctx: FieldContext, reported: datetime) -> dict[str, Any]:
-    """The server's own time beside a device-stated one, when they differ."""
-    return {"received_at": ctx.at} if reported != ctx.at else {}
-
-
-def _summary(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "cause": values["cause"],
-        "work_done": values["work_done"],
-        "materials": values["materials"],
-        "minutes": values["minutes"],
-        "fixed": values["fixed"],
-    }
+async def _store_werkbon(ctx: FieldContext, op: Op, job: Dossier, values: dict[str, Any]) -> None:
+    """The werkbon under the operation's id, its times on the server's clock."""
+    for key in ("arrived_at", "finished_at"):
+        if values.get(key) is not None:
+            values[key] = ctx.stated(values[key], job.created_at)
+    await werkbons.store(
+        job,
+        ctx.user,
+        ctx.technician,
+        op.op_id,
+        values,
+        reported_at=ctx.reported(op.device_time, job.created_at),
+        created_at=ctx.at,
+        device_time=op.device_time,
+    )
+    ctx.after_commit.append(lambda: dossier_live.changed(job, "werkbon"))
 
 
 async def attach_photo(ctx: FieldContext, op: Op) -> Decision:
@@ -148,14 +138,15 @@ async def start_travel(ctx: FieldContext, op: Op) -> Decision:
         return await _refused(
             ctx, op, job, f"Opdracht {job.order_number} is al verder dan 'onderweg'."
         )
-    minutes = op.payload.get("eta_minutes")
     reported = ctx.reported(op.device_time, await _phase_since(job))
-    eta = reported + timedelta(
-        minutes=minutes if isinstance(minutes, int) and 0 < minutes < 600 else 30
+    # Estimated here, from where he is to the job: the phone may have been offline and knows
+    # neither the routing engine nor his last reported position.
+    found = await eta.estimate(
+        ctx.technician, job, eta.phone_position(op.payload.get("position")), reported
     )
-    await communication.technician_on_the_way(job, eta, reported, ctx.user)
+    await communication.technician_on_the_way(job, found.eta, reported, ctx.user, basis=found.basis)
     ctx.after_commit.append(lambda: dossier_live.changed(job, "monteur_onderweg"))
-    return applied(eta=eta.isoformat())
+    return applied(eta=found.eta.isoformat(), minutes=found.minutes, basis=found.basis)
 
 
 async def arrive(ctx: FieldContext, op: Op) -> Decision:
@@ -163,7 +154,19 @@ async def arrive(ctx: FieldContext, op: Op) -> Decision:
 
 
 async def complete(ctx: FieldContext, op: Op) -> Decision:
-    code = op.payload.get("result_code") or "verholpen"
+    """Closing with the result, and the werkbon (with the tenant's signature) in the same
+    operation: stored together, so a close never reaches the desk without its werkbon. Without
+    one in the payload a werkbon recorded earlier in this visit must do (the lifecycle says)."""
+    job = await _job(ctx, op)
+    if isinstance(job, Decision):
+        return job
+    try:
+        code, werkbon = close_fields(op.payload)
+    except AppError as exc:
+        return rejected(exc.message, field=exc.field)
+    if werkbon is not None and not await RepairLog.filter(op_id=op.op_id).exists():
+        # Additive like any werkbon: kept even when the close itself is refused below.
+        await _store_werkbon(ctx, op, job, werkbon)
     return await _move(ctx, op, "afgerond", {"result_code": code})
 
 
@@ -195,7 +198,9 @@ async def _move(ctx: FieldContext, op: Op, target: str, data: dict[str, Any]) ->
     except AppError as exc:
         if job.phase == target and target != "doorgezet_naar_monteur":
             return applied(phase=job.phase, already=True)
-        return await _refused(ctx, op, job, exc.message)
+        # Without a werkbon a close can never succeed as sent: rejected, and the queue goes on.
+        decide = rejected if exc.field == "werkbon" else conflict
+        return await _refused(ctx, op, job, exc.message, decide)
     return applied(phase=job.phase, version=job.version)
 
 
@@ -216,8 +221,15 @@ def _taken_away(job: Dossier) -> str:
     return f"Opdracht {job.order_number} is intussen aan een andere monteur gegeven."
 
 
-async def _refused(ctx: FieldContext, op: Op, job: Dossier, reason: str) -> Decision:
-    """Keep what the technician reported on the timeline, tell him, answer conflict."""
+async def _refused(
+    ctx: FieldContext,
+    op: Op,
+    job: Dossier,
+    reason: str,
+    decide: Callable[..., Decision] = conflict,
+) -> Decision:
+    """Keep what the technician reported on the timeline, tell him, answer conflict (or the
+    given decision)."""
     label = INTENT_LABELS.get(op.kind, op.kind)
     await events.record(
         job,
@@ -226,7 +238,7 @@ async def _refused(ctx: FieldContext, op: Op, job: Dossier, reason: str) -> Deci
         ctx.at,
         intent=label,
         reason=reason,
-        payload=op.payload,
+        payload=_without_signature(op.payload),
         device_time=op.device_time,
         reported_at=ctx.reported(op.device_time, job.created_at),
     )
@@ -236,7 +248,15 @@ async def _refused(ctx: FieldContext, op: Op, job: Dossier, reason: str) -> Deci
     await changefeed.append(
         ctx.conn, ctx.user.id, "notice", job.id, ctx.at, message=notice, op_id=op.op_id
     )
-    return conflict(reason, notice=notice)
+    return decide(reason, notice=notice)
+
+
+def _without_signature(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as the timeline keeps it: a tenant's signature is in the repair log, once."""
+    werkbon = payload.get("werkbon")
+    if isinstance(werkbon, dict) and werkbon.get("signature"):
+        return {**payload, "werkbon": {**werkbon, "signature": "(bij de werkbon)"}}
+    return payload
 
 
 def build() -> Registry:

@@ -21,7 +21,7 @@ from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.insight.figures import fixed_first_time
 from server.insight.sql import Sql
-from server.models import Dossier, User
+from server.models import Dossier, RepairLog, User
 
 STATUSES = {"gesloten": "Afgesloten", "open": "Open", "alle": "Alle"}
 FTF = {"": "Alle", "ja": "Ja", "nee": "Nee"}
@@ -152,3 +152,15 @@ def query(user: User, f: ArchiveFilter) -> QuerySet[Dossier]:
             | Q(description__icontains=f.q)
         )
     return qs
+
+
+async def werkbons(dossier_ids: list[int]) -> dict[int, bool]:
+    """Per dossier of a page closed from the field: whether its closing werkbon (the one with
+    a finish time) was signed by the tenant. One query for the page."""
+    rows = await RepairLog.filter(dossier_id__in=dossier_ids, finished_at__isnull=False).values(
+        "dossier_id", "signature"
+    )
+    signed: dict[int, bool] = {}
+    for row in rows:
+        signed[row["dossier_id"]] = signed.get(row["dossier_id"], False) or bool(row["signature"])
+    return signed

@@ -32,6 +32,14 @@ class RepairLog(models.Model):
     materials: list[dict[str, Any]] = fields.JSONField(default=list)
     minutes = fields.IntField(default=0)
     fixed = fields.BooleanField(default=False)
+    # The werkbon a job is closed with (docs/fieldwork.md): when he arrived and finished, as
+    # his phone said, corrected by its clock offset; the tenant's signature as a data: URL of
+    # a small PNG (media/signature.py) and the name written under it. Personal data: the
+    # signature and name leave with the tenant's details (server/dossiers/retention.py).
+    arrived_at = fields.DatetimeField(null=True)
+    finished_at = fields.DatetimeField(null=True)
+    signature = fields.TextField(null=True)
+    signed_by = fields.CharField(max_length=200, default="", db_default="")
     # As the device's clock said, and corrected by the device's measured clock offset.
     device_time = fields.DatetimeField(null=True)
     reported_at = fields.DatetimeField(null=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields, models
 
@@ -73,6 +73,8 @@ class Contractor(models.Model):
     phone = fields.CharField(max_length=20, default="")
     email = fields.CharField(max_length=254, default="")
     trades: list[str] = fields.JSONField(default=list)
+    # Like a client's: {"materials": ["Sifon 32 mm", ...]}, the list its technicians pick from.
+    settings: dict[str, Any] = fields.JSONField(default=dict, db_default="{}")
 
     class Meta:
         table = "contractor"

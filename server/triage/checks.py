@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator
 from server.domain import codes
 from server.triage import graph
 from server.triage.errors import Loc
-from server.triage.model import Branch, Protocol, Subject, Target
+from server.triage.model import Branch, Outcome, Protocol, Subject, Target
 from server.triage.outcome_checks import OutcomeRules, check_outcome
 from server.triage.problems import Problem
 from server.triage.templates import placeholders
@@ -100,22 +100,61 @@ def _reachability(subject: Subject, loc: Loc) -> Iterator[Problem]:
 
 
 def _habitability(subject: Subject, loc: Loc) -> Iterator[Problem]:
-    """An answer that endangers habitability must only lead to acuut outcomes that inform."""
+    """Habitability in danger and telling the client at once go together (the seed's rule):
+    an answer or outcome that endangers habitability leads only to acuut outcomes that
+    inform, and an outcome that informs is reached only with habitability in danger."""
     for question in subject.questions:
         for i, option in enumerate(question.options):
             if not option.endangers_habitability:
                 continue
             for outcome_id in sorted(_outcomes_after(subject, option.next)):
                 outcome = subject.outcome(outcome_id)
-                if outcome and (
-                    outcome.urgency != codes.Urgency.ACUUT or not outcome.inform_client
-                ):
+                if outcome and not _acute_and_informs(outcome):
                     yield Problem(
                         "habitability_not_acuut",
                         loc + ("questions", question.id, "options", i, "next"),
                         f"bewoonbaarheid in gevaar moet leiden tot een acute uitkomst die de "
                         f"opdrachtgever informeert; {outcome_id!r} doet dat niet",
                     )
+    for outcome in subject.outcomes:
+        if outcome.endangers_habitability and not _acute_and_informs(outcome):
+            yield Problem(
+                "habitability_not_acuut",
+                loc + ("outcomes", outcome.id),
+                f"uitkomst {outcome.id!r} zet de bewoonbaarheid in gevaar en moet dus acuut zijn "
+                "en de opdrachtgever informeren",
+            )
+    safe = _reached_without_danger(subject)
+    for outcome in subject.outcomes:
+        if outcome.inform_client and not outcome.endangers_habitability and outcome.id in safe:
+            yield Problem(
+                "inform_without_habitability",
+                loc + ("outcomes", outcome.id, "inform_client"),
+                f"uitkomst {outcome.id!r} informeert de opdrachtgever direct, maar is te bereiken "
+                "zonder dat de bewoonbaarheid in gevaar is; markeer het antwoord of de uitkomst "
+                "met endangers_habitability, of informeer niet",
+            )
+
+
+def _acute_and_informs(outcome: Outcome) -> bool:
+    return outcome.urgency == codes.Urgency.ACUUT and outcome.inform_client
+
+
+def _reached_without_danger(subject: Subject) -> set[str]:
+    """Outcomes some way reaches with no answer on it that endangers habitability."""
+    seen: set[str] = set()
+    todo = list(graph.leaves(subject.start))
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        question = subject.question(node)
+        if question is not None:
+            for option in question.options:
+                if not option.endangers_habitability:
+                    todo.extend(graph.leaves(option.next))
+    return {node for node in seen if subject.outcome(node) is not None}
 
 
 def _outcomes_after(subject: Subject, target: Target | None) -> set[str]:

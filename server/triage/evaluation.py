@@ -121,7 +121,9 @@ class _Walk:
         notes = [
             f"antwoord op {qid!r} telt niet mee: die vraag ligt niet op deze weg" for qid in ignored
         ]
-        if outcome is not None and self.habitability:
+        # An answer on the way, or the outcome itself (a fire), can put habitability in danger.
+        danger = self.habitability or (outcome is not None and outcome.endangers_habitability)
+        if outcome is not None and danger:
             outcome, forced = _force_acute(outcome)
             if forced:
                 notes.append(
@@ -136,7 +138,7 @@ class _Walk:
             path=tuple(self.path),
             next_question=next_question,
             outcome=outcome,
-            habitability_in_danger=self.habitability,
+            habitability_in_danger=danger,
             ignored_answers=ignored,
             notes=tuple(notes),
             deadline=_deadline(outcome, self.at),

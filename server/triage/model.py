@@ -73,6 +73,9 @@ class Outcome:
     notices: tuple[str, ...] = ()
     description: str = ""
     inform_client: bool = False
+    # The outcome itself means habitability is in danger (a fire, a gas leak): no answer has
+    # to say so. Like an answer that says so, it must be acuut and inform the client.
+    endangers_habitability: bool = False
     refer_to: str | None = None
     knowledge: str | None = None
     escalation: Escalation | None = None

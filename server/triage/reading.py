@@ -33,6 +33,7 @@ OUTCOME_KEYS = (
     "notices",
     "description",
     "inform_client",
+    "endangers_habitability",
     "refer_to",
     "knowledge",
     "escalation",
@@ -129,6 +130,9 @@ def _outcome(outcome_id: object, raw: object, loc: Loc) -> Outcome:
         notices=f.texts(doc.get("notices"), loc + ("notices",)),
         description=f.optional_text(doc.get("description"), loc + ("description",)) or "",
         inform_client=f.flag(doc.get("inform_client"), loc + ("inform_client",)),
+        endangers_habitability=f.flag(
+            doc.get("endangers_habitability"), loc + ("endangers_habitability",)
+        ),
         refer_to=f.code(doc.get("refer_to"), loc + ("refer_to",)),
         knowledge=f.optional_text(doc.get("knowledge"), loc + ("knowledge",)),
         escalation=_escalation(doc.get("escalation"), loc + ("escalation",)),

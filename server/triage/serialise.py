@@ -53,6 +53,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
         "labour_minutes": outcome.labour_minutes,
         "notices": list(outcome.notices),
         "inform_client": outcome.inform_client,
+        "endangers_habitability": outcome.endangers_habitability,
         "refer_to": outcome.refer_to,
         "knowledge": outcome.knowledge,
         "escalation": (

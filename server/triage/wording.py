@@ -5,7 +5,6 @@ from __future__ import annotations
 from server.domain.codes import (
     CLIENT_ROLE_LABELS,
     REFERRAL_PARTY_LABELS,
-    TRADE_LABELS,
     TriageAction,
 )
 from server.triage import dutch
@@ -15,6 +14,29 @@ from server.triage.model import Outcome
 from server.triage.office import next_opening, open_until
 from server.triage.result import Evaluation
 from server.triage.templates import in_sentence, render
+
+# Who comes, per trade, as the caller hears it: a trade's label names the trade ("Overig",
+# "Alarminstallaties"), not always a person. A trade not listed (a client's own) gets "monteur".
+WORKERS = {
+    "CVI": "cv-monteur",
+    "LOO": "loodgieter",
+    "ELE": "elektricien",
+    "TIM": "timmerman",
+    "GLA": "glaszetter",
+    "DAK": "dakdekker",
+    "ONT": "ontstopper",
+    "SCH": "schilder",
+    "LIF": "liftmonteur",
+    "ALA": "monteur voor alarminstallaties",
+    "OVE": "monteur",
+}
+WORKER = "monteur"
+
+
+def worker(trade: str | None) -> str:
+    """The person the caller can expect, for a sentence: "Wij sturen direct een loodgieter"."""
+    return WORKERS.get(trade or "", WORKER)
+
 
 COSTS = {
     "reparatieonderhoud": "Aan de reparatie zijn voor u geen kosten verbonden.",
@@ -69,14 +91,14 @@ def _what_happens(
     client_name: str,
     party_name: str | None,
 ) -> str:
-    trade = TRADE_LABELS.get(outcome.trade or "", "monteur").lower()
+    who = worker(outcome.trade)
     deadline = dutch.moment(evaluation.deadline) if evaluation.deadline else ""
     match outcome.action:
         case TriageAction.SPOEDOPDRACHT:
-            return f"Wij sturen direct een {trade} naar u toe; die komt zo snel mogelijk."
+            return f"Wij sturen direct een {who} naar u toe; die komt zo snel mogelijk."
         case TriageAction.OPDRACHT_24U:
             return (
-                f"Wij geven een {trade} opdracht om dit binnen 24 uur te verhelpen, uiterlijk "
+                f"Wij geven een {who} opdracht om dit binnen 24 uur te verhelpen, uiterlijk "
                 f"{deadline}. U wordt gebeld voor een afspraak."
             )
         case TriageAction.HUURDER_BELT_KANTOOR:

@@ -81,6 +81,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
             "trade": outcome.trade,
             "labour_minutes": outcome.labour_minutes,
             "inform_client": outcome.inform_client,
+            "endangers_habitability": outcome.endangers_habitability,
             "refer_to": outcome.refer_to,
             "escalation": (
                 {"role": escalation.role, "deadline_hours": escalation.deadline_hours}

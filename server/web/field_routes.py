@@ -6,6 +6,7 @@ from starlette.routing import Route
 
 from server.web.api import device as api_device
 from server.web.api import field as api_field
+from server.web.api import materials as api_materials
 from server.web.pages import field
 
 api_routes = [
@@ -24,6 +25,18 @@ api_routes = [
     ),
     Route("/auth/device-token", api_device.device_token, methods=["POST"]),
     Route("/auth/logout", api_device.logout, methods=["POST"]),
+    Route("/clients/{client}/materials", api_materials.client_materials, methods=["GET"]),
+    Route("/clients/{client}/materials", api_materials.client_materials_put, methods=["PUT"]),
+    Route(
+        "/contractors/{contractor_id}/materials",
+        api_materials.contractor_materials,
+        methods=["GET"],
+    ),
+    Route(
+        "/contractors/{contractor_id}/materials",
+        api_materials.contractor_materials_put,
+        methods=["PUT"],
+    ),
 ]
 
 page_routes = [

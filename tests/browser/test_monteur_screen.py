@@ -163,6 +163,17 @@ OVERFLOW = """() => {
 }"""
 
 
+# The bar's height, and whether what is scrolled into view lands below it (not under it).
+BAR = """() => {
+  const bar = document.querySelector('header.bar').getBoundingClientRect();
+  const heading = document.querySelector('#chat h2');
+  heading.scrollIntoView();
+  const top = heading.getBoundingClientRect().top;
+  window.scrollTo(0, 0);
+  return { height: bar.height, bottom: bar.bottom, heading: top };
+}"""
+
+
 def test_the_header_fits_a_360px_phone_and_offers_a_retry_only_when_needed(
     browser: object, live_server: str
 ) -> None:
@@ -180,6 +191,8 @@ def test_the_header_fits_a_360px_phone_and_offers_a_retry_only_when_needed(
         expect(retry).to_be_hidden()  # everything is sent: nothing to retry
         fit = page.evaluate(OVERFLOW)
         assert fit["scroll"] <= fit["width"] == 360 and fit["out"] == [], fit
+        open_job(page, number)
+        online_bar = page.evaluate(BAR)
 
         offline(context, True)
         page.evaluate(ENQUEUE, [number, ["Bericht zonder verbinding."]])
@@ -187,6 +200,13 @@ def test_the_header_fits_a_360px_phone_and_offers_a_retry_only_when_needed(
         expect(retry).to_be_visible()  # the sync failed, and there is work waiting
         fit = page.evaluate(OVERFLOW)
         assert fit["scroll"] <= 360 and fit["out"] == [], fit
+        # One row, online and offline: the bar does not grow over what he reads.
+        offline_bar = page.evaluate(BAR)
+        assert online_bar["height"] == offline_bar["height"] <= 56, (online_bar, offline_bar)
+        assert offline_bar["heading"] >= offline_bar["bottom"], offline_bar
+        state = page.locator("#sync-state").bounding_box()
+        button = retry.bounding_box()
+        assert state and button and state["x"] + state["width"] <= button["x"]
         back_online(page, context)
         expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
         expect(retry).to_be_hidden()

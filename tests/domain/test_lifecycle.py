@@ -39,8 +39,10 @@ SUFFICIENT: dict[Phase, dict[str, Any]] = {
 }
 
 
-def state(phase: Phase, technician_id: int | None = 7, urgency: str | None = None) -> DossierState:
-    return DossierState(phase, technician_id, None, None, None, urgency)
+def state(
+    phase: Phase, technician_id: int | None = 7, urgency: str | None = None, werkbon: bool = True
+) -> DossierState:
+    return DossierState(phase, technician_id, None, None, None, urgency, visit_werkbon=werkbon)
 
 
 def actor_for(rule_roles: frozenset[Role]) -> Actor:
@@ -278,3 +280,23 @@ def test_a_technician_closes_only_with_what_he_found_on_site(code: str) -> None:
         ).changes["result_code"]
         == code
     )
+
+
+def test_a_technician_closes_only_with_a_werkbon_of_the_visit() -> None:
+    """The field's close needs this visit's werkbon; the desk records what it is told."""
+    bare = state(Phase.IN_UITVOERING, werkbon=False)
+    with pytest.raises(LifecycleError) as refused:
+        plan_transition(bare, Phase.AFGEROND, TECH, {"result_code": "verholpen"}, NOW)
+    assert (refused.value.field, refused.value.message) == (
+        "werkbon",
+        "Afsluiten kan alleen met een werkbon van dit bezoek: vul de oorzaak of het uitgevoerde "
+        "werk, de materialen en de bestede tijd in.",
+    )
+    # A bad result code is named first: that is what he must change.
+    with pytest.raises(LifecycleError) as unknown:
+        plan_transition(bare, Phase.AFGEROND, TECH, {"result_code": "zomaar"}, NOW)
+    assert unknown.value.field == "result_code"
+    done = plan_transition(bare, Phase.AFGEROND, AGENT, {"result_code": "verholpen"}, NOW)
+    assert done.changes["phase"] == Phase.AFGEROND
+    # Moving on without closing needs none.
+    assert plan_transition(bare, Phase.DOORGEZET, TECH, {"reason": "onderdeel"}, NOW).changes

@@ -12,6 +12,7 @@ from server.dossiers import dossiers
 from server.dossiers.archive import archive_closed
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.models import Dossier, DossierEvent
+from tests.fieldwork.support import write_werkbon
 from tests.support import world
 
 
@@ -45,6 +46,8 @@ async def test_full_life_of_a_dossier_is_on_the_timeline(w: world.World) -> None
         (w.supervisor, "gearchiveerd", {}),
     ]
     for user, target, data in steps:
+        if target == "afgerond":
+            await write_werkbon(w, d)  # he closes only with the visit's werkbon
         await dossiers.transition(user, d, target, data)
     stored = await Dossier.get(id=d.id)
     assert stored.phase == "gearchiveerd"
@@ -52,7 +55,8 @@ async def test_full_life_of_a_dossier_is_on_the_timeline(w: world.World) -> None
     assert stored.closed_at is not None
     assert stored.version == 7
     events = await DossierEvent.filter(dossier_id=d.id).order_by("id")
-    moves = [e for e in events if e.kind != "bericht"]
+    moves = [e for e in events if e.kind not in ("bericht", "werkbon")]
+    assert [e.kind for e in events].count("werkbon") == 1
     assert [e.kind for e in moves] == ["created"] + ["transition"] * 6
     assert [e.data.get("to") for e in moves[1:]] == [s[1] for s in steps]
     assert moves[4].actor_name == "Piet Monteur"

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from server.dossiers import dossiers
+from server.fieldwork import werkbons
 from server.models import Dossier, Technician
 from tests.support.world import World, intake
 
 _counter = itertools.count(1)
 
 
-async def job_for(w: World, technician: Technician, client: str = "WST") -> Dossier:
-    """A dossier with an appointment for this technician (phase afspraak_ingepland)."""
-    d = await dossiers.create(w.agent, intake(client))
+async def job_for(
+    w: World, technician: Technician, client: str = "WST", ago: timedelta = timedelta(0)
+) -> Dossier:
+    """A dossier with an appointment for this technician (phase afspraak_ingepland), reported
+    `ago` before now."""
+    d = await dossiers.create(w.agent, intake(client), datetime.now(UTC) - ago)
     await dossiers.transition(
         w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
     )
@@ -85,3 +90,49 @@ def repair_log() -> dict[str, Any]:
         "minutes": 35,
         "fixed": True,
     }
+
+
+def signature_png(size: tuple[int, int] = (360, 160), ink: bool = True) -> str:
+    """What the app's <canvas> gives: a transparent PNG with a stroke, as a data: URL."""
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    if ink:
+        ImageDraw.Draw(image).line(
+            [(20, 120), (80, 40), (140, 110), (220, 30), (330, 100)], fill=(0, 0, 0, 255), width=4
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def werkbon(**overrides: Any) -> dict[str, Any]:
+    """The werkbon a job is closed with, as the app's closing screens send it."""
+    values: dict[str, Any] = {
+        "cause": "Sifon lekte",
+        "work_done": "Sifon vervangen",
+        "materials": [{"name": "Sifon 32 mm", "quantity": 1}],
+        "minutes": 35,
+        # On site from 45 to 10 minutes ago (a job made earlier than that: job_for(..., ago)).
+        "arrived_at": (datetime.now(UTC) - timedelta(minutes=45)).isoformat(),
+        "finished_at": (datetime.now(UTC) - timedelta(minutes=10)).isoformat(),
+        "signature": signature_png(),
+        "signed_by": "F. el Amrani",
+    }
+    values.update(overrides)
+    return values
+
+
+async def write_werkbon(w: World, d: Dossier) -> None:
+    """A werkbon of the visit, as if his app had sent it: he may close the job now."""
+    now = datetime.now(UTC)
+    values = {"work_done": "Sifon vervangen", "minutes": 30, "fixed": True}
+    op_id = f"test-werkbon-{d.id}-{next(_counter)}"
+    await werkbons.store(
+        d, w.tech_user, w.technician, op_id, values, reported_at=now, created_at=now
+    )
+
+
+def close(
+    app: App, job: str, result_code: str = "verholpen", **werkbon_values: Any
+) -> dict[str, Any]:
+    """A `complete` operation with its werkbon."""
+    return app.op("complete", job, result_code=result_code, werkbon=werkbon(**werkbon_values))

@@ -26,7 +26,7 @@ from server.models import (
     User,
 )
 from sync import Op, Outcome, pull, push
-from tests.fieldwork.support import job_for, repair_log
+from tests.fieldwork.support import job_for, repair_log, werkbon
 from tests.support import world
 
 kinds = st.sampled_from(["chat", "add_repair_log", "arrive", "complete", "chat"])
@@ -44,7 +44,7 @@ def payload(kind: str, i: int) -> dict[str, Any]:
     if kind == "add_repair_log":
         return repair_log()
     if kind == "complete":
-        return {"result_code": "verholpen"}
+        return {"result_code": "verholpen", "werkbon": werkbon(signature=None)}
     return {}
 
 
@@ -121,9 +121,14 @@ async def test_exactly_once_against_the_database(
             assert logs.count(o.op_id) == 1 and status == "applied"
         elif o.kind == "chat":
             assert chats.count(o.op_id) == 1 and status == "applied"
+        elif o.kind == "complete":
+            # The close carries its werkbon: stored once, also when the move was refused (a
+            # conflict); only a job that was never his stores nothing.
+            assert logs.count(o.op_id) == (0 if status == "rejected" else 1)
     conflicts = sum(1 for r in rows.values() if r.status == "conflict")
     assert refused == conflicts
-    assert len(logs) == kind_list.count("add_repair_log")
+    closes = sum(1 for o in ops if o.kind == "complete" and rows[o.seq].status != "rejected")
+    assert len(logs) == kind_list.count("add_repair_log") + closes
     assert len(chats) == kind_list.count("chat")
 
 

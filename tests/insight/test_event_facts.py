@@ -22,7 +22,7 @@ from server.dossiers.retention import anonymise_archived
 from server.models import Dossier, DossierEvent
 from server.protocols import triage
 from server.protocols.triage import TriageInput
-from tests.fieldwork.support import App, job_for
+from tests.fieldwork.support import App, close, job_for
 from tests.insight import facts, known
 from tests.support import world
 
@@ -121,7 +121,7 @@ async def test_the_technician_app_keeps_them_too(http: httpx.AsyncClient, w: wor
     job = await job_for(w, w.technician)
     app = App(http, await world.token_for(http, "piet.monteur"))
     n = job.order_number
-    pushed = await app.push([app.op("arrive", n), app.op("complete", n, result_code="verholpen")])
+    pushed = await app.push([app.op("arrive", n), close(app, n)])
     assert [o["status"] for o in pushed["outcomes"]] == ["applied"] * 2, pushed
     arrived = await DossierEvent.get(
         dossier_id=job.id, kind="transition", from_phase="afspraak_ingepland"

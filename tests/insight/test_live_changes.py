@@ -87,7 +87,7 @@ async def test_a_refused_app_operation_tells_nobody(
     app = App(http, await token_for(http, "piet.monteur"))
     async with listening() as heard:
         # 'Afgerond' straight from an appointment is not allowed: a conflict, no change.
-        result = await app.push([app.op("complete", job.order_number)])
+        result = await app.push([app.op("complete", job.order_number, result_code="verholpen")])
     assert result["outcomes"][0]["status"] == "conflict"
     assert heard.messages == []
 

@@ -14,7 +14,7 @@ import pytest
 from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import DossierEvent, OutboundMessage
-from tests.fieldwork.support import App
+from tests.fieldwork.support import App, close
 from tests.jobs.test_send_message_job import run_worker
 from tests.support import world
 from tests.support.channels import Channels, new_dossier, plan
@@ -62,7 +62,7 @@ async def test_on_the_way_and_done_from_the_app_reach_the_tenant_in_process(
     await app.push(setting_off)
     await settled()
     assert sms_texts(channels) == []
-    await app.push([app.op("arrive", n), app.op("complete", n, result_code="verholpen")])
+    await app.push([app.op("arrive", n), close(app, n)])
     await settled()
     (done,) = sms_texts(channels)
     assert f"uw melding {n} is afgerond" in done and "/enquete/" in done

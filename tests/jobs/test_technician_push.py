@@ -26,7 +26,7 @@ from server.dossiers import dossiers
 from server.jobs import queue, senders
 from server.messaging.push import b64url
 from server.models import Dossier, DossierEvent, OutboundMessage, PushSubscription, User
-from tests.fieldwork.support import App
+from tests.fieldwork.support import App, close
 from tests.jobs.conftest import burst
 from tests.messaging.servers import serve
 from tests.support import world
@@ -280,7 +280,7 @@ async def test_his_own_moves_and_the_work_finished_push_nothing(
     app = App(http, await token_for(http, "piet.monteur"))
     await app.pull()
     n = d.order_number
-    result = await app.push([app.op("arrive", n), app.op("complete", n)])
+    result = await app.push([app.op("arrive", n), close(app, n)])
     assert [o["status"] for o in result["outcomes"]] == ["applied", "applied"]
     assert await burst(redis_url) == (1, 0)
     assert [m["title"] for m in piet.inbox(service)] == [

@@ -154,6 +154,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "client": "WST",
         "version": "1",
         "technician_id": str(s.w.technician.id),
+        "contractor_id": str(s.w.technician.contractor_id),  # type: ignore[attr-defined]
         "absence_id": str(s.absence),
         "client_id": "photo-new-0001",
         "key": s.other_photo if other else s.own_photo,
@@ -212,6 +213,8 @@ def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
             "ends_on": day,
         },
         ("POST", "/api/v1/sync/push"): {"device_id": "device-access", "ops": []},
+        ("PUT", "/api/v1/clients/{client}/materials"): {"materials": ["Sifon 32 mm"]},
+        ("PUT", "/api/v1/contractors/{contractor_id}/materials"): {"materials": ["Kit"]},
         ("POST", api + "/messages"): {"text": "Hallo"},
         ("POST", "/api/v1/me/push-subscriptions"): push_json("https://push.example/new"),
         ("POST", "/dossiers/nieuw"): {

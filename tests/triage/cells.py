@@ -255,9 +255,9 @@ CELLS = [
     ),
     Cell(
         "calamiteit_overig",
-        "(besluit) geen risico bewoonbaarheid: niet urgent",
+        "(besluit) geen risico bewoonbaarheid: een calamiteit is ten minste urgent",
         NO,
-        always("niet_urgent", "huurder_belt_kantoor", REP, "OVE"),
+        always("urgent", "opdracht_24u", REP, "OVE"),
     ),
     # Boiler
     Cell(

@@ -198,7 +198,53 @@ def test_habitability_answer_must_lead_to_acuut_that_informs() -> None:
         f"{Q1}.options[1].next: bewoonbaarheid in gevaar moet leiden tot een acute uitkomst die "
         "de opdrachtgever informeert; 'o1' doet dat niet"
     ]
-    assert _problems({**change, "outcomes.o1.inform_client": True}) == []
+    # Informing now, but q1=a -> q2 -> o1 reaches it with habitability not in danger.
+    informs = {**change, "outcomes.o1.inform_client": True}
+    assert _problems(informs) == [("inform_without_habitability", f"{O1}.inform_client")]
+    both = {**informs, "questions.q1.options.0.endangers_habitability": True}
+    assert _problems(both) == []
+
+
+def test_an_outcome_that_informs_needs_habitability_in_danger_on_every_way() -> None:
+    """The seed ties them: the client is told at once because habitability is in danger. A
+    fire says so itself (the outcome's flag), other outcomes through the answers on the way."""
+    informs = {"outcomes.o1.inform_client": True}
+
+    problems = check_protocol(load_protocol(_with(informs)))
+
+    assert [str(p) for p in problems] == [
+        f"{O1}.inform_client: uitkomst 'o1' informeert de opdrachtgever direct, maar is te "
+        "bereiken zonder dat de bewoonbaarheid in gevaar is; markeer het antwoord of de "
+        "uitkomst met endangers_habitability, of informeer niet"
+    ]
+    assert _problems({**informs, "outcomes.o1.endangers_habitability": True}) == []
+
+
+def test_an_outcome_that_endangers_habitability_must_be_acuut_and_inform() -> None:
+    flagged = {"outcomes.o1.endangers_habitability": True}
+
+    assert _problems(flagged) == [("habitability_not_acuut", O1)]
+    urgent = {
+        **flagged,
+        "outcomes.o1.inform_client": True,
+        "outcomes.o1.urgency": "urgent",
+        "outcomes.o1.action": "opdracht_24u",
+    }
+    assert _problems(urgent) == [("habitability_not_acuut", O1)]
+
+
+def test_the_default_protocol_informs_exactly_when_habitability_is_in_danger(
+    protocol: Protocol, calendar: ClientCalendar
+) -> None:
+    """No path of the default protocol records "client informed" beside "habitability not in
+    danger", or the other way round (brand, gaslek, glass breakage and lift used to)."""
+    for subject in protocol.subjects:
+        for evaluation in _every_path(protocol, subject.id, calendar):
+            assert evaluation.outcome is not None
+            assert evaluation.outcome.inform_client == evaluation.habitability_in_danger, (
+                subject.id,
+                evaluation.outcome.id,
+            )
 
 
 def test_description_placeholders() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
+from server.domain.codes import TRADE_LABELS, TriageAction
 from server.triage import (
     ClientCalendar,
     Evaluation,
@@ -15,6 +17,8 @@ from server.triage import (
     read_back,
     render_description,
 )
+from server.triage.paths import complete_evaluations
+from server.triage.wording import WORKERS
 
 from .moments import local
 
@@ -48,7 +52,7 @@ def test_read_back_of_a_spoedopdracht(protocol: Protocol, calendar: ClientCalend
 
     text = read_back(evaluation, calendar, client_name="Woonstad")
 
-    assert text.startswith("Wij sturen direct een cv-installateur naar u toe")
+    assert text.startswith("Wij sturen direct een cv-monteur naar u toe")
     assert "0800-9009" in text
     assert "Aan de reparatie zijn voor u geen kosten verbonden." in text
     assert text.endswith("Wij informeren Woonstad hier direct over.")
@@ -134,3 +138,56 @@ def test_texts_need_a_complete_evaluation(protocol: Protocol, calendar: ClientCa
         read_back(evaluation, calendar)
     with pytest.raises(TriageError):
         render_description(evaluation)
+
+
+def test_an_acute_calamity_overig_sends_a_person_not_a_trade(
+    protocol: Protocol, calendar: ClientCalendar
+) -> None:
+    evaluation = _evaluate(protocol, calendar, "calamiteit_overig", {"bewoonbaarheid": "ja"})
+
+    text = read_back(evaluation, calendar)
+
+    assert text.startswith("Wij sturen direct een monteur naar u toe; die komt zo snel mogelijk.")
+    assert "een overig" not in text
+
+
+ORDERS = (TriageAction.SPOEDOPDRACHT, TriageAction.OPDRACHT_24U)
+
+
+def test_every_order_of_the_default_protocol_names_who_comes(
+    protocol: Protocol, calendar: ClientCalendar
+) -> None:
+    """Every trade an order of the default protocol goes to reads as a person in the sentence
+    the agent reads out, on every path at a weekday and a weekend moment."""
+    trades_seen = set()
+    for subject in protocol.subjects:
+        for at in (TUESDAY, SATURDAY):
+            for _, evaluation in complete_evaluations(protocol, subject.id, at, calendar):
+                outcome = evaluation.outcome
+                assert outcome is not None
+                if outcome.action not in ORDERS:
+                    continue
+                trades_seen.add(outcome.trade)
+                first = read_back(evaluation, calendar).split(";")[0].split(" opdracht ")[0]
+                who = WORKERS[outcome.trade or ""]
+                assert first in (
+                    f"Wij sturen direct een {who} naar u toe",
+                    f"Wij geven een {who}",
+                ), (subject.id, outcome.id, first)
+    assert trades_seen == {"CVI", "LOO", "ELE", "TIM", "GLA", "DAK", "OVE"}
+
+
+@pytest.mark.parametrize("trade", [*TRADE_LABELS, "XYZ", None])
+def test_every_trade_code_has_a_person_to_send(
+    protocol: Protocol, calendar: ClientCalendar, trade: str | None
+) -> None:
+    """Also trades the default protocol does not use, and a client's own code: "monteur"."""
+    evaluation = _evaluate(protocol, calendar, "calamiteit_overig", {"bewoonbaarheid": "ja"})
+    assert evaluation.outcome is not None
+    changed = replace(evaluation, outcome=replace(evaluation.outcome, trade=trade))
+
+    text = read_back(changed, calendar)
+
+    who = WORKERS.get(trade or "", "monteur")
+    assert text.startswith(f"Wij sturen direct een {who} naar u toe;")
+    assert who not in ("overig", "alarminstallaties")

@@ -377,6 +377,10 @@ ACCESS: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/me/push-subscriptions/{subscription_id}"): "T",
     ("POST", "/api/v1/auth/device-token"): "T",
     ("POST", "/api/v1/auth/logout"): "ASGCT",
+    ("GET", "/api/v1/clients/{client}/materials"): "ASGC",
+    ("PUT", "/api/v1/clients/{client}/materials"): "AS",
+    ("GET", "/api/v1/contractors/{contractor_id}/materials"): "ASG",
+    ("PUT", "/api/v1/contractors/{contractor_id}/materials"): "AS",
     ("GET", "/"): "ASGCT",
     ("POST", "/logout"): "ASGCT",
     ("GET", "/dossiers"): "ASGCT",
@@ -450,6 +454,7 @@ HIDDEN: dict[tuple[str, str], str] = {
     ("GET", "/protocollen/{client}/versies/{version}"): "T",
     ("GET", "/protocollen/{client}/bewerken"): "T",
     ("POST", "/protocollen/{client}/bewerken"): "T",
+    ("GET", "/api/v1/clients/{client}/materials"): "T",
     # The upload names a job; anyone but its technician gets 'not found'.
     ("PUT", "/api/v1/photos/{client_id}"): "ASGC",
 }

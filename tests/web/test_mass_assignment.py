@@ -11,7 +11,7 @@ import pytest
 from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import Dossier
-from tests.fieldwork.support import App, job_for
+from tests.fieldwork.support import App, close, job_for
 from tests.support import world
 from tests.support.pages import csrf, login
 from tests.support.world import dossier_body, token_for
@@ -61,7 +61,7 @@ async def test_a_technician_closes_only_with_an_on_site_result(
     pushed = await app.push([app.op("complete", job.order_number, result_code="dubbele_melding")])
     assert pushed["outcomes"][0]["status"] != "applied"
     assert (await Dossier.get(id=job.id)).phase == "in_uitvoering"
-    done = await app.push([app.op("complete", job.order_number, result_code="geen_storing")])
+    done = await app.push([close(app, job.order_number, result_code="geen_storing")])
     assert done["outcomes"][0]["status"] == "applied"
     closed = await Dossier.get(id=job.id)
     assert (closed.phase, closed.result_code) == ("afgerond", "geen_storing")

@@ -10,6 +10,7 @@ import pytest
 from server.communication import links
 from server.dossiers import dossiers
 from server.models import Survey
+from tests.fieldwork.support import write_werkbon
 from tests.support import world
 from tests.support.channels import new_dossier, plan
 
@@ -33,6 +34,7 @@ async def _form(http: httpx.AsyncClient, url: str) -> str:
 async def test_survey_is_answered_once(http: httpx.AsyncClient, w: world.World) -> None:
     d = await plan(w, await new_dossier(w))
     await dossiers.transition(w.tech_user, d, "in_uitvoering", {})
+    await write_werkbon(w, d)
     await dossiers.transition(w.tech_user, d, "afgerond", {"result_code": "verholpen"})
     url = f"/enquete/{links.token(d.id, links.SURVEY)}"
     csrf = await _form(http, url)

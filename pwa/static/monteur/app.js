@@ -5,6 +5,7 @@ import { enqueue, nextPhotoId, pending, pendingCount, withPending } from "/stati
 import { scaleDown } from "/static/monteur/photos.js";
 import { disablePush, enablePush, pushState } from "/static/monteur/push.js";
 import { OFFLINE, describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
+import { closingView, payload as closePayload, startClosing, tooEarly } from "/static/monteur/closing.js";
 import { detailView, h, listView, loginView, logoutView } from "/static/monteur/views.js";
 
 const app = document.getElementById("app");
@@ -15,6 +16,9 @@ const deviceBar = document.getElementById("device");
 const pushToggle = document.getElementById("push-toggle");
 const logoutButton = document.getElementById("logout");
 const urls = new Map(); // photo client id or key -> object URL, made once per session
+const closings = new Map(); // order number -> the closing screens' state (closing.js)
+const asking = new Set(); // jobs whose "toch afsluiten?" question is on screen
+const locating = new Set(); // jobs whose "Onderweg" waits for the phone's position
 let debounce = null;
 let leaving = false; // the logout warning is on screen: background syncs must not replace it
 
@@ -30,21 +34,117 @@ async function render() {
   const jobs = await (await db).getAll("jobs");
   const ops = await pending();
   const views = jobs.map((job) => withPending(job, ops));
-  const match = location.hash.match(/^#\/opdracht\/(.+)$/);
+  const match = location.hash.match(/^#\/opdracht\/([^/]+)(\/afsluiten)?$/);
   const job = match && views.find((j) => j.order_number === decodeURIComponent(match[1]));
-  if (job) {
+  if (job && match[2]) {
+    showClosing(job);
+  } else if (job) {
     const typed = captureFields();
     app.replaceChildren(detailView(job, {
-      act: (kind, payload) => act(kind, job.order_number, payload),
+      act: (kind, data) => act(kind, job.order_number, data),
       addPhotos: (files) => addPhotos(job.order_number, files),
       photoUrl,
       sendChat: (text) => act("chat", job.order_number, { text }),
+      setOff: () => setOff(job.order_number),
+      locating: locating.has(job.order_number),
+      closing: {
+        early: tooEarly(job),
+        asking: asking.has(job.order_number),
+        ask: () => {
+          asking.add(job.order_number);
+          render();
+        },
+        unask: () => {
+          asking.delete(job.order_number);
+          render();
+        },
+        startClosing: () => {
+          asking.delete(job.order_number);
+          location.hash = `#/opdracht/${job.order_number}/afsluiten`;
+        },
+      },
     }));
     if (typed.job === job.order_number) restoreFields(typed);
   } else {
     app.replaceChildren(h("h1", {}, "Mijn opdrachten"), listView(views));
   }
   await showNotices();
+}
+
+// The closing screens (closing.js). Built again only when the step changes: a sync in the
+// background leaves what he is typing or drawing alone.
+function showClosing(job) {
+  const number = job.order_number;
+  if (job.phase !== "in_uitvoering") {
+    closings.delete(number);
+    location.hash = `#/opdracht/${number}`;
+    return;
+  }
+  if (!closings.has(number)) closings.set(number, startClosing(job));
+  const state = closings.get(number);
+  const shown = app.querySelector("section.closing");
+  if (shown?.dataset.job === number && shown.dataset.step === state.step && !state.rebuild) return;
+  state.rebuild = false;
+  const leave = () => {
+    closings.delete(number);
+    location.hash = `#/opdracht/${number}`;
+  };
+  app.replaceChildren(closingView(job, state, {
+    go: (step) => {
+      state.step = step;
+      state.error = "";
+      showClosing(job);
+      window.scrollTo(0, 0);
+    },
+    redraw: () => {
+      state.rebuild = true;
+      showClosing(job);
+    },
+    confirm: async () => {
+      const data = closePayload(state);
+      leave();
+      await act("complete", number, data);
+    },
+    cancel: leave,
+  }));
+}
+
+// "Onderweg": with where the phone is, when it can say so within a few seconds, so the server
+// can work out when he will be there (nothing is kept of it but the arrival time).
+async function setOff(number) {
+  if (locating.has(number)) return; // one tap, one "Onderweg"
+  locating.add(number);
+  await render();
+  try {
+    const position = await currentPosition();
+    await act("start_travel", number, position ? { position } : {});
+  } finally {
+    locating.delete(number);
+  }
+}
+
+async function currentPosition() {
+  if (!navigator.geolocation) return null;
+  try {
+    if ((await navigator.permissions?.query({ name: "geolocation" }))?.state === "denied") return null;
+  } catch {
+    // No Permissions API: just ask.
+  }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 4000);
+    navigator.geolocation.getCurrentPosition(
+      (found) => {
+        clearTimeout(timer);
+        const { latitude, longitude, accuracy } = found.coords;
+        resolve({ latitude, longitude, accuracy_m: accuracy });
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+      { enableHighAccuracy: false, timeout: 4000, maximumAge: 300000 },
+    );
+  });
 }
 
 // A sync in the background re-renders the screen; what he was typing must survive that.
@@ -239,6 +339,7 @@ async function showState() {
   const waiting = await pendingCount();
   const said = state.login || (waiting > 0 && state.problem === OFFLINE);
   stateLine.textContent = state.problem && !said ? `${await describe()} (${state.problem})` : await describe();
+  stateLine.title = stateLine.textContent; // the whole line, where a narrow bar cuts it off
   retry.hidden = (waiting === 0 && !state.problem) || state.login || !(await getMeta("token"));
 }
 

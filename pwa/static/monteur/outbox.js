@@ -67,8 +67,14 @@ export function withPending(job, ops) {
     else if (op.kind === "add_repair_log") view.repair_logs.push({ ...op.payload, at, pending: true });
     else if (op.kind === "attach_photo") view.photos.push({ client_id: op.payload.client_id, at, pending: true });
     else if (op.kind === "start_travel") view.travelling = true;
-    else if (op.kind === "arrive") view.phase = "in_uitvoering";
-    else if (op.kind === "complete") view.phase = "afgerond";
+    else if (op.kind === "arrive") {
+      view.phase = "in_uitvoering";
+      view.arrived_at = at;
+    } else if (op.kind === "complete") {
+      view.phase = "afgerond";
+      const werkbon = op.payload.werkbon;
+      if (werkbon) view.repair_logs.push({ ...werkbon, signature: undefined, signed: Boolean(werkbon.signature), at, pending: true });
+    }
     else if (op.kind === "not_fixed") view.phase = "doorgezet_naar_monteur";
   }
   return view;

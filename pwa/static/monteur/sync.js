@@ -17,6 +17,8 @@ function announce() {
 
 export async function describe() {
   const count = await pendingCount();
+  // Before logging in nothing was sent, so nothing can be "all sent".
+  if (count === 0 && !(await getMeta("token"))) return "Niet ingelogd";
   if (count === 0) return "Alles is verzonden";
   const what = count === 1 ? "1 wijziging wacht" : `${count} wijzigingen wachten`;
   if (state.login) return `${what}; log opnieuw in om te versturen`;

@@ -59,6 +59,25 @@ export function logoutView(waiting, { sendFirst, discard, back }) {
       h("button", { type: "button", class: "secondary", onclick: discard }, "Toch afmelden")));
 }
 
+// Acuut red, urgent amber, niet urgent neutral: colour says how fast, not that it is a job.
+function urgencyBadge(job) {
+  return job.urgency_label ? h("span", { class: `badge urgency-${job.urgency || "geen"}` }, job.urgency_label) : null;
+}
+
+// What the job is about, once: "Lekkage aan woning · Dakdekker", "Deurbel doet het niet".
+function what(job) {
+  const subject = job.subject || job.category;
+  return job.trade && job.trade !== subject ? `${subject} · ${job.trade}` : subject;
+}
+
+// Above the description: what it is about, unless the description says it already (the
+// subject of an "overig" report is the start of its description).
+function about(job) {
+  const subject = job.subject || job.category;
+  if ((job.description || "").startsWith(subject)) return job.trade ? `Vakdiscipline: ${job.trade}` : "";
+  return what(job);
+}
+
 function sortKey(job) {
   return job.appointment_start || job.deadline_at || "9999";
 }
@@ -88,9 +107,9 @@ export function listView(jobs) {
               "a",
               { href: `#/opdracht/${job.order_number}` },
               h("span", { class: "when" }, job.appointment_start ? time(job.appointment_start) : "—"),
-              h("span", { class: "what" }, h("strong", {}, job.address.line), " ", job.address.city, h("br"), job.category),
+              h("span", { class: "what" }, h("strong", {}, job.address.line), " ", job.address.city, h("br"), job.subject || job.category),
               h("span", { class: "meta" },
-                job.urgency_label ? h("span", { class: "badge" }, job.urgency_label) : null,
+                urgencyBadge(job),
                 job.deadline_at ? h("span", { class: "deadline" }, `Uiterlijk ${dateTime(job.deadline_at)}`) : null,
                 h("span", { class: "phase" }, PHASES[job.phase] || job.phase_label),
                 job.pending ? h("span", { class: "pending" }, `${job.pending} niet verzonden`) : null,
@@ -118,11 +137,33 @@ function navigation(job) {
 // Without an appointment only acuut and urgent work may start (server/domain/lifecycle.py).
 const WITHOUT_APPOINTMENT = new Set(["acuut", "urgent"]);
 
-function statusButtons(job, act) {
+// On the way: the arrival the server worked out and gave the tenant, once it has it.
+function travelling(job) {
+  if (job.on_the_way?.eta) return h("p", {}, `U bent onderweg. Verwachte aankomst, aan de huurder doorgegeven: ${time(job.on_the_way.eta)}.`);
+  return h("p", {}, "U bent onderweg. De aankomsttijd voor de huurder wordt berekend zodra dit verzonden is.");
+}
+
+// "Afsluiten" opens the closing screens; before the appointment's day it first asks whether
+// he means it (`early`: the question, or null; `asking`: the question is on screen, kept by
+// the app so a sync that builds the screen again keeps it there).
+function closeButton({ early, asking, ask, unask, startClosing }) {
+  if (early && asking) {
+    return h("div", { class: "warning", role: "alertdialog", "aria-label": "Afspraak ligt later" },
+      h("p", {}, early),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "done", onclick: startClosing }, "Toch afsluiten"),
+        h("button", { type: "button", class: "secondary", onclick: unask }, "Terug")));
+  }
+  return h("button", { type: "button", class: "done", onclick: early ? ask : startClosing }, "Afsluiten");
+}
+
+function statusButtons(job, { act, setOff, locating, closing }) {
   if (job.phase === "afspraak_ingepland" || job.phase === "doorgezet_naar_monteur") {
     const mayArrive = job.phase === "afspraak_ingepland" || WITHOUT_APPOINTMENT.has(job.urgency);
     return h("div", { class: "actions" },
-      job.travelling ? h("p", {}, "U bent onderweg.") : h("button", { type: "button", onclick: () => act("start_travel", { eta_minutes: 20 }) }, "Onderweg"),
+      job.travelling || job.on_the_way
+        ? travelling(job)
+        : h("button", { type: "button", onclick: setOff, disabled: locating }, locating ? "Positie bepalen…" : "Onderweg"),
       mayArrive
         ? h("button", { type: "button", onclick: () => act("arrive", {}) }, "Op locatie")
         : h("p", { class: "muted" }, "Nog geen afspraak: de meldkamer plant die in."));
@@ -131,7 +172,7 @@ function statusButtons(job, act) {
     const reason = h("select", { name: "reason" }, Object.entries(NOT_FIXED).map(([v, l]) => h("option", { value: v }, l)));
     const note = h("input", { name: "note", placeholder: "Toelichting" });
     return h("div", { class: "actions" },
-      h("button", { type: "button", class: "done", onclick: () => act("complete", { result_code: "verholpen" }) }, "Afgerond (opgelost)"),
+      closeButton(closing),
       h("details", {}, h("summary", {}, "Niet opgelost"),
         h("label", {}, "Reden ", reason), note,
         h("button", { type: "button", onclick: () => act("not_fixed", { reason: reason.value, note: note.value }) }, "Niet opgelost: vervolgafspraak vragen")));
@@ -139,14 +180,21 @@ function statusButtons(job, act) {
   return h("p", { class: "muted" }, PHASES[job.phase] || job.phase_label);
 }
 
-function materialRow() {
+function materialRow(options) {
   return h("div", { class: "material" },
-    h("input", { name: "material_name", placeholder: "Materiaal", "aria-label": "Materiaal" }),
+    h("input", { name: "material_name", placeholder: "Materiaal", "aria-label": "Materiaal", list: options }),
     h("input", { name: "material_quantity", type: "number", min: "0", step: "any", value: "1", "aria-label": "Aantal" }));
 }
 
-function repairForm(act) {
-  const materials = h("div", { class: "materials" }, materialRow());
+// Time spent so far: from his arrival to now (nothing known: empty, he fills it in).
+export function minutesSince(iso) {
+  if (!iso) return "";
+  return String(Math.min(1440, Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 60000))));
+}
+
+function repairForm(job, act) {
+  const options = `werkbon-materialen-${job.order_number}`;
+  const materials = h("div", { class: "materials" }, materialRow(options));
   const form = h("form", {
     class: "repair",
     onsubmit: (e) => {
@@ -163,14 +211,17 @@ function repairForm(act) {
         fixed: data.get("fixed") === "ja",
       });
       form.reset();
+      form.querySelector("input[name=minutes]").value = minutesSince(job.arrived_at);
     },
   },
-    h("h3", {}, "Werkbon"),
+    h("h3", {}, "Werkbon tussendoor"),
+    h("p", { class: "muted" }, "Bij afsluiten vult u de werkbon van dit bezoek in; wat u hier opslaat, staat daar al klaar."),
     h("label", {}, "Oorzaak ", h("textarea", { name: "cause", rows: "2" })),
     h("label", {}, "Uitgevoerde werkzaamheden ", h("textarea", { name: "work_done", rows: "2", required: true })),
     h("fieldset", {}, h("legend", {}, "Materialen"), materials,
-      h("button", { type: "button", class: "secondary", onclick: () => materials.append(materialRow()) }, "Materiaal toevoegen")),
-    h("label", {}, "Bestede tijd (minuten) ", h("input", { name: "minutes", type: "number", min: "0", max: "1440", value: "0" })),
+      h("datalist", { id: options }, (job.materials || []).map((name) => h("option", { value: name }))),
+      h("button", { type: "button", class: "secondary", onclick: () => materials.append(materialRow(options)) }, "Materiaal toevoegen")),
+    h("label", {}, "Bestede tijd (minuten) ", h("input", { name: "minutes", type: "number", min: "0", max: "1440", value: minutesSince(job.arrived_at) })),
     h("fieldset", {}, h("legend", {}, "Storing verholpen?"),
       h("label", {}, h("input", { type: "radio", name: "fixed", value: "ja", checked: true }), " Ja"),
       h("label", {}, h("input", { type: "radio", name: "fixed", value: "nee" }), " Nee")),
@@ -178,24 +229,25 @@ function repairForm(act) {
   return form;
 }
 
-export function detailView(job, { act, addPhotos, photoUrl, sendChat }) {
+export function detailView(job, { act, addPhotos, photoUrl, sendChat, setOff, locating, closing }) {
   const chatText = h("textarea", { name: "text", rows: "2", "aria-label": "Bericht" });
   return h("article", { class: "detail", dataset: { job: job.order_number } },
     h("p", {}, h("a", { href: "#/" }, "← Opdrachten")),
     h("h1", {}, job.address.line, h("small", {}, ` ${job.address.postcode} ${job.address.city}`)),
     h("p", { class: "meta" }, job.order_number, " · ", PHASES[job.phase] || job.phase_label,
-      job.urgency_label ? [" · ", h("span", { class: "badge" }, job.urgency_label)] : null,
+      job.urgency_label ? [" · ", urgencyBadge(job)] : null,
       job.appointment_start ? ` · Afspraak ${dateTime(job.appointment_start)}` : "",
       job.deadline_at ? ` · Uiterlijk ${dateTime(job.deadline_at)}` : ""),
     h("div", { class: "actions" }, navigation(job),
       job.contact.phone ? h("a", { class: "button secondary", href: `tel:${job.contact.phone}` }, `Bel ${job.contact.name}`) : null),
-    h("section", {}, h("h2", {}, "Melding"), h("p", {}, job.category, job.trade ? ` · ${job.trade}` : ""),
+    h("section", {}, h("h2", {}, "Melding"), about(job) ? h("p", {}, about(job)) : null,
       h("p", { class: "pre" }, job.description), job.triage.outcome ? h("p", {}, "Triage: ", job.triage.outcome) : null),
-    h("section", {}, h("h2", {}, "Status"), statusButtons(job, act)),
-    h("section", {}, repairForm(act),
-      job.repair_logs.length ? h("ul", { class: "logs" }, job.repair_logs.map((r) =>
-        h("li", {}, dateTime(r.at), r.pending ? " (niet verzonden)" : "", h("br"), r.work_done,
-          r.materials?.length ? h("br") : null, (r.materials || []).map((m) => `${m.quantity} × ${m.name}`).join(", ")))) : null),
+    h("section", { class: "status" }, h("h2", {}, "Status"), statusButtons(job, { act, setOff, locating, closing })),
+    h("section", {}, job.phase === "in_uitvoering" ? repairForm(job, act) : null,
+      job.repair_logs.length ? [h("h3", {}, "Werkbonnen"), h("ul", { class: "logs" }, job.repair_logs.map((r) =>
+        h("li", {}, dateTime(r.at), ` · ${r.minutes} min`, r.signed ? " · getekend door de huurder" : "",
+          r.pending ? " (niet verzonden)" : "", h("br"), r.work_done,
+          r.materials?.length ? h("br") : null, (r.materials || []).map((m) => `${m.quantity} × ${m.name}`).join(", "))))] : null),
     h("section", {}, h("h2", {}, "Foto's"),
       h("label", { class: "button" }, "Foto maken of kiezen",
         h("input", { type: "file", accept: "image/*", capture: "environment", multiple: true, class: "sr", onchange: (e) => addPhotos([...e.target.files]) })),

@@ -55,6 +55,7 @@ async def archive_list(request: Request) -> Response:
     context = {
         "f": filters,
         "items": items,
+        "werkbons": await archive.werkbons([d.id for d in items]),
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),

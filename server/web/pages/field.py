@@ -34,6 +34,8 @@ SHELL = [
     "/static/monteur/photos.js",
     "/static/monteur/push.js",
     "/static/monteur/views.js",
+    "/static/monteur/closing.js",
+    "/static/monteur/signature.js",
     "/static/monteur/format.js",
     "/static/monteur/icon-192.png",
     "/static/monteur/icon-512.png",
