@@ -30,6 +30,7 @@ from server.domain.calls import (
 )
 from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden, NotFound, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Client, Contact, ContactDossier, Dossier, TransferTarget, User
 
@@ -56,10 +57,10 @@ def require_viewer(user: User) -> None:
 
 def contact_id(raw: object) -> int:
     """A contact id from a path or a form; anything else is a contact that does not exist."""
-    text = str(raw).strip()
-    if not text.isdigit() or len(text) > 10:
-        raise NotFound(f"Contact '{raw}' niet gevonden.", "contact")
-    return int(text)
+    value = row_id(str(raw).strip())
+    if value is None:  # not ASCII digits, or beyond the id column's range
+        raise NotFound(f"Contact '{str(raw)[:40]}' niet gevonden.", "contact")
+    return value
 
 
 async def get(user: User, raw_id: object) -> Contact:

@@ -133,7 +133,7 @@ async def test_integers_beyond_the_database_range_in_bodies_are_refused(
     _refused(edited, 422, "version")
 
 
-@pytest.mark.parametrize("raw", [str(HUGE), SUPERSCRIPT_TWO, ARABIC_THREE, "0"])
+@pytest.mark.parametrize("raw", [str(HUGE), str(2**31), SUPERSCRIPT_TWO, ARABIC_THREE, "0"])
 async def test_ids_in_paths_that_cannot_exist_are_not_found(
     http: httpx.AsyncClient, w: world.World, raw: str
 ) -> None:
@@ -150,6 +150,13 @@ async def test_ids_in_paths_that_cannot_exist_are_not_found(
     technician = await token_for(http, "piet.monteur")
     unsubscribed = await http.delete(f"/api/v1/me/push-subscriptions/{raw}", headers=technician)
     _refused(unsubscribed, 404, "subscription_id")
+    agent = await token_for(http, "anna.agent")
+    contact = await http.get(f"/api/v1/contacts/{raw}", headers=agent)
+    _refused(contact, 404, "contact")
+    transfer = await http.post(f"/api/v1/contacts/{raw}/transfer", json={}, headers=agent)
+    _refused(transfer, 404, "contact")
+    materials = await http.get(f"/api/v1/contractors/{raw}/materials", headers=supervisor)
+    assert materials.status_code == 404, materials.text
 
 
 @pytest.mark.parametrize("raw", ["9" * 25, SUPERSCRIPT_TWO, ARABIC_THREE, "1_0", "-1"])

@@ -7,11 +7,11 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from server.domain.errors import NotFound
 from server.fieldwork import materials
 from server.web.api.common import json_object
 from server.web.api.schemas import Body
 from server.web.auth import current_user
+from server.web.params import path_id
 
 
 class MaterialsBody(Body):
@@ -25,10 +25,7 @@ def _answer(names: list[str]) -> JSONResponse:
 
 
 def _contractor_id(request: Request) -> int:
-    raw = request.path_params["contractor_id"]
-    if not raw.isdigit() or len(raw) > 9:
-        raise NotFound(f"Aannemer '{raw}' niet gevonden.", "contractor")
-    return int(raw)
+    return path_id(request, "contractor_id", "Aannemer")
 
 
 async def client_materials(request: Request) -> JSONResponse:
