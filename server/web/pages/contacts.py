@@ -25,6 +25,8 @@ from server.domain.errors import AppError, Unprocessable
 from server.domain.roles import DESK_ROLES
 from server.models import CallEvent, Contact, InboundLine, User
 from server.web.auth import current_user, require_role, still_allowed
+from server.web.pages.dossiers import MAX_PAGE
+from server.web.params import int_param
 from server.web.templating import templates
 
 PAGE_SIZE = 50
@@ -41,10 +43,7 @@ def _labels() -> dict[str, Any]:
 async def contact_list(request: Request) -> Response:
     user = current_user(request)
     p = request.query_params
-    try:
-        page = max(1, int(p.get("pagina", "1")))
-    except ValueError:
-        page = 1
+    page = int_param(request, "pagina", 1, 1, MAX_PAGE)
     filters = {"q": p.get("q", ""), "client": p.get("klant", ""), "state": p.get("stand", "")}
     found = await contacts.search(
         user,
