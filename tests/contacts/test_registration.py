@@ -202,6 +202,12 @@ async def test_a_transfer_is_recorded_from_the_pop(http: httpx.AsyncClient, w: w
     missing = await http.post(f"/contacten/{contact.id}/doorverbinden", data={"csrf_token": token})
     assert missing.status_code == 422
     assert "Kies een doorverbindnummer of vul een nummer in." in missing.text
+    for bad in ("\u00b2", str(2**31), "9" * 25):  # a superscript two, beyond the id column
+        refused = await http.post(
+            f"/contacten/{contact.id}/doorverbinden", data={"csrf_token": token, "target": bad}
+        )
+        assert refused.status_code == 422, (bad, refused.status_code)
+        assert "is geen doorverbindnummer." in refused.text
 
 
 async def test_transfer_through_the_api_to_a_number_typed_in(

@@ -29,7 +29,7 @@ class TooLarge(AppError):
 
 async def _body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
         raise TooLarge(f"De body is groter dan {MAX_BODY // 1024} kB.")
     body = b""
     async for chunk in request.stream():

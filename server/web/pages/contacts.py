@@ -22,6 +22,7 @@ from server.domain.calls import (
     SERVICE_LEVEL_SECONDS,
 )
 from server.domain.errors import AppError, Unprocessable
+from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.models import CallEvent, Contact, InboundLine, User
 from server.web.auth import current_user, require_role, still_allowed
@@ -204,12 +205,11 @@ async def transfer(request: Request) -> Response:
     contact = await contacts.get(user, request.path_params["contact_id"])
     form = await request.form()
     raw = str(form.get("target", "")).strip()
+    target = row_id(raw) if raw else None
     try:
-        if raw and not raw.isdigit():
-            raise Unprocessable(f"'{raw}' is geen doorverbindnummer.", "target")
-        await contacts.record_transfer(
-            user, contact, int(raw) if raw else None, str(form.get("number", ""))
-        )
+        if raw and target is None:
+            raise Unprocessable(f"'{raw[:40]}' is geen doorverbindnummer.", "target")
+        await contacts.record_transfer(user, contact, target, str(form.get("number", "")))
     except AppError as exc:
         return await detail(request, exc)
     back = str(form.get("terug", ""))
