@@ -71,7 +71,11 @@ async def noticed(dossier: Dossier, kind: str) -> None:
 
 async def dossier_changed(dossier: Dossier) -> None:
     """A light 'changed' event; pages re-read their figures (debounced in the browser)."""
-    code = await Client.filter(id=dossier.client_id).values_list("code", flat=True)  # type: ignore[attr-defined]
+    known = getattr(dossier, "_client", None)  # the client the service holds, if fetched
+    if isinstance(known, Client) and known.id == dossier.client_id:  # type: ignore[attr-defined]
+        code = [known.code]
+    else:
+        code = await Client.filter(id=dossier.client_id).values_list("code", flat=True)  # type: ignore[attr-defined]
     data = {"order_number": dossier.order_number, "phase": dossier.phase}
     for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code)):
         await live.publish(channel, "changed", data)
