@@ -97,7 +97,9 @@ async def prepare(database_url: str, redis_url: str) -> str:
         for n in range(20):
             tech_user = await world.user(f"monteur.{n}", "technician")
             await Technician.create(
-                name=f"Monteur {n}", user=tech_user, contractor_id=w.technician.contractor_id,  # type: ignore[attr-defined]
+                name=f"Monteur {n}",
+                user=tech_user,
+                contractor_id=w.technician.contractor_id,  # type: ignore[attr-defined]
                 trades=["LOO", "CVI", "ELE"][n % 3 : n % 3 + 1],
             )
         token, _ = await tokens.issue(await User.get(username="anna.agent"), "bench")
@@ -195,7 +197,9 @@ async def run_python(name: str, url: str, token: str, connections: int, seconds:
         elapsed = time.monotonic() - began
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-    return Result(name, len(latencies) / elapsed, statistics.median(ordered), p99, len(ordered), errors)
+    return Result(
+        name, len(latencies) / elapsed, statistics.median(ordered), p99, len(ordered), errors
+    )
 
 
 def main() -> None:
@@ -256,7 +260,9 @@ def main() -> None:
     )
     print(f"{'':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
     for r in results:
-        print(f"{r.name:<14}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{r.errors:>8}")
+        print(
+            f"{r.name:<14}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{r.errors:>8}"
+        )
     app, bare = results
     print(f"ratio intake / bare: {app.rps / bare.rps:.3f}")
 

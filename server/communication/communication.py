@@ -86,7 +86,7 @@ def _received(dossier: Dossier, client: Client, at: datetime) -> MeldingOntvange
     return MeldingOntvangen(
         **_base(dossier, client, at),
         melding=what or CATEGORY_LABELS.get(dossier.category, dossier.category),
-        urgentie=dossier.urgency,
+        urgentie=dossier.urgency or "",
         vervolg=tenant_view.next_step(outcome.get("action"), client.name),
         uiterlijk=dossier.deadline_at,
     )

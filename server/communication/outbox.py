@@ -200,7 +200,9 @@ def new_rows(
     return rows
 
 
-async def start_new(rows: Sequence[OutboundMessage], client: Client, at: datetime) -> None:
+async def start_new(
+    rows: Sequence[OutboundMessage], dossier: Dossier, client: Client, at: datetime
+) -> None:
     """After the commit of `new_rows`: the open dossier screens hear of the finished ones,
     the rest go to the send job (or wait in the outbox for the end of quiet hours)."""
     for row in rows:
@@ -209,7 +211,7 @@ async def start_new(rows: Sequence[OutboundMessage], client: Client, at: datetim
                 await _start(row, client, at)
             else:
                 await message_log.publish(
-                    f"dossier:{row.dossier.order_number}",
+                    f"dossier:{dossier.order_number}",
                     "bericht",
                     message_log.event_data(row, row.last_error),
                 )

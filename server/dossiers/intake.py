@@ -78,8 +78,10 @@ async def create_with_timeline(
     if await suggestions.auto_assign(user, dossier) is not None:
         made.timeline = None  # assigned since: the stored timeline has grown
     if at is None:  # a backdated intake is history: nobody is told again
-        client = dossier.client  # type: ignore[assignment]
-        await communication.safely(outbox.start_new(made.messages, client, datetime.now(UTC)))
+        client = dossier.client
+        await communication.safely(
+            outbox.start_new(made.messages, dossier, client, datetime.now(UTC))
+        )
         if made.alerted:
             await communication.safely(communication.send_client_notifications(dossier=dossier))
     return dossier, made.timeline

@@ -1,8 +1,9 @@
 """Order numbers MK-YYYY-NNNNNN: unique, readable, gap-free per year, safe under concurrency.
 
-The counter row is created or incremented, in one statement, inside the transaction that creates the dossier. On PostgreSQL
-the UPDATE takes a row lock that serialises concurrent creators until commit; on SQLite the
-database write lock does the same. A rolled-back creation gives its number back.
+The counter row is created or incremented, in one statement, inside the transaction that
+creates the dossier. On PostgreSQL the upsert takes a row lock that serialises concurrent
+creators until commit; on SQLite the database write lock does the same. A rolled-back
+creation gives its number back.
 """
 
 from __future__ import annotations

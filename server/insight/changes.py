@@ -75,7 +75,8 @@ async def dossier_changed(dossier: Dossier) -> None:
     if isinstance(known, Client) and known.id == dossier.client_id:  # type: ignore[attr-defined]
         code = [known.code]
     else:
-        code = await Client.filter(id=dossier.client_id).values_list("code", flat=True)  # type: ignore[attr-defined]
+        found = Client.filter(id=dossier.client_id)  # type: ignore[attr-defined]
+        code = [str(c) for c in await found.values_list("code", flat=True)]
     data = {"order_number": dossier.order_number, "phase": dossier.phase}
     for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code)):
         await live.publish(channel, "changed", data)
