@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise import Model, Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 from server import settings
@@ -22,8 +23,12 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
         path = url.removeprefix("sqlite://")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection: str | dict[str, Any] = url
+    if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        connection = expand_db_url(url)
+        connection["credentials"]["reset"] = _keep_session
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -34,6 +39,14 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _keep_session(conn: object) -> None:
+    """A connection going back to the pool needs no session reset: asyncpg's default sends
+    one more statement (RESET ALL, UNLISTEN *, advisory unlock, CLOSE ALL) after every query
+    outside a transaction. The app keeps no session state: its advisory locks and settings are
+    transaction-scoped (SET LOCAL, pg_advisory_xact_lock), live updates go through Redis, not
+    LISTEN. asyncpg still rolls back a transaction left open before calling this."""
 
 
 # The tortoise CLI (`tortoise -c server.db.TORTOISE_ORM makemigrations`) reads this.

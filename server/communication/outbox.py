@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server import settings
+from server import live, settings
 from server.communication import message_log
 from server.jobs import queue as jobs
 from server.messaging.errors import PermanentSendError
@@ -205,18 +205,18 @@ async def start_new(
 ) -> None:
     """After the commit of `new_rows`: the open dossier screens hear of the finished ones,
     the rest go to the send job (or wait in the outbox for the end of quiet hours)."""
+    told = [
+        (f"dossier:{dossier.order_number}", "bericht", message_log.event_data(row, row.last_error))
+        for row in rows
+        if row.status != "wachtrij"
+    ]
+    await live.publish_many(told)
     for row in rows:
-        try:
-            if row.status == "wachtrij":
+        if row.status == "wachtrij":
+            try:
                 await _start(row, client, at)
-            else:
-                await message_log.publish(
-                    f"dossier:{dossier.order_number}",
-                    "bericht",
-                    message_log.event_data(row, row.last_error),
-                )
-        except Exception:  # committed; the sweep sends a waiting message later
-            log.exception("message %s could not be started", row.id)
+            except Exception:  # committed; the sweep sends a waiting message later
+                log.exception("message %s could not be started", row.id)
 
 
 def _sender(client: Client) -> dict[str, str]:

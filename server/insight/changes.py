@@ -78,7 +78,12 @@ async def dossier_changed(dossier: Dossier) -> None:
         found = Client.filter(id=dossier.client_id)  # type: ignore[attr-defined]
         code = [str(c) for c in await found.values_list("code", flat=True)]
     data = {"order_number": dossier.order_number, "phase": dossier.phase}
-    for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code)):
-        await live.publish(channel, "changed", data)
-    for c in code:
-        await live.publish(f"client:{c}", "dossier", data)
+    await live.publish_many(
+        [
+            *(
+                (channel, "changed", data)
+                for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code))
+            ),
+            *((f"client:{c}", "dossier", data) for c in code),
+        ]
+    )
