@@ -17,9 +17,11 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from server.dossiers import intake
 from server.jobs import queue
 from server.models import Dossier, DossierEvent, OutboundMessage
 from server.protocols import protocols
+from server.protocols.triage import TriageInput
 from tests.support import world
 
 MAX_STATEMENTS = 8
@@ -95,3 +97,38 @@ async def test_an_intake_with_triage_takes_at_most_eight_statements(
     assert await DossierEvent.filter(dossier_id=dossier.id, kind="triage").count() == 1
     sent = await OutboundMessage.filter(dossier_id=dossier.id).values_list("channel", flat=True)
     assert sorted(sent) == ["email", "sms"]
+
+
+async def test_the_answer_to_an_intake_is_what_reading_the_dossier_gives(
+    w: world.World, http: httpx.AsyncClient
+) -> None:
+    """The answer is built from what was written, not read back: it must not differ."""
+    headers = await world.token_for(http, "anna.agent")
+    created = await http.post("/api/v1/dossiers", json=LEAK, headers=headers)
+    assert created.status_code == 201, created.text
+    await queue.stop_inline()
+    number = created.json()["order_number"]
+    read = await http.get(f"/api/v1/dossiers/{number}", headers=headers)
+    assert read.status_code == 200, read.text
+    assert created.json() == read.json()
+
+
+async def test_an_intake_refused_inside_its_transaction_leaves_no_message_behind(
+    w: world.World,
+) -> None:
+    """The tenant's messages are recorded in the intake's transaction: refused work inside
+    it (the desk's contact) takes dossier, messages and order number back together."""
+
+    async def refuse(dossier: Dossier, conn: object) -> None:
+        raise RuntimeError("contact could not be stored")
+
+    leak = TriageInput("lekkage_afvoer", {"bewoonbaarheid": "nee", "belemmering": "ja"})
+    with pytest.raises(RuntimeError):
+        await intake.create(w.agent, world.intake(), leak, inside=refuse)
+    assert await Dossier.all().count() == 0
+    assert await OutboundMessage.all().count() == 0
+    assert await DossierEvent.all().count() == 0
+
+    made = await intake.create(w.agent, world.intake(), leak)
+    assert made.order_number.endswith("-000001")  # the refused intake gave its number back
+    assert made.urgency == "urgent"
