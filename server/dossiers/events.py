@@ -43,8 +43,9 @@ async def record(
     """Append one event; open dashboards and portals hear of it (server.insight.changes)."""
     event = await DossierEvent.create(
         dossier=dossier,
-        # Known already: spares the save hook reading it back (server/models/derived.py).
-        client_id=dossier.client_id,  # type: ignore[attr-defined]
+        # Known already: spares the save hook reading it back (server/models/derived.py);
+        # a dossier loaded with only some columns leaves it to the hook.
+        client_id=getattr(dossier, "client_id", None),
         kind=kind,
         actor=actor,
         actor_name=str(actor) if actor else "systeem",
