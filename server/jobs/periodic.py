@@ -1,6 +1,7 @@
 """Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep,
 reading the clients' mailboxes, the purge of technicians' positions, the daily pruning of the
-sync change log, and the daily retention work (archive closed dossiers, remove old tenants' details, delete old exports).
+sync change log, and the daily retention work (archive closed dossiers, remove old tenants'
+details, delete old exports).
 
 With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
 nothing. The first run of each comes one interval after start, not during it; the retention

@@ -2,9 +2,10 @@
 in a temporary folder, on a free port of 127.0.0.1, plaintext login, users in a passwd-file.
 
 Dovecot's login processes refuse to run as root, and its mail processes refuse uid 0; when the
-tests run as root (CI does) those run as `nobody`, and the mail folder is given to it. The passwd-file
-holds a few hundred users, so each test has a mailbox of its own. The system's Dovecot service, if any, is never touched: this one has
-its own base_dir, instance name and port.
+tests run as root (CI does) those run as `nobody`, and the mail folder is given to it. The
+passwd-file holds a few hundred users, so each test has a mailbox of its own. The system's
+Dovecot service, if any, is never touched: this one has its own base_dir, instance name and
+port.
 """
 
 from __future__ import annotations
