@@ -20,6 +20,7 @@ from server.communication.outbox import unavailable
 from server.contacts import contacts, mailbox
 from server.domain.errors import NotFound, Unprocessable
 from server.domain.mail import message_key, reply_references, reply_subject
+from server.domain.numbers import row_id
 from server.dossiers import dossier_live, events
 from server.jobs import queue as jobs
 from server.messaging.email import message_id
@@ -137,8 +138,8 @@ async def reply(
 
 async def mail_of(user: User, raw_id: object) -> MailMessage:
     """An inbound mail by id, of a contact the user may see."""
-    value = contacts.contact_id(raw_id)
-    mail = await MailMessage.get_or_none(id=value, direction="in")
+    value = row_id(str(raw_id).strip())
+    mail = await MailMessage.get_or_none(id=value, direction="in") if value else None
     if mail is None or mail.contact_id is None:
         raise NotFound(f"Mail '{raw_id}' niet gevonden.", "mail")
     await contacts.get(user, mail.contact_id)

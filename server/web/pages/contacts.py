@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import live, scoping, settings
-from server.contacts import contact_live, contacts, recognition, setup, transfers
+from server.contacts import contact_live, contacts, mail_replies, recognition, setup, transfers
 from server.contacts.contacts import Registration
 from server.domain import greeting, result_codes
 from server.domain.calls import (
@@ -20,6 +20,7 @@ from server.domain.calls import (
     CONTACT_STATE_LABELS,
     OPEN_STATES,
     SERVICE_LEVEL_SECONDS,
+    state_label,
 )
 from server.domain.errors import AppError, Unprocessable
 from server.domain.numbers import row_id
@@ -37,6 +38,7 @@ def _labels() -> dict[str, Any]:
     return {
         "contact_channel": CONTACT_CHANNEL_LABELS,
         "contact_state": CONTACT_STATE_LABELS,
+        "state_label": state_label,
         "norm": SERVICE_LEVEL_SECONDS,
     }
 
@@ -169,6 +171,8 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         else [],
         "is_desk": is_desk,
         "error": error,
+        "mails": await mail_replies.mails_of_contact(user, contact),
+        "replied": request.query_params.get("beantwoord") == "1",
     }
     if is_desk:
         context.update(await _form_context(user, contact, _values_of(contact)))
@@ -189,6 +193,7 @@ async def update(request: Request) -> Response:
         context = await _form_context(user, contact, dict(form))
         context.update(
             c=contact,
+            mails=await mail_replies.mails_of_contact(user, contact),
             dossiers=await contacts.linked_dossiers(user, contact),
             events=await CallEvent.filter(contact_id=contact.id).order_by("at", "id"),
             is_desk=True,
