@@ -4,9 +4,11 @@ bad mails still give a contact."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from server.contacts import mail_in
+from server.contacts import mail_in, retention
 from server.dossiers import dossiers
 from server.models import Contact, ContactDossier, DossierEvent, MailMessage, Photo
 from tests.contacts.dovecot import Dovecot
@@ -169,3 +171,16 @@ async def test_bad_mails_still_give_a_contact_each(
     assert refused[0]["name"] == "foto.jpg" and "PDF" in refused[0]["refused"]
     assert not await Photo.filter(dossier_id=dossier.id).exists()
     assert await Contact.filter(channel="email").count() == len(bad)
+
+
+async def test_retention_removes_the_mails_sender_and_text(
+    w: world.World, dovecot: Dovecot
+) -> None:
+    address = await give_mailbox(w.woonstad, dovecot)
+    dovecot.deliver(address, mail("Lekkage", text="Mijn telefoon is 0612345678"), at(0))
+    await mail_in.poll(w.woonstad)
+
+    assert await retention.anonymise_old(730, at=at(0) + timedelta(days=731)) == 1
+    kept = await MailMessage.get(direction="in")
+    assert (kept.sender, kept.text, kept.subject) == ("", "", "Lekkage")
+    assert (await Contact.get(channel="email")).caller == ""
