@@ -1,6 +1,7 @@
 """Keeping personal data only as long as needed: a contact's caller (number or address, name)
 and its note leave it RETENTION_DAYS after it was offered, and so do the numbers the
-telephony platform sent with its events and an e-mail's addresses and text (and the replies'). The contact stays, with its client, times, subject
+telephony platform sent with its events and an e-mail's addresses and text (and the
+replies'). The contact stays, with its client, times, subject
 and result, so the telephony figures keep their value (as dossiers do, server/dossiers)."""
 
 from __future__ import annotations

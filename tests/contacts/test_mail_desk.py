@@ -190,3 +190,79 @@ async def test_the_mailbox_password_is_kept_encrypted_and_never_shown(
         "/api/v1/clients/WST/contact-setup", json={**setup, "mailbox": None}, headers=headers
     )
     assert removed.json()["mailbox"] is None
+
+
+BOX = {"address": "storingen@woonstad.example", "host": "imap.woonstad.example", "password": "x"}
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "field", "message"),
+    [
+        ({"address": "geen adres"}, 422, "mailbox.address", "is geen geldig e-mailadres"),
+        ({"host": "imap woonstad/\u00b2"}, 422, "mailbox.host", "geen geldige naam"),
+        ({"tls": "tls1.0"}, 422, "mailbox.tls", ""),
+        ({"port": 70000}, 422, "mailbox.port", ""),
+        ({"port": "²"}, 422, "mailbox.port", ""),
+        ({"password": "a\x01b"}, 422, "mailbox.password", "stuurteken"),
+        ({"password": ""}, 422, "mailbox.password", "Vul het wachtwoord"),
+        ({"folder": "IN\nBOX"}, 422, "mailbox.folder", ""),
+        ({"username": "u" * 300}, 422, "mailbox.username", ""),
+    ],
+)
+async def test_bad_mailbox_settings_are_refused_naming_the_field(
+    http: httpx.AsyncClient,
+    w: world.World,
+    change: dict[str, object],
+    status: int,
+    field: str,
+    message: str,
+) -> None:
+    headers = await token_for(http, "sanne.supervisie")
+    body = {"greeting": "Goedemiddag", "inbound": [], "transfers": [], "result_codes": []}
+    response = await http.put(
+        "/api/v1/clients/WST/contact-setup",
+        json={**body, "result_codes": [{"code": "opdracht", "label": "Opdracht"}]}
+        | {"mailbox": {**BOX, **change}},
+        headers=headers,
+    )
+    assert response.status_code == status, response.text
+    assert response.json()["error"]["field"].startswith(field), response.text
+    assert message in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("port", ["abc", "²", "0", "99999", "9" * 30])
+async def test_a_bad_port_on_the_settings_page_is_refused_in_dutch(
+    http: httpx.AsyncClient, w: world.World, port: str
+) -> None:
+    await login(http, "sanne.supervisie")
+    page = await http.get("/contactinstellingen/WST")
+    response = await http.post(
+        "/contactinstellingen/WST",
+        data={
+            "csrf_token": csrf(page.text),
+            "greeting": "Goedemiddag",
+            "result_codes": "opdracht | Opdracht | dossier",
+            "mailbox_address": BOX["address"],
+            "mailbox_host": BOX["host"],
+            "mailbox_port": port,
+            "mailbox_tls": "ssl",
+            "mailbox_password": "geheim-wachtwoord",
+        },
+    )
+    assert response.status_code == 422
+    assert "is geen getal van 1 tot 65535" in response.text
+    assert "geheim-wachtwoord" not in response.text  # not even as typed
+
+
+async def test_a_mail_id_that_cannot_exist_on_the_dossier_reply_is_not_found(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    dossier = await dossiers.create(w.agent, world.intake())
+    await login(http, "anna.agent")
+    page = await http.get(f"/dossiers/{dossier.order_number}")
+    for raw in ("²", "9" * 25, "-1", "abc"):
+        response = await http.post(
+            f"/dossiers/{dossier.order_number}/antwoord",
+            data={"csrf_token": csrf(page.text), "text": "Hallo", "mail": raw},
+        )
+        assert response.status_code == 404 and "niet gevonden" in response.text
