@@ -266,3 +266,27 @@ async def test_a_mail_id_that_cannot_exist_on_the_dossier_reply_is_not_found(
             data={"csrf_token": csrf(page.text), "text": "Hallo", "mail": raw},
         )
         assert response.status_code == 404 and "niet gevonden" in response.text
+
+
+async def test_the_desk_registers_an_email_contact_with_a_result_code(
+    http: httpx.AsyncClient, w: world.World, dovecot: Dovecot
+) -> None:
+    address = await give_mailbox(w.woonstad, dovecot)
+    dovecot.deliver(address, mail("Wanneer wordt het gras gemaaid?"), at(0))
+    await mail_in.poll(w.woonstad)
+    contact = await Contact.get(channel="email")
+    headers = await token_for(http, "anna.agent")
+    await login(http, "anna.agent")
+    listing = (await http.get("/contacten?stand=open")).text
+    assert "Wanneer wordt het gras gemaaid?" in listing and "Te behandelen" in listing
+
+    done = await http.patch(
+        f"/api/v1/contacts/{contact.id}",
+        json={"result_code": "algemene_vraag", "note": "Doorgestuurd naar de huismeester."},
+        headers=headers,
+    )
+
+    assert done.status_code == 200, done.text
+    assert (done.json()["state"], done.json()["result_code"]) == ("afgerond", "algemene_vraag")
+    assert done.json()["subject"] == "Wanneer wordt het gras gemaaid?"
+    assert "Wanneer wordt het gras gemaaid?" not in (await http.get("/contacten?stand=open")).text
