@@ -14,6 +14,7 @@ mails are read.
 from __future__ import annotations
 
 import contextlib
+import contextlib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +64,7 @@ class Mailbox:
     def open(self) -> None:
         s = self.settings
         context = s.tls_context or ssl.create_default_context()
+        client: IMAPClient | None = None
         try:
             client = IMAPClient(
                 s.host,
@@ -76,7 +78,9 @@ class Mailbox:
                 client.starttls(context)
             client.login(s.username, s.password)
             selected = client.select_folder(s.folder)
-        except (TimeoutError, IMAPClientError, OSError, ssl.SSLError) as exc:
+        except (IMAPClientError, OSError, ssl.SSLError) as exc:
+            if client is not None:
+                _shut(client)
             raise MailboxError(_reason(exc)) from exc
         self.client = client
         permanent = [bytes(f) for f in selected.get(b"PERMANENTFLAGS", ())]
@@ -131,6 +135,12 @@ class Mailbox:
         return self.client
 
 
+def _shut(client: IMAPClient) -> None:
+    # Closing what may be half open: nothing more to do if that fails too.
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
 def _aware(item: dict[bytes, Any]) -> datetime:
     value = item.get(b"INTERNALDATE")
     if isinstance(value, datetime):
@@ -140,6 +150,4 @@ def _aware(item: dict[bytes, Any]) -> datetime:
 
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
-    if isinstance(exc, bytes | bytearray):
-        text = exc.decode("utf-8", "replace")
     return f"{type(exc).__name__}: {text}"[:500]

@@ -1,5 +1,6 @@
 """A private Dovecot IMAP server for the mail tests: its own configuration, mail and sockets
-in a temporary folder, on a free port of 127.0.0.1, plaintext login, users in a passwd-file.
+in a temporary folder, on free ports of 127.0.0.1 (plain IMAP with STARTTLS, and IMAP over TLS
+with a self-signed certificate), plaintext login allowed, users in a passwd-file.
 
 Dovecot's login processes refuse to run as root, and its mail processes refuse uid 0; when the
 tests run as root (CI does) those run as `nobody`, and the mail folder is given to it. The
@@ -15,6 +16,7 @@ import os
 import pwd
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -26,6 +28,7 @@ from pathlib import Path
 from imapclient import IMAPClient
 
 from tests.messaging.servers import free_port
+from tests.messaging.smtp_server import _tls_contexts
 
 PASSWORD = "geheim-imap"
 # Users made at start (Dovecot reads its passwd-file again only when it sees it change, which
@@ -39,9 +42,12 @@ def user_name(number: int) -> str:
 
 @dataclass
 class Dovecot:
-    port: int
+    port: int  # plain IMAP, STARTTLS offered
     folder: Path
     users: Path
+    tls_port: int = 0  # IMAP over TLS from the start
+    # A client context that trusts the server's self-signed certificate.
+    tls_context: ssl.SSLContext | None = None
 
     handed_out: int = 0
 
@@ -79,7 +85,7 @@ def binary() -> str | None:
     )
 
 
-def _config(root: Path, port: int) -> str:
+def _config(root: Path, port: int, tls_port: int) -> str:
     me = pwd.getpwuid(os.getuid())
     if os.getuid() == 0:
         login = mail = pwd.getpwnam("nobody")
@@ -91,7 +97,9 @@ state_dir = {root}/state
 instance_name = meldkamer-test-{port}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
@@ -114,7 +122,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
   chroot =
 }}
@@ -124,15 +134,22 @@ service anvil {{
 """
 
 
-def _wait(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait(
+    port: int, process: subprocess.Popen[bytes], log: Path, tls: ssl.SSLContext | None = None
+) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"dovecot stopped: {log.read_text() if log.exists() else ''}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                if sock.recv(100).startswith(b"* OK"):
-                    return
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+                if tls is None:
+                    if raw.recv(100).startswith(b"* OK"):
+                        return
+                    continue
+                with tls.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
+                    if sock.recv(100).startswith(b"* OK"):
+                        return
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("dovecot did not answer within 15 s")
@@ -150,8 +167,9 @@ def start() -> Iterator[Dovecot]:
         os.chown(root / "mail", nobody.pw_uid, nobody.pw_gid)
     users = root / "users"
     users.write_text("".join(f"{user_name(n)}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
-    port = free_port()
-    (root / "dovecot.conf").write_text(_config(root, port))
+    port, tls_port = free_port(), free_port()
+    _, client_context = _tls_contexts(root)
+    (root / "dovecot.conf").write_text(_config(root, port, tls_port))
     # Not under faketime (the suite's run a year ahead): Dovecot keeps its own clock; the tests
     # give every mail its moment.
     env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
@@ -163,7 +181,8 @@ def start() -> Iterator[Dovecot]:
     )
     try:
         _wait(port, process, root / "dovecot.log")
-        yield Dovecot(port=port, folder=root, users=users)
+        _wait(tls_port, process, root / "dovecot.log", tls=client_context)
+        yield Dovecot(port, root, users, tls_port, client_context)
     finally:
         process.terminate()
         try:

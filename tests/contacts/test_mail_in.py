@@ -4,14 +4,23 @@ bad mails still give a contact."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from server.contacts import mail_in, retention
 from server.dossiers import dossiers
-from server.models import Contact, ContactDossier, DossierEvent, MailMessage, Photo
-from tests.contacts.dovecot import Dovecot
+from server.messaging.imap import MailboxSettings
+from server.models import (
+    Contact,
+    ContactDossier,
+    DossierEvent,
+    MailboxState,
+    MailMessage,
+    Photo,
+)
+from tests.contacts.dovecot import PASSWORD, Dovecot
 from tests.contacts.mail_support import at, give_mailbox, jpeg, mail
 from tests.support import world
 
@@ -184,3 +193,23 @@ async def test_retention_removes_the_mails_sender_and_text(
     kept = await MailMessage.get(direction="in")
     assert (kept.sender, kept.text, kept.subject) == ("", "", "Lekkage")
     assert (await Contact.get(channel="email")).caller == ""
+
+
+@pytest.mark.parametrize("tls", ["ssl", "starttls"])
+async def test_the_mailbox_is_read_over_tls_and_its_certificate_checked(
+    w: world.World, dovecot: Dovecot, tls: str
+) -> None:
+    address = await give_mailbox(w.woonstad, dovecot)
+    dovecot.deliver(address, mail("Over TLS"), at(0))
+    port = dovecot.tls_port if tls == "ssl" else dovecot.port
+    where = MailboxSettings("127.0.0.1", port, tls, address, PASSWORD, "INBOX", 10.0)
+
+    untrusted = await mail_in.poll(w.woonstad, connect=where)
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.error  # a certificate nobody vouches for
+    assert not await Contact.filter(channel="email").exists()
+    trusted = replace(where, tls_context=dovecot.tls_context)
+    result = await mail_in.poll(w.woonstad, connect=trusted)
+
+    assert (result.stored, result.error) == (1, "")
+    state = await MailboxState.get(client_id=w.woonstad.id)
+    assert (state.error, state.stored, state.lease_until) == ("", 1, None)
