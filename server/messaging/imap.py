@@ -14,7 +14,6 @@ mails are read.
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
