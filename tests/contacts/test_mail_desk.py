@@ -133,6 +133,10 @@ async def test_a_client_user_never_sees_another_clients_mail(
     page = await http.get(f"/contacten/{contact.id}")
     assert page.status_code == 404 and "Alleen voor Woonstad" not in page.text
     assert "Geheime lekkage" not in (await http.get("/contacten")).text
+    await http.post("/logout", data={"csrf_token": csrf(page.text)})
+    await login(http, "wim.woonstad")
+    theirs = await http.get(f"/contacten/{contact.id}")
+    assert "Alleen voor Woonstad" in theirs.text and "Antwoord versturen" not in theirs.text
 
 
 async def test_the_mailbox_password_is_kept_encrypted_and_never_shown(
@@ -279,6 +283,8 @@ async def test_the_desk_registers_an_email_contact_with_a_result_code(
     await login(http, "anna.agent")
     listing = (await http.get("/contacten?stand=open")).text
     assert "Wanneer wordt het gras gemaaid?" in listing and "Te behandelen" in listing
+    page = (await http.get(f"/contacten/{contact.id}")).text
+    assert "Het lekt bij de douche." in page and "Antwoord aan fatima@example.nl" in page
 
     done = await http.patch(
         f"/api/v1/contacts/{contact.id}",
