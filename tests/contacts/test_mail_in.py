@@ -4,6 +4,7 @@ bad mails still give a contact."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -213,3 +214,30 @@ async def test_the_mailbox_is_read_over_tls_and_its_certificate_checked(
     assert (result.stored, result.error) == (1, "")
     state = await MailboxState.get(client_id=w.woonstad.id)
     assert (state.error, state.stored, state.lease_until) == ("", 1, None)
+
+
+async def test_a_poll_cancelled_after_two_mails_loses_and_doubles_nothing(
+    w: world.World, dovecot: Dovecot
+) -> None:
+    address = await give_mailbox(w.woonstad, dovecot)
+    for n in range(5):
+        dovecot.deliver(address, mail(f"Melding {n}"), at(n))
+    stored: list[str] = []
+
+    def cancel_at_the_second(mail_row: MailMessage) -> None:
+        stored.append(mail_row.subject)
+        if len(stored) == 2:
+            polling.cancel()  # as arq cancels a job that runs past its timeout
+
+    polling = asyncio.create_task(mail_in.poll(w.woonstad, before_marking=cancel_at_the_second))
+    with pytest.raises(asyncio.CancelledError):
+        await polling
+    assert await Contact.filter(channel="email").count() == 2
+    state = await MailboxState.get(client_id=w.woonstad.id)
+    assert state.lease_until is None  # let go, so the next poll need not wait for it
+
+    await mail_in.poll(w.woonstad)
+
+    subjects = sorted(await Contact.filter(channel="email").values_list("subject", flat=True))
+    assert subjects == [f"Melding {n}" for n in range(5)]
+    assert all(b"$Meldkamer" in flags for flags in dovecot.flags(address))
