@@ -281,8 +281,12 @@ async def test_the_desk_registers_an_email_contact_with_a_result_code(
     contact = await Contact.get(channel="email")
     headers = await token_for(http, "anna.agent")
     await login(http, "anna.agent")
-    listing = (await http.get("/contacten?stand=open")).text
+    listing = (await http.get("/contacten?stand=open&kanaal=email")).text
     assert "Wanneer wordt het gras gemaaid?" in listing and "Te behandelen" in listing
+    calls = (await http.get("/api/v1/contacts?channel=telefoon_in", headers=headers)).json()
+    assert calls["total"] == 0
+    unknown = await http.get("/api/v1/contacts?channel=fax", headers=headers)
+    assert unknown.status_code == 422 and unknown.json()["error"]["field"] == "channel"
     page = (await http.get(f"/contacten/{contact.id}")).text
     assert "Het lekt bij de douche." in page and "Antwoord aan fatima@example.nl" in page
 

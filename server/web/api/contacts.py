@@ -35,6 +35,7 @@ async def contact_list(request: Request) -> JSONResponse:
         description: '06 12345678, +31612345678, 0031…, an e-mail address, a name'
       - {name: client, in: query, schema: {type: string}}
       - {name: state, in: query, schema: {type: string}, description: 'a state, or "open"'}
+      - {name: channel, in: query, schema: {type: string}, description: 'telefoon_in, email, …'}
       - {name: limit, in: query, schema: {type: integer, default: 50, maximum: 500}}
       - {name: offset, in: query, schema: {type: integer, default: 0}}
     responses:
@@ -49,6 +50,7 @@ async def contact_list(request: Request) -> JSONResponse:
         state=p.get("state", ""),
         limit=int_param(request, "limit", 50, 1, 500),
         offset=int_param(request, "offset", 0, 0, 10_000_000),
+        channel=p.get("channel", ""),
     )
     return JSONResponse({"total": found.total, "items": [contact_json(c) for c in found.items]})
 

@@ -47,7 +47,12 @@ async def contact_list(request: Request) -> Response:
     user = current_user(request)
     p = request.query_params
     page = int_param(request, "pagina", 1, 1, MAX_PAGE)
-    filters = {"q": p.get("q", ""), "client": p.get("klant", ""), "state": p.get("stand", "")}
+    filters = {
+        "q": p.get("q", ""),
+        "client": p.get("klant", ""),
+        "state": p.get("stand", ""),
+        "channel": p.get("kanaal", ""),
+    }
     found = await contacts.search(
         user,
         filters["q"],
@@ -55,6 +60,7 @@ async def contact_list(request: Request) -> Response:
         filters["state"],
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        channel=filters["channel"],
     )
     registered = p.get("geregistreerd", "")
     return templates.TemplateResponse(
