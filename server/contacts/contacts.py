@@ -105,9 +105,15 @@ class SearchResult:
     total: int
 
 
-def search_query(user: User, q: str = "", client: str = "", state: str = "") -> QuerySet[Contact]:
+def search_query(
+    user: User, q: str = "", client: str = "", state: str = "", channel: str = ""
+) -> QuerySet[Contact]:
     """By number (06 12345678, +31612345678, 0031…), e-mail address, name or subject."""
     qs = scoping.contacts(user)
+    if channel:
+        if channel not in CONTACT_CHANNEL_LABELS:
+            raise Unprocessable(f"Onbekend kanaal '{channel[:20]}'.", "channel")
+        qs = qs.filter(channel=channel)
     if client:
         qs = qs.filter(client__code=client.strip().upper())
     if state == "open":
@@ -124,10 +130,16 @@ def search_query(user: User, q: str = "", client: str = "", state: str = "") -> 
 
 
 async def search(
-    user: User, q: str = "", client: str = "", state: str = "", limit: int = 50, offset: int = 0
+    user: User,
+    q: str = "",
+    client: str = "",
+    state: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    channel: str = "",
 ) -> SearchResult:
     require_viewer(user)
-    qs = search_query(user, q, client, state)
+    qs = search_query(user, q, client, state, channel)
     total = await qs.count()
     items = (
         await qs.order_by("-offered_at", "-id")

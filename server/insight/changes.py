@@ -32,6 +32,8 @@ QUIET_KINDS = frozenset(
         "niet_thuis",
         "veldmelding_geweigerd",
         "anonymised",
+        "email",
+        "email_antwoord",
     }
 )
 

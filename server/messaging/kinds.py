@@ -35,6 +35,8 @@ KIND_LABELS: dict[str, str] = {
     "afgerond": "Melding afgerond (met enquête)",
     "piket": "Acuut, bewoonbaarheid in gevaar (piket opdrachtgever)",
     "protocol_bevestiging": "Bevestiging protocolwijziging (opdrachtgever)",
+    # A reply the desk wrote to a tenant's e-mail (server/contacts/mail_replies.py).
+    "email_antwoord": "Antwoord op e-mail",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",

@@ -12,6 +12,7 @@ from server.models.dispatch import (
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
+from server.models.mail import MailboxState, MailMessage
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
@@ -31,6 +32,7 @@ MODEL_MODULES = [
     "server.models.fieldwork",
     "server.models.sync",
     "server.models.contacts",
+    "server.models.mail",
 ]
 
 __all__ = [
@@ -54,6 +56,8 @@ __all__ = [
     "DossierMessage",
     "GeocodeCache",
     "LoginThrottle",
+    "MailMessage",
+    "MailboxState",
     "InboundLine",
     "OrderCounter",
     "OutboundMessage",
