@@ -1,5 +1,6 @@
 """A client's contact set-up, read and replaced as one: the greeting, its inbound lines, its
-transfer numbers and its result codes. Supervisors keep it (page and API)."""
+transfer numbers, its result codes and whether callers get the survey after a contact.
+Supervisors keep it (page and API)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from tortoise.transactions import in_transaction
 from server.contacts import lines, transfers
 from server.contacts.lines import LineInput
 from server.contacts.transfers import TargetInput
-from server.domain import greeting, result_codes
+from server.domain import call_survey, greeting, result_codes
 from server.domain.errors import Forbidden
 from server.domain.result_codes import ResultCode
 from server.domain.roles import Role
@@ -26,6 +27,8 @@ class Setup:
     lines: list[LineInput]
     transfers: list[TargetInput]
     result_codes: list[ResultCode]
+    # The survey after a call or e-mail (docs/contacts.md); None leaves it as it is.
+    call_survey: bool | None = None
 
 
 def require_editor(user: User) -> None:
@@ -56,6 +59,7 @@ async def as_json(client: Client) -> dict[str, Any]:
             for t in await TransferTarget.filter(client_id=client.id).order_by("position", "id")
         ],
         "result_codes": [c.as_json() for c in codes_of(client)],
+        "call_survey": call_survey.enabled(client.settings),
     }
 
 
@@ -75,4 +79,6 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
             "greeting": text,
             "result_codes": [c.as_json() for c in codes],
         }
+        if setup.call_survey is not None:
+            client.settings[call_survey.SETTING] = setup.call_survey
         await client.save(update_fields=["settings"], using_db=conn)

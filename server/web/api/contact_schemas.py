@@ -134,6 +134,9 @@ class ContactSetupBody(Body):
     inbound: list[InboundBody] = Field(max_length=50)
     transfers: list[TransferTargetBody] = Field(max_length=30)
     result_codes: list[ResultCodeBody] = Field(max_length=40)
+    call_survey: bool | None = Field(
+        None, description="Callers get the survey after a finished contact; omitted: unchanged"
+    )
 
     def lines(self) -> list[LineInput]:
         return [LineInput(i.kind, i.value, i.label) for i in self.inbound]

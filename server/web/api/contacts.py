@@ -165,7 +165,7 @@ async def setup_get(request: Request) -> JSONResponse:
     tags: [contacts]
     parameters: [{name: client, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: '{"client", "greeting", "inbound", "transfers", "result_codes"}'}
+      200: {description: 'The set-up: greeting, inbound, transfers, result_codes, call_survey'}
       403: {description: 'Desk roles only'}
     """
     user = current_user(request)
@@ -190,6 +190,8 @@ async def setup_put(request: Request) -> JSONResponse:
     client = await scoping.client(user, request.path_params["client"])
     body = await parse(request, ContactSetupBody)
     await setup.replace(
-        user, client, Setup(body.greeting, body.lines(), body.targets(), body.codes())
+        user,
+        client,
+        Setup(body.greeting, body.lines(), body.targets(), body.codes(), body.call_survey),
     )
     return JSONResponse(await setup.as_json(client))

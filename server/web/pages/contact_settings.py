@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from server import scoping
 from server.contacts import lines, setup, transfers
 from server.contacts.setup import Setup
-from server.domain import result_codes
+from server.domain import call_survey, result_codes
 from server.domain.errors import Unprocessable
 from server.models import Client, InboundLine, TransferTarget
 from server.web.auth import require_role
@@ -37,6 +37,7 @@ async def _texts(client: Client) -> dict[str, str]:
             await TransferTarget.filter(client_id=client.id).order_by("position", "id")
         ),
         "result_codes": result_codes.as_lines(setup.codes_of(client)),
+        "call_survey": "ja" if call_survey.enabled(client.settings) else "",
     }
 
 
@@ -55,7 +56,8 @@ async def save(request: Request) -> Response:
     user = require_role(request, *EDITORS)
     client = await scoping.client(user, request.path_params["client"])
     form = await request.form()
-    values = {k: str(form.get(k, "")) for k in ("greeting", "inbound", "transfers", "result_codes")}
+    keys = ("greeting", "inbound", "transfers", "result_codes", "call_survey")
+    values = {k: str(form.get(k, "")) for k in keys}
     try:
         await setup.replace(
             user,
@@ -65,6 +67,8 @@ async def save(request: Request) -> Response:
                 lines.parse_lines(values["inbound"]),
                 transfers.parse_lines(values["transfers"]),
                 result_codes.parse_lines(values["result_codes"]),
+                # A checkbox: sent when ticked, absent when not.
+                call_survey=bool(values["call_survey"]),
             ),
         )
     except Unprocessable as exc:
