@@ -1,8 +1,9 @@
 """Keeping personal data only as long as needed: a contact's caller (number or address, name)
 and its note leave it RETENTION_DAYS after it was offered, and so do the numbers the
-telephony platform sent with its events, and the caller's survey invitation (its number or
-address, and the keyed hash the once-a-day rule used). The contact stays, with its client, times, subject
-and result, so the telephony figures keep their value (as dossiers do, server/dossiers)."""
+telephony platform sent with its events and the caller's survey invitation (its number or
+address, and the keyed hash the once-a-day rule used). The contact stays, with its client,
+times, subject and result, so the telephony figures keep their value (as dossiers do,
+server/dossiers)."""
 
 from __future__ import annotations
 
