@@ -27,7 +27,7 @@ from server.domain.errors import Conflict
 from server.insight import changes
 from server.messaging.kinds import Channel
 from server.messaging.messages import EnqueteGesprek
-from server.models import CallSurvey, Client, Contact
+from server.models import CallSurvey, Client, Contact, OutboundMessage
 
 log = logging.getLogger("meldkamer.messages")
 
@@ -152,3 +152,12 @@ async def submit(
     await survey.refresh_from_db()
     await changes.client_changed(survey.client_id)  # the dashboard's call-survey scores
     return survey
+
+
+async def of_contact(contact_id: int) -> tuple[CallSurvey | None, OutboundMessage | None]:
+    """The contact's survey, if its caller was invited, and the invitation in the outbox."""
+    survey = await CallSurvey.get_or_none(contact_id=contact_id)
+    if survey is None:
+        return None, None
+    sent = await OutboundMessage.filter(key__startswith=f"enquete-gesprek:{survey.id}:").first()
+    return survey, sent

@@ -12,12 +12,13 @@ import time_machine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.communication import links
+from server.communication import call_surveys, links
 from server.contacts import contacts
 from server.contacts.contacts import Registration
 from server.models import CallSurvey, Contact
 from tests.contacts.support import NOW, TENANT
 from tests.support import world
+from tests.support.pages import login
 
 pytestmark = pytest.mark.usefixtures("clock")
 ANSWERS = {"friendliness": "5", "expertise": "4", "helpfulness": "4", "solution": "3"}
@@ -178,3 +179,23 @@ async def test_any_form_gets_an_answer_in_dutch_and_never_half_a_survey(
         )
     else:
         assert survey.submitted_at is None and survey.friendliness is None
+
+
+async def test_the_contact_page_shows_the_invitation_and_the_answer(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    contact = await _invited(w)
+    await login(http, "anna.agent")
+    page = (await http.get(f"/contacten/{contact.id}")).text
+    assert "uitgenodigd per sms: niet verzonden (kanaal niet ingesteld); nog niet ingevuld" in page
+    survey = await CallSurvey.get(contact_id=contact.id)
+    await call_surveys.submit(survey, {**ANSWERS, "remark": "Top"})
+    page = (await http.get(f"/contacten/{contact.id}")).text
+    assert (
+        "Vriendelijkheid 5, Deskundigheid 4, Behulpzaamheid 4, Oplossing 3. "
+        "Opmerking: <q>Top</q>" in page
+    )
+    await login(http, "wim.woonstad")  # the client's own contact: read-only, with the answer
+    assert "Deskundigheid 4" in (await http.get(f"/contacten/{contact.id}")).text
+    await login(http, "lisa.lichtveld")
+    assert (await http.get(f"/contacten/{contact.id}")).status_code == 404
