@@ -6,6 +6,7 @@ Amsterdam) and moved by time_machine where a test needs another moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from tests.messaging import fake_cm
 from tests.messaging.servers import serve
 from tests.support import world
 from tests.support.pages import csrf, login
+from tests.support.world import token_for
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -296,3 +298,42 @@ def test_the_caller_key_is_not_the_number() -> None:
     assert TENANT not in key and len(key) == 64
     assert key == call_surveys.caller_key(f" {TENANT} ")
     assert key != call_surveys.caller_key(OTHER)
+
+
+async def test_supervisors_switch_it_per_client_on_the_page_and_in_the_api(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    await login(http, "sanne.supervisie")
+    page = await http.get("/contactinstellingen/WST")
+    assert 'name="call_survey" value="ja" checked' in page.text  # on by default
+    form = {
+        "csrf_token": csrf(page.text),
+        "greeting": "{dagdeel}, {opdrachtgever}.",
+        "inbound": "",
+        "transfers": "",
+        "result_codes": "opdracht | Leidt tot opdracht | dossier\nalgemene_vraag | Vraag",
+    }
+    assert (await http.post("/contactinstellingen/WST", data=form)).status_code == 303
+    off = await http.get("/contactinstellingen/WST")
+    assert 'name="call_survey" value="ja" checked' not in off.text
+    await finished(w)
+    assert await invitations() == []
+
+    api = client_factory()  # a token, not the page's session
+    headers = await token_for(api, "sanne.supervisie")
+    url = "/api/v1/clients/WST/contact-setup"
+    body = (await api.get(url, headers=headers)).json()
+    assert body["call_survey"] is False
+    del body["client"]
+    kept = await api.put(
+        url, json={k: v for k, v in body.items() if k != "call_survey"}, headers=headers
+    )
+    assert kept.json()["call_survey"] is False  # omitted: unchanged
+    bad = await api.put(url, json={**body, "call_survey": "misschien"}, headers=headers)
+    assert bad.status_code == 422
+    assert bad.json()["error"]["field"] == "call_survey"
+    on = await api.put(url, json={**body, "call_survey": True}, headers=headers)
+    assert on.json()["call_survey"] is True
+    with time_machine.travel(NOW + timedelta(hours=1), tick=True):
+        await finished(w, OTHER)
+    assert [m.recipient for m in await invitations()] == [OTHER]

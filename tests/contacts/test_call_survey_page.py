@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -199,3 +200,14 @@ async def test_the_contact_page_shows_the_invitation_and_the_answer(
     assert "Deskundigheid 4" in (await http.get(f"/contacten/{contact.id}")).text
     await login(http, "lisa.lichtveld")
     assert (await http.get(f"/contacten/{contact.id}")).status_code == 404
+
+
+@FUZZ
+@given(token=st.text(min_size=1, max_size=80))
+async def test_any_token_is_a_dutch_404_or_410(
+    http: httpx.AsyncClient, w: world.World, token: str
+) -> None:
+    response = await http.get(f"/enquete-gesprek/{quote(token, safe='')}")
+    assert response.status_code in (404, 410), (token, response.status_code)
+    if response.status_code == 404 and "<h1>" in response.text:
+        assert "Link niet bruikbaar" in response.text or "niet gevonden" in response.text.lower()
