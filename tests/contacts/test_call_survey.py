@@ -319,21 +319,21 @@ async def test_supervisors_switch_it_per_client_on_the_page_and_in_the_api(
     await finished(w)
     assert await invitations() == []
 
-    api = client_factory()  # a token, not the page's session
-    headers = await token_for(api, "sanne.supervisie")
-    url = "/api/v1/clients/WST/contact-setup"
-    body = (await api.get(url, headers=headers)).json()
-    assert body["call_survey"] is False
-    del body["client"]
-    kept = await api.put(
-        url, json={k: v for k, v in body.items() if k != "call_survey"}, headers=headers
-    )
-    assert kept.json()["call_survey"] is False  # omitted: unchanged
-    bad = await api.put(url, json={**body, "call_survey": "misschien"}, headers=headers)
-    assert bad.status_code == 422
-    assert bad.json()["error"]["field"] == "call_survey"
-    on = await api.put(url, json={**body, "call_survey": True}, headers=headers)
-    assert on.json()["call_survey"] is True
-    with time_machine.travel(NOW + timedelta(hours=1), tick=True):
-        await finished(w, OTHER)
-    assert [m.recipient for m in await invitations()] == [OTHER]
+    async with client_factory() as api:  # a token, not the page's session
+        headers = await token_for(api, "sanne.supervisie")
+        url = "/api/v1/clients/WST/contact-setup"
+        body = (await api.get(url, headers=headers)).json()
+        assert body["call_survey"] is False
+        del body["client"]
+        kept = await api.put(
+            url, json={k: v for k, v in body.items() if k != "call_survey"}, headers=headers
+        )
+        assert kept.json()["call_survey"] is False  # omitted: unchanged
+        bad = await api.put(url, json={**body, "call_survey": "misschien"}, headers=headers)
+        assert bad.status_code == 422
+        assert bad.json()["error"]["field"] == "call_survey"
+        on = await api.put(url, json={**body, "call_survey": True}, headers=headers)
+        assert on.json()["call_survey"] is True
+        with time_machine.travel(NOW + timedelta(hours=1), tick=True):
+            await finished(w, OTHER)
+        assert [m.recipient for m in await invitations()] == [OTHER]
