@@ -27,6 +27,7 @@ os.environ["PUSH_SERVICE_HOSTS"] = (
 )
 
 import httpx  # noqa: E402
+import hypothesis  # noqa: E402
 import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 
@@ -37,6 +38,12 @@ from server.jobs import queue, tasks  # noqa: E402
 tasks.register()
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests explore at random on a developer's machine, where a new find is welcome; in CI
+# they replay the same examples, so a landing is not failed by a find unrelated to it.
+hypothesis.settings.register_profile("ci", derandomize=True)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
 
 
 async def _reset_schema() -> None:

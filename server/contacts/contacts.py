@@ -18,6 +18,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import scoping
+from server.communication import call_surveys
+from server.communication.communication import safely
 from server.contacts import contact_live, setup, transfers
 from server.contacts.lines import party
 from server.domain import normalise, result_codes
@@ -169,6 +171,15 @@ def rederive(contact: Contact) -> None:
     contact.wrap_seconds = derived.wrap_seconds
 
 
+async def committed(contact: Contact, event: str = "changed") -> None:
+    """After a change to a contact is committed: tell the agent's desk, and once it is
+    finished invite the caller to the survey (server/communication/call_surveys.py decides
+    whether; a messaging fault never fails the change)."""
+    await contact_live.changed(contact, event)
+    if contact.state == ContactState.AFGEROND:
+        await safely(call_surveys.invite_caller(contact))
+
+
 async def locked(
     contact: Contact, change: Callable[[Contact, BaseDBAsyncClient], Awaitable[None]]
 ) -> Contact:
@@ -179,7 +190,7 @@ async def locked(
         await change(row, conn)
         rederive(row)
         await row.save(using_db=conn)
-    await contact_live.changed(row)
+    await committed(row)
     return row
 
 
@@ -328,7 +339,7 @@ async def register(
         await change(row, conn)
         rederive(row)
         await row.save(using_db=conn)
-    await contact_live.changed(row)
+    await committed(row)
     return row
 
 

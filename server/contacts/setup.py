@@ -1,5 +1,6 @@
 """A client's contact set-up, read and replaced as one: the greeting, its inbound lines, its
-transfer numbers, its result codes and its mailbox. Supervisors keep it (page and API)."""
+transfer numbers, its result codes, its mailbox and whether callers get the survey after a
+contact. Supervisors keep it (page and API)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from server.contacts import lines, mailbox, transfers
 from server.contacts.lines import LineInput
 from server.contacts.mailbox import MailboxInput
 from server.contacts.transfers import TargetInput
-from server.domain import greeting, result_codes
+from server.domain import call_survey, greeting, result_codes
 from server.domain.errors import Forbidden
 from server.domain.result_codes import ResultCode
 from server.domain.roles import Role
@@ -30,6 +31,8 @@ class Setup:
     mailbox: MailboxInput | None = None
     # The API's PUT without a mailbox field leaves the mailbox as it is.
     keep_mailbox: bool = False
+    # The survey after a call or e-mail (docs/contacts.md); None leaves it as it is.
+    call_survey: bool | None = None
 
 
 def require_editor(user: User) -> None:
@@ -61,6 +64,7 @@ async def as_json(client: Client) -> dict[str, Any]:
         ],
         "result_codes": [c.as_json() for c in codes_of(client)],
         "mailbox": mailbox.as_json(client),
+        "call_survey": call_survey.enabled(client.settings),
     }
 
 
@@ -87,4 +91,6 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
             "result_codes": [c.as_json() for c in codes],
             **({mailbox.KEY: box} if box else {}),
         }
+        if setup.call_survey is not None:
+            client.settings[call_survey.SETTING] = setup.call_survey
         await client.save(update_fields=["settings"], using_db=conn)

@@ -17,7 +17,7 @@ from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.protocols import ProtocolVersion
-from server.models.surveys import Survey
+from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
 
 MODEL_MODULES = [
@@ -41,6 +41,7 @@ __all__ = [
     "Address",
     "AddressParty",
     "CallEvent",
+    "CallSurvey",
     "ChangeLog",
     "ApiToken",
     "Client",

@@ -18,6 +18,7 @@ from server.web.api.openapi import openapi
 from server.web.pages import (
     appointments,
     auth,
+    call_survey,
     contact_settings,
     dossiers,
     message_templates,
@@ -155,6 +156,8 @@ page_routes = [
     Route("/contactinstellingen/{client}", contact_settings.save, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
+    Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),
+    Route("/enquete-gesprek/{token}", call_survey.submit, methods=["POST"]),
 ]
 
 routes = [
@@ -197,6 +200,7 @@ PUBLIC_PATHS = (
             "/volg/{token}/push/stand",
             "/volg/{token}/push/uit",
             "/enquete/{token}",
+            "/enquete-gesprek/{token}",
         }
     )
     | field_routes.PUBLIC_PATHS

@@ -164,6 +164,10 @@ class ContactSetupBody(Body):
             box.address, box.host, box.port, box.tls, box.username, box.password, box.folder
         )
 
+    call_survey: bool | None = Field(
+        None, description="Callers get the survey after a finished contact; omitted: unchanged"
+    )
+
     def lines(self) -> list[LineInput]:
         return [LineInput(i.kind, i.value, i.label) for i in self.inbound]
 

@@ -192,8 +192,8 @@ async def setup_get(request: Request) -> JSONResponse:
     parameters: [{name: client, in: path, required: true, schema: {type: string}}]
     responses:
       200:
-        description: '{"client", "greeting", "inbound", "transfers", "result_codes", "mailbox"}
-          (the mailbox without its password)'
+        description: '{"client", "greeting", "inbound", "transfers", "result_codes", "mailbox",
+          "call_survey"} (the mailbox without its password)'
       403: {description: 'Desk roles only'}
     """
     user = current_user(request)
@@ -228,6 +228,7 @@ async def setup_put(request: Request) -> JSONResponse:
             mailbox=body.mailbox_input(),
             # Left out: the mailbox stays as it is; null removes it.
             keep_mailbox="mailbox" not in body.model_fields_set,
+            call_survey=body.call_survey,
         ),
     )
     return JSONResponse(await setup.as_json(client))

@@ -13,7 +13,7 @@ from server import scoping
 from server.contacts import lines, mailbox, setup, transfers
 from server.contacts.mailbox import MailboxInput
 from server.contacts.setup import Setup
-from server.domain import result_codes
+from server.domain import call_survey, result_codes
 from server.domain.errors import Unprocessable
 from server.domain.numbers import whole_number
 from server.models import Client, InboundLine, MailboxState, TransferTarget
@@ -46,6 +46,7 @@ async def _texts(client: Client) -> dict[str, str]:
             for k, v in (mailbox.as_json(client) or {"tls": "ssl"}).items()
             if k in MAILBOX_FIELDS
         },
+        "call_survey": "ja" if call_survey.enabled(client.settings) else "",
     }
 
 
@@ -88,7 +89,7 @@ async def save(request: Request) -> Response:
     user = require_role(request, *EDITORS)
     client = await scoping.client(user, request.path_params["client"])
     form = await request.form()
-    names = ["greeting", "inbound", "transfers", "result_codes"]
+    names = ["greeting", "inbound", "transfers", "result_codes", "call_survey"]
     names += [f"mailbox_{k}" for k in (*MAILBOX_FIELDS, "password")]
     values = {k: str(form.get(k, "")) for k in names}
     try:
@@ -101,6 +102,8 @@ async def save(request: Request) -> Response:
                 transfers.parse_lines(values["transfers"]),
                 result_codes.parse_lines(values["result_codes"]),
                 mailbox=_mailbox_input(values),
+                # A checkbox: sent when ticked, absent when not.
+                call_survey=bool(values["call_survey"]),
             ),
         )
     except Unprocessable as exc:

@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import live, scoping, settings
+from server.communication import call_surveys
 from server.contacts import contact_live, contacts, mail_replies, recognition, setup, transfers
 from server.contacts.contacts import Registration
-from server.domain import greeting, result_codes
+from server.domain import call_survey, greeting, result_codes
 from server.domain.calls import (
     CONTACT_CHANNEL_LABELS,
     CONTACT_STATE_LABELS,
@@ -25,6 +26,7 @@ from server.domain.calls import (
 from server.domain.errors import AppError, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
+from server.messaging.kinds import CHANNEL_LABELS, STATUS_LABELS
 from server.models import CallEvent, Contact, InboundLine, User
 from server.web.auth import current_user, require_role, still_allowed
 from server.web.pages.dossiers import MAX_PAGE
@@ -169,8 +171,14 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
     user = current_user(request)
     contact = await contacts.get(user, request.path_params["contact_id"])
     is_desk = user.role in DESK_ROLES
+    survey, invitation = await call_surveys.of_contact(contact.id)
     context = {
         "c": contact,
+        "survey": survey,
+        "invitation": invitation,
+        "survey_labels": call_survey.ASPECT_LABELS,
+        "message_status": STATUS_LABELS,
+        "message_channel": CHANNEL_LABELS,
         "dossiers": await contacts.linked_dossiers(user, contact),
         "events": await CallEvent.filter(contact_id=contact.id).order_by("at", "id")
         if is_desk
