@@ -1,0 +1,139 @@
+"""The telephony figures of a scope and period, counted by the database.
+
+One grouped query over the inbound calls gives their counts per local hour (at most 24 a day,
+9,000 rows for a year, however many calls); the totals, the weekday × hour grid and the series
+per day, week or month are sums of those (server/domain/telephony.py). A second grouped query
+counts every contact per channel and result code. Both read the index on (client_id,
+offered_at), or (offered_at) for the meldkamer as a whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from server import db
+from server.domain import result_codes
+from server.domain.calls import SERVICE_LEVEL_SECONDS, ContactChannel
+from server.domain.kpis import Grain, Period
+from server.domain.telephony import Counts, Rollup, rollup
+from server.insight.figures import Scope
+from server.insight.sql import Sql, rows, start_reading
+
+INBOUND = ContactChannel.TELEFOON_IN.value
+
+
+@dataclass(frozen=True)
+class Telephony:
+    period: Period
+    norm: int
+    calls: Rollup
+    channels: list[tuple[str, int]]
+    results: list[tuple[str, str, int]]  # code, label as registered, contacts
+
+    @property
+    def contacts(self) -> int:
+        return sum(n for _, n in self.channels)
+
+    @property
+    def orders(self) -> int:
+        return sum(n for code, _, n in self.results if code == result_codes.ORDER)
+
+    @property
+    def registered(self) -> int:
+        return sum(n for _, _, n in self.results)
+
+    @property
+    def order_share(self) -> float | None:
+        return round(100.0 * self.orders / self.registered, 1) if self.registered else None
+
+
+def _hour(q: Sql) -> str:
+    """The local hour a call was offered in, as one group key."""
+    local = q.local("c.offered_at")
+    if q.pg:
+        return f"date_trunc('hour', {local})"
+    return f"strftime('%Y-%m-%d %H:00:00', {local})"
+
+
+def _in_period(q: Sql, scope: Scope, period: Period) -> str:
+    return (
+        f"{scope.where(q, 'c')} AND c.offered_at >= {q.param(period.start)} "
+        f"AND c.offered_at < {q.param(period.end)}"
+    )
+
+
+async def hourly(
+    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period
+) -> list[tuple[datetime, Counts]]:
+    """Inbound calls offered in the period, counted per local hour."""
+    q = Sql(dialect)
+    hour = _hour(q)
+    answered = "c.answered_at IS NOT NULL"
+    sql = (
+        f"SELECT {hour} AS h, COUNT(*) AS offered, "
+        f"SUM(CASE WHEN {answered} THEN 1 ELSE 0 END) AS answered, "
+        f"SUM(CASE WHEN {answered} AND c.wait_seconds <= {SERVICE_LEVEL_SECONDS} "
+        f"THEN 1 ELSE 0 END) AS within, "
+        f"SUM(CASE WHEN c.answered_at IS NULL AND c.ended_at IS NOT NULL THEN 1 ELSE 0 END) "
+        f"AS abandoned, "
+        f"SUM(CASE WHEN c.transferred_at IS NOT NULL THEN 1 ELSE 0 END) AS transferred, "
+        f"SUM(CASE WHEN {answered} THEN c.wait_seconds ELSE 0 END) AS wait_sum, "
+        f"SUM(CASE WHEN {answered} THEN c.talk_seconds ELSE 0 END) AS talk_sum, "
+        f"SUM(CASE WHEN {answered} THEN COALESCE(c.talk_seconds, 0) + "
+        f"COALESCE(c.wrap_seconds, 0) ELSE 0 END) AS handling_sum "
+        f"FROM contact c WHERE {_in_period(q, scope, period)} AND c.channel = {q.param(INBOUND)} "
+        f"GROUP BY {hour}"
+    )
+    found = await rows(conn, sql, q)
+    return [(_moment(r["h"]), Counts.of(r)) for r in found]
+
+
+def _moment(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.fromisoformat(str(value))
+
+
+async def by_channel_and_result(
+    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period
+) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
+    """Every contact (calls, e-mails, …) of the period per channel, and per result code."""
+    q = Sql(dialect)
+    found = await rows(
+        conn,
+        f"SELECT c.channel AS ch, c.result_code AS code, MAX(c.result_label) AS label, "
+        f"COUNT(*) AS n FROM contact c WHERE {_in_period(q, scope, period)} "
+        f"GROUP BY c.channel, c.result_code",
+        q,
+    )
+    channels: dict[str, int] = {}
+    results: dict[str, tuple[str, int]] = {}
+    for r in found:
+        channels[str(r["ch"])] = channels.get(str(r["ch"]), 0) + int(r["n"])
+        if r["code"] is not None:
+            label, n = results.get(str(r["code"]), (str(r["label"] or r["code"]), 0))
+            results[str(r["code"])] = (label, n + int(r["n"]))
+    return (
+        sorted(channels.items(), key=lambda kv: (-kv[1], kv[0])),
+        sorted(((c, lab, n) for c, (lab, n) in results.items()), key=lambda t: (-t[2], t[0])),
+    )
+
+
+async def figures_in(
+    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period, grain: Grain, norm: int
+) -> Telephony:
+    calls = rollup(await hourly(conn, dialect, scope, period), grain)
+    channels, results = await by_channel_and_result(conn, dialect, scope, period)
+    return Telephony(period, norm, calls, channels, results)
+
+
+async def figures(scope: Scope, period: Period, grain: Grain, norm: int) -> Telephony:
+    """The figures in one read-only snapshot of their own."""
+    async with in_transaction() as conn:
+        await start_reading(conn, db.dialect())
+        return await figures_in(conn, db.dialect(), scope, period, grain, norm)
