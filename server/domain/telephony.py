@@ -23,6 +23,7 @@ NORM_SETTING = "service_level_norm"
 REPORT_EMAIL_SETTING = "report_email"
 # The API's longest period: a year and a bit, so a report over a leap year still fits.
 MAX_DAYS = 400
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 
 
 @dataclass
@@ -171,9 +172,13 @@ def _date(raw: str, name: str) -> date:
     try:
         if not text.isascii() or len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise Unprocessable(f"'{raw[:40]}' is geen geldige datum (jjjj-mm-dd).", name) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        # Beyond these a moment in UTC can overflow, and no call was taken then.
+        raise Unprocessable(f"Kies een datum tussen {FIRST_YEAR} en {LAST_YEAR}.", name)
+    return day
 
 
 # The monthly report.

@@ -15,12 +15,17 @@ from server.insight.telephony import Telephony
 from server.models import Client, User
 
 
+def require_reader(user: User) -> None:
+    """The desk and clients' users; technicians have no figures."""
+    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
+        raise Forbidden("Uw rol heeft geen toegang tot de telefoniecijfers.")
+
+
 async def for_user(
     user: User, client_code: str, period: Period, grain: Grain | None = None
 ) -> tuple[Telephony, Client | None]:
     """A client's figures (a client user: only its own), or the meldkamer's as a whole."""
-    if user.role not in DESK_ROLES and user.role != Role.CLIENT:
-        raise Forbidden("Uw rol heeft geen toegang tot de telefoniecijfers.")
+    require_reader(user)
     scope, client = await scope_for(user, client_code)
     norm = norm_of(client.settings) if client else DEFAULT_NORM
     found = await telephony.figures(scope, period, grain or kpis.grain_for(period), norm)

@@ -37,6 +37,7 @@ async def telephony_figures(request: Request) -> JSONResponse:
       404: No such client (or not the user's own)
     """
     user = current_user(request)
+    telephony_views.require_reader(user)
     grain_name = text_param(request, "per", 10)
     if grain_name and grain_name not in GRAINS:
         raise Unprocessable(
