@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from server.contacts import lines, transfers
 from server.contacts.lines import LineInput
 from server.contacts.transfers import TargetInput
-from server.domain import greeting, result_codes
+from server.domain import greeting, result_codes, telephony
 from server.domain.errors import Forbidden
 from server.domain.result_codes import ResultCode
 from server.domain.roles import Role
@@ -26,6 +26,10 @@ class Setup:
     lines: list[LineInput]
     transfers: list[TargetInput]
     result_codes: list[ResultCode]
+    # The monthly telephony report's address and the service-level norm, as typed; None
+    # leaves the stored value (the API may omit them), "" clears it (no report; 80%).
+    report_email: str | None = None
+    service_level_norm: str | None = None
 
 
 def require_editor(user: User) -> None:
@@ -56,7 +60,23 @@ async def as_json(client: Client) -> dict[str, Any]:
             for t in await TransferTarget.filter(client_id=client.id).order_by("position", "id")
         ],
         "result_codes": [c.as_json() for c in codes_of(client)],
+        "report_email": report_email_of(client),
+        "service_level_norm": telephony.norm_of(client.settings),
     }
+
+
+def report_email_of(client: Client) -> str:
+    return str((client.settings or {}).get(telephony.REPORT_EMAIL_SETTING) or "")
+
+
+def _report_settings(setup: Setup) -> dict[str, Any]:
+    """The settings keys the set-up changes besides greeting and codes (checked first)."""
+    changes: dict[str, Any] = {}
+    if setup.report_email is not None:
+        changes[telephony.REPORT_EMAIL_SETTING] = telephony.checked_report_email(setup.report_email)
+    if setup.service_level_norm is not None:
+        changes[telephony.NORM_SETTING] = telephony.checked_norm(setup.service_level_norm)
+    return changes
 
 
 async def replace(user: User, client: Client, setup: Setup) -> None:
@@ -67,6 +87,7 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
     codes = result_codes.checked([c.as_json() for c in setup.result_codes])
     checked_lines = lines.checked(setup.lines)
     targets = transfers.checked(setup.transfers)
+    report = _report_settings(setup)
     async with in_transaction() as conn:
         await lines.replace(client, checked_lines, conn)
         await transfers.replace(client, targets, conn)
@@ -74,5 +95,9 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
             **(client.settings or {}),
             "greeting": text,
             "result_codes": [c.as_json() for c in codes],
+            **report,
         }
+        for name, value in report.items():
+            if value in (None, ""):  # cleared: no report, the default norm
+                client.settings.pop(name, None)
         await client.save(update_fields=["settings"], using_db=conn)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Any
 
 from server.domain.errors import Unprocessable
@@ -153,6 +155,22 @@ def checked_norm(raw: str | int | None) -> int | None:
             NORM_SETTING,
         )
     return int(text)
+
+
+def checked_report_email(raw: str) -> str:
+    """The address the monthly report goes to, as typed: empty (no report) or an address."""
+    text = raw.strip()
+    if not text:
+        return ""
+    try:
+        address: Address | None = Address(addr_spec=text)
+    except (ValueError, IndexError, HeaderParseError):
+        address = None
+    if address is None or not address.username or "." not in address.domain or len(text) > 254:
+        raise Unprocessable(
+            f"Rapportadres '{text[:80]}' is geen geldig e-mailadres.", REPORT_EMAIL_SETTING
+        )
+    return text
 
 
 def period(first: str, last: str) -> Period:

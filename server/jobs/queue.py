@@ -34,6 +34,7 @@ JOBS = frozenset(
         "purge_positions",
         "send_due_messages",
         "send_message",
+        "send_telephony_reports",
     }
 )
 JobFunction = Callable[..., Awaitable[Any]]

@@ -113,3 +113,18 @@ class ProtocolBevestiging(Message):
     reden: str
     wijzigingen: tuple[str, ...]
     url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelefonieRapport(Message):
+    """To the client's report address: last month's telephony figures, the workbook attached."""
+
+    kind = Kind.TELEFONIE_RAPPORT
+    maand: str  # "november 2026"
+    aangeboden: int
+    aangenomen: int
+    servicelevel: str  # "83,1%" or "—" without calls
+    norm: int
+    gehaald: bool
+    verloren: int
+    bijlage: str  # the attachment's file name

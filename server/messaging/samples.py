@@ -18,6 +18,7 @@ from server.messaging.messages import (
     MonteurOnderweg,
     Piket,
     ProtocolBevestiging,
+    TelefonieRapport,
 )
 
 _AMS = ZoneInfo("Europe/Amsterdam")
@@ -74,5 +75,16 @@ SAMPLES: dict[Kind, Message] = {
         reden="Cv-storing in de winter voortaan urgent",
         wijzigingen=("- cv_storing.winter: niet urgent", "+ cv_storing.winter: urgent"),
         url="https://meldkamer.example.nl/protocollen/DL/versies/7",
+    ),
+    Kind.TELEFONIE_RAPPORT: TelefonieRapport(
+        opdrachtgever=_CLIENT,
+        maand="november 2026",
+        aangeboden=4210,
+        aangenomen=4105,
+        servicelevel="83,1%",
+        norm=80,
+        gehaald=True,
+        verloren=105,
+        bijlage="telefonierapport-DL-2026-11.xlsx",
     ),
 }

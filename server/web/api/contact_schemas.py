@@ -134,6 +134,12 @@ class ContactSetupBody(Body):
     inbound: list[InboundBody] = Field(max_length=50)
     transfers: list[TransferTargetBody] = Field(max_length=30)
     result_codes: list[ResultCodeBody] = Field(max_length=40)
+    report_email: str | None = Field(
+        None, max_length=254, description="The monthly telephony report's address; '' for none"
+    )
+    service_level_norm: int | None = Field(
+        None, ge=1, le=100, description="% of calls to answer within 30 s (default 80)"
+    )
 
     def lines(self) -> list[LineInput]:
         return [LineInput(i.kind, i.value, i.label) for i in self.inbound]

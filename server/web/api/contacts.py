@@ -190,6 +190,15 @@ async def setup_put(request: Request) -> JSONResponse:
     client = await scoping.client(user, request.path_params["client"])
     body = await parse(request, ContactSetupBody)
     await setup.replace(
-        user, client, Setup(body.greeting, body.lines(), body.targets(), body.codes())
+        user,
+        client,
+        Setup(
+            body.greeting,
+            body.lines(),
+            body.targets(),
+            body.codes(),
+            body.report_email,
+            None if body.service_level_norm is None else str(body.service_level_norm),
+        ),
     )
     return JSONResponse(await setup.as_json(client))

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from server import scoping
 from server.contacts import lines, setup, transfers
 from server.contacts.setup import Setup
-from server.domain import result_codes
+from server.domain import result_codes, telephony
 from server.domain.errors import Unprocessable
 from server.models import Client, InboundLine, TransferTarget
 from server.web.auth import require_role
@@ -37,6 +37,8 @@ async def _texts(client: Client) -> dict[str, str]:
             await TransferTarget.filter(client_id=client.id).order_by("position", "id")
         ),
         "result_codes": result_codes.as_lines(setup.codes_of(client)),
+        "report_email": setup.report_email_of(client),
+        "service_level_norm": str(telephony.norm_of(client.settings)),
     }
 
 
@@ -55,7 +57,8 @@ async def save(request: Request) -> Response:
     user = require_role(request, *EDITORS)
     client = await scoping.client(user, request.path_params["client"])
     form = await request.form()
-    values = {k: str(form.get(k, "")) for k in ("greeting", "inbound", "transfers", "result_codes")}
+    names = ("greeting", "inbound", "transfers", "result_codes", "report_email")
+    values = {k: str(form.get(k, "")) for k in (*names, "service_level_norm")}
     try:
         await setup.replace(
             user,
@@ -65,6 +68,8 @@ async def save(request: Request) -> Response:
                 lines.parse_lines(values["inbound"]),
                 transfers.parse_lines(values["transfers"]),
                 result_codes.parse_lines(values["result_codes"]),
+                values["report_email"],
+                values["service_level_norm"],
             ),
         )
     except Unprocessable as exc:
