@@ -131,7 +131,7 @@ async def build(
         board.charts = await _charts(f, board, raw)
         norm = norm_of(client.settings) if client else DEFAULT_NORM
         board.telephony = await telephony.figures_in(
-            conn, db.dialect(), scope, period, board.grain, norm
+            conn, db.dialect(), scope, period, board.grain, norm, telephony.labels_of(client)
         )
         board.charts += _telephony_charts(board.telephony)
     return board

@@ -62,7 +62,8 @@ async def send_one(client: Client, address: str, month: Period, at: datetime) ->
     if await OutboundMessage.exists(key__startswith=f"{key}:"):
         return 0  # recorded before: this month's report went (or goes) out once
     norm = rules.norm_of(client.settings)
-    found = await telephony.figures(Scope((client.id,)), month, Grain.DAG, norm)
+    labels = telephony.labels_of(client)
+    found = await telephony.figures(Scope((client.id,)), month, Grain.DAG, norm, labels)
     label = rules.month_label(month)
     filename = f"telefonierapport-{client.code}-{month.first:%Y-%m}.xlsx"
     workbook = telephony_sheet.workbook(found, f"Telefonierapport {client.name}, {label}")

@@ -9,6 +9,7 @@ offered_at), or (offered_at) for the meldkamer as a whole.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,8 +24,10 @@ from server.domain.kpis import Grain, Period
 from server.domain.telephony import Counts, Rollup, rollup
 from server.insight.figures import Scope
 from server.insight.sql import Sql, rows, start_reading
+from server.models import Client
 
 INBOUND = ContactChannel.TELEFOON_IN.value
+DEFAULT_LABELS = {c.code: c.label for c in result_codes.DEFAULT}
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Telephony:
     norm: int
     calls: Rollup
     channels: list[tuple[str, int]]
-    results: list[tuple[str, str, int]]  # code, label as registered, contacts
+    results: list[tuple[str, str, int]]  # code, label, contacts
 
     @property
     def contacts(self) -> int:
@@ -50,6 +53,14 @@ class Telephony:
     @property
     def order_share(self) -> float | None:
         return round(100.0 * self.orders / self.registered, 1) if self.registered else None
+
+
+def labels_of(client: Client | None) -> dict[str, str]:
+    """The client's result codes and their labels now (its settings), else the default list."""
+    if client is None:
+        return dict(DEFAULT_LABELS)
+    codes = result_codes.from_settings((client.settings or {}).get("result_codes"))
+    return {c.code: c.label for c in codes}
 
 
 def _hour(q: Sql) -> str:
@@ -86,7 +97,8 @@ async def hourly(
         f"SUM(CASE WHEN {answered} THEN c.talk_seconds ELSE 0 END) AS talk_sum, "
         f"SUM(CASE WHEN {answered} THEN COALESCE(c.talk_seconds, 0) + "
         f"COALESCE(c.wrap_seconds, 0) ELSE 0 END) AS handling_sum "
-        f"FROM contact c WHERE {_in_period(q, scope, period)} AND c.channel = {q.param(INBOUND)} "
+        # The channel as a literal (ours, not input): every plan then knows the filter.
+        f"FROM contact c WHERE {_in_period(q, scope, period)} AND c.channel = '{INBOUND}' "
         f"GROUP BY {hour}"
     )
     found = await rows(conn, sql, q)
@@ -100,15 +112,23 @@ def _moment(value: Any) -> datetime:
 
 
 async def by_channel_and_result(
-    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period
+    conn: BaseDBAsyncClient,
+    dialect: str,
+    scope: Scope,
+    period: Period,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
-    """Every contact (calls, e-mails, …) of the period per channel, and per result code."""
+    """Every contact (calls, e-mails, …) of the period per channel, and per result code.
+
+    The codes are labelled from `labels` (the client's list), else the default list: the
+    label each contact was registered under would need its row, not the index alone.
+    """
+    labels = {**DEFAULT_LABELS, **(labels or {})}
     q = Sql(dialect)
     found = await rows(
         conn,
-        f"SELECT c.channel AS ch, c.result_code AS code, MAX(c.result_label) AS label, "
-        f"COUNT(*) AS n FROM contact c WHERE {_in_period(q, scope, period)} "
-        f"GROUP BY c.channel, c.result_code",
+        f"SELECT c.channel AS ch, c.result_code AS code, COUNT(*) AS n FROM contact c "
+        f"WHERE {_in_period(q, scope, period)} GROUP BY c.channel, c.result_code",
         q,
     )
     channels: dict[str, int] = {}
@@ -116,8 +136,9 @@ async def by_channel_and_result(
     for r in found:
         channels[str(r["ch"])] = channels.get(str(r["ch"]), 0) + int(r["n"])
         if r["code"] is not None:
-            label, n = results.get(str(r["code"]), (str(r["label"] or r["code"]), 0))
-            results[str(r["code"])] = (label, n + int(r["n"]))
+            code = str(r["code"])
+            label, n = results.get(code, (labels.get(code, code), 0))
+            results[code] = (label, n + int(r["n"]))
     return (
         sorted(channels.items(), key=lambda kv: (-kv[1], kv[0])),
         sorted(((c, lab, n) for c, (lab, n) in results.items()), key=lambda t: (-t[2], t[0])),
@@ -125,15 +146,27 @@ async def by_channel_and_result(
 
 
 async def figures_in(
-    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period, grain: Grain, norm: int
+    conn: BaseDBAsyncClient,
+    dialect: str,
+    scope: Scope,
+    period: Period,
+    grain: Grain,
+    norm: int,
+    labels: Mapping[str, str] | None = None,
 ) -> Telephony:
     calls = rollup(await hourly(conn, dialect, scope, period), grain)
-    channels, results = await by_channel_and_result(conn, dialect, scope, period)
+    channels, results = await by_channel_and_result(conn, dialect, scope, period, labels)
     return Telephony(period, norm, calls, channels, results)
 
 
-async def figures(scope: Scope, period: Period, grain: Grain, norm: int) -> Telephony:
+async def figures(
+    scope: Scope,
+    period: Period,
+    grain: Grain,
+    norm: int,
+    labels: Mapping[str, str] | None = None,
+) -> Telephony:
     """The figures in one read-only snapshot of their own."""
     async with in_transaction() as conn:
         await start_reading(conn, db.dialect())
-        return await figures_in(conn, db.dialect(), scope, period, grain, norm)
+        return await figures_in(conn, db.dialect(), scope, period, grain, norm, labels)

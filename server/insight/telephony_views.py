@@ -28,7 +28,8 @@ async def for_user(
     require_reader(user)
     scope, client = await scope_for(user, client_code)
     norm = norm_of(client.settings) if client else DEFAULT_NORM
-    found = await telephony.figures(scope, period, grain or kpis.grain_for(period), norm)
+    grain = grain or kpis.grain_for(period)
+    found = await telephony.figures(scope, period, grain, norm, telephony.labels_of(client))
     return found, client
 
 

@@ -103,7 +103,7 @@ async def test_figures_of_a_client_in_local_time(w: world.World) -> None:
     assert t.channels == [("telefoon_in", 5), ("email", 1), ("telefoon_uit", 1)]
     assert t.results == [
         ("opdracht", "Leidt tot opdracht", 2),
-        ("algemene_vraag", "Algemene vraag", 1),
+        ("algemene_vraag", "Algemene vraag beantwoord", 1),
     ]
     assert t.order_share == 66.7
 
