@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 from server import db
 from server.domain import result_codes
 from server.domain.calls import SERVICE_LEVEL_SECONDS, ContactChannel
-from server.domain.kpis import Grain, Period
+from server.domain.kpis import TZ, Grain, Period
 from server.domain.telephony import Counts, Rollup, rollup
 from server.insight.figures import Scope
 from server.insight.sql import Sql, rows, start_reading
@@ -64,11 +64,16 @@ def labels_of(client: Client | None) -> dict[str, str]:
 
 
 def _hour(q: Sql) -> str:
-    """The local hour a call was offered in, as one group key."""
-    local = q.local("c.offered_at")
+    """The hour a call was offered in, as one group key.
+
+    PostgreSQL groups by the UTC hour, and Python names its local hour (_moment): Amsterdam's
+    offsets are whole hours, so each UTC hour is one local hour, and converting thousands of
+    group keys is cheaper than converting every call (a fifth of the query on a client's year).
+    SQLite has no time-zone database: there the local hour is computed in SQL (sql.local).
+    """
     if q.pg:
-        return f"date_trunc('hour', {local})"
-    return f"strftime('%Y-%m-%d %H:00:00', {local})"
+        return "date_trunc('hour', c.offered_at, 'UTC')"
+    return f"strftime('%Y-%m-%d %H:00:00', {q.local('c.offered_at')})"
 
 
 def _in_period(q: Sql, scope: Scope, period: Period) -> str:
@@ -106,8 +111,9 @@ async def hourly(
 
 
 def _moment(value: Any) -> datetime:
+    """The local (Amsterdam) hour, naive, of a group key from _hour."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return value.astimezone(TZ).replace(tzinfo=None) if value.tzinfo else value
     return datetime.fromisoformat(str(value))
 
 
