@@ -59,7 +59,8 @@ async def send_due(today: date | None = None, at: datetime | None = None) -> int
 
 async def send_one(client: Client, address: str, month: Period, at: datetime) -> int:
     key = key_of(client, month)
-    if await OutboundMessage.exists(key__startswith=f"{key}:"):
+    # The key outbox.record gives the row of its one recipient: found by the unique index.
+    if await OutboundMessage.exists(key=f"{key}:{Channel.EMAIL.value}:0"):
         return 0  # recorded before: this month's report went (or goes) out once
     norm = rules.norm_of(client.settings)
     labels = telephony.labels_of(client)
