@@ -227,9 +227,14 @@ async def _deliver(row: OutboundMessage, channels: Channels) -> str:
             html=row.html,
             from_address=settings.MAIL_FROM,
             from_name=str(row.data.get("sender", "")),
-            reference=re.sub(r"[^A-Za-z0-9._-]", "-", row.key),
+            reference=str(row.data.get("reference") or "")
+            or re.sub(r"[^A-Za-z0-9._-]", "-", row.key),
             reply_to=str(row.data.get("reply_to", "")),
             to_name=row.recipient_name,
+            # A desk reply to a tenant's mail (server/contacts/mail_replies.py): threaded.
+            in_reply_to=str(row.data.get("in_reply_to", "")),
+            references=str(row.data.get("references", "")),
+            automatic=not row.data.get("by_hand"),
             attachments=attachments_of(row.data),
         )
         return await send_email(message, channels.smtp)

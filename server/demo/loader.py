@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server.demo.call_surveys import write_call_surveys
 from server.demo.contacts import write_contacts
 from server.demo.history import write_history
 from server.demo.scenarios import Crew, Site, plan_history
@@ -64,6 +65,7 @@ async def load_demo(
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)
         await write_history(stories, staff, now)
         await write_contacts(clients, staff.users, now)
+        await write_call_surveys(now)
     return logins()
 
 

@@ -29,6 +29,8 @@ EVENT_LABELS: dict[str, str] = {
     "foto": "Foto toegevoegd",
     "veldmelding_geweigerd": "Melding uit de app niet verwerkt",
     "anonymised": "Persoonsgegevens verwijderd",
+    "email": "E-mail ontvangen",
+    "email_antwoord": "E-mail beantwoord",
 }
 
 

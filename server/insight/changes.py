@@ -32,6 +32,8 @@ QUIET_KINDS = frozenset(
         "niet_thuis",
         "veldmelding_geweigerd",
         "anonymised",
+        "email",
+        "email_antwoord",
     }
 )
 
@@ -77,3 +79,11 @@ async def dossier_changed(dossier: Dossier) -> None:
         await live.publish(channel, "changed", data)
     for c in code:
         await live.publish(f"client:{c}", "dossier", data)
+
+
+async def client_changed(client_id: int) -> None:
+    """A figure of this client changed without a dossier changing (a call survey answered)."""
+    code = await Client.filter(id=client_id).values_list("code", flat=True)
+    data = {"order_number": None, "phase": None}
+    for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code)):
+        await live.publish(channel, "changed", data)

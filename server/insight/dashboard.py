@@ -19,7 +19,7 @@ from server.domain.kpis import Comparison, Grain, Period
 from server.domain.lifecycle import PHASE_LABELS
 from server.domain.roles import DESK_ROLES
 from server.domain.telephony import DEFAULT_NORM, norm_of
-from server.insight import telephony, telephony_tables
+from server.insight import call_survey_figures, telephony, telephony_tables
 from server.insight.figures import Figures, Scope
 from server.insight.sql import start_reading
 from server.insight.telephony import Telephony
@@ -115,7 +115,8 @@ async def build(
 ) -> Dashboard:
     scope, client = await scope_for(user, client_code)
     previous = period.previous()
-    raw: dict[str, Any] = {}
+    # Agents' names are the meldkamer's business: a client sees its own averages only.
+    raw: dict[str, Any] = {"agents": user.role in DESK_ROLES}
     async with in_transaction() as conn:
         await start_reading(conn, db.dialect())
         f = Figures(conn, db.dialect(), scope)
@@ -257,7 +258,36 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
                 [[kpis.SURVEY_LABELS[a], survey[a]] for a in kpis.SURVEY_ASPECTS],
             )
         )
+    charts.extend(await _call_survey(f, period, raw["agents"]))
     return charts
+
+
+async def _call_survey(f: Figures, period: Period, agents: bool) -> list[Chart]:
+    """Next to the job survey: the survey after a call, per client and (desk only) per agent."""
+    scores = call_survey_figures.SCORE_COLUMNS
+    found = [
+        Chart(
+            "enquete_gesprek",
+            "Enquête na het gesprek, per opdrachtgever (gemiddeld, 1-5)",
+            "table",
+            ["Opdrachtgever", "Uitgenodigd", *scores],
+            await call_survey_figures.per_client(f, period),
+            note="Over het contact met de meldkamer (telefoon en e-mail), los van de enquête "
+            "na een reparatie.",
+        )
+    ]
+    if agents:
+        found.append(
+            Chart(
+                "enquete_gesprek_medewerkers",
+                "Enquête na het gesprek, per medewerker (gemiddeld, 1-5)",
+                "table",
+                ["Medewerker", *scores],
+                await call_survey_figures.per_agent(f, period),
+                note="Alleen voor de meldkamer; opdrachtgevers zien geen namen van medewerkers.",
+            )
+        )
+    return found
 
 
 async def _lead_times(f: Figures, period: Period) -> Chart:

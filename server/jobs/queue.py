@@ -29,6 +29,7 @@ JOBS = frozenset(
         "archive_closed_dossiers",
         "export_dossiers",
         "geocode_dossier",
+        "poll_mailboxes",
         "prune_exports",
         "prune_sync_changes",
         "purge_positions",

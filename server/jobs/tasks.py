@@ -9,6 +9,7 @@ from arq.worker import Retry
 
 from server import settings
 from server.communication.sending import send, sweep
+from server.contacts import mail_in
 from server.contacts import retention as contact_retention
 from server.dispatch import positions
 from server.dossiers.archive import archive_closed
@@ -64,6 +65,11 @@ async def purge_positions(ctx: dict[str, Any]) -> int:
     return await positions.purge()
 
 
+async def poll_mailboxes(ctx: dict[str, Any]) -> dict[str, int]:
+    """Read every client's mailbox (every minute): each new mail a contact."""
+    return await mail_in.poll_all()
+
+
 async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
     result = await geocoding.geocode_dossier(dossier_id)
     return None if result is None else result.precision.value
@@ -86,6 +92,7 @@ FUNCTIONS: list[Any] = [
     send_message,
     purge_positions,
     send_due_messages,
+    poll_mailboxes,
     send_telephony_reports,
 ]
 

@@ -15,6 +15,7 @@ from server.jobs.tasks import (
     anonymise_old_contacts,
     anonymise_old_dossiers,
     archive_closed_dossiers,
+    poll_mailboxes,
     prune_exports,
     prune_sync_changes,
     purge_positions,
@@ -53,6 +54,8 @@ def make_worker(
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
         # The outbox sweep: every minute, and at once when the worker starts.
         cron(send_due_messages, run_at_startup=True),
+        # Inbound e-mail: every client's mailbox, every minute (docs/contacts.md, E-mail).
+        cron(poll_mailboxes, run_at_startup=True),
     ]
     return Worker(
         functions=FUNCTIONS,

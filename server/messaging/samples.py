@@ -13,6 +13,7 @@ from server.messaging.messages import (
     AfspraakGeannuleerd,
     AfspraakGewijzigd,
     AfspraakIngepland,
+    EnqueteGesprek,
     MeldingOntvangen,
     Message,
     MonteurOnderweg,
@@ -75,6 +76,13 @@ SAMPLES: dict[Kind, Message] = {
         reden="Cv-storing in de winter voortaan urgent",
         wijzigingen=("- cv_storing.winter: niet urgent", "+ cv_storing.winter: urgent"),
         url="https://meldkamer.example.nl/protocollen/DL/versies/7",
+    ),
+    Kind.ENQUETE_GESPREK: EnqueteGesprek(
+        opdrachtgever=_CLIENT,
+        naam="mevrouw Jansen",
+        enquete_url="https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+        gesprek_op=datetime(2025, 3, 4, 21, 40, tzinfo=_AMS),
+        soort="telefoongesprek",
     ),
     Kind.TELEFONIE_RAPPORT: TelefonieRapport(
         opdrachtgever=_CLIENT,

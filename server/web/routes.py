@@ -18,6 +18,7 @@ from server.web.api.openapi import openapi
 from server.web.pages import (
     appointments,
     auth,
+    call_survey,
     contact_settings,
     dossiers,
     message_templates,
@@ -31,6 +32,7 @@ from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
 
 api_routes = [
@@ -77,6 +79,7 @@ api_routes = [
     Route("/contacts/{contact_id}", api_contacts.contact_detail, methods=["GET"]),
     Route("/contacts/{contact_id}", api_contacts.contact_update, methods=["PATCH"]),
     Route("/contacts/{contact_id}/transfer", api_contacts.contact_transfer, methods=["POST"]),
+    Route("/contacts/{contact_id}/reply", api_contacts.contact_reply, methods=["POST"]),
     Route("/callers", api_contacts.caller, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_get, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
@@ -148,11 +151,15 @@ page_routes = [
     Route("/contacten/{contact_id}", contact_pages.update, methods=["POST"]),
     Route("/contacten/{contact_id}/pop", contact_pages.pop, methods=["GET"]),
     Route("/contacten/{contact_id}/doorverbinden", contact_pages.transfer, methods=["POST"]),
+    Route("/contacten/{contact_id}/antwoord", mail_pages.contact_reply, methods=["POST"]),
+    Route("/dossiers/{order_number}/antwoord", mail_pages.dossier_reply, methods=["POST"]),
     Route("/contactinstellingen", contact_settings.client_list, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.edit, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.save, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
+    Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),
+    Route("/enquete-gesprek/{token}", call_survey.submit, methods=["POST"]),
 ]
 
 routes = [
@@ -195,6 +202,7 @@ PUBLIC_PATHS = (
             "/volg/{token}/push/stand",
             "/volg/{token}/push/uit",
             "/enquete/{token}",
+            "/enquete-gesprek/{token}",
         }
     )
     | field_routes.PUBLIC_PATHS

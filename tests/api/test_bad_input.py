@@ -155,6 +155,8 @@ async def test_ids_in_paths_that_cannot_exist_are_not_found(
     _refused(contact, 404, "contact")
     transfer = await http.post(f"/api/v1/contacts/{raw}/transfer", json={}, headers=agent)
     _refused(transfer, 404, "contact")
+    reply = await http.post(f"/api/v1/contacts/{raw}/reply", json={"text": "x"}, headers=agent)
+    _refused(reply, 404, "contact")
     materials = await http.get(f"/api/v1/contractors/{raw}/materials", headers=supervisor)
     assert materials.status_code == 404, materials.text
 

@@ -160,6 +160,21 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "https://meldkamer.example.nl/dossiers/",
         ),
     },
+    Kind.ENQUETE_GESPREK: {
+        "email": (
+            "Beste mevrouw Jansen",
+            f"Bedankt voor uw telefoongesprek met {CLIENT} van dinsdag 4 maart",
+            "hoe vriendelijk, deskundig en behulpzaam was de medewerker",
+            "https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+            "na de reparatie nog een korte enquête",
+            f"Een antwoord op deze e-mail komt bij {CLIENT} terecht.",
+        ),
+        "sms": (
+            f"{CLIENT}: bedankt voor uw telefoongesprek van dinsdag 4 maart.",
+            "Hoe bent u geholpen?",
+            "https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+        ),
+    },
     Kind.PROTOCOL_BEVESTIGING: {
         "email": (
             "Uw triageprotocol is gewijzigd",
