@@ -18,9 +18,11 @@ from server.domain import codes, kpis
 from server.domain.kpis import Comparison, Grain, Period
 from server.domain.lifecycle import PHASE_LABELS
 from server.domain.roles import DESK_ROLES
-from server.insight import call_survey_figures
+from server.domain.telephony import DEFAULT_NORM, norm_of
+from server.insight import call_survey_figures, telephony, telephony_tables
 from server.insight.figures import Figures, Scope
 from server.insight.sql import start_reading
+from server.insight.telephony import Telephony
 from server.models import Client, User
 
 
@@ -52,6 +54,7 @@ class Dashboard:
     kpis: list[Comparison]
     charts: list[Chart] = field(default_factory=list)
     survey_pending: bool = False
+    telephony: Telephony | None = None
 
     def chart(self, key: str) -> Chart:
         for chart in self.charts:
@@ -127,7 +130,30 @@ async def build(
             survey_pending=raw["survey"] is None,
         )
         board.charts = await _charts(f, board, raw)
+        norm = norm_of(client.settings) if client else DEFAULT_NORM
+        board.telephony = await telephony.figures_in(
+            conn, db.dialect(), scope, period, board.grain, norm, telephony.labels_of(client)
+        )
+        board.charts += _telephony_charts(board.telephony)
     return board
+
+
+def _telephony_charts(t: Telephony) -> list[Chart]:
+    """The telephony tables as charts: each on the page with its table and Excel file."""
+    kinds = {"bezetting_aangeboden": "heatmap", "bezetting_aangenomen": "heatmap"}
+    kinds |= {"telefonie": "table", "servicelevel": "table", "contactkanalen": "doughnut"}
+    return [
+        Chart(
+            table.key,
+            table.title,
+            kinds.get(table.key, "bar"),
+            table.columns,
+            table.rows,
+            table.note,
+        )
+        for table in telephony_tables.tables(t)
+        if table.key != "per_uur"  # the heatmap shows it per weekday
+    ]
 
 
 async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Chart]:

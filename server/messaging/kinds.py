@@ -19,6 +19,7 @@ class Kind(StrEnum):
     PIKET = "piket"
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
     ENQUETE_GESPREK = "enquete_gesprek"
+    TELEFONIE_RAPPORT = "telefonie_rapport"
 
 
 class Channel(StrEnum):
@@ -39,6 +40,7 @@ KIND_LABELS: dict[str, str] = {
     # A reply the desk wrote to a tenant's e-mail (server/contacts/mail_replies.py).
     "email_antwoord": "Antwoord op e-mail",
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
+    "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
@@ -55,7 +57,7 @@ STATUS_LABELS = {
     "niet_verzonden": "niet verzonden",
 }
 
-TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING})
+TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT})
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     **{kind: _TENANT for kind in Kind if kind not in TO_CLIENT},
@@ -63,6 +65,7 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     Kind.PROTOCOL_BEVESTIGING: (Channel.EMAIL,),
     # To the caller's own number or address, about a contact: no dossier, so no push.
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
+    Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {

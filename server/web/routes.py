@@ -11,8 +11,8 @@ from server.web.api import absences as api_absences
 from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
+from server.web.api import figures, telephony, webhooks
 from server.web.api import protocols as api_protocols
-from server.web.api import telephony, webhooks
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import (
@@ -85,6 +85,7 @@ api_routes = [
     Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
     Route("/telephony/events", telephony.call_event, methods=["POST"]),
     Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
+    Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -127,6 +128,7 @@ page_routes = [
     Route("/dashboard", dashboard_pages.page, methods=["GET"]),
     Route("/dashboard/live", dashboard_pages.changes, methods=["GET"]),
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
+    Route("/dashboard/telefonie.xlsx", dashboard_pages.telephony_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
     Route("/sjablonen", message_templates.clients, methods=["GET"]),

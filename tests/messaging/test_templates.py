@@ -186,6 +186,16 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "https://meldkamer.example.nl/protocollen/DL/versies/7",
         ),
     },
+    Kind.TELEFONIE_RAPPORT: {
+        "email": (
+            "telefonierapport over",
+            "november 2026",
+            "4210",
+            "83,1%",
+            "norm 80%: gehaald",
+            "telefonierapport-DL-2026-11.xlsx",
+        ),
+    },
 }
 
 

@@ -413,6 +413,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/dashboard"): "ASGC",
     ("GET", "/dashboard/live"): "ASGC",
     ("GET", "/dashboard/grafiek/{key}.xlsx"): "ASGC",
+    ("GET", "/dashboard/telefonie.xlsx"): "ASGC",
     ("GET", "/portaal"): "ASGC",
     ("GET", "/portaal/live"): "ASGC",
     ("GET", "/sjablonen"): "ASC",
@@ -423,6 +424,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/dossiers/{order_number}/live"): "ASGCT",
     # Contacts: the desk works with them; a client's user reads its own; technicians none.
     ("GET", "/api/v1/contacts"): "ASGC",
+    ("GET", "/api/v1/figures/telephony"): "ASGC",
     ("POST", "/api/v1/contacts"): "ASG",
     ("GET", "/api/v1/contacts/{contact_id}"): "ASGC",
     ("PATCH", "/api/v1/contacts/{contact_id}"): "ASG",
