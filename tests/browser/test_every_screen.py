@@ -1,0 +1,290 @@
+"""Every page of every role, at 360 px (a phone) and 1280 px (a desk screen): no sideways
+scrolling, no text running out of its box, no text in the colour of its background, nothing in
+the console (404s of resources included), and no axe-core violation (tests/browser/screens.py).
+
+One logged-in browser context per role and width. The live server's world gets what makes the
+pages full: a triaged dossier waiting for a technician, one with an appointment, an absence, a
+tracking and a survey link. Screenshots of every page go to $SCREENSHOTS, else a folder in the
+temporary directory (printed when a check fails); they are not kept in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from server import settings
+from server.communication import links
+from tests.browser.conftest import LIVE_SECRET
+from tests.browser.screens import Watch, check
+from tests.browser.test_board import leak_with_piet_on_duty
+from tests.browser.test_monteur import api, job_for_piet
+from tests.browser.test_volg import live_rows
+from tests.support.world import PASSWORD
+
+WIDTHS = (360, 1280)
+SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "meldkamer-screens")
+
+
+@pytest.fixture(scope="module")
+def filled(live_server: str, live_dir: Path) -> dict[str, str]:
+    """Order numbers and tenant links of the dossiers the pages show."""
+    waiting = leak_with_piet_on_duty(live_server)
+    booked = job_for_piet(live_server, street_number=10)
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    with api(live_server, "sanne.supervisie") as planner:
+        absence = planner.post(
+            "/api/v1/technicians/2/absences",
+            json={
+                "starts_on": str(monday),
+                "ends_on": str(monday + timedelta(days=2)),
+                "kind": "verlof",
+                "note": "Wintersport",
+            },
+        )
+        assert absence.status_code == 201, absence.text
+    [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
+    signed = {}
+    previous = settings.SECRET_KEY
+    settings.SECRET_KEY = LIVE_SECRET  # type: ignore[assignment]
+    try:
+        signed = {
+            "volg": f"/volg/{links.token(dossier_id, links.TRACKING)}",
+            "enquete": f"/enquete/{links.token(dossier_id, links.SURVEY)}",
+        }
+    finally:
+        settings.SECRET_KEY = previous
+    return {"waiting": waiting, "booked": booked, **signed}
+
+
+def _login(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+
+@dataclass
+class Screen:
+    page: Page
+    watch: Watch
+
+
+Screens = Callable[[str | None, int], Screen]
+
+
+@pytest.fixture(scope="module")
+def screens(browser: Browser, live_server: str) -> Iterator[Screens]:
+    """A logged-in page per (user, width), made once; third-party requests are refused."""
+    made: dict[tuple[str | None, int], tuple[Any, Screen]] = {}
+    external: list[str] = []
+
+    def open_as(username: str | None, width: int) -> Screen:
+        if (username, width) not in made:
+            context = browser.new_context(
+                base_url=live_server, locale="nl-NL", viewport={"width": width, "height": 900}
+            )
+            context.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((live_server, "blob:", "data:"))
+                    else external.append(r.url)
+                ),
+            )
+            page = context.new_page()
+            screen = Screen(page, Watch(page))
+            if username:
+                _login(page, username)
+                screen.watch.take()
+            made[username, width] = (context, screen)
+        return made[username, width][1]
+
+    yield open_as
+    for context, _ in made.values():
+        context.close()
+    assert external == [], f"requests to third parties: {external}"
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def _visit(
+    screen: Screen,
+    who: str,
+    path: str,
+    width: int,
+    act: Callable[[Page], None] | None = None,
+) -> list[str]:
+    page = screen.page
+    page.goto(path)
+    if act is not None:
+        page.wait_for_load_state("networkidle")
+        act(page)
+    problems = check(page, screen.watch)
+    # A tenant's link is named by what it is, not by its token.
+    shown = re.sub(r"^/(volg|enquete)/.*", r"/\1", path)
+    name = re.sub(r"[^A-Za-z0-9]+", "_", shown).strip("_")[:60] or "start"
+    _shot(page, f"{who}-{width}-{name}{'-na' if act else ''}")
+    return [f"{path} @{width}px: {p}" for p in problems]
+
+
+def _run(screens: Screens, username: str | None, visits: list[Any]) -> None:
+    problems: list[str] = []
+    for width in WIDTHS:
+        screen = screens(username, width)
+        for visit in visits:
+            path, act = visit if isinstance(visit, tuple) else (visit, None)
+            problems += _visit(screen, username or "huurder", path, width, act)
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+# --- what a user does on a page before it is checked again ------------------------------------
+
+
+def _intake_with_subject(page: Page) -> None:
+    page.select_option("select[name=client]", "WST")
+    page.locator(".triage-subjects button").first.wait_for()
+    page.locator(".triage-subjects button").first.click()
+    page.locator(".triage-stage .choice").first.wait_for()
+
+
+def _board_choosing(page: Page) -> None:
+    """A dossier chosen, its suggestions shown, one picked: the confirm with "Terug" shows."""
+    page.locator("[data-dossiers] li").first.wait_for()
+    page.locator("[data-dossiers]").focus()
+    page.keyboard.press("Enter")
+    first = page.locator("[data-suggestions] button").first
+    first.wait_for()
+    first.click()
+    expect(page.locator("[data-confirm-cancel]")).to_be_visible()
+
+
+def test_desk_screens(screens: Screens, filled: dict[str, str]) -> None:
+    waiting, booked = filled["waiting"], filled["booked"]
+    _run(
+        screens,
+        "anna.agent",
+        [
+            "/dossiers",
+            "/dossiers?mijn=1",
+            "/dossiers?fase=&volgorde=nieuw",
+            "/dossiers/nieuw",
+            ("/dossiers/nieuw", _intake_with_subject),
+            f"/dossiers/{waiting}",
+            f"/dossiers/{booked}",
+            f"/dossiers/{waiting}/triage",
+            "/meldkamer",
+            ("/meldkamer", _board_choosing),
+            "/archief",
+            "/dashboard",
+            "/protocollen",
+            "/protocollen/WST",
+        ],
+    )
+
+
+def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "sanne.supervisie",
+        [
+            "/dossiers",
+            "/planning",
+            "/sjablonen",
+            "/sjablonen/WST",
+            "/sjablonen/WST/melding_ontvangen/sms.txt",
+            "/sjablonen/WST/afspraak_ingepland/email.html",
+            "/protocollen/WST/bewerken",
+            "/protocollen/WST/versies/1",
+        ],
+    )
+
+
+def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "wim.woonstad",
+        [
+            "/portaal",
+            "/dossiers",
+            f"/dossiers/{filled['booked']}",
+            "/dossiers/nieuw",
+            "/archief",
+            "/dashboard",
+            "/protocollen/WST",
+            "/sjablonen",
+            "/sjablonen/WST/afspraak_gewijzigd/sms.txt",
+        ],
+    )
+
+
+def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(screens, None, ["/login", filled["volg"], filled["enquete"]])
+
+
+def test_technician_app_on_a_phone(screens: Screens, filled: dict[str, str]) -> None:
+    """The app after logging in on the site (its start without a session logs a 401 of its
+    own device-token call, which is the app's to fix: pwa/static/monteur/api.js)."""
+    screen = screens("piet.monteur", 360)
+    screen.page.goto("/monteur/")
+    screen.page.locator(".job").first.wait_for()
+    problems = check(screen.page, screen.watch)
+    _shot(screen.page, "piet.monteur-360-monteur")
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+def test_the_search_box_keeps_room_beside_the_longest_menu(screens: Screens) -> None:
+    """Supervision has the most menu items; the search box once shrank to "Orde"."""
+    for width, least in ((1280, 300), (360, 120)):
+        page = screens("sanne.supervisie", width).page
+        page.goto("/planning")
+        box = page.locator("#zoek").bounding_box()
+        assert box is not None and box["width"] >= least, (width, box)
+        # Every menu item can be reached: the menu scrolls in its own strip on a phone.
+        last = page.locator("nav[aria-label=Hoofdmenu] a").last
+        last.scroll_into_view_if_needed()
+        expect(last).to_be_in_viewport()
+
+
+def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
+    """The checks themselves: a page made wrong on purpose is caught on every count."""
+    screen = screens("anna.agent", 1280)
+    page = screen.page
+    page.goto("/dossiers")
+    page.wait_for_load_state("networkidle")
+    screen.watch.take()
+    # Styled through the DOM: the page's CSP refuses style attributes in markup.
+    page.evaluate(
+        """() => {
+          const add = (tag, text, style) => {
+            const el = Object.assign(document.createElement(tag), { textContent: text });
+            Object.assign(el.style, style);
+            document.querySelector("main").append(el);
+            return el;
+          };
+          add("button", "Weg", { background: "#fff", color: "#fff" }).className = "x";
+          add("p", "Een heel lange regel tekst", { width: "40px", whiteSpace: "nowrap" });
+          add("div", "breed", { width: "3000px" });
+          add("img", "", {}).src = "/static/bestaat-niet.png";
+        }"""
+    )
+    page.wait_for_timeout(300)
+    problems = "\n".join(check(page, screen.watch))
+    assert "de pagina schuift opzij" in problems
+    assert 'tekst in de kleur van de achtergrond: <button.x> "Weg"' in problems
+    assert 'tekst loopt uit zijn vak: <p> "Een heel lange regel tekst"' in problems
+    assert "404 op " in problems and "bestaat-niet.png" in problems
+    assert "axe image-alt" in problems
