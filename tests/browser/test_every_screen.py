@@ -4,8 +4,11 @@ the console (404s of resources included), and no axe-core violation (tests/brows
 
 One logged-in browser context per role and width. The live server's world gets what makes the
 pages full: a triaged dossier waiting for a technician, one with an appointment, an absence, a
-tracking and a survey link. Screenshots of every page go to $SCREENSHOTS, else a folder in the
-temporary directory (printed when a check fails); they are not kept in the repository.
+tracking and a survey link, a client's telephone line with a registered call, a materials list.
+The technician app is checked screen by screen from its first start through closing a job
+(question, result, werkbon, signature, confirmation); the closed job's werkbon on the dossier
+page and in the archive after. Screenshots of every page go to $SCREENSHOTS, else a folder in
+the temporary directory (printed when a check fails); they are not kept in the repository.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -26,12 +31,16 @@ from server import settings
 from server.communication import links
 from tests.browser.conftest import LIVE_SECRET
 from tests.browser.screens import Watch, check
-from tests.browser.test_board import leak_with_piet_on_duty
+from tests.browser.test_board import bearer, leak_with_piet_on_duty
+from tests.browser.test_contacts import call_event, woonstad_line
 from tests.browser.test_monteur import api, job_for_piet
+from tests.browser.test_monteur_closing import draw, job_at
+from tests.browser.test_monteur_device import open_job
 from tests.browser.test_volg import live_rows
 from tests.support.world import PASSWORD
 
 WIDTHS = (360, 1280)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "meldkamer-screens")
 
 
@@ -52,6 +61,12 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
             },
         )
         assert absence.status_code == 201, absence.text
+        materials = planner.put(
+            "/api/v1/clients/WST/materials",
+            json={"materials": ["Sifon 32 mm", "Sanitairkit", "Kraanleertje"]},
+        )
+        assert materials.status_code == 200, materials.text
+    contact = _registered_call(live_server)
     [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
     signed = {}
     previous = settings.SECRET_KEY
@@ -63,7 +78,22 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         }
     finally:
         settings.SECRET_KEY = previous
-    return {"waiting": waiting, "booked": booked, **signed}
+    return {"waiting": waiting, "booked": booked, "contact": str(contact), **signed}
+
+
+def _registered_call(base: str) -> int:
+    """Woonstad's line and transfer number, and a call on it taken and registered."""
+    woonstad_line(base)
+    contact = call_event(base, "screens-1", "offered")
+    call_event(base, "screens-1", "answered", 5)
+    call_event(base, "screens-1", "ended", 80)
+    registered = httpx.patch(
+        f"{base}/api/v1/contacts/{contact}",
+        json={"subject": "Vraag over de afspraak", "result_code": "algemene_vraag"},
+        headers=bearer(base, "anna.agent"),
+    )
+    assert registered.status_code == 200, registered.text
+    return contact
 
 
 def _login(page: Page, username: str) -> None:
@@ -192,8 +222,42 @@ def test_desk_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/dashboard",
             "/protocollen",
             "/protocollen/WST",
+            "/contacten",
+            "/contacten/registreren",
+            f"/contacten/{filled['contact']}",
         ],
     )
+
+
+def _call_offered(page: Page) -> None:
+    page.locator("[data-screen-pop] [data-pop]").wait_for()
+
+
+def test_the_screen_pop_on_desk_pages(
+    screens: Screens, filled: dict[str, str], live_server: str
+) -> None:
+    """A call offered to Anna pops up above the page she is on (every desk tab), and the intake
+    opened in it says so."""
+    for width in WIDTHS:
+        screens("anna.agent", width).page.goto("/dossiers")
+    contact = call_event(live_server, "screens-2", "offered")
+    try:
+        _run(
+            screens,
+            "anna.agent",
+            [
+                ("/dossiers", _call_offered),
+                ("/meldkamer", _call_offered),
+                (f"/dossiers/nieuw?contact={contact}", _call_offered),
+            ],
+        )
+    finally:
+        call_event(live_server, "screens-2", "ended", 60)
+        httpx.patch(
+            f"{live_server}/api/v1/contacts/{contact}",
+            json={"subject": "Verkeerd verbonden", "result_code": "geen_actie"},
+            headers=bearer(live_server, "anna.agent"),
+        )
 
 
 def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
@@ -209,6 +273,9 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/sjablonen/WST/afspraak_ingepland/email.html",
             "/protocollen/WST/bewerken",
             "/protocollen/WST/versies/1",
+            "/contacten",
+            "/contactinstellingen",
+            "/contactinstellingen/WST",
         ],
     )
 
@@ -227,6 +294,8 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/protocollen/WST",
             "/sjablonen",
             "/sjablonen/WST/afspraak_gewijzigd/sms.txt",
+            "/contacten",
+            f"/contacten/{filled['contact']}",
         ],
     )
 
@@ -235,15 +304,94 @@ def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> N
     _run(screens, None, ["/login", filled["volg"], filled["enquete"]])
 
 
-def test_technician_app_on_a_phone(screens: Screens, filled: dict[str, str]) -> None:
-    """The app after logging in on the site (its start without a session logs a 401 of its
-    own device-token call, which is the app's to fix: pwa/static/monteur/api.js)."""
-    screen = screens("piet.monteur", 360)
-    screen.page.goto("/monteur/")
-    screen.page.locator(".job").first.wait_for()
-    problems = check(screen.page, screen.watch)
-    _shot(screen.page, "piet.monteur-360-monteur")
+def test_the_technician_apps_first_start(screens: Screens) -> None:
+    """Opened on its own, without a session: the login form, and no 401 in the console."""
+    problems: list[str] = []
+    for width in WIDTHS:
+        page = screens(None, width).page
+        page.goto("/monteur/")
+        page.locator("form.login").wait_for()
+        problems += [f"/monteur/ @{width}px: {p}" for p in check(page, screens(None, width).watch)]
+        _shot(page, f"huurder-{width}-monteur-start")
     assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+def _tomorrow_at_eight() -> datetime:
+    """An appointment on the next day, so "Afsluiten" asks first."""
+    now = datetime.now(AMSTERDAM)
+    return (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+def _app_tour(screen: Screen, width: int, number: str) -> list[str]:
+    """The app's screens for one job, from the list to the job closed, each checked."""
+    page, problems = screen.page, []
+
+    def look(name: str) -> None:
+        problems.extend(f"monteur {name} @{width}px: {p}" for p in check(page, screen.watch))
+        _shot(page, f"piet.monteur-{width}-monteur-{name}")
+
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 52.0905, "longitude": 5.1305, "accuracy": 20})
+    page.goto("/monteur/")
+    page.locator(".job").first.wait_for()
+    look("opdrachten")
+    open_job(page, number)
+    look("opdracht")
+    page.get_by_role("button", name="Onderweg").click()
+    expect(page.locator("section.status p", has_text="Verwachte aankomst")).to_be_visible(
+        timeout=20000
+    )
+    look("onderweg")
+    page.get_by_role("button", name="Op locatie").click()
+    page.get_by_role("button", name="Afsluiten").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("toch afsluiten?")
+    look("afsluiten-vraag")
+    page.get_by_role("button", name="Toch afsluiten").click()
+    closing = page.locator("section.closing")
+    expect(closing).to_contain_text("Stap 1 van 4")
+    look("afsluiten-1-resultaat")
+    page.get_by_label("Storing verholpen").check()
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 2 van 4")
+    closing.locator("textarea[name=cause]").fill("Sifon lekt bij de moer")
+    closing.locator("textarea[name=work_done]").fill("Sifon vervangen en afgekit")
+    closing.locator("input[name=material_name]").fill("Sifon 32 mm")
+    closing.get_by_role("button", name="Materiaal toevoegen").click()
+    closing.locator("input[name=material_name]").nth(1).fill("Sanitairkit")
+    look("afsluiten-2-werkbon")
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 3 van 4")
+    look("afsluiten-3-handtekening")
+    draw(page)
+    closing.locator("input[name=signed_by]").fill("F. el Amrani")
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 4 van 4")
+    look("afsluiten-4-bevestigen")
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("article.detail p.meta")).to_contain_text("Afgerond")
+    expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
+    look("afgesloten")
+    return problems
+
+
+def test_technician_app_screens_through_closing_a_job(
+    screens: Screens, filled: dict[str, str], live_server: str
+) -> None:
+    """Every screen of the app at both widths, closing with werkbon, materials from the
+    client's list and the tenant's signature; then that werkbon where the desk and the client
+    read it (the dossier page, the archive)."""
+    problems: list[str] = []
+    closed = []
+    for width in WIDTHS:
+        number = job_at(live_server, _tomorrow_at_eight())
+        problems += _app_tour(screens("piet.monteur", width), width, number)
+        closed.append(number)
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+    with api(live_server, "anna.agent") as desk:
+        events = desk.get(f"/api/v1/dossiers/{closed[0]}").json()["events"]
+    assert [e["data"]["signed"] for e in events if e["kind"] == "werkbon"] == [True]
+    _run(screens, "anna.agent", [f"/dossiers/{closed[0]}", "/archief"])
+    _run(screens, "wim.woonstad", [f"/dossiers/{closed[0]}", "/archief"])
 
 
 def test_the_search_box_keeps_room_beside_the_longest_menu(screens: Screens) -> None:
