@@ -73,6 +73,13 @@
       problems.push(`tekst in de kleur van de achtergrond: ${name(el)}, ${s.color} op rgb(${bg.map(Math.round).join(", ")})`);
     }
   }
+  // A table left to the browser's own style (cells spaced apart, no lines): unreadable as a
+  // list, as /planning's tables once were.
+  for (const table of document.body.querySelectorAll("table")) {
+    if (shown(table) && getComputedStyle(table).borderCollapse === "separate") {
+      problems.push(`tabel zonder opmaak: ${name(table)}`);
+    }
+  }
   // Only the innermost: a box that spills because a child does is the child's problem.
   for (const el of spilling) {
     if (spilling.some((other) => other !== el && el.contains(other))) continue;

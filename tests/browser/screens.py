@@ -7,6 +7,7 @@ Each check returns problems in Dutch, one line per thing a user would notice:
   of its own to reach the rest);
 - text in the colour of its background (computed text colour against the effective
   background: the first opaque background behind it, with half-transparent ones laid over);
+- a table left to the browser's own style (cells spaced apart: unreadable as a list);
 - an error in the console, a failed script, or a resource that answered 4xx/5xx (the
   favicon included);
 - any axe-core violation (axe is injected with `evaluate`, which the page's CSP allows, so the

@@ -427,6 +427,10 @@ def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
           add("p", "Een heel lange regel tekst", { width: "40px", whiteSpace: "nowrap" });
           add("div", "breed", { width: "3000px" });
           add("img", "", {}).src = "/static/bestaat-niet.png";
+          const bare = document.createElement("table");
+          bare.className = "kaal";
+          bare.insertRow().insertCell().textContent = "Piet";
+          document.querySelector("main").append(bare);
         }"""
     )
     page.wait_for_timeout(300)
@@ -436,3 +440,4 @@ def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
     assert 'tekst loopt uit zijn vak: <p> "Een heel lange regel tekst"' in problems
     assert "404 op " in problems and "bestaat-niet.png" in problems
     assert "axe image-alt" in problems
+    assert 'tabel zonder opmaak: <table.kaal> "Piet"' in problems
