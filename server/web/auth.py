@@ -35,7 +35,9 @@ def offer_handover(response: R, offer: bool) -> R:
             HANDOVER_COOKIE, "1", httponly=False, samesite="lax", secure=settings.HTTPS
         )
     else:
-        response.delete_cookie(HANDOVER_COOKIE, httponly=False, samesite="lax")
+        response.delete_cookie(
+            HANDOVER_COOKIE, httponly=False, samesite="lax", secure=settings.HTTPS
+        )
     return response
 
 
