@@ -21,7 +21,24 @@ VAR_DIR = Path(config("VAR_DIR", default=str(ROOT / "var")))
 DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldkamer.sqlite3'}")
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The public address. Unset, it is where `meldkamer serve` listens (served_at), so links in
+# messages and the address `make run` prints follow the port chosen; set it behind a proxy and
+# wherever workers send messages.
+BASE_URL_SET = bool(config("BASE_URL", default=""))
 BASE_URL: str = config("BASE_URL", default="http://localhost:8000").rstrip("/")
+
+
+def served_at(host: str, port: int) -> str:
+    """Make BASE_URL the address the app is served at, unless BASE_URL is set; returns it."""
+    global BASE_URL
+    if not BASE_URL_SET:
+        shown = (
+            "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "") else host
+        )
+        BASE_URL = f"http://{shown}:{port}"
+    return BASE_URL
+
+
 TIMEZONE = "Europe/Amsterdam"
 # Failed logins allowed per username (and per address) in LOGIN_WINDOW_MINUTES.
 LOGIN_MAX_FAILURES: int = config("LOGIN_MAX_FAILURES", cast=int, default=5)

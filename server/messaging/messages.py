@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import ClassVar
 
+from server.domain import dutch
 from server.messaging.kinds import Kind
 
 URGENCY_TEXT = {"acuut": "acuut", "urgent": "urgent", "niet_urgent": "niet urgent"}
@@ -47,7 +48,9 @@ class MeldingOntvangen(TenantMessage):
             raise ValueError(f"urgency {self.urgentie!r}: one of {', '.join(URGENCY_TEXT)}")
 
     def context(self) -> dict[str, object]:
-        return {**super().context(), "urgentie": URGENCY_TEXT[self.urgentie]}
+        # Triage's description ends in a full stop, but the texts go on after it: "(acuut)."
+        melding = dutch.clause(self.melding)
+        return {**super().context(), "melding": melding, "urgentie": URGENCY_TEXT[self.urgentie]}
 
 
 @dataclass(frozen=True, kw_only=True)

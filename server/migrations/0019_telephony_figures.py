@@ -39,7 +39,7 @@ async def drop_indexes(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0017_mail")]
+    dependencies = [("models", "0018_call_survey")]
 
     initial = False
 

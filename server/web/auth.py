@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from starlette.authentication import (
     AuthCredentials,
@@ -13,9 +14,31 @@ from starlette.authentication import (
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
+from server import settings
 from server.auth import tokens
 from server.domain.errors import Forbidden, Unauthorized
 from server.models import User
+
+# Set beside a technician's website session and readable by script: the app asks to take that
+# session over only when it is there (pwa/static/monteur/api.js), so a start without one logs
+# no 401 in the console. It holds nothing but "1"; the session stays in its HttpOnly cookie.
+HANDOVER_COOKIE = "meldkamer_app"
+
+
+R = TypeVar("R", bound=Response)
+
+
+def offer_handover(response: R, offer: bool) -> R:
+    """Tell the technician app (not) to take over the website session."""
+    if offer:
+        response.set_cookie(
+            HANDOVER_COOKIE, "1", httponly=False, samesite="lax", secure=settings.HTTPS
+        )
+    else:
+        response.delete_cookie(
+            HANDOVER_COOKIE, httponly=False, samesite="lax", secure=settings.HTTPS
+        )
+    return response
 
 
 class Principal(BaseUser):

@@ -1,9 +1,9 @@
-"""Liveness and readiness: the database, and Redis when configured."""
+"""Liveness and readiness: the database, and Redis when configured; the site's icon."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import FileResponse, JSONResponse
 
 from server import db, settings
 
@@ -42,3 +42,13 @@ async def _redis_state(url: str) -> str:
         return "onbereikbaar"
     finally:
         await client.aclose()
+
+
+# Browsers ask for /favicon.ico on any page that names no icon (JSON, files): no 404 there.
+# (A comment: route docstrings are parsed as OpenAPI YAML.)
+async def favicon(request: Request) -> FileResponse:
+    return FileResponse(
+        settings.ROOT / "pwa" / "static" / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -164,6 +164,7 @@ page_routes = [
 
 routes = [
     Route("/healthz", health.healthz, methods=["GET"]),
+    Route("/favicon.ico", health.favicon, methods=["GET"], include_in_schema=False),
     Mount("/api/v1", routes=[*api_routes, *field_routes.api_routes]),
     Mount("/static", StaticFiles(directory=settings.ROOT / "pwa" / "static"), name="static"),
     *page_routes,
@@ -187,6 +188,7 @@ PUBLIC_PATHS = (
     frozenset(
         {
             "/healthz",
+            "/favicon.ico",
             "/login",
             "/api/v1/auth/token",
             "/api/v1/openapi.json",

@@ -53,6 +53,14 @@ def test_melding_ontvangen_summarises_the_call() -> None:
     assert f'<a href="{TRACK}"' in email.html
 
 
+def test_acuut_summary_reads_as_one_sentence() -> None:
+    """Triage's description ends in a full stop; the text goes on after it with the urgency."""
+    acuut = replace(MELDING, melding="Gaslucht in de woning.", urgentie="acuut")
+    sms = render_sms(acuut)
+    assert "ontvangen: Gaslucht in de woning (acuut). " in sms
+    assert ". (" not in sms and ".." not in sms
+
+
 @pytest.mark.parametrize(
     ("kind", "words"),
     [

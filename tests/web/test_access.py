@@ -67,6 +67,13 @@ async def test_anonymous_is_refused(
         assert response.status_code in (303, 403), (method, path)
 
 
+async def test_the_favicon_is_public_so_no_page_logs_a_404(http: httpx.AsyncClient) -> None:
+    icon = await http.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert (await http.get("/static/favicon.svg")).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("method", "path"), [p for p in PROTECTED if p[0] == "POST" and not p[1].startswith("/api/")]
 )

@@ -284,6 +284,30 @@ async def test_field_events_read_as_sentences_on_the_timeline(
     assert refused in page
 
 
+async def test_triage_description_and_sentences_with_one_full_stop(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """The dossier page says what triage wrote when the agent typed nothing ("Omschrijving —"
+    was wrong), and a summary that ends in a full stop does not get a second one."""
+    from server.dossiers import dossiers
+
+    d = await dossiers.create(w.agent, world.intake("WST", contact_name="Jan", description=""))
+    await Dossier.filter(id=d.id).update(
+        triage={"description": "Lekkage afvoer; water onder het aanrecht."}
+    )
+    await dossiers.record_contact(w.agent, d, "telefoon", "Afspraak met huurder bevestigd.")
+    await dossiers.record_contact(w.agent, d, "telefoon", "Huurder gebeld")
+    await login(http, "anna.agent")
+    page = (await http.get(f"/dossiers/{d.order_number}")).text
+    assert (
+        '<dd class="pre" data-description>Lekkage afvoer; water onder het aanrecht. '
+        '<span class="muted">(triage)</span></dd>'
+    ) in page
+    assert "(Telefoon): Afspraak met huurder bevestigd.\n" in page
+    assert "(Telefoon): Huurder gebeld.\n" in page
+    assert ".." not in page.replace("...", "")
+
+
 @pytest.mark.parametrize(
     ("username", "home"),
     [

@@ -65,7 +65,13 @@ async def chart_xlsx(request: Request) -> Response:
     handle, name = mkstemp(suffix=".xlsx", prefix="grafiek-")
     os.close(handle)
     path = Path(name)
-    export.write_table(chart.columns, chart.rows, chart.title, path)
+    export.write_table(
+        chart.columns,
+        chart.rows,
+        chart.title,
+        path,
+        [chart.unit(i) for i in range(len(chart.columns))],
+    )
     return FileResponse(
         path,
         media_type=XLSX,
