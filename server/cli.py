@@ -41,12 +41,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.proxies import uvicorn_options
 
     try:
-        proxies = uvicorn_options()
+        uvicorn_options()  # a bad TRUSTED_PROXIES entry stops here, with its message
     except ValueError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    if args.workers < 1:
+        print("Fout: --workers moet 1 of meer zijn.", file=sys.stderr)
+        return 2
     asyncio.run(db.migrate())
-    serving.run(args.host, args.port, proxies)
+    serving.run(args.host, args.port, args.workers)
     return 0
 
 
@@ -188,6 +191,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the web application (migrates first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.SERVE_WORKERS,
+        help="app processes on this port (default SERVE_WORKERS, 1)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)

@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from server import settings
 from server.domain import codes, lifecycle, normalise, roles
 from server.messaging import kinds
+from server.web.static import static_url
 
 TZ = ZoneInfo(settings.TIMEZONE)
 _DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
@@ -82,3 +83,5 @@ templates.env.filters["local_day"] = local_day
 templates.env.filters["iso_local"] = iso_local
 templates.env.filters["number"] = number
 templates.env.filters["phone"] = normalise.display_phone
+# Static files by their content-hashed names, cached for a year (server/web/static.py).
+templates.env.globals["static"] = static_url
