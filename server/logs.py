@@ -18,7 +18,7 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # Renamed to the names log collectors (Loki, Elastic, CloudWatch) expect.
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"
 RENAMED = {"asctime": "time", "levelname": "level", "name": "logger"}
 
 
