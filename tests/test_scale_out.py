@@ -8,6 +8,7 @@ missing one fails the run)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -150,25 +151,41 @@ async def test_a_desk_on_one_process_sees_an_intake_on_the_other(
     w: world.World, cluster: list[str]
 ) -> None:
     first, second = cluster
-    async with httpx.AsyncClient(base_url=first, timeout=20) as desk:
+    headers = await _token(second, "sanne.supervisie")
+    made: list[str] = []
+    async with (
+        httpx.AsyncClient(base_url=first, timeout=20) as desk,
+        httpx.AsyncClient(base_url=second, timeout=10) as other,
+    ):
         await _login(desk, "anna.agent")
         async with desk.stream("GET", "/meldkamer/live") as stream:
             assert stream.status_code == 200
-            headers = await _token(second, "sanne.supervisie")
-            async with httpx.AsyncClient(base_url=second, timeout=10) as other:
-                made = await other.post("/api/v1/dossiers", json=dossier_body(), headers=headers)
-            assert made.status_code == 201, made.text
-            order_number = made.json()["order_number"]
+            events: asyncio.Queue[str] = asyncio.Queue()
 
-            async def first_event() -> str:
+            async def read() -> None:
                 lines = stream.aiter_lines()
                 async for line in lines:
                     if line.startswith("event: created"):
-                        return await anext(lines)
-                return ""
+                        await events.put(await anext(lines))
 
-            data = await asyncio.wait_for(first_event(), 10)
-    assert order_number in data
+            reader = asyncio.create_task(read())
+            # The stream subscribes just after its headers are sent: an intake made in that
+            # moment is not for it, so a later one is made if the first is not seen.
+            data = ""
+            try:
+                while not data and len(made) < 3:
+                    answer = await other.post(
+                        "/api/v1/dossiers", json=dossier_body(), headers=headers
+                    )
+                    assert answer.status_code == 201, answer.text
+                    made.append(answer.json()["order_number"])
+                    with contextlib.suppress(TimeoutError):
+                        data = await asyncio.wait_for(events.get(), 5)
+            finally:
+                reader.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await reader
+    assert any(number in data for number in made), (data, made)
 
 
 async def test_a_push_and_its_duplicate_on_two_processes_apply_once(
