@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -42,13 +43,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.proxies import uvicorn_options
 
     try:
-        proxies = uvicorn_options()
+        uvicorn_options()  # a bad TRUSTED_PROXIES entry stops here, with its message
     except ValueError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    if args.workers < 1:
+        print("Fout: --workers moet 1 of meer zijn.", file=sys.stderr)
+        return 2
     asyncio.run(db.migrate())
-    print(f"Meldkamer op {settings.served_at(args.host, args.port)}/ (stoppen: Ctrl+C)")
-    serving.run(args.host, args.port, proxies)
+    url = settings.served_at(args.host, args.port)
+    # uvicorn starts its worker processes afresh: they read the address from the environment.
+    os.environ.setdefault("BASE_URL", url)
+    print(f"Meldkamer op {url}/ (stoppen: Ctrl+C)")
+    serving.run(args.host, args.port, args.workers)
     return 0
 
 
@@ -255,6 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
         "de links in berichten dit adres en deze poort.",
     )
     _address(serve)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.SERVE_WORKERS,
+        metavar="AANTAL",
+        help="processen van de app op deze poort (standaard SERVE_WORKERS, 1)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     command("migrate", "de database bijwerken naar de nieuwste versie").set_defaults(

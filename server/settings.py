@@ -85,6 +85,13 @@ REQUEST_BODY_TIMEOUT: float = config("REQUEST_BODY_TIMEOUT", cast=float, default
 KEEP_ALIVE_TIMEOUT: int = config("KEEP_ALIVE_TIMEOUT", cast=int, default=5)
 # Open connections one `meldkamer serve` process takes; requests beyond it get 503.
 MAX_CONNECTIONS: int = config("MAX_CONNECTIONS", cast=int, default=1000)
+# Serving and operating (docs/deploy.md). App processes of one `meldkamer serve`.
+SERVE_WORKERS: int = config("SERVE_WORKERS", cast=int, default=1)
+# Prometheus' bearer token for /metrics (an admin's login works too); empty: admins only.
+METRICS_TOKEN: str = config("METRICS_TOKEN", default="")
+# Log lines: "json" (one object per line, for a log collector) or "text" (for a terminal).
+LOG_FORMAT: str = config("LOG_FORMAT", default="json")
+LOG_LEVEL: str = config("LOG_LEVEL", default="INFO").upper()
 # Closed dossiers move to the archive this many days after closing (nightly job).
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
 # Tenants' name, phone and e-mail leave archived dossiers this long after closing (0: never).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -10,9 +11,10 @@ from starlette.authentication import (
     AuthenticationBackend,
     AuthenticationError,
     BaseUser,
+    UnauthenticatedUser,
 )
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from server import settings
 from server.auth import tokens
@@ -64,6 +66,8 @@ class MeldkamerAuth(AuthenticationBackend):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 raise AuthenticationError("Gebruik 'Authorization: Bearer <token>'.")
+            if _metrics_token(conn, token.strip()):
+                return AuthCredentials(["metrics"]), UnauthenticatedUser()
             user = await tokens.user_for(token.strip())
             if user is None:
                 raise AuthenticationError("Token ongeldig of verlopen; log opnieuw in.")
@@ -78,9 +82,24 @@ class MeldkamerAuth(AuthenticationBackend):
         return AuthCredentials(["authenticated", user.role]), Principal(user, "session")
 
 
+def _metrics_token(conn: HTTPConnection, token: str) -> bool:
+    """Prometheus' own token (METRICS_TOKEN), good for /metrics only; not a user's token."""
+    return (
+        conn.scope["path"] == "/metrics"
+        and bool(settings.METRICS_TOKEN)
+        and secrets.compare_digest(token.encode(), settings.METRICS_TOKEN.encode())
+    )
+
+
 def on_auth_error(conn: HTTPConnection, exc: Exception) -> Response:
     from server.web.errors import error_response
 
+    if conn.scope["path"] == "/metrics":  # Prometheus with a wrong token: no login page
+        return JSONResponse(
+            {"error": {"message": str(exc), "field": None}},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return error_response(conn, Unauthorized(str(exc)))
 
 

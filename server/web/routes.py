@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
-from server import settings
-from server.web import field_routes, health
+from server.web import field_routes, health, metrics, static
 from server.web.api import absences as api_absences
 from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
@@ -34,6 +32,7 @@ from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
+from server.web.static import HashedStaticFiles
 
 api_routes = [
     Route("/auth/token", api.token, methods=["POST"]),
@@ -165,8 +164,11 @@ page_routes = [
 routes = [
     Route("/healthz", health.healthz, methods=["GET"]),
     Route("/favicon.ico", health.favicon, methods=["GET"], include_in_schema=False),
+    Route("/readyz", health.readyz, methods=["GET"]),
+    # Prometheus (METRICS_TOKEN) or an admin; not in the API's description.
+    Route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False),
     Mount("/api/v1", routes=[*api_routes, *field_routes.api_routes]),
-    Mount("/static", StaticFiles(directory=settings.ROOT / "pwa" / "static"), name="static"),
+    Mount("/static", HashedStaticFiles(directory=static.ROOT), name="static"),
     *page_routes,
     *field_routes.page_routes,
 ]
@@ -189,6 +191,7 @@ PUBLIC_PATHS = (
         {
             "/healthz",
             "/favicon.ico",
+            "/readyz",
             "/login",
             "/api/v1/auth/token",
             "/api/v1/openapi.json",

@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from server import settings
 from server.domain import codes, dutch, lifecycle, normalise, roles
 from server.messaging import kinds
+from server.web.static import static_url
 
 
 def local(value: datetime | None, fmt: str = "") -> str:
@@ -80,3 +81,5 @@ templates.env.filters["signed"] = dutch.signed
 templates.env.filters["sentence"] = dutch.sentence
 templates.env.filters["by_unit"] = dutch.by_unit
 templates.env.filters["phone"] = normalise.display_phone
+# Static files by their content-hashed names, cached for a year (server/web/static.py).
+templates.env.globals["static"] = static_url

@@ -454,6 +454,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/contactinstellingen"): "AS",
     ("GET", "/contactinstellingen/{client}"): "AS",
     ("POST", "/contactinstellingen/{client}"): "AS",
+    # Operating: Prometheus' own token (METRICS_TOKEN, tests/web/test_operations.py) or an admin.
+    ("GET", "/metrics"): "A",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {

@@ -152,7 +152,7 @@ async def test_client_user_sees_no_desk_actions(http: httpx.AsyncClient, w: worl
 
 
 async def test_healthz_and_openapi(http: httpx.AsyncClient, w: world.World) -> None:
-    health = await http.get("/healthz")
+    health = await http.get("/readyz")
     assert health.status_code == 200
     assert health.json()["database"] == "ok"
     spec = (await http.get("/api/v1/openapi.json")).json()

@@ -11,7 +11,7 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from server import live, scoping
+from server import live, metrics, scoping
 from server.domain import kpis
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES, Role
@@ -38,9 +38,14 @@ async def _build(request: Request) -> dashboard.Dashboard:
     grain = p.get("per", "")
     if grain and grain not in kpis.GRAIN_LABELS:
         raise Unprocessable(f"Onbekende indeling '{grain}'.", "per")
-    return await dashboard.build(
-        user, p.get("klant", ""), period, kpis.Grain(grain) if grain else None, datetime.now(UTC)
-    )
+    with metrics.DASHBOARD_SECONDS.time():
+        return await dashboard.build(
+            user,
+            p.get("klant", ""),
+            period,
+            kpis.Grain(grain) if grain else None,
+            datetime.now(UTC),
+        )
 
 
 async def page(request: Request) -> Response:
