@@ -64,6 +64,11 @@ PURPOSES: dict[str, str] = {
     "melding waarbij de bewoonbaarheid van de woning in gevaar is.",
     "protocol_bevestiging": "Gaat naar de opdrachtgever zodra een nieuwe versie van zijn "
     "triageprotocol is gepubliceerd, ter bevestiging.",
+    "enquete_gesprek": "Gaat naar de beller of afzender zodra een gesprek of e-mail met de "
+    "meldkamer is afgerond, met de link naar een korte enquête; hoogstens één per dag, niet bij "
+    "'geen actie / verkeerd verbonden'.",
+    "telefonie_rapport": "Gaat op de eerste werkdag van de maand naar het rapportadres van de "
+    "opdrachtgever, met de telefoniecijfers van de vorige maand als Excel-bestand.",
 }
 # By which channels, in words.
 CHANNEL_TEXT: dict[str, str] = {
@@ -72,6 +77,7 @@ CHANNEL_TEXT: dict[str, str] = {
     "'s nachts tot het einde van de stille uren.",
     "piket": "Per sms en per e-mail, naar het nummer en adres van de piketdienst.",
     "protocol_bevestiging": "Per e-mail.",
+    "telefonie_rapport": "Per e-mail, met het Excel-bestand als bijlage.",
 }
 # The template files in words.
 FILE_LABELS: dict[str, str] = {
@@ -118,6 +124,8 @@ def template_names(kind: Kind) -> list[str]:
 
 
 def channel_text(kind: Kind) -> str:
+    if kind == Kind.ENQUETE_GESPREK:
+        return "Per sms (naar een mobiel nummer) of per e-mail, naar wie belde of mailde."
     if kind in TO_CLIENT:
         return CHANNEL_TEXT[kind.value]
     return CHANNEL_TEXT["tenant"]
