@@ -12,6 +12,7 @@ from server.models.dispatch import (
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
+from server.models.knowledge import ContactArticle, KnowledgeArticle, KnowledgeVersion
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
@@ -31,6 +32,7 @@ MODEL_MODULES = [
     "server.models.fieldwork",
     "server.models.sync",
     "server.models.contacts",
+    "server.models.knowledge",
 ]
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "ClientNotification",
     "Complex",
     "Contact",
+    "ContactArticle",
     "ContactDossier",
     "Contractor",
     "ContractorCoverage",
@@ -55,6 +58,8 @@ __all__ = [
     "GeocodeCache",
     "LoginThrottle",
     "InboundLine",
+    "KnowledgeArticle",
+    "KnowledgeVersion",
     "OrderCounter",
     "OutboundMessage",
     "Photo",

@@ -29,7 +29,15 @@ from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
 from server.domain.numbers import INT_MAX
-from server.web.api import contact_schemas, dispatch_schemas, field, materials, responses, schemas
+from server.web.api import (
+    contact_schemas,
+    dispatch_schemas,
+    field,
+    knowledge_schemas,
+    materials,
+    responses,
+    schemas,
+)
 
 API_PREFIX = "/api/v1/"
 
@@ -54,6 +62,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "version": {**_ID, "description": "Version number of the protocol"},
     "technician_id": _ID,
     "contact_id": {**_ID, "description": "Number of the contact"},
+    "article_id": {**_ID, "description": "Number of the knowledge-base article"},
+    "article_version": {**_ID, "description": "Version number of the article"},
     "contractor_id": _ID,
     "absence_id": _ID,
     "subscription_id": _ID,
@@ -78,7 +88,15 @@ _ERRORS = {
 
 _MODELS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for module in (schemas, dispatch_schemas, field, responses, contact_schemas, materials)
+    for module in (
+        schemas,
+        dispatch_schemas,
+        field,
+        responses,
+        contact_schemas,
+        materials,
+        knowledge_schemas,
+    )
     for model in vars(module).values()
     if isinstance(model, type)
     and issubclass(model, BaseModel)
