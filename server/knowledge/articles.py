@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -110,7 +111,8 @@ async def find(
         total = await qs.count()
         items = await qs.order_by("title", "id").offset(offset).limit(limit)
     else:
-        allowed = set(await qs.filter(id__in=ranked).values_list("id", flat=True))
+        ids = await qs.filter(id__in=ranked).values("id")
+        allowed = {int(r["id"]) for r in ids}
         order = [i for i in ranked if i in allowed]
         total = len(order)
         page = order[offset : offset + limit]
@@ -184,14 +186,16 @@ async def _values(data: ArticleInput, client: Client | None) -> dict[str, str]:
     return {
         "title": " ".join(_text(data.title, MAX_TITLE, "de titel", "title", True).split()),
         "body": _text(data.body, MAX_BODY, "de tekst", "body", True).replace("\r\n", "\n"),
-        "keywords": " ".join(_text(data.keywords, MAX_KEYWORDS, "de zoekwoorden", "keywords").split()),
+        "keywords": " ".join(
+            _text(data.keywords, MAX_KEYWORDS, "de zoekwoorden", "keywords").split()
+        ),
         "subject": subject,
         "outcome": outcome,
     }
 
 
 async def _save_version(
-    article: KnowledgeArticle, user: User, reason: str, at: datetime, conn: object
+    article: KnowledgeArticle, user: User, reason: str, at: datetime, conn: BaseDBAsyncClient
 ) -> None:
     await KnowledgeVersion.create(
         article=article,

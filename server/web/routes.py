@@ -31,8 +31,8 @@ from server.web.pages import (
 from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
-from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import portal as portal_pages
 
 api_routes = [

@@ -31,7 +31,10 @@ async def article_list(request: Request) -> JSONResponse:
     tags: [knowledge]
     parameters:
       - {name: q, in: query, schema: {type: string, maxLength: 500}}
-      - {name: client, in: query, schema: {type: string}, description: "that client's and the shared ones"}
+      - name: client
+        in: query
+        schema: {type: string}
+        description: "that client's articles and the shared ones"
       - {name: subject, in: query, schema: {type: string}, description: 'a protocol subject id'}
       - {name: limit, in: query, schema: {type: integer, default: 50, maximum: 200}}
       - {name: offset, in: query, schema: {type: integer, default: 0}}

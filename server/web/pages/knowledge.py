@@ -61,9 +61,7 @@ async def version(request: Request) -> Response:
     user = current_user(request)
     article = await articles.get(user, request.path_params["article_id"])
     found = await articles.version(user, article, request.path_params["article_version"])
-    return templates.TemplateResponse(
-        request, "knowledge/version.html", {"a": article, "v": found}
-    )
+    return templates.TemplateResponse(request, "knowledge/version.html", {"a": article, "v": found})
 
 
 def _values(article: KnowledgeArticle | None) -> dict[str, Any]:
