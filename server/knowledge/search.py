@@ -9,6 +9,9 @@ syntax error; so no input gives a query error.
 SQLite: the article's stems are written to knowledge_fts on every save; the query's stems go
 into an FTS5 MATCH expression built here from words alone, each quoted, ranked by bm25 with
 title and keywords weighing more than the body.
+
+Every word must match; when no article has them all (a sentence: "ik ruik gaslucht"), any
+word will do, best ranked first, so a tenant's sentence still finds something.
 """
 
 from __future__ import annotations
@@ -50,9 +53,15 @@ async def ranked_ids(
 ) -> list[int] | None:
     """Ids of the articles matching `query`, best first, among those of `client_ids` (and
     the shared ones; None: every article). None when the query has no words to search for."""
-    if db.dialect(conn) == "postgres":
-        return await _postgres(conn, words.query_words(query), client_ids)
-    return await _sqlite(conn, words.query_stems(query), client_ids)
+    postgres = db.dialect(conn) == "postgres"
+    groups = words.query_words(query) if postgres else words.query_stems(query)
+    if not groups:
+        return None
+    find = _postgres if postgres else _sqlite
+    found = await find(conn, groups, client_ids, " && " if postgres else " AND ")
+    if not found and len(groups) > 1:
+        found = await find(conn, groups, client_ids, " || " if postgres else " OR ")
+    return found
 
 
 def _scope(column: str, client_ids: list[int] | None, params: list[object], mark: str) -> str:
@@ -67,10 +76,8 @@ def _scope(column: str, client_ids: list[int] | None, params: list[object], mark
 
 
 async def _postgres(
-    conn: BaseDBAsyncClient, groups: list[tuple[str, ...]], client_ids: list[int] | None
-) -> list[int] | None:
-    if not groups:
-        return None
+    conn: BaseDBAsyncClient, groups: list[tuple[str, ...]], client_ids: list[int] | None, op: str
+) -> list[int]:
     params: list[object] = []
     parts = []
     for group in groups:
@@ -79,7 +86,7 @@ async def _postgres(
             params.append(word)
             alternatives.append(f"websearch_to_tsquery('dutch', ${len(params)})")
         parts.append("(" + " || ".join(alternatives) + ")")
-    query = " && ".join(parts)
+    query = op.join(parts)
     scope = _scope("client_id", client_ids, params, "${}")
     sql = (
         f"SELECT id FROM knowledge_article, (SELECT {query} AS q) AS s "
@@ -91,12 +98,10 @@ async def _postgres(
 
 
 async def _sqlite(
-    conn: BaseDBAsyncClient, groups: list[tuple[str, ...]], client_ids: list[int] | None
-) -> list[int] | None:
-    if not groups:
-        return None
+    conn: BaseDBAsyncClient, groups: list[tuple[str, ...]], client_ids: list[int] | None, op: str
+) -> list[int]:
     # Stems are letters and digits only (words.tokens); quoted, FTS5 reads each as a term.
-    match = " AND ".join("(" + " OR ".join(f'"{s}"' for s in group) + ")" for group in groups)
+    match = op.join("(" + " OR ".join(f'"{s}"' for s in group) + ")" for group in groups)
     params: list[object] = [match]
     scope = _scope("a.client_id", client_ids, params, "?")
     sql = (

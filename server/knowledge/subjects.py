@@ -4,7 +4,8 @@ stems and synonyms as the article search, over the subject's own words. Plain Py
 A subject's words weigh by where they stand: its label, id and the tenants' words of
 words.yaml most, its help text next, its questions, answers and outcome labels least. Every
 word of the query must match somewhere (a word may also be the start of a label word, for
-typing: "lek" finds Lekkage); the best total comes first, ties in the protocol's order.
+typing: "lek" finds Lekkage); the best total comes first, ties in the protocol's order. When
+no subject has every word (a sentence: "ik ruik gaslucht"), those with most of them do.
 """
 
 from __future__ import annotations
@@ -59,16 +60,17 @@ def find(protocol: Protocol, query: str) -> list[SubjectMatch]:
     (or only stop words and signs) lists them all in the protocol's order."""
     plain = words.query_words(query)
     stemmed = words.query_stems(query)
-    found: list[tuple[int, int, SubjectMatch]] = []
+    found: list[tuple[int, int, int, SubjectMatch]] = []
     for index, subject in enumerate(protocol.subjects):
         weights, starts = _bag(subject)
-        total = 0
-        for group, raw in zip(stemmed, plain, strict=True):
-            score = _score(group, raw[0], weights, starts)
-            if not score:
-                break
-            total += score
-        else:
-            match = SubjectMatch(subject.id, subject.label, subject.help, total)
-            found.append((-total, index, match))
-    return [m for _, _, m in sorted(found, key=lambda t: (t[0], t[1]))]
+        scores = [
+            _score(group, raw[0], weights, starts)
+            for group, raw in zip(stemmed, plain, strict=True)
+        ]
+        matched = sum(1 for score in scores if score)
+        if matched or not stemmed:
+            match = SubjectMatch(subject.id, subject.label, subject.help, sum(scores))
+            found.append((-matched, -sum(scores), index, match))
+    found.sort(key=lambda t: t[:3])
+    most = found[0][0] if found else 0
+    return [m for matched, _, _, m in found if matched == most]
