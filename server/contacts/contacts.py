@@ -281,7 +281,7 @@ async def _checked(
             "of maak een melding.",
             "dossiers",
         )
-    values["article"] = await solutions.checked(client, chosen.code, data.article, chosen.label)
+    values["article"] = await solutions.checked(client, chosen.code, data.article)
     return client, values, dossiers
 
 

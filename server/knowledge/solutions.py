@@ -15,9 +15,7 @@ from server.models import Client, Contact, ContactArticle, KnowledgeArticle
 REMOTE = "op_afstand_opgelost"
 
 
-async def checked(
-    client: Client, result_code: str, raw: object, result_label: str = "Op afstand opgelost"
-) -> KnowledgeArticle | None:
+async def checked(client: Client, result_code: str, raw: object) -> KnowledgeArticle | None:
     """The article chosen for a contact of `client` with `result_code`, or an error naming the
     field 'article': it must exist, be shared or the client's own, and go with
     'op afstand opgelost'."""
@@ -29,7 +27,9 @@ async def checked(
         raise Unprocessable(f"Artikel '{str(raw)[:40]}' niet gevonden.", "article")
     if result_code != REMOTE:
         raise Unprocessable(
-            f"Een artikel hoort bij resultaat '{result_label}' (op_afstand_opgelost).", "article"
+            "Een artikel hoort bij het resultaat 'Op afstand opgelost'; kies dat resultaat of "
+            "geen artikel.",
+            "article",
         )
     return article
 
