@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from tortoise import Tortoise, connections
+from tortoise import Model, Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 from server import settings
@@ -21,8 +23,12 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
         path = url.removeprefix("sqlite://")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection: str | dict[str, Any] = url
+    if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        connection = expand_db_url(url)
+        connection["credentials"]["reset"] = _keep_session
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -33,6 +39,14 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def _keep_session(conn: object) -> None:
+    """A connection going back to the pool needs no session reset: asyncpg's default sends
+    one more statement (RESET ALL, UNLISTEN *, advisory unlock, CLOSE ALL) after every query
+    outside a transaction. The app keeps no session state: its advisory locks and settings are
+    transaction-scoped (SET LOCAL, pg_advisory_xact_lock), live updates go through Redis, not
+    LISTEN. asyncpg still rolls back a transaction left open before calling this."""
 
 
 # The tortoise CLI (`tortoise -c server.db.TORTOISE_ORM makemigrations`) reads this.
@@ -88,3 +102,30 @@ async def empty_all_tables() -> None:
             + "".join(f'DELETE FROM "{t}";' for t in tables)
             + "PRAGMA foreign_keys = ON;"
         )
+
+
+async def insert_all(conn: BaseDBAsyncClient, objects: Sequence[Model]) -> None:
+    """New rows of one model in one INSERT … RETURNING: each object gets its id.
+
+    For the write paths that count their statements (an intake's outbox rows). Like a
+    queryset update it bypasses save hooks; defaults set in Python (the model's constructor)
+    apply, and the ids come back in insert order (serial and rowid both count up).
+    """
+    if not objects:
+        return
+    meta = type(objects[0])._meta
+    names = [n for n in meta.fields_db_projection if not meta.fields_map[n].generated]
+    columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
+    values = [meta.fields_map[n].to_db_value(getattr(o, n), o) for o in objects for n in names]
+    marks = placeholders(conn, len(values))
+    width = len(names)
+    rows = ", ".join(
+        "(" + ", ".join(marks[i * width : (i + 1) * width]) + ")" for i in range(len(objects))
+    )
+    pk = meta.db_pk_column
+    found = await conn.execute_query_dict(
+        f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {rows} RETURNING "{pk}"', values
+    )
+    for obj, row_id in zip(objects, sorted(int(r[pk]) for r in found), strict=True):
+        obj.pk = row_id
+        obj._saved_in_db = True

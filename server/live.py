@@ -59,6 +59,18 @@ class Broker:
         else:
             self._deliver(message)
 
+    async def publish_many(self, messages: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Several messages in one round trip to Redis (a pipeline), in order."""
+        if self._redis is None:
+            for channel, event, data in messages:
+                self._deliver({"channel": channel, "event": event, "data": data})
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for channel, event, data in messages:
+                message = {"channel": channel, "event": event, "data": data}
+                pipe.publish(PREFIX + channel, json.dumps(message, default=str))
+            await pipe.execute()
+
     async def _listen(self, pubsub: Any) -> None:
         try:
             async for raw in pubsub.listen():
@@ -98,6 +110,16 @@ async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
         await broker.publish(channel, event, data)
     except Exception:  # noqa: BLE001 - live updates are a courtesy; the data is committed
         log.exception("live publish on %s failed", channel)
+
+
+async def publish_many(messages: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """`publish` for several messages at once: one round trip to Redis for all of them."""
+    if not messages:
+        return
+    try:
+        await broker.publish_many(messages)
+    except Exception:  # noqa: BLE001 - as publish
+        log.exception("live publish on %s failed", ", ".join(m[0] for m in messages))
 
 
 def stream(

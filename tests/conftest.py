@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="meldkamer-tests-"))
@@ -27,6 +27,7 @@ os.environ["PUSH_SERVICE_HOSTS"] = (
 )
 
 import httpx  # noqa: E402
+import hypothesis  # noqa: E402
 import pytest  # noqa: E402
 from asgi_lifespan import LifespanManager  # noqa: E402
 
@@ -37,6 +38,12 @@ from server.jobs import queue, tasks  # noqa: E402
 tasks.register()
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests explore at random on a developer's machine, where a new find is welcome; in CI
+# they replay the same examples, so a landing is not failed by a find unrelated to it.
+hypothesis.settings.register_profile("ci", derandomize=True)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
 
 
 async def _reset_schema() -> None:
@@ -100,3 +107,32 @@ def client_factory(app: object) -> Callable[[], httpx.AsyncClient]:
 
 
 Factory = Callable[..., Awaitable[object]]
+
+
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", ""})
+# Names reserved never to resolve (RFC 2606/6761): tests use them for endpoints that must fail.
+_RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost")
+
+
+@pytest.fixture(autouse=True)
+def stays_on_this_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fail a test whose code looked up a real host outside this machine: outside services are
+    local stand-ins here, so such a lookup means something was sent for real (an inline send to
+    CM's real address once raced the stand-in its test was about). The lookup fails either way,
+    as it would in CI, which has no internet."""
+    import socket
+
+    looked_up: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = (host.decode() if isinstance(host, bytes) else str(host or "")).rstrip(".")
+        if name in _LOCAL_HOSTS or name.startswith("127."):
+            return real(host, *args, **kwargs)  # type: ignore[arg-type]
+        if not name.lower().endswith(_RESERVED_SUFFIXES):
+            looked_up.append(name)
+        raise socket.gaierror(socket.EAI_NONAME, f"tests stay on this machine: {name}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    assert not looked_up, f"the test looked up hosts outside this machine: {sorted(set(looked_up))}"

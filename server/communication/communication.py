@@ -62,16 +62,34 @@ async def dossier_received(dossier: Dossier, at: datetime | None = None) -> None
         return  # no triage yet: the summary follows when the triage is recorded
     at = at or outbox.now()
     client = await _client(dossier)
+    message = _received(dossier, client, at)
+    await _to_tenant(dossier, client, message, f"{dossier.order_number}:ontvangen", at)
+
+
+def received_rows(dossier: Dossier, client: Client, at: datetime) -> list[OutboundMessage]:
+    """`dossier_received` for a dossier triaged at intake, inside its transaction: the outbox
+    rows, unsaved (server.communication.outbox.new_rows)."""
+    return outbox.new_rows(
+        _received(dossier, client, at),
+        client=client,
+        dossier=dossier,
+        recipients=outbox.tenant_contacts(dossier),
+        key=f"{dossier.order_number}:ontvangen",
+        urgency=dossier.urgency or "",
+        at=at,
+    )
+
+
+def _received(dossier: Dossier, client: Client, at: datetime) -> MeldingOntvangen:
     outcome = (dossier.triage or {}).get("outcome") or {}
     what = (dossier.triage or {}).get("description") or dossier.description
-    message = MeldingOntvangen(
+    return MeldingOntvangen(
         **_base(dossier, client, at),
         melding=what or CATEGORY_LABELS.get(dossier.category, dossier.category),
-        urgentie=dossier.urgency,
+        urgentie=dossier.urgency or "",
         vervolg=tenant_view.next_step(outcome.get("action"), client.name),
         uiterlijk=dossier.deadline_at,
     )
-    await _to_tenant(dossier, client, message, f"{dossier.order_number}:ontvangen", at)
 
 
 async def after_transition(

@@ -17,6 +17,8 @@ from server.models import Dossier
 
 TRACKING = "volg"
 SURVEY = "enquete"
+# The survey after a call or e-mail: signs a contact id, not a dossier's.
+CALL_SURVEY = "enquete-gesprek"
 
 
 class LinkInvalid(NotFound):
@@ -46,19 +48,27 @@ def url(dossier_id: int, purpose: str, at: datetime | None = None) -> str:
     return f"{settings.BASE_URL}/{purpose}/{token(dossier_id, purpose, at)}"
 
 
-async def dossier_for(value: str, purpose: str) -> Dossier:
-    """The dossier a link is for; `LinkInvalid` (404) or `LinkExpired` (410) otherwise."""
+def signed_id(value: str, purpose: str, expired: str) -> int:
+    """The id a link carries; `LinkInvalid` (404) or `LinkExpired` (410, saying `expired`)."""
     try:
         raw = _Signer(purpose).unsign(value, max_age=settings.TRACKING_DAYS * 86400)
     except SignatureExpired:
-        raise LinkExpired(
-            "Deze link is verlopen. Bel de meldkamer als u nog vragen hebt over uw melding."
-        ) from None
+        raise LinkExpired(expired) from None
     except BadSignature:
         raise LinkInvalid(
             "Deze link klopt niet. Controleer of u de hele link hebt gebruikt."
         ) from None
-    dossier = await Dossier.get_or_none(id=int(raw))
+    return int(raw)
+
+
+async def dossier_for(value: str, purpose: str) -> Dossier:
+    """The dossier a link is for; `LinkInvalid` (404) or `LinkExpired` (410) otherwise."""
+    dossier_id = signed_id(
+        value,
+        purpose,
+        "Deze link is verlopen. Bel de meldkamer als u nog vragen hebt over uw melding.",
+    )
+    dossier = await Dossier.get_or_none(id=dossier_id)
     if dossier is None:
         raise LinkInvalid("Deze link hoort bij geen melding (meer).")
     return dossier

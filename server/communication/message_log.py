@@ -76,7 +76,14 @@ async def _timeline(row: OutboundMessage, at: datetime, reason: str) -> None:
     dossier = await Dossier.get_or_none(id=row.dossier_id)  # type: ignore[attr-defined]
     if dossier is None:
         return
-    data: dict[str, Any] = {
+    data = event_data(row, reason)
+    await events.record(dossier, "bericht", None, at, **data)
+    await publish(f"dossier:{dossier.order_number}", "bericht", data)
+
+
+def event_data(row: OutboundMessage, reason: str) -> dict[str, Any]:
+    """What the timeline's 'bericht' event and the live update say about a message."""
+    return {
         "message": row.id,
         "channel": row.channel,
         "about": row.kind,
@@ -86,8 +93,6 @@ async def _timeline(row: OutboundMessage, at: datetime, reason: str) -> None:
         "reason": reason or None,
         "attempts": row.attempts or None,
     }
-    await events.record(dossier, "bericht", None, at, **data)
-    await publish(f"dossier:{dossier.order_number}", "bericht", data)
 
 
 async def publish(channel: str, event: str, data: dict[str, Any]) -> None:

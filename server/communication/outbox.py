@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server import settings
+from server import live, settings
 from server.communication import message_log
 from server.jobs import queue as jobs
 from server.messaging.errors import PermanentSendError
@@ -78,13 +78,20 @@ def quiet_hours(client: Client) -> QuietHours | None:
         return QuietHours.parse(settings.QUIET_HOURS)
 
 
-async def tenant_recipients(dossier: Dossier) -> list[Recipient]:
-    """SMS to a mobile number, e-mail, and every browser subscribed on the tracking page."""
+def tenant_contacts(dossier: Dossier) -> list[Recipient]:
+    """SMS to a mobile number and e-mail: what a dossier just created reaches (nobody can
+    have subscribed to its tracking page yet)."""
     found: list[Recipient] = []
     if dossier.contact_phone and _mobile(dossier.contact_phone):
         found.append(Recipient(Channel.SMS, dossier.contact_phone, dossier.contact_name))
     if dossier.contact_email:
         found.append(Recipient(Channel.EMAIL, dossier.contact_email, dossier.contact_name))
+    return found
+
+
+async def tenant_recipients(dossier: Dossier) -> list[Recipient]:
+    """SMS to a mobile number, e-mail, and every browser subscribed on the tracking page."""
+    found = tenant_contacts(dossier)
     for sub in await PushSubscription.filter(follows__dossier_id=dossier.id).order_by("id"):
         found.append(Recipient(Channel.PUSH, sub.endpoint))
     return found
@@ -108,8 +115,13 @@ async def record(
     urgency: str = "",
     notification: ClientNotification | None = None,
     at: datetime | None = None,
+    data: dict[str, Any] | None = None,
 ) -> list[OutboundMessage]:
-    """Store the message once per recipient and start sending what can be sent."""
+    """Store the message once per recipient and start sending what can be sent.
+
+    `data` is kept with each row for its channel, such as e-mail attachments
+    (`{"attachments": [{"filename", "content_type", "base64"}]}`).
+    """
     at = at or now()
     # In UTC, like every moment the sweep compares it with (SQLite compares them as text).
     after = deliver_at(at, urgency, message.kind, quiet_hours(client)).astimezone(UTC)
@@ -136,7 +148,7 @@ async def record(
                     recipient_name=recipient.name,
                     deliver_after=after,
                     created_at=at,
-                    data={**content.pop("data", {}), **_sender(client)},
+                    data={**(data or {}), **content.pop("data", {}), **_sender(client)},
                     **content,
                 )
         except IntegrityError:  # recorded at the same moment by another transaction
@@ -149,6 +161,67 @@ async def record(
         else:
             pending.append(_starter(row, client, at))
     return rows
+
+
+def new_rows(
+    message: Message,
+    *,
+    client: Client,
+    dossier: Dossier,
+    recipients: Sequence[Recipient],
+    key: str,
+    urgency: str,
+    at: datetime,
+) -> list[OutboundMessage]:
+    """The rows `record` would store, unsaved, for a dossier created in the caller's open
+    transaction (its keys are new: no row can exist yet). The caller stores them in one
+    statement (server.db.insert_all) and calls `start_new` after the commit. A channel that
+    cannot send is finished at once ('niet_verzonden'); its timeline event is the caller's.
+    """
+    after = deliver_at(at, urgency, message.kind, quiet_hours(client)).astimezone(UTC)
+    overrides = client.settings.get("message_templates") or None
+    rows: list[OutboundMessage] = []
+    for index, recipient in enumerate(recipients):
+        content = _render(message, recipient.channel, overrides)
+        reason = unavailable(recipient.channel, client)
+        rows.append(
+            OutboundMessage(
+                key=f"{key}:{recipient.channel}:{index}"[:120],
+                dossier=dossier,
+                client=client,
+                channel=recipient.channel.value,
+                kind=message.kind.value,
+                urgency=urgency,
+                recipient=recipient.address,
+                recipient_name=recipient.name,
+                deliver_after=after,
+                created_at=at,
+                status="niet_verzonden" if reason else "wachtrij",
+                last_error=reason,
+                data={**content.pop("data", {}), **_sender(client)},
+                **content,
+            )
+        )
+    return rows
+
+
+async def start_new(
+    rows: Sequence[OutboundMessage], dossier: Dossier, client: Client, at: datetime
+) -> None:
+    """After the commit of `new_rows`: the open dossier screens hear of the finished ones,
+    the rest go to the send job (or wait in the outbox for the end of quiet hours)."""
+    told = [
+        (f"dossier:{dossier.order_number}", "bericht", message_log.event_data(row, row.last_error))
+        for row in rows
+        if row.status != "wachtrij"
+    ]
+    await live.publish_many(told)
+    for row in rows:
+        if row.status == "wachtrij":
+            try:
+                await _start(row, client, at)
+            except Exception:  # committed; the sweep sends a waiting message later
+                log.exception("message %s could not be started", row.id)
 
 
 def _sender(client: Client) -> dict[str, str]:

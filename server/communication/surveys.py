@@ -40,18 +40,25 @@ def _score(values: Mapping[str, str], name: str) -> int:
     return int(raw)
 
 
-async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | None = None) -> Survey:
-    """Store the answers, or raise and store nothing. `at`: when they were given (history)."""
-    if dossier.phase not in tenant_view.SURVEY_PHASES:
-        raise Unprocessable("Deze melding is nog niet afgerond; de enquête volgt daarna.", "")
-    if await answered(dossier):
-        raise Conflict(ALREADY)
+def read_answers(values: Mapping[str, str]) -> tuple[dict[str, int], str]:
+    """The four scores and the remark from a form, or `Unprocessable` naming the first wrong
+    one (also for the survey after a call, server/communication/call_surveys.py)."""
     scores = {name: _score(values, name) for name in QUESTIONS}
     remark = str(values.get("remark", "")).strip()
     if len(remark) > MAX_REMARK:
         raise Unprocessable(
             f"Uw opmerking is {len(remark)} tekens; er passen er {MAX_REMARK}.", "remark"
         )
+    return scores, remark
+
+
+async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | None = None) -> Survey:
+    """Store the answers, or raise and store nothing. `at`: when they were given (history)."""
+    if dossier.phase not in tenant_view.SURVEY_PHASES:
+        raise Unprocessable("Deze melding is nog niet afgerond; de enquête volgt daarna.", "")
+    if await answered(dossier):
+        raise Conflict(ALREADY)
+    scores, remark = read_answers(values)
     try:
         survey = await Survey.create(
             dossier=dossier,

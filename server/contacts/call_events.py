@@ -110,7 +110,7 @@ async def apply(event: CallEventInput, now: datetime | None = None) -> Applied:
         await row.save(using_db=conn)
     if before is not None and before != row.agent_id:
         await contact_live.gone(row, before)
-    await contact_live.changed(row, event.kind.value)
+    await contacts.committed(row, event.kind.value)
     return Applied(row, True, warnings)
 
 

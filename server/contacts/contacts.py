@@ -18,6 +18,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import scoping
+from server.communication import call_surveys
+from server.communication.communication import safely
 from server.contacts import contact_live, setup, transfers
 from server.contacts.lines import party
 from server.domain import normalise, result_codes
@@ -106,9 +108,15 @@ class SearchResult:
     total: int
 
 
-def search_query(user: User, q: str = "", client: str = "", state: str = "") -> QuerySet[Contact]:
+def search_query(
+    user: User, q: str = "", client: str = "", state: str = "", channel: str = ""
+) -> QuerySet[Contact]:
     """By number (06 12345678, +31612345678, 0031…), e-mail address, name or subject."""
     qs = scoping.contacts(user)
+    if channel:
+        if channel not in CONTACT_CHANNEL_LABELS:
+            raise Unprocessable(f"Onbekend kanaal '{channel[:20]}'.", "channel")
+        qs = qs.filter(channel=channel)
     if client:
         qs = qs.filter(client__code=client.strip().upper())
     if state == "open":
@@ -125,10 +133,16 @@ def search_query(user: User, q: str = "", client: str = "", state: str = "") -> 
 
 
 async def search(
-    user: User, q: str = "", client: str = "", state: str = "", limit: int = 50, offset: int = 0
+    user: User,
+    q: str = "",
+    client: str = "",
+    state: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    channel: str = "",
 ) -> SearchResult:
     require_viewer(user)
-    qs = search_query(user, q, client, state)
+    qs = search_query(user, q, client, state, channel)
     total = await qs.count()
     items = (
         await qs.order_by("-offered_at", "-id")
@@ -158,6 +172,15 @@ def rederive(contact: Contact) -> None:
     contact.wrap_seconds = derived.wrap_seconds
 
 
+async def committed(contact: Contact, event: str = "changed") -> None:
+    """After a change to a contact is committed: tell the agent's desk, and once it is
+    finished invite the caller to the survey (server/communication/call_surveys.py decides
+    whether; a messaging fault never fails the change)."""
+    await contact_live.changed(contact, event)
+    if contact.state == ContactState.AFGEROND:
+        await safely(call_surveys.invite_caller(contact))
+
+
 async def locked(
     contact: Contact, change: Callable[[Contact, BaseDBAsyncClient], Awaitable[None]]
 ) -> Contact:
@@ -168,7 +191,7 @@ async def locked(
         await change(row, conn)
         rederive(row)
         await row.save(using_db=conn)
-    await contact_live.changed(row)
+    await committed(row)
     return row
 
 
@@ -324,7 +347,7 @@ async def register(
         await change(row, conn)
         rederive(row)
         await row.save(using_db=conn)
-    await contact_live.changed(row)
+    await committed(row)
     return row
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from server.contacts import contact_live, contacts
+from server.contacts import contacts
 from server.domain.calls import CONTACT_CHANNEL_OF_DOSSIER
 from server.dossiers import intake
 from server.dossiers.dossiers import DossierInput
@@ -46,5 +46,5 @@ async def create(
 
     dossier = await intake.create(user, data, answers, inside=inside)
     contact = await Contact.get(id=made[0].id)
-    await contact_live.changed(contact, "dossier")
+    await contacts.committed(contact, "dossier")
     return dossier, contact

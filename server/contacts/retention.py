@@ -1,7 +1,9 @@
 """Keeping personal data only as long as needed: a contact's caller (number or address, name)
 and its note leave it RETENTION_DAYS after it was offered, and so do the numbers the
-telephony platform sent with its events. The contact stays, with its client, times, subject
-and result, so the telephony figures keep their value (as dossiers do, server/dossiers)."""
+telephony platform sent with its events, an e-mail's addresses and text (and the replies'),
+and the caller's survey invitation (its number or address, and the keyed hash the once-a-day
+rule used). The contact stays, with its client, times, subject and result, so the telephony
+figures keep their value (as dossiers do, server/dossiers)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from server.models import CallEvent, Contact
+from server.models import CallEvent, CallSurvey, Contact, MailMessage, OutboundMessage
 
 
 async def anonymise_old(after_days: int, at: datetime | None = None) -> int:
@@ -27,4 +29,14 @@ async def anonymise_old(after_days: int, at: datetime | None = None) -> int:
                 Contact.filter(id__in=ids).using_db(conn).update(caller="", caller_name="", note="")
             )
             await CallEvent.filter(contact_id__in=ids).using_db(conn).update(data={})
+            await (
+                MailMessage.filter(contact_id__in=ids)
+                .using_db(conn)
+                .update(sender="", sender_name="", recipient="", text="", attachments=[])
+            )
+            await CallSurvey.filter(contact_id__in=ids).using_db(conn).update(caller_key=None)
+    # Invitations belong to no dossier; their text greets the caller by name.
+    await OutboundMessage.filter(
+        kind="enquete_gesprek", created_at__lt=before, recipient__not=""
+    ).update(recipient="", recipient_name="", body="", html="")
     return len(ids)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server.demo.call_surveys import write_call_surveys
 from server.demo.contacts import write_contacts
 from server.demo.history import write_history
 from server.demo.knowledge import write_knowledge
@@ -68,6 +69,7 @@ async def load_demo(
         await write_history(stories, staff, now)
         await write_contacts(clients, staff.users, now)
         await write_knowledge(clients, staff.users["sanne.supervisie"], now)
+        await write_call_surveys(now)
     return logins()
 
 

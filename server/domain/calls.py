@@ -62,6 +62,14 @@ CONTACT_STATE_LABELS: dict[str, str] = {
     "gemist": "Niet aangenomen",
 }
 
+
+def state_label(channel: str, state: str) -> str:
+    """How a contact's state reads: an e-mail is not 'in gesprek' but waiting for the desk."""
+    if channel == ContactChannel.EMAIL and state == ContactState.IN_GESPREK:
+        return "Te behandelen"
+    return CONTACT_STATE_LABELS.get(state, state)
+
+
 OPEN_STATES = frozenset({ContactState.AANGEBODEN, ContactState.IN_GESPREK, ContactState.NAWERK})
 
 # The service level norm (seed 002): 80% of calls answered within this many seconds.

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
@@ -61,8 +62,23 @@ async def actor_for(user: User) -> Actor:
     return Actor(user.id, Role(user.role), technician_id, str(user))
 
 
-async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
-    """Intake: validate everything first, then number and store the dossier in one go."""
+@dataclass(frozen=True)
+class Prepared:
+    """An intake checked and looked up, ready to be numbered and stored."""
+
+    data: DossierInput
+    client: Client
+    fields: dict[str, Any]
+    parent: Dossier | None
+
+    @property
+    def address(self) -> Address | None:
+        found = self.fields.get("address")
+        return found if isinstance(found, Address) else None
+
+
+async def prepare(user: User, data: DossierInput) -> Prepared:
+    """Validate everything an intake needs, before any transaction is opened."""
     if user.role not in DESK_ROLES and user.role != Role.CLIENT:
         raise Forbidden("Uw rol mag geen dossiers aanmaken.")
     client = await scoping.client(user, data.client)
@@ -70,31 +86,51 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
     parent = await _parent(user, data.parent) if data.parent else None
     if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
         raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
+    return Prepared(data, client, fields, parent)
+
+
+async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
+    """Intake: validate everything first, then number and store the dossier in one go."""
+    prepared = await prepare(user, data)
     at = at or now()
     async with changes_live.batch(), in_transaction() as conn:
-        number = await next_order_number(conn, at)
-        dossier = await Dossier.create(
-            order_number=number,
-            client=client,
-            parent=parent,
-            created_by=user,
-            created_at=at,
-            using_db=conn,
-            **fields,
-        )
-        await events.record(
-            dossier,
-            "created",
-            user,
-            at,
-            conn,
-            channel=dossier.channel,
-            category=dossier.category,
-            parent=data.parent,
-        )
-        if parent is not None:
-            await events.record(parent, "repeat", user, at, conn, repeat=number)
+        dossier = await insert(user, prepared, at, conn)
+        await events.record(dossier, "created", user, at, conn, **created_event(dossier, prepared))
+        await record_repeat(user, dossier, prepared, at, conn)
     return dossier
+
+
+async def insert(
+    user: User, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient, **extra: Any
+) -> Dossier:
+    """Number and store the dossier (inside the caller's transaction); `extra` columns are
+    stored with it (the triage an intake decided before)."""
+    number = await next_order_number(conn, at)
+    return await Dossier.create(
+        order_number=number,
+        client=prepared.client,
+        parent=prepared.parent,
+        created_by=user,
+        created_at=at,
+        using_db=conn,
+        **{**prepared.fields, **extra},
+    )
+
+
+def created_event(dossier: Dossier, prepared: Prepared) -> dict[str, Any]:
+    return {
+        "channel": dossier.channel,
+        "category": dossier.category,
+        "parent": prepared.data.parent,
+    }
+
+
+async def record_repeat(
+    user: User, dossier: Dossier, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient
+) -> None:
+    """A repeat report is on the original's timeline too."""
+    if prepared.parent is not None:
+        await events.record(prepared.parent, "repeat", user, at, conn, repeat=dossier.order_number)
 
 
 async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any]:

@@ -29,6 +29,8 @@ EVENT_LABELS: dict[str, str] = {
     "foto": "Foto toegevoegd",
     "veldmelding_geweigerd": "Melding uit de app niet verwerkt",
     "anonymised": "Persoonsgegevens verwijderd",
+    "email": "E-mail ontvangen",
+    "email_antwoord": "E-mail beantwoord",
 }
 
 
@@ -43,6 +45,9 @@ async def record(
     """Append one event; open dashboards and portals hear of it (server.insight.changes)."""
     event = await DossierEvent.create(
         dossier=dossier,
+        # Known already: spares the save hook reading it back (server/models/derived.py);
+        # a dossier loaded with only some columns leaves it to the hook.
+        client_id=getattr(dossier, "client_id", None),
         kind=kind,
         actor=actor,
         actor_name=str(actor) if actor else "systeem",
@@ -52,6 +57,36 @@ async def record(
     )
     await changes.noticed(dossier, kind)
     return event
+
+
+async def record_new(
+    dossier: Dossier,
+    entries: list[tuple[str, User | None, datetime, dict[str, Any]]],
+    conn: BaseDBAsyncClient,
+) -> list[DossierEvent]:
+    """The first events of a dossier created in this transaction, in one statement.
+
+    A bulk insert skips the save hooks (server/models/derived.py); what they derive does not
+    apply here: the client is known, none of these is a transition (no phase hours), and a new
+    dossier has no later step whose hours could change.
+    """
+    made = [
+        DossierEvent(
+            dossier=dossier,
+            client_id=dossier.client_id,  # type: ignore[attr-defined]
+            kind=kind,
+            actor=actor,
+            actor_name=str(actor) if actor else "systeem",
+            at=at,
+            data=_jsonable(data),
+        )
+        for kind, actor, at, data in entries
+    ]
+    assert all(e.kind != "transition" for e in made)
+    await DossierEvent.bulk_create(made, using_db=conn)
+    for event in made:
+        await changes.noticed(dossier, event.kind)
+    return made
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,29 +1,46 @@
-"""Intake with triage: a new dossier and its triage stored together, or neither."""
+"""Intake with triage: a new dossier and its triage stored together, or neither.
+
+The write path every report takes, so it counts its statements (tests/dossiers/
+test_intake_statements.py): everything is looked up and decided before the transaction, which
+then stores the numbered dossier with its triage, the tenant's messages (rendered, in the
+outbox) and the first timeline events, each kind in one statement. Sending starts after the
+commit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from server import live
-from server.communication import communication
+from server import db, live
+from server.communication import communication, message_log, notifications, outbox
 from server.dispatch import suggestions
 from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
-from server.dossiers import dossiers
+from server.dossiers import dossiers, events
 from server.dossiers.dossiers import DossierInput
 from server.housing import geocoding
-from server.models import Dossier, User
+from server.insight import changes as changes_live
+from server.models import Dossier, DossierEvent, OutboundMessage, User
 from server.protocols import triage
 from server.protocols.triage import TriageInput
 
 # Work that must commit with the new dossier or not at all (the desk's contact it is made in).
 Inside = Callable[[Dossier, BaseDBAsyncClient], Awaitable[None]]
+
+
+@dataclass
+class _Made:
+    dossier: Dossier
+    # The whole timeline when the intake wrote it in one go (with triage), else None.
+    timeline: list[DossierEvent] | None = None
+    messages: list[OutboundMessage] = field(default_factory=list)
+    alerted: bool = False
 
 
 async def create(
@@ -37,18 +54,37 @@ async def create(
     """Create the dossier; with `answers`, triage it in the same transaction, and `inside`
     runs in that transaction too.
 
-    A wrong or unfinished answer refuses the whole intake: the transaction is rolled back,
-    order number included (the counter is part of it).
+    A wrong or unfinished answer refuses the whole intake before anything is stored.
     """
-    dossier = await _create(user, data, answers, at, inside)
+    dossier, _ = await create_with_timeline(user, data, answers, at, inside=inside)
+    return dossier
+
+
+async def create_with_timeline(
+    user: User,
+    data: DossierInput,
+    answers: TriageInput | None = None,
+    at: datetime | None = None,
+    *,
+    inside: Inside | None = None,
+) -> tuple[Dossier, list[DossierEvent] | None]:
+    """`create`, with the dossier's timeline as stored when the caller need not read it back
+    (None: read it)."""
+    made = await _create(user, data, answers, at, inside)
+    dossier = made.dossier
     # After the commit, so the job finds the dossier; it never holds up or fails the intake.
     await geocoding.schedule(dossier)
     await live.publish("board", "created", {"order_number": dossier.order_number})
-    await suggestions.auto_assign(user, dossier)
+    if await suggestions.auto_assign(user, dossier) is not None:
+        made.timeline = None  # assigned since: the stored timeline has grown
     if at is None:  # a backdated intake is history: nobody is told again
-        await communication.safely(communication.dossier_received(dossier))
-        await communication.safely(communication.send_client_notifications(dossier=dossier))
-    return dossier
+        client = dossier.client
+        await communication.safely(
+            outbox.start_new(made.messages, dossier, client, datetime.now(UTC))
+        )
+        if made.alerted:
+            await communication.safely(communication.send_client_notifications(dossier=dossier))
+    return dossier, made.timeline
 
 
 async def _create(
@@ -57,24 +93,50 @@ async def _create(
     answers: TriageInput | None,
     at: datetime | None,
     inside: Inside | None,
-) -> Dossier:
+) -> _Made:
     if answers is None and inside is None:
-        return await dossiers.create(user, data, at)
+        return _Made(await dossiers.create(user, data, at))
     if answers is not None and user.role not in DESK_ROLES:
         raise Forbidden("Alleen de meldkamer legt de triage van een dossier vast.")
+    tell = at is None
     at = at or datetime.now(UTC)
-    async with in_transaction() as conn:
-        if answers is None:
+    if answers is None:
+        async with in_transaction() as conn:
             dossier = await dossiers.create(user, data, at)
-        else:
-            subject = answers.subject.strip()
-            category = subject if subject in CATEGORY_LABELS else (data.category or "overig")
-            dossier = await dossiers.create(user, replace(data, category=category), at)
-            await dossier.fetch_related("client", "address")
-            decision = await triage.decide(
-                dossier.client, replace(answers, at=answers.at or at), dossier.address
-            )
-            await triage.record(user, dossier, decision, at)
+            if inside is not None:
+                await inside(dossier, conn)
+        return _Made(dossier)
+
+    subject = answers.subject.strip()
+    category = subject if subject in CATEGORY_LABELS else (data.category or "overig")
+    prepared = await dossiers.prepare(user, replace(data, category=category))
+    client = prepared.client
+    decision = await triage.decide(client, replace(answers, at=answers.at or at), prepared.address)
+    # The decision as it will be stored, worked out on the dossier as it is going to be.
+    draft = Dossier(description=prepared.fields["description"], created_at=at, triage={})
+    found = triage.recorded(user, decision, draft, at)
+    deadline = found.changes["deadline_at"]
+    columns = {**found.changes, "deadline_at": deadline.astimezone(UTC) if deadline else None}
+    async with changes_live.batch(), in_transaction() as conn:
+        dossier = await dossiers.insert(user, prepared, at, conn, **columns)
+        messages = communication.received_rows(dossier, client, at) if tell else []
+        await db.insert_all(conn, messages)
+        timeline = await events.record_new(
+            dossier,
+            [
+                ("created", user, at, dossiers.created_event(dossier, prepared)),
+                ("triage", user, at, found.event),
+                *(
+                    ("bericht", None, at, message_log.event_data(m, m.last_error))
+                    for m in messages
+                    if m.status != "wachtrij"
+                ),
+            ],
+            conn,
+        )
+        await dossiers.record_repeat(user, dossier, prepared, at, conn)
+        if found.alert is not None:  # a new dossier: no earlier alert to repeat
+            await notifications.on_call(dossier, client, found.alert, at, conn)
         if inside is not None:
             await inside(dossier, conn)
-    return dossier
+    return _Made(dossier, timeline, messages, found.alert is not None)

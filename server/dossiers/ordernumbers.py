@@ -1,8 +1,9 @@
 """Order numbers MK-YYYY-NNNNNN: unique, readable, gap-free per year, safe under concurrency.
 
-The counter row is incremented inside the transaction that creates the dossier. On PostgreSQL
-the UPDATE takes a row lock that serialises concurrent creators until commit; on SQLite the
-database write lock does the same. A rolled-back creation gives its number back.
+The counter row is created or incremented, in one statement, inside the transaction that
+creates the dossier. On PostgreSQL the upsert takes a row lock that serialises concurrent
+creators until commit; on SQLite the database write lock does the same. A rolled-back
+creation gives its number back.
 """
 
 from __future__ import annotations
@@ -25,12 +26,11 @@ def format_order_number(year: int, value: int) -> str:
 async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
     year = now.astimezone(ZoneInfo(settings.TIMEZONE)).year
     (p1,) = placeholders(conn, 1)
-    await conn.execute_query(
-        f"INSERT INTO order_counter (year, value) VALUES ({p1}, 0) ON CONFLICT (year) DO NOTHING",
-        [year],
-    )
-    # execute_query_dict fetches rows for any statement (execute_query drops RETURNING rows).
+    # One statement: the first intake of a year creates the row, every later one counts up
+    # (execute_query_dict fetches rows for any statement; execute_query drops RETURNING rows).
     rows = await conn.execute_query_dict(
-        f"UPDATE order_counter SET value = value + 1 WHERE year = {p1} RETURNING value", [year]
+        f"INSERT INTO order_counter (year, value) VALUES ({p1}, 1) ON CONFLICT (year) "
+        "DO UPDATE SET value = order_counter.value + 1 RETURNING value",
+        [year],
     )
     return format_order_number(year, int(rows[0]["value"]))

@@ -32,6 +32,8 @@ QUIET_KINDS = frozenset(
         "niet_thuis",
         "veldmelding_geweigerd",
         "anonymised",
+        "email",
+        "email_antwoord",
     }
 )
 
@@ -71,9 +73,27 @@ async def noticed(dossier: Dossier, kind: str) -> None:
 
 async def dossier_changed(dossier: Dossier) -> None:
     """A light 'changed' event; pages re-read their figures (debounced in the browser)."""
-    code = await Client.filter(id=dossier.client_id).values_list("code", flat=True)  # type: ignore[attr-defined]
+    known = getattr(dossier, "_client", None)  # the client the service holds, if fetched
+    if isinstance(known, Client) and known.id == dossier.client_id:  # type: ignore[attr-defined]
+        code = [known.code]
+    else:
+        found = Client.filter(id=dossier.client_id)  # type: ignore[attr-defined]
+        code = [str(c) for c in await found.values_list("code", flat=True)]
     data = {"order_number": dossier.order_number, "phase": dossier.phase}
+    await live.publish_many(
+        [
+            *(
+                (channel, "changed", data)
+                for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code))
+            ),
+            *((f"client:{c}", "dossier", data) for c in code),
+        ]
+    )
+
+
+async def client_changed(client_id: int) -> None:
+    """A figure of this client changed without a dossier changing (a call survey answered)."""
+    code = await Client.filter(id=client_id).values_list("code", flat=True)
+    data = {"order_number": None, "phase": None}
     for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code)):
         await live.publish(channel, "changed", data)
-    for c in code:
-        await live.publish(f"client:{c}", "dossier", data)

@@ -18,8 +18,11 @@ from server.domain import codes, kpis
 from server.domain.kpis import Comparison, Grain, Period
 from server.domain.lifecycle import PHASE_LABELS
 from server.domain.roles import DESK_ROLES
+from server.domain.telephony import DEFAULT_NORM, norm_of
+from server.insight import call_survey_figures, telephony, telephony_tables
 from server.insight.figures import Figures, Scope
 from server.insight.sql import start_reading
+from server.insight.telephony import Telephony
 from server.knowledge import figures as knowledge_figures
 from server.models import Client, User
 
@@ -52,6 +55,7 @@ class Dashboard:
     kpis: list[Comparison]
     charts: list[Chart] = field(default_factory=list)
     survey_pending: bool = False
+    telephony: Telephony | None = None
 
     def chart(self, key: str) -> Chart:
         for chart in self.charts:
@@ -112,7 +116,8 @@ async def build(
 ) -> Dashboard:
     scope, client = await scope_for(user, client_code)
     previous = period.previous()
-    raw: dict[str, Any] = {}
+    # Agents' names are the meldkamer's business: a client sees its own averages only.
+    raw: dict[str, Any] = {"agents": user.role in DESK_ROLES}
     async with in_transaction() as conn:
         await start_reading(conn, db.dialect())
         f = Figures(conn, db.dialect(), scope)
@@ -126,7 +131,30 @@ async def build(
             survey_pending=raw["survey"] is None,
         )
         board.charts = await _charts(f, board, raw)
+        norm = norm_of(client.settings) if client else DEFAULT_NORM
+        board.telephony = await telephony.figures_in(
+            conn, db.dialect(), scope, period, board.grain, norm, telephony.labels_of(client)
+        )
+        board.charts += _telephony_charts(board.telephony)
     return board
+
+
+def _telephony_charts(t: Telephony) -> list[Chart]:
+    """The telephony tables as charts: each on the page with its table and Excel file."""
+    kinds = {"bezetting_aangeboden": "heatmap", "bezetting_aangenomen": "heatmap"}
+    kinds |= {"telefonie": "table", "servicelevel": "table", "contactkanalen": "doughnut"}
+    return [
+        Chart(
+            table.key,
+            table.title,
+            kinds.get(table.key, "bar"),
+            table.columns,
+            table.rows,
+            table.note,
+        )
+        for table in telephony_tables.tables(t)
+        if table.key != "per_uur"  # the heatmap shows it per weekday
+    ]
 
 
 async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Chart]:
@@ -232,6 +260,7 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
                 [[kpis.SURVEY_LABELS[a], survey[a]] for a in kpis.SURVEY_ASPECTS],
             )
         )
+    charts.extend(await _call_survey(f, period, raw["agents"]))
     return charts
 
 
@@ -273,6 +302,34 @@ async def _knowledge(f: Figures, period: Period) -> list[Chart]:
             [[f"{title} ({whose})", n] for title, whose, n in k.per_article],
         ),
     ]
+
+
+async def _call_survey(f: Figures, period: Period, agents: bool) -> list[Chart]:
+    """Next to the job survey: the survey after a call, per client and (desk only) per agent."""
+    scores = call_survey_figures.SCORE_COLUMNS
+    found = [
+        Chart(
+            "enquete_gesprek",
+            "Enquête na het gesprek, per opdrachtgever (gemiddeld, 1-5)",
+            "table",
+            ["Opdrachtgever", "Uitgenodigd", *scores],
+            await call_survey_figures.per_client(f, period),
+            note="Over het contact met de meldkamer (telefoon en e-mail), los van de enquête "
+            "na een reparatie.",
+        )
+    ]
+    if agents:
+        found.append(
+            Chart(
+                "enquete_gesprek_medewerkers",
+                "Enquête na het gesprek, per medewerker (gemiddeld, 1-5)",
+                "table",
+                ["Medewerker", *scores],
+                await call_survey_figures.per_agent(f, period),
+                note="Alleen voor de meldkamer; opdrachtgevers zien geen namen van medewerkers.",
+            )
+        )
+    return found
 
 
 async def _lead_times(f: Figures, period: Period) -> Chart:

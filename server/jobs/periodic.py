@@ -1,6 +1,8 @@
 """Periodic work in the app itself when there is no Redis (and so no worker): the outbox sweep,
-the purge of technicians' positions, the daily pruning of the sync change log, and the daily
-retention work (archive closed dossiers, remove old tenants' details, delete old exports).
+reading the clients' mailboxes, the purge of technicians' positions, the daily pruning of the
+sync change log, and the daily retention work (archive closed dossiers, remove old tenants'
+details, delete old exports) with the monthly telephony reports (sent once per client and
+month, on or after the first working day).
 
 With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
 nothing. The first run of each comes one interval after start, not during it; the retention
@@ -17,18 +19,21 @@ from contextlib import asynccontextmanager, suppress
 
 from server import settings
 from server.communication.sending import sweep
+from server.contacts import mail_in
 from server.contacts import retention as contact_retention
 from server.dispatch import positions
 from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
-from server.insight import export_jobs
+from server.insight import export_jobs, monthly_report
 from server.jobs import senders
 
 log = logging.getLogger("meldkamer.jobs")
 # As often as the worker's cron purges positions.
 POSITION_PURGE_SECONDS = 300.0
 CHANGE_PRUNE_SECONDS = 24 * 3600.0
+# As often as the worker's cron reads the mailboxes.
+MAIL_POLL_SECONDS = 60.0
 RETENTION_SECONDS = 24 * 3600.0
 RETENTION_FIRST_SECONDS = 600.0
 
@@ -52,6 +57,7 @@ async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
             lambda: changefeed.prune(settings.SYNC_CHANGE_DAYS),
             "change-log prune",
         ),
+        (MAIL_POLL_SECONDS, lambda: mail_in.poll_all(stopping=stop.is_set), "mailbox poll"),
     ]
     if settings.OUTBOX_SWEEP_SECONDS > 0:
         work.append(
@@ -85,6 +91,7 @@ async def _retention() -> None:
     await anonymise_archived(settings.RETENTION_DAYS)
     await contact_retention.anonymise_old(settings.RETENTION_DAYS)
     export_jobs.prune()
+    await monthly_report.send_due()  # once per client and month, however often this runs
 
 
 async def _every(

@@ -29,11 +29,13 @@ JOBS = frozenset(
         "archive_closed_dossiers",
         "export_dossiers",
         "geocode_dossier",
+        "poll_mailboxes",
         "prune_exports",
         "prune_sync_changes",
         "purge_positions",
         "send_due_messages",
         "send_message",
+        "send_telephony_reports",
     }
 )
 JobFunction = Callable[..., Awaitable[Any]]

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from arq.worker import Retry
 
 from server import settings
 from server.communication.sending import send, sweep
+from server.contacts import mail_in
 from server.contacts import retention as contact_retention
 from server.dispatch import positions
 from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
 from server.housing import geocoding
-from server.insight import export_jobs
+from server.insight import export_jobs, monthly_report
 from server.jobs import queue, senders
 
 
@@ -52,9 +54,20 @@ async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
     return await sweep(senders.get(ctx))
 
 
+async def send_telephony_reports(ctx: dict[str, Any], today: str = "") -> int:
+    """Each client's monthly telephony report, on the first working day (daily cron; once per
+    client and month however often it runs). `today` (ISO date) is for tests and reruns."""
+    return await monthly_report.send_due(date.fromisoformat(today) if today else None)
+
+
 async def purge_positions(ctx: dict[str, Any]) -> int:
     """Technicians' positions are kept only while they are on duty with consent."""
     return await positions.purge()
+
+
+async def poll_mailboxes(ctx: dict[str, Any]) -> dict[str, int]:
+    """Read every client's mailbox (every minute): each new mail a contact."""
+    return await mail_in.poll_all()
 
 
 async def geocode_dossier(ctx: dict[str, Any], dossier_id: int) -> str | None:
@@ -79,6 +92,8 @@ FUNCTIONS: list[Any] = [
     send_message,
     purge_positions,
     send_due_messages,
+    poll_mailboxes,
+    send_telephony_reports,
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
@@ -40,6 +41,13 @@ class SmtpSettings:
     tls_context: ssl.SSLContext | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content: bytes
+
+
 def message_id(reference: str, from_address: str) -> str:
     """`<reference@domain-of-our-address>`: the same for every try of the same message."""
     if not REFERENCE.fullmatch(reference):
@@ -59,8 +67,17 @@ def build_email(
     reply_to: str = "",
     to_name: str = "",
     now: datetime | None = None,
+    in_reply_to: str = "",
+    references: str = "",
+    automatic: bool = True,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
-    """A multipart/alternative message: plain text first, HTML as the preferred part.
+    """A multipart/alternative message: plain text first, HTML as the preferred part (plain
+    text alone when `html` is empty).
+
+    A reply carries `in_reply_to` (the Message-ID answered) and `references` (its thread), and
+    is written by a person (`automatic` False): no Auto-Submitted, so the tenant's mail
+    program treats it as any mail.
 
     A recipient address that cannot be an address is a `PermanentSendError` (it stays wrong);
     a bad address of our own or the client's is a `ValueError` (configuration).
@@ -78,11 +95,20 @@ def build_email(
         message["Reply-To"] = _address(reply_to, sender_name)
     message["Message-ID"] = message_id(reference, from_address)
     message["Date"] = format_datetime(now or datetime.now(UTC))
-    # RFC 3834: automatic messages; out-of-office replies should not answer them.
-    message["Auto-Submitted"] = "auto-generated"
+    if in_reply_to:
+        message["In-Reply-To"] = in_reply_to
+    if references:
+        message["References"] = references
+    if automatic:
+        # RFC 3834: automatic messages; out-of-office replies should not answer them.
+        message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = "nl"
     message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    if html:
+        message.add_alternative(html, subtype="html")
+    for item in attachments:  # the alternative parts become one part of multipart/mixed
+        main, _, sub = item.content_type.partition("/")
+        message.add_attachment(item.content, maintype=main, subtype=sub, filename=item.filename)
     return message
 
 

@@ -18,6 +18,8 @@ class Kind(StrEnum):
     AFGEROND = "afgerond"
     PIKET = "piket"
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
+    ENQUETE_GESPREK = "enquete_gesprek"
+    TELEFONIE_RAPPORT = "telefonie_rapport"
 
 
 class Channel(StrEnum):
@@ -35,6 +37,10 @@ KIND_LABELS: dict[str, str] = {
     "afgerond": "Melding afgerond (met enquête)",
     "piket": "Acuut, bewoonbaarheid in gevaar (piket opdrachtgever)",
     "protocol_bevestiging": "Bevestiging protocolwijziging (opdrachtgever)",
+    # A reply the desk wrote to a tenant's e-mail (server/contacts/mail_replies.py).
+    "email_antwoord": "Antwoord op e-mail",
+    "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
+    "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
@@ -51,12 +57,15 @@ STATUS_LABELS = {
     "niet_verzonden": "niet verzonden",
 }
 
-TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING})
+TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT})
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     **{kind: _TENANT for kind in Kind if kind not in TO_CLIENT},
     Kind.PIKET: (Channel.SMS, Channel.EMAIL),
     Kind.PROTOCOL_BEVESTIGING: (Channel.EMAIL,),
+    # To the caller's own number or address, about a contact: no dossier, so no push.
+    Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
+    Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {

@@ -113,3 +113,30 @@ class ProtocolBevestiging(Message):
     reden: str
     wijzigingen: tuple[str, ...]
     url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnqueteGesprek(Message):
+    """To a caller after a finished call or e-mail: the survey about that contact (not about
+    a repair, which has its own survey when the dossier is closed)."""
+
+    kind = Kind.ENQUETE_GESPREK
+    naam: str = ""
+    enquete_url: str
+    gesprek_op: datetime
+    soort: str  # how the caller reached us, as the text says it: "telefoongesprek", "e-mail"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelefonieRapport(Message):
+    """To the client's report address: last month's telephony figures, the workbook attached."""
+
+    kind = Kind.TELEFONIE_RAPPORT
+    maand: str  # "november 2026"
+    aangeboden: int
+    aangenomen: int
+    servicelevel: str  # "83,1%" or "—" without calls
+    norm: int
+    gehaald: bool
+    verloren: int
+    bijlage: str  # the attachment's file name

@@ -13,11 +13,13 @@ from server.messaging.messages import (
     AfspraakGeannuleerd,
     AfspraakGewijzigd,
     AfspraakIngepland,
+    EnqueteGesprek,
     MeldingOntvangen,
     Message,
     MonteurOnderweg,
     Piket,
     ProtocolBevestiging,
+    TelefonieRapport,
 )
 
 _AMS = ZoneInfo("Europe/Amsterdam")
@@ -74,5 +76,23 @@ SAMPLES: dict[Kind, Message] = {
         reden="Cv-storing in de winter voortaan urgent",
         wijzigingen=("- cv_storing.winter: niet urgent", "+ cv_storing.winter: urgent"),
         url="https://meldkamer.example.nl/protocollen/DL/versies/7",
+    ),
+    Kind.ENQUETE_GESPREK: EnqueteGesprek(
+        opdrachtgever=_CLIENT,
+        naam="mevrouw Jansen",
+        enquete_url="https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+        gesprek_op=datetime(2025, 3, 4, 21, 40, tzinfo=_AMS),
+        soort="telefoongesprek",
+    ),
+    Kind.TELEFONIE_RAPPORT: TelefonieRapport(
+        opdrachtgever=_CLIENT,
+        maand="november 2026",
+        aangeboden=4210,
+        aangenomen=4105,
+        servicelevel="83,1%",
+        norm=80,
+        gehaald=True,
+        verloren=105,
+        bijlage="telefonierapport-DL-2026-11.xlsx",
     ),
 }

@@ -13,11 +13,12 @@ from server.models.dispatch import (
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.knowledge import ContactArticle, KnowledgeArticle, KnowledgeVersion
+from server.models.mail import MailboxState, MailMessage
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.protocols import ProtocolVersion
-from server.models.surveys import Survey
+from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
 
 MODEL_MODULES = [
@@ -33,6 +34,7 @@ MODEL_MODULES = [
     "server.models.sync",
     "server.models.contacts",
     "server.models.knowledge",
+    "server.models.mail",
 ]
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Address",
     "AddressParty",
     "CallEvent",
+    "CallSurvey",
     "ChangeLog",
     "ApiToken",
     "Client",
@@ -57,6 +60,8 @@ __all__ = [
     "DossierMessage",
     "GeocodeCache",
     "LoginThrottle",
+    "MailMessage",
+    "MailboxState",
     "InboundLine",
     "KnowledgeArticle",
     "KnowledgeVersion",

@@ -195,6 +195,27 @@ async def record(
 ) -> None:
     """Store a complete decision on the dossier, with an event and, if needed, the alert."""
     at = at or now()
+    outcome = require_complete(decision)
+    found = recorded(user, decision, dossier, at)
+    async with in_transaction() as conn:
+        await dossiers._save(dossier, found.changes, user, at, "triage", found.event)
+        # A re-triage to the same outcome (an answer corrected) does not alert a second time.
+        if found.alert is not None and not await notifications.alerted(dossier, outcome.id, conn):
+            await notifications.on_call(dossier, decision.client, found.alert, at, conn)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a complete decision writes: the dossier's columns, the timeline event's data and,
+    when the client must hear of it at once, the on-call alert's summary."""
+
+    changes: dict[str, Any]
+    event: dict[str, Any]
+    alert: dict[str, Any] | None
+
+
+def recorded(user: User, decision: Decision, dossier: Dossier, at: datetime) -> Recorded:
+    """The writes of `record`, for a dossier as it is (at intake: one not stored yet)."""
     evaluation = decision.evaluation
     outcome = require_complete(decision)
     triage = _stored(decision, dossier, user, at)
@@ -208,13 +229,10 @@ async def record(
         "triage": triage,
         "triage_outcome": kpis.triage_outcome(triage),  # the dashboard's column of it
     }
-    event = _event(decision, dossier.triage or {})
-    async with in_transaction() as conn:
-        await dossiers._save(dossier, changes, user, at, "triage", event)
-        alert = outcome.inform_client or evaluation.habitability_in_danger
-        # A re-triage to the same outcome (an answer corrected) does not alert a second time.
-        if alert and not await notifications.alerted(dossier, outcome.id, conn):
-            await notifications.on_call(dossier, decision.client, _alert(triage), at, conn)
+    alert = outcome.inform_client or evaluation.habitability_in_danger
+    return Recorded(
+        changes, _event(decision, dossier.triage or {}), _alert(triage) if alert else None
+    )
 
 
 def deadline(

@@ -11,14 +11,15 @@ from server.web.api import absences as api_absences
 from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
+from server.web.api import figures, telephony, webhooks
 from server.web.api import knowledge as api_knowledge
 from server.web.api import protocols as api_protocols
-from server.web.api import telephony, webhooks
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import (
     appointments,
     auth,
+    call_survey,
     contact_settings,
     dossiers,
     message_templates,
@@ -33,6 +34,7 @@ from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import knowledge as knowledge_pages
+from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
 
 api_routes = [
@@ -79,6 +81,7 @@ api_routes = [
     Route("/contacts/{contact_id}", api_contacts.contact_detail, methods=["GET"]),
     Route("/contacts/{contact_id}", api_contacts.contact_update, methods=["PATCH"]),
     Route("/contacts/{contact_id}/transfer", api_contacts.contact_transfer, methods=["POST"]),
+    Route("/contacts/{contact_id}/reply", api_contacts.contact_reply, methods=["POST"]),
     Route("/callers", api_contacts.caller, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_get, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
@@ -95,6 +98,7 @@ api_routes = [
     Route("/protocols/{client}/subjects", api_knowledge.subject_search, methods=["GET"]),
     Route("/telephony/events", telephony.call_event, methods=["POST"]),
     Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
+    Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -137,6 +141,7 @@ page_routes = [
     Route("/dashboard", dashboard_pages.page, methods=["GET"]),
     Route("/dashboard/live", dashboard_pages.changes, methods=["GET"]),
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
+    Route("/dashboard/telefonie.xlsx", dashboard_pages.telephony_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
     Route("/sjablonen", message_templates.clients, methods=["GET"]),
@@ -159,6 +164,8 @@ page_routes = [
     Route("/contacten/{contact_id}", contact_pages.update, methods=["POST"]),
     Route("/contacten/{contact_id}/pop", contact_pages.pop, methods=["GET"]),
     Route("/contacten/{contact_id}/doorverbinden", contact_pages.transfer, methods=["POST"]),
+    Route("/contacten/{contact_id}/antwoord", mail_pages.contact_reply, methods=["POST"]),
+    Route("/dossiers/{order_number}/antwoord", mail_pages.dossier_reply, methods=["POST"]),
     Route("/contactinstellingen", contact_settings.client_list, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.edit, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.save, methods=["POST"]),
@@ -176,6 +183,8 @@ page_routes = [
     ),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
+    Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),
+    Route("/enquete-gesprek/{token}", call_survey.submit, methods=["POST"]),
 ]
 
 routes = [
@@ -218,6 +227,7 @@ PUBLIC_PATHS = (
             "/volg/{token}/push/stand",
             "/volg/{token}/push/uit",
             "/enquete/{token}",
+            "/enquete-gesprek/{token}",
         }
     )
     | field_routes.PUBLIC_PATHS

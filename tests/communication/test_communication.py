@@ -220,6 +220,7 @@ async def test_unsure_sms_waits_for_the_report_instead_of_sending_again(
 async def test_a_report_that_overtakes_the_send_is_not_overwritten(
     w: world.World,
     http: httpx.AsyncClient,
+    redis_url: str,
     monkeypatch: pytest.MonkeyPatch,
     code: str,
     status: str,

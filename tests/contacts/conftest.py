@@ -3,11 +3,13 @@ telephony lines."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 import time_machine
 
+from tests.contacts.dovecot import Dovecot, binary, start
 from tests.contacts.support import NOW, telephony
 from tests.support import world
 
@@ -24,3 +26,14 @@ async def w(db_clean: None) -> world.World:
     built = await world.build()
     await telephony(built)
     return built
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """A private Dovecot for the session; missing Dovecot fails in CI, else skips."""
+    if binary() is None:
+        message = "dovecot is missing (apt-get install dovecot-imapd; scripts/ensure-packages)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    yield from start()

@@ -160,6 +160,21 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "https://meldkamer.example.nl/dossiers/",
         ),
     },
+    Kind.ENQUETE_GESPREK: {
+        "email": (
+            "Beste mevrouw Jansen",
+            f"Bedankt voor uw telefoongesprek met {CLIENT} van dinsdag 4 maart",
+            "hoe vriendelijk, deskundig en behulpzaam was de medewerker",
+            "https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+            "na de reparatie nog een korte enquête",
+            f"Een antwoord op deze e-mail komt bij {CLIENT} terecht.",
+        ),
+        "sms": (
+            f"{CLIENT}: bedankt voor uw telefoongesprek van dinsdag 4 maart.",
+            "Hoe bent u geholpen?",
+            "https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
+        ),
+    },
     Kind.PROTOCOL_BEVESTIGING: {
         "email": (
             "Uw triageprotocol is gewijzigd",
@@ -169,6 +184,16 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "Cv-storing in de winter voortaan urgent",
             "+ cv_storing.winter: urgent",
             "https://meldkamer.example.nl/protocollen/DL/versies/7",
+        ),
+    },
+    Kind.TELEFONIE_RAPPORT: {
+        "email": (
+            "telefonierapport over",
+            "november 2026",
+            "4210",
+            "83,1%",
+            "norm 80%: gehaald",
+            "telefonierapport-DL-2026-11.xlsx",
         ),
     },
 }

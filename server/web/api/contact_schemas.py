@@ -9,10 +9,11 @@ from pydantic import AwareDatetime, Field
 
 from server.contacts.contacts import Registration
 from server.contacts.lines import LineInput
+from server.contacts.mailbox import MailboxInput
 from server.contacts.transfers import TargetInput
 from server.domain import transfer_hours
 from server.domain.result_codes import ResultCode
-from server.models import Contact, Dossier
+from server.models import Contact, Dossier, MailMessage
 from server.web.api.schemas import Body
 
 
@@ -139,6 +140,23 @@ class ResultCodeBody(Body):
     dossier: bool = Field(False, description="The contact must have made or concern a dossier")
 
 
+class MailboxBody(Body):
+    """The client's mailbox (IMAP). The password is never returned; left empty it keeps the
+    stored one while host and user stay the same."""
+
+    address: str = Field(max_length=254, description="The address tenants write to")
+    host: str = Field(max_length=253, description="The IMAP server")
+    port: int | None = Field(None, ge=1, le=65535, description="Default 993 (ssl) or 143")
+    tls: Literal["ssl", "starttls", "geen"] = "ssl"
+    username: str = Field("", max_length=254, description="Default: the address")
+    password: str = Field("", max_length=500)
+    folder: str = Field("INBOX", max_length=200)
+
+
+class MailReplyBody(Body):
+    text: str = Field(min_length=1, max_length=20000, description="The reply, plain text")
+
+
 class ContactSetupBody(Body):
     greeting: str = Field(
         max_length=500, description="With {dagdeel}, {opdrachtgever}, {medewerker}"
@@ -146,6 +164,27 @@ class ContactSetupBody(Body):
     inbound: list[InboundBody] = Field(max_length=50)
     transfers: list[TransferTargetBody] = Field(max_length=30)
     result_codes: list[ResultCodeBody] = Field(max_length=40)
+    mailbox: MailboxBody | None = Field(
+        None, description="Left out: unchanged; null: no mailbox (docs/contacts.md, E-mail)"
+    )
+
+    def mailbox_input(self) -> MailboxInput | None:
+        box = self.mailbox
+        if box is None:
+            return None
+        return MailboxInput(
+            box.address, box.host, box.port, box.tls, box.username, box.password, box.folder
+        )
+
+    call_survey: bool | None = Field(
+        None, description="Callers get the survey after a finished contact; omitted: unchanged"
+    )
+    report_email: str | None = Field(
+        None, max_length=254, description="The monthly telephony report's address; '' for none"
+    )
+    service_level_norm: int | None = Field(
+        None, ge=1, le=100, description="% of calls to answer within 30 s (default 80)"
+    )
 
     def lines(self) -> list[LineInput]:
         return [LineInput(i.kind, i.value, i.label) for i in self.inbound]
@@ -196,3 +235,17 @@ def contact_json(c: Contact, dossiers: list[tuple[Dossier, bool]] | None = None)
             {"order_number": d.order_number, "created": made} for d, made in dossiers
         ]
     return out
+
+
+def mail_json(m: MailMessage) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "direction": m.direction,
+        "from": m.sender,
+        "from_name": m.sender_name,
+        "to": m.recipient,
+        "subject": m.subject,
+        "text": m.text,
+        "at": _iso(m.received_at),
+        "attachments": m.attachments,
+    }

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server import scoping
-from server.contacts import contacts, recognition, setup, transfers
+from server.contacts import contacts, mail_replies, recognition, setup, transfers
 from server.contacts.setup import Setup
 from server.domain.errors import BadRequest
 from server.knowledge import solutions
@@ -19,8 +19,10 @@ from server.web.api.contact_schemas import (
     ContactRegister,
     ContactSetupBody,
     ContactUpdate,
+    MailReplyBody,
     TransferBody,
     contact_json,
+    mail_json,
 )
 from server.web.api.schemas import dossier_json
 from server.web.auth import current_user
@@ -46,6 +48,7 @@ async def contact_list(request: Request) -> JSONResponse:
         description: '06 12345678, +31612345678, 0031…, an e-mail address, a name'
       - {name: client, in: query, schema: {type: string}}
       - {name: state, in: query, schema: {type: string}, description: 'a state, or "open"'}
+      - {name: channel, in: query, schema: {type: string}, description: 'telefoon_in, email, …'}
       - {name: limit, in: query, schema: {type: integer, default: 50, maximum: 500}}
       - {name: offset, in: query, schema: {type: integer, default: 0}}
     responses:
@@ -60,6 +63,7 @@ async def contact_list(request: Request) -> JSONResponse:
         state=p.get("state", ""),
         limit=int_param(request, "limit", 50, 1, 500),
         offset=int_param(request, "offset", 0, 0, 10_000_000),
+        channel=p.get("channel", ""),
     )
     return JSONResponse({"total": found.total, "items": [contact_json(c) for c in found.items]})
 
@@ -89,7 +93,9 @@ async def contact_detail(request: Request) -> JSONResponse:
     tags: [contacts]
     parameters: [{name: contact_id, in: path, required: true, schema: {type: integer}}]
     responses:
-      200: {description: 'The contact, "dossiers" and (desk only) "transfer_now"'}
+      200:
+        description: 'The contact, "dossiers", "mails" (an e-mail and its replies) and (desk
+          only) "transfer_now"'
       404: {description: 'Not found, or not visible to the caller'}
     """
     user = current_user(request)
@@ -97,6 +103,7 @@ async def contact_detail(request: Request) -> JSONResponse:
     out = await _with_article(
         contact_json(contact, await contacts.linked_dossiers(user, contact)), contact
     )
+    out["mails"] = [mail_json(m) for m in await mail_replies.mails_of_contact(user, contact)]
     if user.role != "client":
         offers = await transfers.offers(contact.client_id)
         out["transfer_now"] = [transfers.as_json(o.target) for o in offers if o.valid]
@@ -142,6 +149,25 @@ async def contact_transfer(request: Request) -> JSONResponse:
     return JSONResponse(contact_json(contact))
 
 
+async def contact_reply(request: Request) -> JSONResponse:
+    """
+    summary: Reply by e-mail to the tenant's mail of an e-mail contact (threaded, over SMTP)
+    tags: [contacts]
+    parameters: [{name: contact_id, in: path, required: true, schema: {type: integer}}]
+    body: MailReplyBody
+    responses:
+      201: {description: 'The reply as queued: {"id", "direction", "subject", "to", ...}'}
+      422: {description: 'No text, or the contact is not an e-mail'}
+    """
+    user = current_user(request)
+    contacts.require_desk(user)
+    body = await parse(request, MailReplyBody)
+    contact = await contacts.get(user, request.path_params["contact_id"])
+    original = await mail_replies.inbound_of(user, contact)
+    sent = await mail_replies.reply(user, original, body.text)
+    return JSONResponse(mail_json(sent), status_code=201)
+
+
 async def caller(request: Request) -> JSONResponse:
     """
     summary: Recognise a caller by number or e-mail address
@@ -180,7 +206,9 @@ async def setup_get(request: Request) -> JSONResponse:
     tags: [contacts]
     parameters: [{name: client, in: path, required: true, schema: {type: string}}]
     responses:
-      200: {description: '{"client", "greeting", "inbound", "transfers", "result_codes"}'}
+      200:
+        description: '{"client", "greeting", "inbound", "transfers", "result_codes", "mailbox",
+          "call_survey"} (the mailbox without its password)'
       403: {description: 'Desk roles only'}
     """
     user = current_user(request)
@@ -205,6 +233,21 @@ async def setup_put(request: Request) -> JSONResponse:
     client = await scoping.client(user, request.path_params["client"])
     body = await parse(request, ContactSetupBody)
     await setup.replace(
-        user, client, Setup(body.greeting, body.lines(), body.targets(), body.codes())
+        user,
+        client,
+        Setup(
+            body.greeting,
+            body.lines(),
+            body.targets(),
+            body.codes(),
+            mailbox=body.mailbox_input(),
+            # Left out: the mailbox stays as it is; null removes it.
+            keep_mailbox="mailbox" not in body.model_fields_set,
+            call_survey=body.call_survey,
+            report_email=body.report_email,
+            service_level_norm=(
+                None if body.service_level_norm is None else str(body.service_level_norm)
+            ),
+        ),
     )
     return JSONResponse(await setup.as_json(client))

@@ -65,7 +65,9 @@ async def dossier_create(request: Request) -> JSONResponse:
     user = current_user(request)
     body = await parse(request, DossierCreate)
     answers = body.triage.to_input() if body.triage else None
-    created = await intake.create(user, body.to_input(), answers)
+    created, timeline = await intake.create_with_timeline(user, body.to_input(), answers)
+    if timeline is not None:  # written in one go just now: nothing to read back
+        return JSONResponse(dossier_json(created, timeline), status_code=201)
     full = await dossiers.get(user, created.order_number)
     return JSONResponse(dossier_json(full, await dossiers.timeline(full)), status_code=201)
 

@@ -33,6 +33,7 @@ from server.web.api import (
     contact_schemas,
     dispatch_schemas,
     field,
+    figure_schemas,
     knowledge_schemas,
     materials,
     responses,
@@ -96,6 +97,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         contact_schemas,
         materials,
         knowledge_schemas,
+        figure_schemas,
     )
     for model in vars(module).values()
     if isinstance(model, type)

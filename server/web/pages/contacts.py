@@ -12,19 +12,22 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import live, scoping, settings
-from server.contacts import contact_live, contacts, recognition, setup, transfers
+from server.communication import call_surveys
+from server.contacts import contact_live, contacts, mail_replies, recognition, setup, transfers
 from server.contacts.contacts import Registration
-from server.domain import greeting, result_codes
+from server.domain import call_survey, greeting, result_codes
 from server.domain.calls import (
     CONTACT_CHANNEL_LABELS,
     CONTACT_STATE_LABELS,
     OPEN_STATES,
     SERVICE_LEVEL_SECONDS,
+    state_label,
 )
 from server.domain.errors import AppError, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.knowledge import solutions
+from server.messaging.kinds import CHANNEL_LABELS, STATUS_LABELS
 from server.models import CallEvent, Contact, InboundLine, KnowledgeArticle, User
 from server.web.auth import current_user, require_role, still_allowed
 from server.web.pages.dossiers import MAX_PAGE
@@ -38,6 +41,7 @@ def _labels() -> dict[str, Any]:
     return {
         "contact_channel": CONTACT_CHANNEL_LABELS,
         "contact_state": CONTACT_STATE_LABELS,
+        "state_label": state_label,
         "norm": SERVICE_LEVEL_SECONDS,
     }
 
@@ -46,7 +50,12 @@ async def contact_list(request: Request) -> Response:
     user = current_user(request)
     p = request.query_params
     page = int_param(request, "pagina", 1, 1, MAX_PAGE)
-    filters = {"q": p.get("q", ""), "client": p.get("klant", ""), "state": p.get("stand", "")}
+    filters = {
+        "q": p.get("q", ""),
+        "client": p.get("klant", ""),
+        "state": p.get("stand", ""),
+        "channel": p.get("kanaal", ""),
+    }
     found = await contacts.search(
         user,
         filters["q"],
@@ -54,6 +63,7 @@ async def contact_list(request: Request) -> Response:
         filters["state"],
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        channel=filters["channel"],
     )
     registered = p.get("geregistreerd", "")
     return templates.TemplateResponse(
@@ -176,15 +186,23 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
     user = current_user(request)
     contact = await contacts.get(user, request.path_params["contact_id"])
     is_desk = user.role in DESK_ROLES
+    survey, invitation = await call_surveys.of_contact(contact.id)
     context = {
         "c": contact,
         "solved_with": await solutions.of_contact(contact),
+        "survey": survey,
+        "invitation": invitation,
+        "survey_labels": call_survey.ASPECT_LABELS,
+        "message_status": STATUS_LABELS,
+        "message_channel": CHANNEL_LABELS,
         "dossiers": await contacts.linked_dossiers(user, contact),
         "events": await CallEvent.filter(contact_id=contact.id).order_by("at", "id")
         if is_desk
         else [],
         "is_desk": is_desk,
         "error": error,
+        "mails": await mail_replies.mails_of_contact(user, contact),
+        "replied": request.query_params.get("beantwoord") == "1",
     }
     if is_desk:
         context.update(await _form_context(user, contact, await _values_of(contact)))
@@ -206,6 +224,7 @@ async def update(request: Request) -> Response:
         context.update(
             c=contact,
             solved_with=await solutions.of_contact(contact),
+            mails=await mail_replies.mails_of_contact(user, contact),
             dossiers=await contacts.linked_dossiers(user, contact),
             events=await CallEvent.filter(contact_id=contact.id).order_by("at", "id"),
             is_desk=True,

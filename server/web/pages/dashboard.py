@@ -15,7 +15,7 @@ from server import live, scoping
 from server.domain import kpis
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES, Role
-from server.insight import dashboard, export
+from server.insight import dashboard, export, telephony_sheet
 from server.models import User
 from server.web.auth import current_user, still_allowed
 from server.web.templating import templates
@@ -71,6 +71,19 @@ async def chart_xlsx(request: Request) -> Response:
         media_type=XLSX,
         filename=f"{chart.key}.xlsx",
         background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+async def telephony_xlsx(request: Request) -> Response:
+    """The dashboard's telephony figures as one sheet (the monthly report's workbook)."""
+    board = await _build(request)
+    assert board.telephony is not None
+    who = board.client.name if board.client else "alle opdrachtgevers"
+    data = telephony_sheet.workbook(board.telephony, f"Telefonie {who}")
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="telefonie.xlsx"'},
     )
 
 

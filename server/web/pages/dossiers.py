@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from geo import pc4
 from server import scoping, settings
-from server.contacts import contacts
+from server.contacts import contacts, mail_replies
 from server.contacts import intake as contact_intake
 from server.dispatch import appointment_slots, suggestions
 from server.domain import normalise
@@ -217,6 +217,10 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         .filter(dossier_links__dossier_id=dossier.id)
         .order_by("offered_at", "id"),
         **await fieldwork_view.context(dossier),
+        # The tenant's e-mails and the desk's replies (server/contacts/mail_replies.py).
+        "mails": await mail_replies.mails_of_dossier(user, dossier)
+        if user.role in DESK_ROLES or user.role == Role.CLIENT
+        else [],
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",
         "error": error,

@@ -52,7 +52,7 @@ async def drop_search(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0016_werkbon_signature")]
+    dependencies = [("models", "0018_call_survey"), ("models", "0019_telephony_figures")]
 
     initial = False
 
