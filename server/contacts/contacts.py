@@ -34,6 +34,7 @@ from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden, NotFound, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES, Role
+from server.knowledge import solutions
 from server.models import Client, Contact, ContactDossier, Dossier, TransferTarget, User
 
 # A contact left open longer than this is not offered as "the call you are on" any more.
@@ -209,6 +210,10 @@ class Registration:
     channel: str = "telefoon_in"
     dossiers: list[str] = field(default_factory=list)
     started_at: datetime | None = None
+    # The knowledge-base article it was solved with (result op_afstand_opgelost); with
+    # `article_given` False the contact keeps the article it has.
+    article: int | None = None
+    article_given: bool = True
 
 
 def _text(value: str, limit: int, what: str, name: str) -> str:
@@ -299,6 +304,7 @@ async def _checked(
             "of maak een melding.",
             "dossiers",
         )
+    values["article"] = await solutions.checked(client, chosen.code, data.article)
     return client, values, dossiers
 
 
@@ -310,6 +316,7 @@ async def register(
     require_desk(user)
     at = at or now()
     client, values, dossiers = await _checked(user, data, contact)
+    article = values.pop("article")
 
     async def change(row: Contact, conn: BaseDBAsyncClient) -> None:
         for key, value in values.items():
@@ -319,6 +326,7 @@ async def register(
             row.ended_at = at
         for dossier in dossiers:
             await link(row, dossier, False, at, conn)
+        await solutions.record(row, article, data.article_given, at, conn)
 
     if contact is not None:
         return await locked(contact, change)

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from server.demo.call_surveys import write_call_surveys
 from server.demo.contacts import write_contacts
 from server.demo.history import write_history
+from server.demo.knowledge import write_knowledge
 from server.demo.scenarios import Crew, Site, plan_history
 from server.demo.staff import (
     DEMO_CONTRACTOR_CODES,
@@ -31,6 +32,8 @@ from server.models import (
     Contact,
     Contractor,
     Dossier,
+    KnowledgeArticle,
+    KnowledgeVersion,
     OrderCounter,
     Technician,
     User,
@@ -65,6 +68,7 @@ async def load_demo(
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)
         await write_history(stories, staff, now)
         await write_contacts(clients, staff.users, now)
+        await write_knowledge(clients, staff.users["sanne.supervisie"], now)
         await write_call_surveys(now)
     return logins()
 
@@ -148,6 +152,12 @@ async def remove_demo() -> None:
         ).values_list("id", flat=True)
         await Technician.filter(user_id__in=list(users)).delete()
         await Technician.filter(contractor_id__in=list(contractors), user_id__isnull=True).delete()
+        # The demo's articles: its clients' own, and the shared ones its users wrote first.
+        written = await KnowledgeVersion.filter(version=1, saved_by_id__in=list(users)).values_list(
+            "article_id", flat=True
+        )
+        await KnowledgeArticle.filter(client_id__in=clients).delete()
+        await KnowledgeArticle.filter(id__in=list(written), client_id=None).delete()
         await User.filter(id__in=list(users)).delete()
         await Contractor.filter(id__in=list(contractors)).delete()
         await Client.filter(id__in=clients).delete()

@@ -23,6 +23,7 @@ from server.insight import call_survey_figures, telephony, telephony_tables
 from server.insight.figures import Figures, Scope
 from server.insight.sql import start_reading
 from server.insight.telephony import Telephony
+from server.knowledge import figures as knowledge_figures
 from server.models import Client, User
 
 
@@ -261,6 +262,7 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
             ],
         )
     )
+    charts += await _knowledge(f, period)
     survey = raw["survey"]
     if survey is not None:
         charts.append(
@@ -275,6 +277,46 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
         )
     charts.extend(await _call_survey(f, period, raw["agents"]))
     return charts
+
+
+async def _knowledge(f: Figures, period: Period) -> list[Chart]:
+    """Contacts solved remotely: with which article, and the share without a technician."""
+    k = await knowledge_figures.remote_solutions(
+        f.scope.client_ids, period.start, period.end, f.conn
+    )
+    return [
+        Chart(
+            "zonder_monteur",
+            "Contacten opgelost zonder monteur",
+            "table",
+            [
+                "Contacten met resultaat",
+                "Op afstand opgelost",
+                "Waarvan met artikel",
+                "Leidt tot opdracht",
+                "Zonder monteur (% van contacten)",
+                "Zonder monteur (% van storingen)",
+            ],
+            [
+                [
+                    k.contacts,
+                    k.remote,
+                    k.with_article,
+                    k.dispatched,
+                    k.share_of_contacts,
+                    k.share_of_faults,
+                ]
+            ],
+            note="Storingen: contacten op afstand opgelost of die tot een opdracht leidden.",
+        ),
+        Chart(
+            "kennisbank",
+            "Op afstand opgelost per artikel uit de kennisbank",
+            "bar",
+            ["Artikel", "Contacten"],
+            [[f"{title} ({whose})", n] for title, whose, n in k.per_article],
+        ),
+    ]
 
 
 async def _call_survey(f: Figures, period: Period, agents: bool) -> list[Chart]:

@@ -12,6 +12,7 @@ from server.models.dispatch import (
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
+from server.models.knowledge import ContactArticle, KnowledgeArticle, KnowledgeVersion
 from server.models.mail import MailboxState, MailMessage
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
@@ -32,6 +33,7 @@ MODEL_MODULES = [
     "server.models.fieldwork",
     "server.models.sync",
     "server.models.contacts",
+    "server.models.knowledge",
     "server.models.mail",
 ]
 
@@ -48,6 +50,7 @@ __all__ = [
     "ClientNotification",
     "Complex",
     "Contact",
+    "ContactArticle",
     "ContactDossier",
     "Contractor",
     "ContractorCoverage",
@@ -60,6 +63,8 @@ __all__ = [
     "MailMessage",
     "MailboxState",
     "InboundLine",
+    "KnowledgeArticle",
+    "KnowledgeVersion",
     "OrderCounter",
     "OutboundMessage",
     "Photo",

@@ -15,13 +15,20 @@ from tortoise.transactions import in_transaction
 from server import scoping
 from server.communication import notifications
 from server.domain import kpis
-from server.domain.codes import ORDER_TYPE_LABELS, TRADE_LABELS, URGENCY_LABELS, Urgency
+from server.domain.codes import (
+    ORDER_TYPE_LABELS,
+    TRADE_LABELS,
+    URGENCY_LABELS,
+    TriageAction,
+    Urgency,
+)
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.roles import DESK_ROLES, Role
 from server.dossiers import dossiers
 from server.housing import housing
-from server.models import Address, Client, Dossier, ProtocolVersion, User
+from server.knowledge import articles
+from server.models import Address, Client, Dossier, KnowledgeArticle, ProtocolVersion, User
 from server.protocols import protocols
 from server.triage import (
     AnswerStep,
@@ -55,6 +62,8 @@ class Decision:
     version: ProtocolVersion
     evaluation: Evaluation
     read_back: str | None
+    # The knowledge-base article an op_afstand_oplossen outcome shows, if one is linked.
+    article: KnowledgeArticle | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = evaluation_to_dict(self.evaluation)
@@ -64,11 +73,24 @@ class Decision:
             "id": self.version.id,
         }
         out["read_back"] = self.read_back
+        out["article"] = _article(self.article)
         if out["outcome"] is not None:
             outcome = out["outcome"]
             outcome["trade_label"] = TRADE_LABELS.get(outcome["trade"] or "")
             outcome["order_type_label"] = ORDER_TYPE_LABELS.get(outcome["order_type"] or "")
         return out
+
+
+def _article(article: KnowledgeArticle | None) -> dict[str, Any] | None:
+    if article is None:
+        return None
+    return {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "version": article.version,
+        "shared": article.client_id is None,
+    }
 
 
 def now() -> datetime:
@@ -117,10 +139,15 @@ async def decide(client: Client, data: TriageInput, address: Address | None = No
     except TriageError as error:
         raise Unprocessable(_sentence(error.message), error.field) from None
     told = None
-    if evaluation.complete:
+    article = None
+    if evaluation.outcome is not None:
         party = await _party_name(address, evaluation)
         told = read_back(evaluation, calendar, client_name=client.name, party_name=party)
-    return Decision(client, version, evaluation, told)
+        if evaluation.outcome.action is TriageAction.OP_AFSTAND_OPLOSSEN:
+            article = await articles.for_outcome(
+                client, evaluation.subject_id, evaluation.outcome.id
+            )
+    return Decision(client, version, evaluation, told, article)
 
 
 def _sentence(message: str) -> str:
@@ -249,6 +276,10 @@ def _stored(decision: Decision, dossier: Dossier, user: User, at: datetime) -> d
         "notes": data["notes"],
         "read_back": decision.read_back,
         "description": render_description(evaluation, dossier.description),
+        # The article read from, by id and version (its text stays in the knowledge base).
+        "article": (
+            {k: data["article"][k] for k in ("id", "title", "version")} if data["article"] else None
+        ),
     }
 
 

@@ -10,6 +10,7 @@ from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
 from server.web.api import figures, telephony, webhooks
+from server.web.api import knowledge as api_knowledge
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
@@ -30,6 +31,7 @@ from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
 from server.web.static import HashedStaticFiles
@@ -82,6 +84,17 @@ api_routes = [
     Route("/callers", api_contacts.caller, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_get, methods=["GET"]),
     Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
+    Route("/knowledge", api_knowledge.article_list, methods=["GET"]),
+    Route("/knowledge", api_knowledge.article_create, methods=["POST"]),
+    Route("/knowledge/{article_id}", api_knowledge.article_detail, methods=["GET"]),
+    Route("/knowledge/{article_id}", api_knowledge.article_update, methods=["PUT"]),
+    Route("/knowledge/{article_id}/versions", api_knowledge.article_versions, methods=["GET"]),
+    Route(
+        "/knowledge/{article_id}/versions/{article_version}",
+        api_knowledge.article_version,
+        methods=["GET"],
+    ),
+    Route("/protocols/{client}/subjects", api_knowledge.subject_search, methods=["GET"]),
     Route("/telephony/events", telephony.call_event, methods=["POST"]),
     Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
     Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
@@ -155,6 +168,18 @@ page_routes = [
     Route("/contactinstellingen", contact_settings.client_list, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.edit, methods=["GET"]),
     Route("/contactinstellingen/{client}", contact_settings.save, methods=["POST"]),
+    # Fixed paths before /kennisbank/{article_id}.
+    Route("/kennisbank", knowledge_pages.article_list, methods=["GET"]),
+    Route("/kennisbank/nieuw", knowledge_pages.new_form, methods=["GET"]),
+    Route("/kennisbank/nieuw", knowledge_pages.create, methods=["POST"]),
+    Route("/kennisbank/{article_id}", knowledge_pages.detail, methods=["GET"]),
+    Route("/kennisbank/{article_id}/bewerken", knowledge_pages.edit_form, methods=["GET"]),
+    Route("/kennisbank/{article_id}/bewerken", knowledge_pages.save, methods=["POST"]),
+    Route(
+        "/kennisbank/{article_id}/versies/{article_version}",
+        knowledge_pages.version,
+        methods=["GET"],
+    ),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
     Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),

@@ -23,6 +23,7 @@ from server.dispatch import absences
 from server.dossiers import dossiers
 from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
+from server.knowledge import articles
 from server.messaging.push import b64url
 from server.models import Dossier, Technician, User
 from server.protocols import protocols
@@ -54,6 +55,8 @@ class Scoped:
     page_absence: int  # piet's, for the planning page
     own_contact: int  # taken in Woonstad's name, about its dossier
     other_contact: int  # taken in Lichtveld's name, about its tenant
+    own_article: int = 0  # Woonstad's own knowledge-base article
+    other_article: int = 0  # Lichtveld's
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -69,6 +72,8 @@ def push_json(endpoint: str) -> dict[str, object]:
 OTHER_TENANT = "Lotte van Lichtveld"
 # A contact registered at the desk (a question answered), for the contact routes' bodies.
 CONTACT = {"client": "WST", "subject": "Vraag over huur", "result_code": "algemene_vraag"}
+# A knowledge-base article's text, to write or save again.
+ARTICLE = {"title": "Kraan lekt", "body": "Draai de stopkraan dicht."}
 
 
 async def _job(w: world.World, client: str, technician: Technician, name: str) -> Dossier:
@@ -131,6 +136,13 @@ async def build() -> Scoped:
             ("LVD", "0687654321", OTHER_TENANT, other),
         )
     ]
+    own_article, other_article = [
+        await articles.create(
+            w.supervisor,
+            articles.ArticleInput(f"Sleutel bij de huismeester van {code}", "Tekst.", code),
+        )
+        for code in ("WST", "LVD")
+    ]
     return Scoped(
         w,
         own,
@@ -143,6 +155,8 @@ async def build() -> Scoped:
         page_absence.id,
         own_contact.id,
         other_contact.id,
+        own_article.id,
+        other_article.id,
     )
 
 
@@ -164,6 +178,8 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "kind": "melding_ontvangen",
         "file": "sms.txt",
         "contact_id": str(s.other_contact if other else s.own_contact),
+        "article_id": str(s.other_article if other else s.own_article),
+        "article_version": "1",
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
@@ -260,6 +276,10 @@ def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/contacten/registreren"): CONTACT,
         ("POST", "/contacten/{contact_id}"): CONTACT,
         ("POST", "/contacten/{contact_id}/doorverbinden"): {"number": "030 263 6363"},
+        ("POST", "/api/v1/knowledge"): ARTICLE,
+        ("PUT", "/api/v1/knowledge/{article_id}"): ARTICLE,
+        ("POST", "/kennisbank/nieuw"): ARTICLE,
+        ("POST", "/kennisbank/{article_id}/bewerken"): ARTICLE,
         ("POST", "/contactinstellingen/{client}"): {
             "greeting": "{dagdeel}, {opdrachtgever}.",
             "result_codes": "opdracht | Leidt tot opdracht | dossier",

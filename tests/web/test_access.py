@@ -456,6 +456,22 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/contactinstellingen/{client}"): "AS",
     # Operating: Prometheus' own token (METRICS_TOKEN, tests/web/test_operations.py) or an admin.
     ("GET", "/metrics"): "A",
+    # Knowledge base: supervisors write; the desk reads; a client's user reads the shared
+    # articles and its own; technicians none.
+    ("GET", "/api/v1/knowledge"): "ASGC",
+    ("POST", "/api/v1/knowledge"): "AS",
+    ("GET", "/api/v1/knowledge/{article_id}"): "ASGC",
+    ("PUT", "/api/v1/knowledge/{article_id}"): "AS",
+    ("GET", "/api/v1/knowledge/{article_id}/versions"): "ASGC",
+    ("GET", "/api/v1/knowledge/{article_id}/versions/{article_version}"): "ASGC",
+    ("GET", "/api/v1/protocols/{client}/subjects"): "ASGC",
+    ("GET", "/kennisbank"): "ASGC",
+    ("GET", "/kennisbank/nieuw"): "AS",
+    ("POST", "/kennisbank/nieuw"): "AS",
+    ("GET", "/kennisbank/{article_id}"): "ASGC",
+    ("GET", "/kennisbank/{article_id}/bewerken"): "AS",
+    ("POST", "/kennisbank/{article_id}/bewerken"): "AS",
+    ("GET", "/kennisbank/{article_id}/versies/{article_version}"): "ASGC",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {
@@ -469,6 +485,7 @@ HIDDEN: dict[tuple[str, str], str] = {
     ("GET", "/protocollen/{client}/bewerken"): "T",
     ("POST", "/protocollen/{client}/bewerken"): "T",
     ("GET", "/api/v1/clients/{client}/materials"): "T",
+    ("GET", "/api/v1/protocols/{client}/subjects"): "T",
     # The upload names a job; anyone but its technician gets 'not found'.
     ("PUT", "/api/v1/photos/{client_id}"): "ASGC",
 }

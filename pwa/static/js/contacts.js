@@ -14,8 +14,18 @@ function register(form) {
     if (list.some((c) => c.code === chosen)) select.value = chosen;
   }
 
+  // Articles: the shared ones and the chosen client's own.
+  const articles = form.querySelector("[data-articles]");
+  function offerArticles() {
+    for (const option of articles?.options || []) {
+      option.hidden = Boolean(option.dataset.client) && option.dataset.client !== client.value;
+    }
+  }
+
   client.addEventListener("change", offer);
+  client.addEventListener("change", offerArticles);
   if (client.value) offer();
+  offerArticles();
   const first = [...form.querySelectorAll("select[required], input[required]")].find((el) => !el.value);
   (first || form.querySelector("textarea[name=note]"))?.focus();
 }

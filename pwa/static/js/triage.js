@@ -72,16 +72,17 @@ class Triage {
   }
 
   bind() {
-    this.filter.addEventListener("input", () => this.renderSubjects());
-    this.filter.addEventListener("keydown", (event) => {
+    this.filter.addEventListener("input", () => this.search());
+    this.filter.addEventListener("keydown", async (event) => {
       if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
-        // A quick typist may press Enter before the client's protocol has arrived: choose then.
-        const pick = () => {
-          const first = this.list.querySelector("button");
-          if (first) this.choose(first.dataset.subject);
-        };
-        if (this.loading) this.loading.then(pick); else pick();
+        // A quick typist may press Enter before the client's protocol or the search for his
+        // words has arrived: choose once both are in.
+        if (this.loading) await this.loading;
+        if (this.filter.value.trim() && !this.searching) await this.search();
+        else await this.searching;
+        const first = this.list.querySelector("button");
+        if (first) this.choose(first.dataset.subject);
       } else if (event.key === "ArrowDown") {
         event.preventDefault();
         this.list.querySelector("button")?.focus();
@@ -151,15 +152,33 @@ class Triage {
       this.subjects = Object.entries(protocol.protocol.subjects).map(([id, s]) => ({ id, label: s.label, help: s.help || "" }));
       this.version.textContent = `Protocol ${protocol.client}, versie ${protocol.version}`;
       this.hideError();
+      if (this.filter.value.trim()) await this.search();
     } catch (error) {
       this.showError(`Het protocol laden lukte niet: ${error.message}`);
     }
     this.renderSubjects();
   }
 
+  // The server finds subjects by the tenant's words (Dutch stems, synonyms: "wc", "ketel",
+  // "stroom"); the newest answer wins, an older one still on its way is dropped.
+  search() {
+    const query = this.filter.value.trim();
+    this.searchAbort?.abort();
+    if (!query || !this.client) { this.found = null; this.searching = null; this.renderSubjects(); return; }
+    const abort = (this.searchAbort = new AbortController());
+    const url = `/api/v1/protocols/${encodeURIComponent(this.client)}/subjects?q=${encodeURIComponent(query)}`;
+    this.searching = getJSON(url, { signal: abort.signal }).then((found) => {
+      this.found = found.map((s) => s.id);
+      this.renderSubjects();
+    }).catch((error) => { if (error.name !== "AbortError") this.showError(error.message); });
+    return this.searching;
+  }
+
   renderSubjects() {
-    const words = this.filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
-    const shown = this.subjects.filter((s) => words.every((w) => `${s.label} ${s.id}`.toLowerCase().includes(w)));
+    const byId = new Map(this.subjects.map((s) => [s.id, s]));
+    const shown = this.found && this.filter.value.trim()
+      ? this.found.map((id) => byId.get(id)).filter(Boolean)
+      : this.subjects;
     this.list.replaceChildren(...shown.map((s) => el("li", {}, el("button", { type: "button", class: "choice", "data-subject": s.id, title: s.help || null, text: s.label }))));
     if (this.client && !shown.length) this.list.append(el("li", { class: "muted", text: "Geen onderwerp gevonden." }));
     this.chooser.hidden = Boolean(this.subject);
@@ -200,6 +219,7 @@ class Triage {
     this.answers = [];
     this.result = null;
     this.filter.value = "";
+    this.found = null;
     this.render();
     this.renderSubjects();
     if (focus) this.filter.focus();
@@ -291,10 +311,20 @@ class Triage {
       el("dl", {}, ...facts.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })])),
       el("p", { class: "triage-label", text: "Voorlezen aan de melder" }),
       el("p", { class: "script", text: result.read_back }),
+      result.article ? this.article(result.article) : null,
       el("p", { class: "muted" }, el("strong", { text: "Omschrijving: " }), result.description),
       ...result.notes.map((note) => el("p", { class: "muted", text: note })),
       el("button", { type: "button", class: "secondary", "data-action": "back" }, "Terug ", el("kbd", { text: "⌫" })),
     ];
+  }
+
+  // The knowledge-base article an op_afstand_oplossen outcome shows, to read or mail.
+  article(article) {
+    const paragraphs = article.body.split(/\n\s*\n/).filter((p) => p.trim());
+    return el("section", { class: "triage-article", "aria-label": "Artikel uit de kennisbank" },
+      el("p", { class: "triage-label", text: "Uit de kennisbank" }),
+      el("h4", {}, el("a", { href: `/kennisbank/${article.id}`, target: "_blank", text: article.title })),
+      ...paragraphs.map((p) => el("p", { class: "script article-text", text: p.trim() })));
   }
 
   showError(message) { this.error.textContent = message; this.error.hidden = false; }

@@ -60,6 +60,9 @@ class ContactRegister(Body):
         default_factory=list, max_length=10, description="Order numbers the contact concerns"
     )
     started_at: AwareDatetime | None = Field(None, description="When the contact began")
+    article: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="Knowledge-base article it was solved with"
+    )
 
     def to_input(self) -> Registration:
         return Registration(**self.model_dump())
@@ -75,6 +78,13 @@ class ContactUpdate(Body):
     referred_to: str | None = Field(None, max_length=200)
     caller_name: str | None = Field(None, max_length=200)
     dossiers: list[str] | None = Field(None, max_length=10)
+    article: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="Knowledge-base article it was solved with (op_afstand_opgelost); "
+        "null removes it, left out keeps it",
+    )
 
     def to_input(self, contact: Contact) -> Registration:
         return Registration(
@@ -87,6 +97,8 @@ class ContactUpdate(Body):
             referred_to=contact.referred_to if self.referred_to is None else self.referred_to,
             caller_name=self.caller_name or "",
             dossiers=self.dossiers or [],
+            article=self.article,
+            article_given="article" in self.model_fields_set,
         )
 
 

@@ -3,6 +3,8 @@ client's contact set-up. Docstrings hold each endpoint's OpenAPI description."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -10,6 +12,8 @@ from server import scoping
 from server.contacts import contacts, mail_replies, recognition, setup, transfers
 from server.contacts.setup import Setup
 from server.domain.errors import BadRequest
+from server.knowledge import solutions
+from server.models import Contact
 from server.web.api.common import int_param, parse
 from server.web.api.contact_schemas import (
     ContactRegister,
@@ -22,6 +26,15 @@ from server.web.api.contact_schemas import (
 )
 from server.web.api.schemas import dossier_json
 from server.web.auth import current_user
+
+
+async def _with_article(out: dict[str, Any], contact: Contact) -> dict[str, Any]:
+    """The contact's answer with the article it was solved with (id, title, version)."""
+    article = await solutions.of_contact(contact)
+    out["article"] = (
+        {"id": article.id, "title": article.title, "version": article.version} if article else None
+    )
+    return out
 
 
 async def contact_list(request: Request) -> JSONResponse:
@@ -70,9 +83,8 @@ async def contact_register(request: Request) -> JSONResponse:
     body = await parse(request, ContactRegister)
     contact = await contacts.register(user, None, body.to_input())
     contact = await contacts.get(user, contact.id)
-    return JSONResponse(
-        contact_json(contact, await contacts.linked_dossiers(user, contact)), status_code=201
-    )
+    out = contact_json(contact, await contacts.linked_dossiers(user, contact))
+    return JSONResponse(await _with_article(out, contact), status_code=201)
 
 
 async def contact_detail(request: Request) -> JSONResponse:
@@ -88,7 +100,9 @@ async def contact_detail(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     contact = await contacts.get(user, request.path_params["contact_id"])
-    out = contact_json(contact, await contacts.linked_dossiers(user, contact))
+    out = await _with_article(
+        contact_json(contact, await contacts.linked_dossiers(user, contact)), contact
+    )
     out["mails"] = [mail_json(m) for m in await mail_replies.mails_of_contact(user, contact)]
     if user.role != "client":
         offers = await transfers.offers(contact.client_id)
@@ -112,7 +126,8 @@ async def contact_update(request: Request) -> JSONResponse:
     contact = await contacts.get(user, request.path_params["contact_id"])
     await contacts.register(user, contact, body.to_input(contact))
     contact = await contacts.get(user, contact.id)
-    return JSONResponse(contact_json(contact, await contacts.linked_dossiers(user, contact)))
+    out = contact_json(contact, await contacts.linked_dossiers(user, contact))
+    return JSONResponse(await _with_article(out, contact))
 
 
 async def contact_transfer(request: Request) -> JSONResponse:

@@ -34,6 +34,7 @@ from server.web.api import (
     dispatch_schemas,
     field,
     figure_schemas,
+    knowledge_schemas,
     materials,
     responses,
     schemas,
@@ -62,6 +63,8 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "version": {**_ID, "description": "Version number of the protocol"},
     "technician_id": _ID,
     "contact_id": {**_ID, "description": "Number of the contact"},
+    "article_id": {**_ID, "description": "Number of the knowledge-base article"},
+    "article_version": {**_ID, "description": "Version number of the article"},
     "contractor_id": _ID,
     "absence_id": _ID,
     "subscription_id": _ID,
@@ -93,6 +96,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         responses,
         contact_schemas,
         materials,
+        knowledge_schemas,
         figure_schemas,
     )
     for model in vars(module).values()

@@ -165,6 +165,9 @@ class TriageDecision(Response):
     ignored_answers: list[Any]
     notes: list[Any]
     read_back: str | None
+    article: Obj | None = Field(
+        None, description="The knowledge-base article an op_afstand_oplossen outcome shows"
+    )
 
 
 class ProtocolVersion(Response):

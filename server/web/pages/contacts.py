@@ -26,8 +26,9 @@ from server.domain.calls import (
 from server.domain.errors import AppError, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
+from server.knowledge import solutions
 from server.messaging.kinds import CHANNEL_LABELS, STATUS_LABELS
-from server.models import CallEvent, Contact, InboundLine, User
+from server.models import CallEvent, Contact, InboundLine, KnowledgeArticle, User
 from server.web.auth import current_user, require_role, still_allowed
 from server.web.pages.dossiers import MAX_PAGE
 from server.web.params import int_param
@@ -94,13 +95,16 @@ async def _form_context(
         "default_codes": [r.as_json() for r in result_codes.DEFAULT],
         "offers": await transfers.offers(contact.client_id) if contact else [],
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        # For 'opgelost met artikel': every article, the client's own marked by its code.
+        "articles": await KnowledgeArticle.all().order_by("title", "id").prefetch_related("client"),
         **_labels(),
     }
 
 
-def _values_of(contact: Contact | None) -> dict[str, Any]:
+async def _values_of(contact: Contact | None) -> dict[str, Any]:
     if contact is None:
         return {"channel": "telefoon_in"}
+    article = await solutions.of_contact(contact)
     return {
         "client": contact.client.code if contact.client else "",
         "subject": contact.subject,
@@ -110,6 +114,7 @@ def _values_of(contact: Contact | None) -> dict[str, Any]:
         "caller": contact.caller,
         "caller_name": contact.caller_name,
         "channel": contact.channel,
+        "article": str(article.id) if article else "",
     }
 
 
@@ -118,7 +123,7 @@ async def register_form(request: Request) -> Response:
     user = require_role(request, *DESK_ROLES)
     raw = request.query_params.get("contact", "")
     contact = await contacts.get(user, raw) if raw else await contacts.open_contact_of(user)
-    values = _values_of(contact)
+    values = await _values_of(contact)
     if request.query_params.get("klant") and not values.get("client"):
         values["client"] = request.query_params["klant"].upper()
     if request.query_params.get("betreft"):
@@ -148,7 +153,17 @@ def _registration(form: FormData) -> Registration:
         channel=text("channel") or "telefoon_in",
         dossiers=[n for n in text("dossiers").replace(",", " ").split() if n],
         started_at=started,
+        article=_article(text("article")),
     )
+
+
+def _article(raw: str) -> int | None:
+    if not raw:
+        return None
+    value = row_id(raw)
+    if value is None:
+        raise Unprocessable(f"Artikel '{raw[:40]}' niet gevonden.", "article")
+    return value
 
 
 async def register(request: Request) -> Response:
@@ -174,6 +189,7 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
     survey, invitation = await call_surveys.of_contact(contact.id)
     context = {
         "c": contact,
+        "solved_with": await solutions.of_contact(contact),
         "survey": survey,
         "invitation": invitation,
         "survey_labels": call_survey.ASPECT_LABELS,
@@ -189,7 +205,7 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "replied": request.query_params.get("beantwoord") == "1",
     }
     if is_desk:
-        context.update(await _form_context(user, contact, _values_of(contact)))
+        context.update(await _form_context(user, contact, await _values_of(contact)))
     else:
         context.update(_labels())
     return templates.TemplateResponse(
@@ -207,6 +223,7 @@ async def update(request: Request) -> Response:
         context = await _form_context(user, contact, dict(form))
         context.update(
             c=contact,
+            solved_with=await solutions.of_contact(contact),
             mails=await mail_replies.mails_of_contact(user, contact),
             dossiers=await contacts.linked_dossiers(user, contact),
             events=await CallEvent.filter(contact_id=contact.id).order_by("at", "id"),

@@ -15,11 +15,13 @@ from server.dispatch import suggestions
 from server.domain.errors import AppError, Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers
+from server.knowledge import subjects
 from server.models import Dossier
 from server.protocols import protocols, triage
 from server.protocols.triage import TriageInput
 from server.web.api.common import loads
 from server.web.auth import current_user
+from server.web.params import text_param
 from server.web.templating import templates
 
 Steps = list[tuple[str, str]]
@@ -110,7 +112,12 @@ async def _page(
     context = {
         "d": dossier,
         "version": version,
-        "subjects": [{"id": s.id, "label": s.label} for s in protocol.subjects],
+        # Found by the tenant's words when a search was given (server/knowledge/subjects.py).
+        "subjects": [
+            {"id": m.id, "label": m.label}
+            for m in subjects.find(protocol, text_param(request, "zoek", 500))
+        ],
+        "zoek": request.query_params.get("zoek", ""),
         "subject": subject,
         "steps": steps,
         "answers": dict(steps),
@@ -126,6 +133,8 @@ async def step(request: Request) -> Response:
     user = current_user(request)
     dossier = await dossiers.get(user, request.path_params["order_number"])
     subject, steps = _steps(request.query_params, dossier)
+    if "zoek" in request.query_params:  # searching for a subject: none chosen yet
+        subject, steps = "", []
     guessed = "onderwerp" not in request.query_params and not dossier.triage
     return await _page(request, subject, steps, guessed=guessed)
 
