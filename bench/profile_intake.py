@@ -125,7 +125,8 @@ async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
             for _ in range(20):
                 await one()
             cprofiler.disable()
-            pstats.Stats(cprofiler).sort_stats("tottime").print_stats(35)
+            stats = pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+            stats.print_stats(int(os.environ.get("PROFILE_LINES", "35")))
         elif profile:
             from pyinstrument import Profiler
 

@@ -7,10 +7,12 @@ make them, straight in the database, and the very next intake must follow them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 
-from server.models import Client, Dossier, OutboundMessage
+from server.models import Address, ApiToken, Client, Dossier, OutboundMessage
 from server.protocols import protocols
 from tests.dossiers.test_intake_statements import LEAK
 from tests.support import world
@@ -110,3 +112,28 @@ async def test_a_published_protocol_applies_to_the_next_intake(
     after = await _intake(http, headers, GAS)
     assert after.triage["protocol"]["version"] == 2
     assert after.triage["outcome"]["labour_minutes"] == 75
+
+
+async def test_the_reads_with_prepared_sql_keep_no_results(
+    w: world.World, http: httpx.AsyncClient
+) -> None:
+    """The token, client, address and protocol reads reuse their SQL, never their rows: a
+    token revoked, a client renamed, an address moved into the stock elsewhere is seen by
+    the next request."""
+    headers = await world.token_for(http, "anna.agent")
+    moved = {**LEAK, "address": {"postcode": "1011AB", "house_number": 5}}
+    typed = await http.post("/api/v1/dossiers", json=moved, headers=headers)
+    assert typed.status_code == 422 and "niet in het woningbestand" in typed.text
+
+    await Client.filter(code="WST").update(name="Woonstad Utrecht en Omstreken")
+    await Address.create(
+        client=w.woonstad, street="Damrak", house_number=5, postcode="1011AB", city="Amsterdam"
+    )
+    stocked = await _intake(http, headers, moved)
+    assert (stocked.street, stocked.city) == ("Damrak", "Amsterdam")
+    sms = (await _sent(stocked))["sms"][1]
+    assert sms.startswith("Woonstad Utrecht en Omstreken:")
+
+    await ApiToken.all().update(expires_at=datetime(2000, 1, 1, tzinfo=UTC))
+    refused = await http.post("/api/v1/dossiers", json=LEAK, headers=headers)
+    assert refused.status_code == 401
