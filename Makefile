@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# PORT=8123 make run (or make run PORT=8123): the printed address and links in messages follow.
 run: install
-	$(VENV)/bin/meldkamer demo
+	$(VENV)/bin/meldkamer demo --host $(HOST) --port $(PORT)
 	$(VENV)/bin/meldkamer serve --host $(HOST) --port $(PORT)
 
 test: install

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,15 +10,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from server import db, live, settings
+from server import db, live, logs, settings
 from server.jobs import periodic, queue, tasks
 from server.web import csrf
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.body_limits import BodyLimits
+from server.web.compression import Compression
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
 from server.web.input_text import TextCheck
+from server.web.request_context import RequestContext, RouteProbe
 from server.web.routes import LARGE_BODIES, routes
 
 
@@ -62,16 +64,24 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     # CSRF sits outside the app so a forged form post never reaches the session or the
     # endpoint; the body limits sit outside that, since the CSRF check reads form bodies
     # (anonymous ones too, for /login); the security headers sit outside everything (they
-    # read no body), so every refusal and the server error page carry them too.
+    # read no body), so every refusal and the server error page carry them too. Compression
+    # sits outside those (it only rewrites bodies on the way out); the request context sits
+    # outermost, so its id and its access line cover everything, and it sees the direct peer
+    # before the forwarded headers of a trusted proxy replace it (uvicorn's own proxy
+    # middleware, here instead of in `serve`, for that reason).
     limited = BodyLimits(
-        csrf.protect(app),
+        csrf.protect(RouteProbe(app)),
         default=settings.MAX_BODY_BYTES,
         large=settings.MAX_UPLOAD_BYTES,
         large_routes=LARGE_BODIES,
         timeout=settings.REQUEST_BODY_TIMEOUT,
     )
-    return SecurityHeaders(limited, hsts=settings.HTTPS)
+    outer: ASGIApp = Compression(SecurityHeaders(limited, hsts=settings.HTTPS))
+    if settings.TRUSTED_PROXIES:
+        trusted = list(settings.TRUSTED_PROXIES)
+        outer = ProxyHeadersMiddleware(outer, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
+    return RequestContext(outer, settings.TRUSTED_PROXIES)
 
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+logs.configure(settings.LOG_FORMAT, settings.LOG_LEVEL)
 app = create_app()

@@ -1,16 +1,18 @@
 """The `meldkamer` command: serve, migrate, demo, createuser, setpassword, import-addresses,
-worker, reset-device, prune-sync.
+worker, reset-device, prune-sync. Its help is Dutch, like the rest of the interface.
 
-Every command is documented in docs/cli.md; tests/test_docs.py fails when one is not.
+Every command and option is documented in docs/cli.md; tests/test_docs.py fails when one is not.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from server import db, settings
 from server.domain.errors import AppError
@@ -41,12 +43,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server.proxies import uvicorn_options
 
     try:
-        proxies = uvicorn_options()
+        uvicorn_options()  # a bad TRUSTED_PROXIES entry stops here, with its message
     except ValueError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    if args.workers < 1:
+        print("Fout: --workers moet 1 of meer zijn.", file=sys.stderr)
+        return 2
     asyncio.run(db.migrate())
-    serving.run(args.host, args.port, proxies)
+    url = settings.served_at(args.host, args.port)
+    # uvicorn starts its worker processes afresh: they read the address from the environment.
+    os.environ.setdefault("BASE_URL", url)
+    print(f"Meldkamer op {url}/ (stoppen: Ctrl+C)")
+    serving.run(args.host, args.port, args.workers)
     return 0
 
 
@@ -60,10 +69,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from server.demo import load_demo
 
     asyncio.run(db.migrate())
+    base = settings.served_at(args.host, args.port)
 
     async def go() -> int:
         logins = await load_demo(reset=args.reset)
-        print("Demo-gegevens staan klaar. Inloggen op " + settings.BASE_URL + "/login met:")
+        print(f"Demo-gegevens staan klaar. Inloggen op {base}/login met:")
         for username, password, role in logins:
             print(f"  {username:<18} {password:<16} {role}")
         return 0
@@ -181,56 +191,230 @@ def _safe_url(url: str) -> str:
     return url
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="meldkamer", description="Meldkamer beheer")
-    sub = parser.add_subparsers(dest="command", required=True)
+STOCK_COLUMNS = (
+    "Kolommen (eerste rij, hoofdletters en spaties maken niet uit): straat, huisnummer, "
+    "postcode en plaats zijn verplicht; huisletter, toevoeging, complex, complexnaam, bag_id, "
+    "latitude en longitude mogen. Per soort partij (vve, huismeester, lift, monitoring, "
+    "netbeheerder) een kolom met de naam, en <soort>_telefoon en <soort>_email. Engelse "
+    "kolomnamen (street, house_number, postcode, city, …) werken ook. Eerst wordt elke rij "
+    "gecontroleerd: met één foute rij wordt niets ingelezen en staat elke fout met rij en kolom "
+    "in de uitvoer. Opnieuw inlezen werkt bij, zonder dubbele adressen."
+)
 
-    serve = sub.add_parser("serve", help="start the web application (migrates first)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+# argparse's own messages are English; the common ones in Dutch, like the help.
+_ERRORS = (
+    ("the following arguments are required:", "deze argumenten ontbreken:"),
+    ("unrecognized arguments:", "onbekende argumenten:"),
+    ("invalid choice:", "ongeldige keuze:"),
+    ("(choose from", "(kies uit"),
+    ("invalid int value:", "geen geheel getal:"),
+    ("expected one argument", "verwacht één waarde"),
+    ("argument ", "argument "),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser that speaks Dutch: usage, help and its errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", help="deze uitleg tonen")
+
+    def error(self, message: str) -> NoReturn:
+        for english, dutch in _ERRORS:
+            message = message.replace(english, dutch)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fout: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, in Dutch like the rest of the interface (docs/cli.md)."""
+    parser = _Parser(
+        prog="meldkamer",
+        description="Beheer van de meldkamer: de webapplicatie starten, de database bijwerken, "
+        "demo-gegevens, gebruikers, het woningbestand, de takenverwerker en de app van monteurs.",
+        epilog="Instellingen komen uit de omgeving (DATABASE_URL, REDIS_URL, BASE_URL, …; "
+        "zie docs/settings.md). Meer uitleg per opdracht: meldkamer <opdracht> --help.",
+    )
+    parser._positionals.title = "opdrachten"
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="<opdracht>", parser_class=_Parser
+    )
+
+    def command(name: str, summary: str, description: str = "") -> argparse.ArgumentParser:
+        described = description or f"{summary[0].upper()}{summary[1:]}."
+        return sub.add_parser(name, help=summary, description=described)
+
+    serve = command(
+        "serve",
+        "de webapplicatie starten (werkt eerst de database bij)",
+        "Werkt de database bij en start de webapplicatie (uvicorn). Zonder BASE_URL gebruiken "
+        "de links in berichten dit adres en deze poort.",
+    )
+    _address(serve)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.SERVE_WORKERS,
+        metavar="AANTAL",
+        help="processen van de app op deze poort (standaard SERVE_WORKERS, 1)",
+    )
     serve.set_defaults(func=cmd_serve)
 
-    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    command("migrate", "de database bijwerken naar de nieuwste versie").set_defaults(
+        func=cmd_migrate
+    )
 
-    demo = sub.add_parser("demo", help="load demo data (once) and print the demo logins")
-    demo.add_argument("--reset", action="store_true", help="remove existing demo data first")
+    demo = command(
+        "demo",
+        "demo-gegevens laden (eenmalig) en de demo-logins tonen",
+        "Laadt eenmalig de demo-gegevens (opdrachtgevers, woningbestand, monteurs, een jaar aan "
+        "dossiers) en toont de logins met het adres waarop de app draait.",
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="bestaande demo-gegevens eerst verwijderen"
+    )
+    _address(demo, "het adres waarop de app straks draait (voor de getoonde inloglink)")
     demo.set_defaults(func=cmd_demo)
 
-    create = sub.add_parser("createuser", help="create a user (non-interactive)")
-    create.add_argument("username")
-    create.add_argument("--role", required=True, choices=[r.value for r in Role])
-    create.add_argument("--client", help="client code, required for role 'client'")
-    create.add_argument("--name", default="", help="full name")
-    create.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    create = command(
+        "createuser",
+        "een gebruiker aanmaken (zonder vragen)",
+        "Maakt een gebruiker aan; het wachtwoord komt via standaardinvoer (--password-stdin), "
+        "zodat het niet in de shellgeschiedenis belandt.",
+    )
+    create.add_argument(
+        "username",
+        metavar="gebruikersnaam",
+        help="gebruikersnaam (wordt in kleine letters opgeslagen)",
+    )
+    create.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="rol: admin (beheer), supervisor (supervisie), agent (meldkamermedewerker), "
+        "technician (monteur) of client (opdrachtgever, met --client)",
+    )
+    create.add_argument(
+        "--client",
+        metavar="CODE",
+        help="code van de opdrachtgever (zoals WST); verplicht bij rol client",
+    )
+    create.add_argument(
+        "--name", default="", metavar="NAAM", help="volledige naam, zoals getoond in de tijdlijn"
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="het wachtwoord lezen van standaardinvoer (minstens 10 tekens, moeilijk te raden)",
+    )
     # A technician needs these to be sent jobs (docs/cli.md).
-    create.add_argument("--trade", action="append", help="technician's trade code, repeatable")
-    create.add_argument("--home-postcode", default="", help="technician's home postcode")
-    create.add_argument("--phone", default="", help="technician's phone number")
+    create.add_argument(
+        "--trade",
+        action="append",
+        metavar="CODE",
+        help="vakdiscipline van een monteur als VERA-code (CVI, LOO, ELE, TIM, GLA, DAK, ONT, "
+        "SCH, LIF, ALA, OVE); vaker te geven, minstens één bij rol technician",
+    )
+    create.add_argument(
+        "--home-postcode",
+        default="",
+        metavar="POSTCODE",
+        help="thuisbasis van een monteur (het midden van het postcodegebied); verplicht bij "
+        "rol technician",
+    )
+    create.add_argument(
+        "--phone", default="", metavar="NUMMER", help="telefoonnummer van een monteur"
+    )
     create.set_defaults(func=cmd_createuser)
 
-    setpw = sub.add_parser("setpassword", help="give a user a new password (ends his sessions)")
-    setpw.add_argument("username")
-    setpw.add_argument("--password-stdin", action="store_true", help="read password from stdin")
+    setpw = command(
+        "setpassword",
+        "een gebruiker een nieuw wachtwoord geven (beëindigt zijn sessies)",
+        "Geeft een gebruiker een nieuw wachtwoord via standaardinvoer, onder dezelfde regel; "
+        "al zijn sessies en API-tokens vervallen (de app van een monteur logt opnieuw in).",
+    )
+    setpw.add_argument("username", metavar="gebruikersnaam", help="de gebruikersnaam")
+    setpw.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="het nieuwe wachtwoord lezen van standaardinvoer",
+    )
     setpw.set_defaults(func=cmd_setpassword)
 
-    imp = sub.add_parser("import-addresses", help="import a client's housing stock (CSV/.xlsx)")
-    imp.add_argument("client", help="client code")
-    imp.add_argument("file", help="CSV or .xlsx file")
+    imp = command(
+        "import-addresses",
+        "het woningbestand (complexlijst) van een opdrachtgever inlezen",
+        f"Leest het woningbestand van een opdrachtgever in uit CSV of Excel (.xlsx). "
+        f"{STOCK_COLUMNS}",
+    )
+    imp.add_argument("client", metavar="opdrachtgever", help="code van de opdrachtgever, zoals WST")
+    imp.add_argument(
+        "file",
+        metavar="bestand",
+        help="het bestand: .csv (komma, puntkomma of tab) of .xlsx (het eerste blad)",
+    )
     imp.set_defaults(func=cmd_import_addresses)
 
-    sub.add_parser(
-        "worker", help="run the background job worker (arq, needs REDIS_URL)"
+    command(
+        "worker",
+        "de takenverwerker starten (arq; heeft REDIS_URL nodig)",
+        "Verwerkt achtergrondtaken uit Redis: berichten versturen, locaties bepalen, exports, "
+        "en 's nachts archiveren en opruimen. Zonder REDIS_URL doet de webapplicatie dit zelf.",
     ).set_defaults(func=cmd_worker)
 
-    reset = sub.add_parser("reset-device", help="make a technician's app reload all his jobs")
-    reset.add_argument("username")
-    reset.add_argument("--device", help="only this device id (default: all his devices)")
+    reset = command(
+        "reset-device",
+        "de app van een monteur al zijn opdrachten opnieuw laten ophalen",
+        "Geeft de toestellen van de monteur een nieuwe synchronisatie: bij de volgende keer "
+        "vervangt de app al zijn opdrachten door die van de server. Werk dat nog op de telefoon "
+        "wacht, blijft bewaard en wordt één keer verstuurd.",
+    )
+    reset.add_argument("username", metavar="gebruikersnaam", help="gebruikersnaam van de monteur")
+    reset.add_argument(
+        "--device", metavar="TOESTEL", help="alleen dit toestel (standaard: al zijn toestellen)"
+    )
     reset.set_defaults(func=cmd_reset_device)
 
-    prune = sub.add_parser("prune-sync", help="remove old changes for technicians' devices")
-    prune.add_argument("--days", type=int, default=settings.SYNC_CHANGE_DAYS)
+    prune = command(
+        "prune-sync",
+        "oude wijzigingen voor de apps van monteurs opruimen",
+        "Verwijdert wijzigingen voor de apps van monteurs die ouder zijn dan het aantal dagen; "
+        "de takenverwerker doet dit elke nacht. Een toestel dat langer niet synchroniseerde, "
+        "haalt daarna alles opnieuw op.",
+    )
+    prune.add_argument(
+        "--days",
+        type=int,
+        default=settings.SYNC_CHANGE_DAYS,
+        metavar="DAGEN",
+        help=f"ouder dan zoveel dagen (standaard {settings.SYNC_CHANGE_DAYS}: SYNC_CHANGE_DAYS)",
+    )
     prune.set_defaults(func=cmd_prune_sync)
     return parser
+
+
+def _address(parser: argparse.ArgumentParser, what: str = "") -> None:
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADRES",
+        help=(what or "het adres waarop de app luistert") + " (standaard 127.0.0.1; "
+        "0.0.0.0 voor het hele netwerk)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, metavar="POORT", help="de poort (standaard 8000)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ httptools, uvicorn's default, does not.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import uvicorn
@@ -75,16 +76,37 @@ class HeadDeadlineProtocol(H11Protocol):
             self.transport.close()
 
 
-def run(host: str, port: int, proxies: dict[str, Any]) -> None:
-    """Serve the app; `proxies` are uvicorn's forwarded-header options (server/proxies.py)."""
+def run(host: str, port: int, workers: int = 1) -> None:
+    """Serve the app in `workers` processes on one socket (uvicorn's supervisor restarts one
+    that dies). Forwarded headers are the app's own business (server/app.py believes them from
+    TRUSTED_PROXIES only), so uvicorn's are off; so is its access log, which would show the
+    tokens in tenants' links (server/web/request_context.py writes one without them)."""
+    prepare_metrics_dir(port)
     uvicorn.run(
         "server.app:app",
         host=host,
         port=port,
-        **proxies,
+        workers=workers,
+        proxy_headers=False,
+        access_log=False,
+        log_config=None,  # the app configures logging (server/logs.py), in every worker
         http=HeadDeadlineProtocol,
         ws="none",  # the app has no websockets; an upgrade is an ordinary request
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         timeout_keep_alive=settings.KEEP_ALIVE_TIMEOUT,
         limit_concurrency=settings.MAX_CONNECTIONS,
     )
+
+
+def prepare_metrics_dir(port: int) -> str:
+    """A folder for the workers' metric files (prometheus-client's multiprocess mode, see
+    server/metrics.py), emptied of an earlier run's: PROMETHEUS_MULTIPROC_DIR if set, else
+    VAR_DIR/metrics-<port>, so two servers on one machine keep theirs apart. Set before any
+    process of this server imports prometheus_client, which reads it once."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or str(settings.VAR_DIR / f"metrics-{port}")
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    return path

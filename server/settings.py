@@ -21,7 +21,24 @@ VAR_DIR = Path(config("VAR_DIR", default=str(ROOT / "var")))
 DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldkamer.sqlite3'}")
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The public address. Unset, it is where `meldkamer serve` listens (served_at), so links in
+# messages and the address `make run` prints follow the port chosen; set it behind a proxy and
+# wherever workers send messages.
+BASE_URL_SET = bool(config("BASE_URL", default=""))
 BASE_URL: str = config("BASE_URL", default="http://localhost:8000").rstrip("/")
+
+
+def served_at(host: str, port: int) -> str:
+    """Make BASE_URL the address the app is served at, unless BASE_URL is set; returns it."""
+    global BASE_URL
+    if not BASE_URL_SET:
+        shown = (
+            "localhost" if host in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost", "") else host
+        )
+        BASE_URL = f"http://{shown}:{port}"
+    return BASE_URL
+
+
 TIMEZONE = "Europe/Amsterdam"
 # Failed logins allowed per username (and per address) in LOGIN_WINDOW_MINUTES.
 LOGIN_MAX_FAILURES: int = config("LOGIN_MAX_FAILURES", cast=int, default=5)
@@ -68,6 +85,13 @@ REQUEST_BODY_TIMEOUT: float = config("REQUEST_BODY_TIMEOUT", cast=float, default
 KEEP_ALIVE_TIMEOUT: int = config("KEEP_ALIVE_TIMEOUT", cast=int, default=5)
 # Open connections one `meldkamer serve` process takes; requests beyond it get 503.
 MAX_CONNECTIONS: int = config("MAX_CONNECTIONS", cast=int, default=1000)
+# Serving and operating (docs/deploy.md). App processes of one `meldkamer serve`.
+SERVE_WORKERS: int = config("SERVE_WORKERS", cast=int, default=1)
+# Prometheus' bearer token for /metrics (an admin's login works too); empty: admins only.
+METRICS_TOKEN: str = config("METRICS_TOKEN", default="")
+# Log lines: "json" (one object per line, for a log collector) or "text" (for a terminal).
+LOG_FORMAT: str = config("LOG_FORMAT", default="json")
+LOG_LEVEL: str = config("LOG_LEVEL", default="INFO").upper()
 # Closed dossiers move to the archive this many days after closing (nightly job).
 ARCHIVE_AFTER_DAYS: int = config("ARCHIVE_AFTER_DAYS", cast=int, default=14)
 # Tenants' name, phone and e-mail leave archived dossiers this long after closing (0: never).

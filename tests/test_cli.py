@@ -173,6 +173,38 @@ def test_reset_device_and_prune_sync(env: dict[str, str]) -> None:
     assert pruned.stdout.strip() == "0 wijzigingen ouder dan 30 dagen verwijderd."
 
 
+def test_help_is_dutch_and_explains_every_option(env: dict[str, str]) -> None:
+    english = ("usage:", "show this help", "positional arguments", "options:", "optional argu")
+    for args in (["--help"], ["serve", "--help"], ["import-addresses", "--help"]):
+        shown = run(env, *args)
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.startswith("gebruik: meldkamer")
+        assert not [word for word in english if word in shown.stdout], shown.stdout
+    columns = run(env, "import-addresses", "--help").stdout
+    for column in ("straat", "huisnummer", "postcode", "plaats", "toevoeging", "complex"):
+        assert column in columns
+    wrong = run(env, "createuser", "wim")
+    assert wrong.returncode == 2
+    assert "meldkamer createuser: fout: deze argumenten ontbreken: --role" in wrong.stderr
+
+
+def test_serve_uses_its_own_port_for_links_without_base_url(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import settings
+    from server.communication import links
+
+    monkeypatch.setattr(settings, "BASE_URL_SET", False)
+    monkeypatch.setattr(settings, "BASE_URL", "http://localhost:8000")
+    assert settings.served_at("127.0.0.1", 8123) == "http://localhost:8123"
+    assert links.url(7, links.TRACKING).startswith("http://localhost:8123/volg/")
+    assert settings.served_at("meldkamer.lan", 9000) == "http://meldkamer.lan:9000"
+    # A BASE_URL that was set (behind a proxy) stays.
+    monkeypatch.setattr(settings, "BASE_URL_SET", True)
+    monkeypatch.setattr(settings, "BASE_URL", "https://meldkamer.example.nl")
+    assert settings.served_at("127.0.0.1", 8123) == "https://meldkamer.example.nl"
+
+
 @contextmanager
 def serving(env: dict[str, str]) -> Iterator[str]:
     """`meldkamer serve` on a free port; yields its base URL once it answers."""

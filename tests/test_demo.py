@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -207,5 +208,29 @@ async def test_demo_contacts_some_with_a_dossier_most_without(db_clean: None) ->
     # The known caller of docs/contacts.md has an open dossier, for the screen pop.
     known = await Dossier.filter(contact_phone="+31612345678")
     assert [d.phase for d in known if d.phase not in FINAL_PHASES]
+    await _a_year_of_contacts_with_the_rhythm(contacts)
     await load_demo(reset=True, now=DEMO_NOW)
     assert await Contact.all().count() == len(contacts)
+
+
+async def _a_year_of_contacts_with_the_rhythm(contacts: list[Any]) -> None:
+    """A year of calls and e-mails: about half lead to a dossier, Monday mornings are busy
+    and Friday afternoons quiet, and the storm days stand out (server/demo/call_year.py)."""
+    from statistics import median
+
+    from server.demo.call_year import storm_days
+    from server.domain.kpis import TZ
+    from server.models import ContactDossier
+
+    assert len(contacts) > 1000
+    assert min(c.offered_at for c in contacts) >= DEMO_NOW - timedelta(days=366)
+    assert {c.channel for c in contacts} == {"telefoon_in", "telefoon_uit", "email"}
+    linked = set(await ContactDossier.all().values_list("contact_id", flat=True))
+    assert 0.4 < len(linked) / len(contacts) < 0.6
+    local = [c.offered_at.astimezone(TZ) for c in contacts]
+    monday_morning = sum(1 for t in local if t.weekday() == 0 and 8 <= t.hour < 12)
+    friday_afternoon = sum(1 for t in local if t.weekday() == 4 and 13 <= t.hour < 17)
+    assert monday_morning > 3 * friday_afternoon
+    per_day = Counter(t.date() for t in local if t.weekday() < 5)
+    for storm in storm_days(DEMO_NOW):
+        assert per_day[storm] > 3 * median(per_day.values())

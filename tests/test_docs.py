@@ -29,6 +29,18 @@ def test_every_cli_command_is_documented() -> None:
         assert f"`meldkamer {name}" in text, name
 
 
+def test_every_cli_option_is_documented_and_explained() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    text = (DOCS / "cli.md").read_text()
+    for name, command in sub.choices.items():
+        for action in command._actions:
+            assert action.help, f"meldkamer {name} {action.option_strings or action.dest}"
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in text, f"meldkamer {name} {flag}"
+
+
 def test_readme_names_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     assert "make run" in readme and "make test" in readme

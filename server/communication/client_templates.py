@@ -1,22 +1,34 @@
 """A client's own versions of the message texts, in `client.settings["message_templates"]`.
 
-Every text is checked with `validate_template` before it is saved; an empty text removes the
-client's version, so the built-in one applies again.
+The client edits a text with labelled fields ("[naam huurder]", server.messaging.placeholders)
+rather than template syntax, and sees it as the tenant would, in its own name with sample
+data. Every text is checked with `validate_template` before it is saved; an empty text removes
+the client's version, so the built-in one applies again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from server import scoping
 from server.domain.errors import Forbidden, NotFound, Unprocessable
 from server.domain.roles import Role
-from server.messaging.kinds import KIND_LABELS, Kind, template_names
+from server.messaging import gsm, placeholders
+from server.messaging.kinds import (
+    FILE_LABELS,
+    KIND_LABELS,
+    PURPOSES,
+    Kind,
+    channel_text,
+    template_names,
+)
+from server.messaging.messages import Message, TenantMessage
 from server.messaging.samples import SAMPLES
 from server.messaging.templates import (
     TemplateProblem,
     builtin_source,
     render_email,
+    render_push,
     render_sms,
     validate_template,
     variables,
@@ -32,12 +44,18 @@ class Entry:
     name: str
     own: bool
 
+    @property
+    def label(self) -> str:
+        return FILE_LABELS[self.name.split("/", 1)[1]]
+
 
 @dataclass(frozen=True)
 class KindEntries:
     kind: str
     label: str
     entries: list[Entry]
+    purpose: str = ""
+    channels: str = ""
 
 
 async def editable_client(user: User, code: str) -> Client:
@@ -60,6 +78,8 @@ def overview(client: Client) -> list[KindEntries]:
             kind.value,
             KIND_LABELS[kind],
             [Entry(name, name in own) for name in template_names(kind)],
+            PURPOSES[kind],
+            channel_text(kind),
         )
         for kind in Kind
     ]
@@ -86,12 +106,30 @@ class Detail:
     own: bool
     variables: list[str]
     preview: str
+    file_label: str = ""
+    purpose: str = ""
+    channels: str = ""
+    # The text with [fields] instead of template syntax; None when it has no such form (the
+    # HTML e-mail, a loop): then it is edited as a template.
+    friendly: str | None = None
+    fields: tuple[placeholders.Field, ...] = ()
+    sms_parts: int = 0
+    sms_length: int = 0
+
+
+def sample(kind: Kind, client: Client) -> Message:
+    """The kind's sample message, in the client's own name."""
+    return replace(SAMPLES[kind], opdrachtgever=client.name)
 
 
 def detail(client: Client, name: str, text: str | None = None) -> Detail:
+    """The text `name` of `client`: its own, or the built-in one; `text` instead when the user
+    asks for a preview of what he typed (a template)."""
     kind = _check_name(name)
     own = _own(client)
     current = text if text is not None else own.get(name, builtin_source(name))
+    preview = _preview(kind, {**own, name: current}, name, client)
+    is_sms = name.endswith("sms.txt")
     return Detail(
         name=name,
         kind=kind.value,
@@ -99,20 +137,52 @@ def detail(client: Client, name: str, text: str | None = None) -> Detail:
         text=current,
         own=name in own,
         variables=variables(kind),
-        preview=_preview(kind, {**own, name: current}, name),
+        preview=preview,
+        file_label=FILE_LABELS[name.split("/", 1)[1]],
+        purpose=PURPOSES[kind],
+        channels=channel_text(kind),
+        friendly=placeholders.to_fields(current, kind),
+        fields=tuple(placeholders.fields(kind)),
+        sms_parts=gsm.parts(preview) if is_sms and preview else 0,
+        sms_length=gsm.length(preview) if is_sms and preview else 0,
     )
 
 
-def _preview(kind: Kind, overrides: dict[str, str], name: str) -> str:
+def template_of(name: str, text: str, with_fields: bool) -> str:
+    """The template a submitted text stands for: with [fields], or a template as it is."""
+    if not with_fields:
+        return text
+    try:
+        return placeholders.from_fields(text, _check_name(name))
+    except TemplateProblem as problem:
+        raise Unprocessable(str(problem), "text") from None
+
+
+def _preview(kind: Kind, overrides: dict[str, str], name: str, client: Client) -> str:
+    message = sample(kind, client)
     try:
         if name.endswith("sms.txt"):
-            return render_sms(SAMPLES[kind], overrides)
+            return render_sms(message, overrides)
         if name.endswith((".txt", ".html")) and "push" not in name:
-            mail = render_email(SAMPLES[kind], overrides)
-            return f"{mail.subject}\n\n{mail.text}"
+            mail = render_email(message, overrides)
+            return f"Onderwerp: {mail.subject}\n\n{mail.text}"
+        if "push" in name and isinstance(message, TenantMessage):
+            push = render_push(message, overrides)
+            return f"{push.title}\n{push.body}"
     except Exception:
         return ""
     return ""
+
+
+def check(text: str, name: str) -> None:
+    """Refuse a text that cannot stand in for template `name` (Unprocessable, in Dutch)."""
+    _check_name(name)
+    if not text.strip():
+        return
+    try:
+        validate_template(text, name)
+    except TemplateProblem as problem:
+        raise Unprocessable(str(problem), "text") from None
 
 
 async def save(user: User, code: str, name: str, text: str) -> Client:
@@ -121,10 +191,7 @@ async def save(user: User, code: str, name: str, text: str) -> Client:
     own = _own(client)
     text = text.replace("\r\n", "\n")
     if text.strip():
-        try:
-            validate_template(text, name)
-        except TemplateProblem as problem:
-            raise Unprocessable(str(problem), "text") from None
+        check(text, name)
         own[name] = text
     else:
         own.pop(name, None)

@@ -115,8 +115,13 @@ async def record(
     urgency: str = "",
     notification: ClientNotification | None = None,
     at: datetime | None = None,
+    data: dict[str, Any] | None = None,
 ) -> list[OutboundMessage]:
-    """Store the message once per recipient and start sending what can be sent."""
+    """Store the message once per recipient and start sending what can be sent.
+
+    `data` is kept with each row for its channel, such as e-mail attachments
+    (`{"attachments": [{"filename", "content_type", "base64"}]}`).
+    """
     at = at or now()
     # In UTC, like every moment the sweep compares it with (SQLite compares them as text).
     after = deliver_at(at, urgency, message.kind, quiet_hours(client)).astimezone(UTC)
@@ -143,7 +148,7 @@ async def record(
                     recipient_name=recipient.name,
                     deliver_after=after,
                     created_at=at,
-                    data={**content.pop("data", {}), **_sender(client)},
+                    data={**(data or {}), **content.pop("data", {}), **_sender(client)},
                     **content,
                 )
         except IntegrityError:  # recorded at the same moment by another transaction

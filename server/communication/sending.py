@@ -11,19 +11,21 @@ delivery report under the same reference instead of sending again.
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from server import settings
 from server.communication import message_log
 from server.communication.outbox import unavailable
 from server.jobs.queue import MAX_TRIES
 from server.messaging.cm import CmSmsProvider
-from server.messaging.email import SmtpSettings, build_email, send_email
+from server.messaging.email import Attachment, SmtpSettings, build_email, send_email
 from server.messaging.errors import PermanentSendError, SubscriptionGone, TransientSendError
 from server.messaging.push import PushSubscription as BrowserSubscription
 from server.messaging.push import WebPushSender
@@ -233,6 +235,7 @@ async def _deliver(row: OutboundMessage, channels: Channels) -> str:
             in_reply_to=str(row.data.get("in_reply_to", "")),
             references=str(row.data.get("references", "")),
             automatic=not row.data.get("by_hand"),
+            attachments=attachments_of(row.data),
         )
         return await send_email(message, channels.smtp)
     assert channels.push is not None
@@ -247,6 +250,14 @@ async def _deliver(row: OutboundMessage, channels: Channels) -> str:
         urgency="high" if row.kind == "monteur_onderweg" else "normal",
     )
     return ""
+
+
+def attachments_of(data: dict[str, Any]) -> list[Attachment]:
+    """Files kept with an e-mail in the outbox (base64 in its data), as they are attached."""
+    return [
+        Attachment(str(a["filename"]), str(a["content_type"]), base64.b64decode(a["base64"]))
+        for a in data.get("attachments") or []
+    ]
 
 
 def sms_reference(row: OutboundMessage) -> str:

@@ -13,7 +13,7 @@ from server.contacts import lines, mailbox, transfers
 from server.contacts.lines import LineInput
 from server.contacts.mailbox import MailboxInput
 from server.contacts.transfers import TargetInput
-from server.domain import call_survey, greeting, result_codes
+from server.domain import call_survey, greeting, result_codes, telephony
 from server.domain.errors import Forbidden
 from server.domain.result_codes import ResultCode
 from server.domain.roles import Role
@@ -33,6 +33,10 @@ class Setup:
     keep_mailbox: bool = False
     # The survey after a call or e-mail (docs/contacts.md); None leaves it as it is.
     call_survey: bool | None = None
+    # The monthly telephony report's address and the service-level norm, as typed; None
+    # leaves the stored value (the API may omit them), "" clears it (no report; 80%).
+    report_email: str | None = None
+    service_level_norm: str | None = None
 
 
 def require_editor(user: User) -> None:
@@ -65,7 +69,23 @@ async def as_json(client: Client) -> dict[str, Any]:
         "result_codes": [c.as_json() for c in codes_of(client)],
         "mailbox": mailbox.as_json(client),
         "call_survey": call_survey.enabled(client.settings),
+        "report_email": report_email_of(client),
+        "service_level_norm": telephony.norm_of(client.settings),
     }
+
+
+def report_email_of(client: Client) -> str:
+    return str((client.settings or {}).get(telephony.REPORT_EMAIL_SETTING) or "")
+
+
+def _report_settings(setup: Setup) -> dict[str, Any]:
+    """The settings keys the set-up changes besides greeting and codes (checked first)."""
+    changes: dict[str, Any] = {}
+    if setup.report_email is not None:
+        changes[telephony.REPORT_EMAIL_SETTING] = telephony.checked_report_email(setup.report_email)
+    if setup.service_level_norm is not None:
+        changes[telephony.NORM_SETTING] = telephony.checked_norm(setup.service_level_norm)
+    return changes
 
 
 async def replace(user: User, client: Client, setup: Setup) -> None:
@@ -81,6 +101,7 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
     if box and all(line.value != box["address"] for line in checked_lines):
         # The mailbox is one of the client's inbound lines: one client per mailbox.
         checked_lines.append(LineInput("email", box["address"], "mailbox"))
+    report = _report_settings(setup)
     async with in_transaction() as conn:
         await lines.replace(client, checked_lines, conn)
         await transfers.replace(client, targets, conn)
@@ -90,7 +111,11 @@ async def replace(user: User, client: Client, setup: Setup) -> None:
             "greeting": text,
             "result_codes": [c.as_json() for c in codes],
             **({mailbox.KEY: box} if box else {}),
+            **report,
         }
         if setup.call_survey is not None:
             client.settings[call_survey.SETTING] = setup.call_survey
+        for name, value in report.items():
+            if value in (None, ""):  # cleared: no report, the default norm
+                client.settings.pop(name, None)
         await client.save(update_fields=["settings"], using_db=conn)

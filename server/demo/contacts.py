@@ -8,10 +8,12 @@ can be tried with a known caller (README, docs/contacts.md).
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from server.contacts.contacts import rederive
+from server.demo.call_year import write_year
 from server.demo.stock import CLIENTS
 from server.domain import greeting, result_codes, transfer_hours
 from server.domain.codes import CATEGORY_LABELS
@@ -30,6 +32,7 @@ from server.models import (
 # The number each client's tenants dial (fictional 085 numbers).
 LINES = {"WST": "085 200 1400", "LVD": "085 200 2200", "VBM": "085 200 5500"}
 KNOWN_CALLER = "+31612345678"
+YEAR_SEED = 2029
 OFFICE = "ma-vr 08:00-17:00"
 ON_CALL = "ma-vr 00:00-08:00; ma-vr 17:00-24:00; za-zo,fd 00:00-24:00"
 
@@ -148,13 +151,19 @@ async def write_contacts(clients: dict[str, Client], users: dict[str, User], now
             **client.settings,
             "greeting": greeting.DEFAULT,
             "result_codes": [c.as_json() for c in result_codes.DEFAULT],
+            # The monthly telephony report (docs/contacts.md "Figures").
+            "report_email": f"rapportage@{spec.domain}",
         }
         await client.save(update_fields=["settings"])
     known = await _known_caller(clients["WST"])
+    # The year before the day's calls below (and the last hours' reports they made).
+    year = await write_year(
+        clients, users, LINES, now, random.Random(YEAR_SEED), now - timedelta(hours=8)
+    )
     made = await _calls_with_dossiers(clients, users, now)
     for index, call in enumerate(CALLS):
         await _call(clients, users, now, call, f"demo:{index}", known)
-    return made + len(CALLS)
+    return year + made + len(CALLS)
 
 
 async def _known_caller(client: Client) -> Dossier:

@@ -11,12 +11,13 @@ from server.dispatch import absence_clashes, candidates
 from server.dispatch.suggestions import require_desk
 from server.domain.absences import ABSENCE_KINDS, rota_holes
 from server.domain.codes import TRADE_LABELS, URGENCY_LABELS
-from server.domain.deadlines import standing
+from server.domain.deadlines import appointment_moment, standing
 from server.domain.dispatch import Candidate, when_text
 from server.domain.errors import Unprocessable
 from server.domain.lifecycle import OPEN_PHASES, PHASE_LABELS, Phase
+from server.dossiers.work_queue import arrivals
 from server.housing.geocoding import point_of
-from server.models import Absence, Dossier, DossierEvent, User
+from server.models import Absence, Dossier, User
 
 URGENCY_ORDER = {"acuut": 0, "urgent": 1, "niet_urgent": 2}
 MAX_DOSSIERS = 500
@@ -73,29 +74,19 @@ def _order(d: Dossier) -> tuple[bool, int, float, float]:
     )
 
 
-async def arrivals(on_site: list[Dossier]) -> dict[int, datetime]:
-    """When someone first went on site (the move to in_uitvoering, as the timeline has it),
-    by dossier id. One query."""
-    if not on_site:
-        return {}
-    moves = await DossierEvent.filter(
-        dossier_id__in=[d.id for d in on_site], kind="transition"
-    ).values_list("dossier_id", "at", "data")
-    found: dict[int, datetime] = {}
-    for dossier_id, at, data in moves:
-        if data.get("to") == Phase.IN_UITVOERING and (
-            dossier_id not in found or at < found[dossier_id]
-        ):
-            found[dossier_id] = at
-    return found
-
-
 def _dossier_json(
     d: Dossier, now: datetime, arrived_at: datetime | None, clash: Absence | None
 ) -> dict[str, object]:
     point = point_of(d)
     on_site = d.phase == Phase.IN_UITVOERING
-    deadline = standing(d.urgency, d.deadline_at, now, on_site=on_site, arrived_at=arrived_at)
+    deadline = standing(
+        d.urgency,
+        d.deadline_at,
+        now,
+        on_site=on_site,
+        arrived_at=arrived_at,
+        appointment=appointment_moment(d.urgency, d.appointment_start, d.appointment_end),
+    )
     return {
         "order_number": d.order_number,
         "client": d.client.code,
@@ -107,6 +98,7 @@ def _dossier_json(
         "urgency": d.urgency,
         "urgency_label": URGENCY_LABELS.get(d.urgency or "", "Geen triage"),
         "trade": d.trade,
+        "trade_label": TRADE_LABELS.get(d.trade, d.trade) if d.trade else None,
         "phase": d.phase,
         "phase_label": PHASE_LABELS.get(d.phase, d.phase),
         "deadline_at": d.deadline_at.isoformat() if d.deadline_at else None,
@@ -165,6 +157,7 @@ def _technician_json(
         "id": c.id,
         "name": c.name,
         "trades": sorted(c.trades),
+        "trade_labels": [TRADE_LABELS.get(t, t) for t in sorted(c.trades)],
         "open_jobs": c.open_jobs,
         "on_duty_until": until.isoformat(),
         "on_call": on_call,

@@ -4,26 +4,30 @@ assignment of acuut reports for clients that want it (client.settings["auto_assi
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from geo.distance import ROUTING
 from server import scoping
 from server.dispatch import assignments, candidates, routing
-from server.domain.codes import Urgency
+from server.domain import dutch
+from server.domain.codes import TRADE_LABELS, Urgency
 from server.domain.dispatch import (
     CandidateIndex,
     Job,
     Suggestion,
     auto_assign_choice,
+    order_reasons,
     rank,
     rank_nearby,
+    when_text,
 )
 from server.domain.errors import Forbidden, NotFound
 from server.domain.lifecycle import Phase
 from server.domain.roles import DESK_ROLES, Role
 from server.dossiers import events
-from server.models import Client, Dossier, User
+from server.models import Client, Dossier, Technician, User
 
 log = logging.getLogger("meldkamer.dispatch")
 # Below this many technicians of the trade a straight scan is as fast as building an index.
@@ -36,6 +40,11 @@ UNASSIGNED_PHASES = (Phase.NIEUW, Phase.ANALYSEREN, Phase.CONTACT_OPNEMEN)
 class Suggestions:
     job: Job
     items: list[Suggestion]
+    # Why each item stands where it does, in the same order (domain.dispatch.order_reasons).
+    order: list[str] = field(default_factory=list)
+
+    def with_order(self) -> list[tuple[Suggestion, str]]:
+        return list(zip(self.items, self.order, strict=True))
 
 
 def require_desk(user: User) -> None:
@@ -75,7 +84,7 @@ async def ranked(
         items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=first)
     if engine is not None and items:
         items = await routing.refine_by_route(engine, job, pool, items, now, rules, limit)
-    return Suggestions(job, items)
+    return Suggestions(job, items, order_reasons(items, now, rules))
 
 
 async def auto_assign(
@@ -130,7 +139,65 @@ def auto_assigns(client: Client) -> bool:
     return bool((client.settings or {}).get(AUTO_ASSIGN_SETTING))
 
 
-def suggestion_json(s: Suggestion) -> dict[str, object]:
+@dataclass(frozen=True)
+class Choice:
+    """One technician in the dossier page's dropdown: the option text says why (or why not)."""
+
+    technician_id: int
+    label: str
+
+
+def choice_groups(
+    technicians: Sequence[Technician], trade: str | None, found: Suggestions | None, now: datetime
+) -> list[tuple[str, list[Choice]]]:
+    """The desk's technician dropdown in groups, suitable first: the suggestions in their
+    ranked order with the reason in short; then the others of the dossier's trade, not
+    suggested; then everyone else, by name with his trades in words (not VERA codes)."""
+
+    def trades(t: Technician) -> str:
+        return ", ".join(TRADE_LABELS.get(code, code) for code in t.trades)
+
+    suggested = found.items if found is not None else []
+    chosen = {s.technician_id for s in suggested}
+    groups: list[tuple[str, list[Choice]]] = []
+    if suggested:
+        groups.append(
+            (
+                f"Voorgesteld ({TRADE_LABELS.get(str(trade), trade)}), beste eerst",
+                [
+                    Choice(s.technician_id, _short_reason(i, s, now))
+                    for i, s in enumerate(suggested)
+                ],
+            )
+        )
+    rest = sorted((t for t in technicians if t.id not in chosen), key=lambda t: t.name)
+    same = [t for t in rest if trade and trade in t.trades]
+    if same:
+        why = "geen dienst op tijd, afwezig of buiten het werkgebied"
+        groups.append(
+            (
+                f"{TRADE_LABELS.get(str(trade), trade)}, niet voorgesteld",
+                [Choice(t.id, f"{t.name} — niet voorgesteld: {why}") for t in same],
+            )
+        )
+    others = [t for t in rest if t not in same]
+    if others:
+        title = "Andere vakdiscipline" if trade else "Alle monteurs (nog geen vakdiscipline)"
+        groups.append((title, [Choice(t.id, f"{t.name} — {trades(t)}") for t in others]))
+    return groups
+
+
+def _short_reason(i: int, s: Suggestion, now: datetime) -> str:
+    """ "Piet Jansen — 1e keus: ter plaatse ca. 10:18, 8,8 km, 0 open opdrachten"."""
+    arrival = when_text(s.arrival, now)
+    late = "" if s.makes_deadline else ", haalt de termijn niet"
+    return (
+        f"{s.name} — {i + 1}e keus: ter plaatse ca. {arrival}, "
+        f"{dutch.number(s.distance_km, 1, fixed=True)} km, {s.open_jobs} open{late}"
+    )
+
+
+def suggestion_json(s: Suggestion, order_reason: str = "") -> dict[str, object]:
     return {
         "technician_id": s.technician_id,
         "name": s.name,
@@ -149,4 +216,5 @@ def suggestion_json(s: Suggestion) -> dict[str, object]:
         "makes_deadline": s.makes_deadline,
         "score": round(s.score, 1),
         "reasons": list(s.reasons),
+        "order_reason": order_reason,
     }

@@ -1,9 +1,11 @@
-"""How a dossier stands against its deadline, as the dispatch board shows it.
+"""How a dossier stands against its deadline, as the dispatch board, the work queue and the
+dossier page show it.
 
 An acuut deadline is the moment someone must be on site (docs/dispatch.md "Deadlines"): once
 someone is, the question is settled, so there is no countdown any more, only whether he
 arrived in time. Other deadlines are the moment the work must be done and keep counting down
-while he works.
+while he works. An appointment booked after the deadline is late already, however much time
+is left: the dossier is overdue from the moment it was booked so.
 """
 
 from __future__ import annotations
@@ -42,9 +44,11 @@ def standing(
     *,
     on_site: bool = False,
     arrived_at: datetime | None = None,
+    appointment: datetime | None = None,
 ) -> Standing:
     """The deadline of a dossier as it stands at `now`; `on_site`: someone is there (since
-    `arrived_at`, when known)."""
+    `arrived_at`, when known); `appointment`: when the booked appointment meets the deadline
+    (`appointment_moment`), if one is booked."""
     if on_site and by_arrival(urgency):
         late = None
         if deadline is not None and arrived_at is not None:
@@ -54,10 +58,28 @@ def standing(
     if deadline is None:
         return Standing(None, False, False, None, "geen termijn")
     left = int((deadline - now).total_seconds() // 60)
-    text = f"{duration(-left)} te laat" if left < 0 else f"nog {duration(left)}"
-    return Standing(left, left < 0, False, None, text)
+    if left < 0:
+        return Standing(left, True, False, None, f"{duration(-left)} te laat")
+    if appointment is not None and appointment > deadline:
+        after = math.ceil((appointment - deadline).total_seconds() / 60)
+        text = f"afspraak {duration(after)} na de termijn (nog {duration(left)})"
+        return Standing(left, True, False, None, text)
+    return Standing(left, False, False, None, f"nog {duration(left)}")
+
+
+def appointment_moment(
+    urgency: str | None, start: datetime | None, end: datetime | None
+) -> datetime | None:
+    """When a booked appointment meets the deadline: its start for acuut (someone on site),
+    its end otherwise (the work done)."""
+    if start is None:
+        return None
+    return start if by_arrival(urgency) else (end or start)
 
 
 def duration(minutes: int) -> str:
-    """ "45 min", "2 u 5 min"."""
+    """ "45 min", "2 u 5 min", "3 d 4 u"."""
+    if minutes >= 24 * 60:
+        days, rest = divmod(minutes, 24 * 60)
+        return f"{days} d {rest // 60} u" if rest // 60 else f"{days} d"
     return f"{minutes // 60} u {minutes % 60} min" if minutes >= 60 else f"{minutes} min"

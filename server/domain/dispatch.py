@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 from geo.distance import ESTIMATE, ROUTING, Travel, TravelModel
 from geo.index import SPHERE_MARGIN, PointIndex
 from geo.point import Point
+from server.domain import dutch
 from server.domain.codes import TRADE_LABELS, Urgency
-from server.domain.deadlines import by_arrival
+from server.domain.deadlines import by_arrival, duration
 from server.domain.duty import Shift, duty_windows, on_call_at
 
 ZONE = ZoneInfo("Europe/Amsterdam")
-_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 # --- who and what ----------------------------------------------------------------------------
@@ -431,14 +430,11 @@ def _covering(job: Job, coverage: Coverage | None) -> frozenset[int] | None:
 
 def when_text(at: datetime, now: datetime) -> str:
     """A moment as the desk reads it: "10:10" today, else "wo 25 nov 10:00"."""
-    local = at.astimezone(ZONE)
-    if local.date() == now.astimezone(ZONE).date():
-        return f"{local:%H:%M}"
-    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local:%H:%M}"
+    return dutch.short_moment(at, now.astimezone(ZONE).date())
 
 
 def _km(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return dutch.number(value, 1, fixed=True)
 
 
 def _with_reasons(s: Suggestion, job: Job, now: datetime) -> Suggestion:
@@ -474,6 +470,66 @@ def _with_reasons(s: Suggestion, job: Job, now: datetime) -> Suggestion:
         deadline,
     )
     return replace(s, reasons=reasons)
+
+
+def order_reasons(
+    items: Sequence[Suggestion], now: datetime, rules: DispatchRules = DEFAULT_RULES
+) -> list[str]:
+    """Why each suggestion stands where it does (`_order`): making the deadline first, then the
+    minutes until he is there plus his load, then distance. Where one stands below a farther
+    one, it says what outweighs the distance, so 8,8 km above 2,4 km reads as a reason."""
+    reasons = []
+    for i, s in enumerate(items):
+        tally = _tally(s, now, rules)
+        if i == 0:
+            first = "haalt de termijn" if s.makes_deadline else "niemand haalt de termijn"
+            reasons.append(f"Eerste keus: {first}; {tally}.")
+            continue
+        above = items[i - 1]
+        if above.makes_deadline and not s.makes_deadline:
+            reasons.append(f"Onder {above.name}: haalt de termijn niet; {tally}.")
+        elif round(s.score) > round(above.score):
+            nearer = (
+                f"dichterbij ({_km(s.distance_km)} tegen {_km(above.distance_km)} km), maar "
+                if s.distance_km < above.distance_km
+                else ""
+            )
+            reasons.append(
+                f"Onder {above.name}: {nearer}{_outweighs(s, above, now, rules)}; {tally} "
+                f"(tegen {duration(round(above.score))})."
+            )
+        else:
+            reasons.append(f"Onder {above.name}: even vroeg, maar verder weg; {tally}.")
+    return reasons
+
+
+def _tally(s: Suggestion, now: datetime, rules: DispatchRules) -> str:
+    """ "ter plaatse over 18 min, plus 1 open opdracht × 30 min: telt 48 min" (the score)."""
+    arrive = round((s.arrival - now).total_seconds() / 60)
+    text = f"ter plaatse over {duration(arrive)}"
+    if s.open_jobs:
+        jobs = "open opdracht" if s.open_jobs == 1 else "open opdrachten"
+        text += f", plus {s.open_jobs} {jobs} × {round(rules.load_minutes)} min"
+        text += f": telt {duration(round(s.score))}"
+    return text
+
+
+def _outweighs(s: Suggestion, above: Suggestion, now: datetime, rules: DispatchRules) -> str:
+    """The biggest of the differences that put `s` below `above`: later on duty, more work,
+    a longer drive."""
+    waits = [max(0.0, (x.available_from - now).total_seconds() / 60) for x in (s, above)]
+    gaps = {
+        "wait": waits[0] - waits[1],
+        "load": (s.open_jobs - above.open_jobs) * rules.load_minutes,
+        "travel": float(s.travel_minutes - above.travel_minutes),
+    }
+    biggest = max(gaps, key=lambda k: gaps[k])
+    if biggest == "wait":
+        return f"pas in dienst vanaf {when_text(s.available_from, now)}"
+    if biggest == "load":
+        more = s.open_jobs - above.open_jobs
+        return f"{more} open opdracht{'' if more == 1 else 'en'} meer"
+    return f"langer onderweg ({s.travel_minutes} tegen {above.travel_minutes} min)"
 
 
 def _basis(s: Suggestion) -> str:

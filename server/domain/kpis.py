@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from server.domain import dutch
 from server.domain.errors import Unprocessable
 from server.domain.lifecycle import Phase
 
@@ -151,7 +152,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.first:%d-%m-%Y} t/m {self.last:%d-%m-%Y}"
+        return f"{dutch.day(self.first)} t/m {dutch.day(self.last)}"
 
 
 PRESETS = {

@@ -18,7 +18,7 @@ from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
-from server.dossiers import dossier_live, events
+from server.dossiers import dossier_live, events, work_queue
 from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
@@ -435,12 +435,25 @@ def _phone(q: str) -> str:
 
 
 async def search(
-    user: User, q: str = "", phase: str = "", client: str = "", limit: int = 50, offset: int = 0
+    user: User,
+    q: str = "",
+    phase: str = "",
+    client: str = "",
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    order: str = "nieuw",
+    mine: bool = False,
 ) -> SearchResult:
+    """`order`: a key of work_queue.ORDERS; `mine`: only the user's own (work_queue.mine)."""
+    if order not in work_queue.ORDERS:
+        raise Unprocessable(f"Onbekende volgorde '{order}'.", "volgorde")
     qs = search_query(user, q, phase, client)
+    if mine:
+        qs = work_queue.mine(qs, user)
     total = await qs.count()
     items = (
-        await qs.order_by("-created_at", "-id")
+        await work_queue.ordered(qs, order)
         .offset(offset)
         .limit(limit)
         .prefetch_related(

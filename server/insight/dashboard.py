@@ -14,13 +14,15 @@ from dateutil.relativedelta import relativedelta
 from tortoise.transactions import in_transaction
 
 from server import db, scoping
-from server.domain import codes, kpis
+from server.domain import codes, dutch, kpis
 from server.domain.kpis import Comparison, Grain, Period
 from server.domain.lifecycle import PHASE_LABELS
 from server.domain.roles import DESK_ROLES
-from server.insight import call_survey_figures
+from server.domain.telephony import DEFAULT_NORM, norm_of
+from server.insight import call_survey_figures, telephony, telephony_tables
 from server.insight.figures import Figures, Scope
 from server.insight.sql import start_reading
+from server.insight.telephony import Telephony
 from server.models import Client, User
 
 
@@ -32,14 +34,24 @@ class Chart:
     columns: list[str]
     rows: list[list[Any]]
     note: str = ""
+    # Per column, one of dutch.UNITS: how the page writes it and Excel formats it.
+    units: list[str] = field(default_factory=list)
+
+    def unit(self, column: int) -> str:
+        if column < len(self.units):
+            return self.units[column]
+        return "tekst" if column == 0 else "aantal"
 
     def as_json(self) -> dict[str, Any]:
+        """For the chart script: labels (first column) as shown on the page, figures as
+        numbers (Chart.js writes them in nl-NL)."""
         return {
             "key": self.key,
             "title": self.title,
             "kind": self.kind,
             "columns": self.columns,
-            "rows": self.rows,
+            "units": [self.unit(i) for i in range(len(self.columns))],
+            "rows": [[dutch.by_unit(r[0], self.unit(0)), *r[1:]] for r in self.rows],
         }
 
 
@@ -52,6 +64,7 @@ class Dashboard:
     kpis: list[Comparison]
     charts: list[Chart] = field(default_factory=list)
     survey_pending: bool = False
+    telephony: Telephony | None = None
 
     def chart(self, key: str) -> Chart:
         for chart in self.charts:
@@ -127,7 +140,30 @@ async def build(
             survey_pending=raw["survey"] is None,
         )
         board.charts = await _charts(f, board, raw)
+        norm = norm_of(client.settings) if client else DEFAULT_NORM
+        board.telephony = await telephony.figures_in(
+            conn, db.dialect(), scope, period, board.grain, norm, telephony.labels_of(client)
+        )
+        board.charts += _telephony_charts(board.telephony)
     return board
+
+
+def _telephony_charts(t: Telephony) -> list[Chart]:
+    """The telephony tables as charts: each on the page with its table and Excel file."""
+    kinds = {"bezetting_aangeboden": "heatmap", "bezetting_aangenomen": "heatmap"}
+    kinds |= {"telefonie": "table", "servicelevel": "table", "contactkanalen": "doughnut"}
+    return [
+        Chart(
+            table.key,
+            table.title,
+            kinds.get(table.key, "bar"),
+            table.columns,
+            table.rows,
+            table.note,
+        )
+        for table in telephony_tables.tables(t)
+        if table.key != "per_uur"  # the heatmap shows it per weekday
+    ]
 
 
 async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Chart]:
@@ -143,6 +179,7 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
             "bar",
             ["Vanaf", "Meldingen"],
             [[b, n] for b, n in series],
+            units=["datum", "aantal"],
         ),
         Chart(
             "heatmap",
@@ -181,7 +218,8 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
             "Doorlooptijd per fase (uren)",
             "bar",
             ["Fase", "Aantal", "Gemiddeld", "Mediaan", "P90"],
-            [
+            units=["tekst", "aantal", "uur", "uur", "uur"],
+            rows=[
                 [PHASE_LABELS.get(g, g), int(s["n"] or 0), s["mean"], s["p50"], s["p90"]]
                 for g, s in sorted(phases.items(), key=lambda kv: _phase_order(kv[0]))
             ],
@@ -206,6 +244,7 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
             "table",
             ["Gesloten", "Met monteursbezoek", "First time fix", "Op afstand opgelost"],
             [[ftf["closed"], ftf["visited"], ftf["ftf"], ftf["remote"]]],
+            units=["aantal"] * 4,
         )
     )
     deadlines = raw["deadlines"]
@@ -215,7 +254,8 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
             "Urgentienormen gehaald",
             "table",
             ["Urgentie", "Op tijd", "Telt mee", "Percentage"],
-            [
+            units=["tekst", "aantal", "aantal", "%"],
+            rows=[
                 [codes.URGENCY_LABELS[u], met, n, kpis.share(met, n)]
                 for u, (met, n) in deadlines.items()
             ],
@@ -230,6 +270,7 @@ async def _charts(f: Figures, board: Dashboard, raw: dict[str, Any]) -> list[Cha
                 "bar",
                 ["Aspect", "Score"],
                 [[kpis.SURVEY_LABELS[a], survey[a]] for a in kpis.SURVEY_ASPECTS],
+                units=["tekst", "score"],
             )
         )
     charts.extend(await _call_survey(f, period, raw["agents"]))
@@ -278,6 +319,7 @@ async def _lead_times(f: Figures, period: Period) -> Chart:
         "bar",
         ["Periode", "Gesloten", "Mediaan", "P90"],
         rows,
+        units=["tekst", "aantal", "uur", "uur"],
     )
 
 

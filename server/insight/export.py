@@ -61,8 +61,9 @@ COLUMNS: dict[str, Column] = {
     "omschrijving": Column("Omschrijving", "description", width=40),
     "arbeidstijd": Column("Verwachte arbeidstijd (min)", "labour_minutes", "int", width=12),
     "afspraak": Column("Afspraak", "appointment_start", "datetime"),
-    "deadline": Column("Deadline", "deadline_at", "datetime"),
+    "uiterlijk": Column("Uiterlijk", "deadline_at", "datetime"),
 }
+RENAMED = {"deadline": "uiterlijk"}
 DEFAULT_COLUMNS = (
     "ordernummer",
     "opdrachtgever",
@@ -81,7 +82,8 @@ DEFAULT_COLUMNS = (
 
 def pick(names: Sequence[str]) -> list[str]:
     """The user's chosen columns in the order given; unknown names are refused by name."""
-    chosen = [n for n in names if n] or list(DEFAULT_COLUMNS)
+    # "deadline" was the column's name before it read "Uiterlijk" like the rest of the product.
+    chosen = [RENAMED.get(n, n) for n in names if n] or list(DEFAULT_COLUMNS)
     for name in chosen:
         if name not in COLUMNS:
             raise Unprocessable(f"Onbekende kolom '{name}'.", "kolom")
@@ -149,24 +151,51 @@ def _cell(
             sheet.write_string(row, i, str(text))
 
 
-def write_table(columns: list[str], rows: list[list[Any]], title: str, path: Path) -> None:
-    """A dashboard chart's numbers as a small sheet (numbers stay numbers)."""
+# Excel number formats per unit (dutch.UNITS). Excel shows them with the reader's own
+# separators, so a Dutch Excel reads 84,2% and 3,78; dates are real dates, dd-mm-jjjj.
+EXCEL_FORMATS = {
+    "aantal": "#,##0",
+    "%": "0.0%",
+    "uur": "0.00",
+    "score": "0.00",
+    "datum": "dd-mm-yyyy",
+}
+
+
+def write_table(
+    columns: list[str],
+    rows: list[list[Any]],
+    title: str,
+    path: Path,
+    units: list[str] | None = None,
+) -> None:
+    """A dashboard chart's numbers as a small sheet: numbers stay numbers, percentages become
+    Excel percentages, dates real dates (`units` per column, dutch.UNITS)."""
+    units = units or []
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
         sheet = book.add_worksheet(title[:31].replace("/", "-") or "Grafiek")
         bold = book.add_format({"bold": True})
+        formats = {unit: book.add_format({"num_format": f}) for unit, f in EXCEL_FORMATS.items()}
         sheet.freeze_panes(1, 0)
         for i, name in enumerate(columns):
             sheet.set_column(i, i, 16)
             sheet.write_string(0, i, name, bold)
         for r, values in enumerate(rows, start=1):
             for i, value in enumerate(values):
-                if isinstance(value, bool) or value is None:
-                    continue
-                if isinstance(value, int | float):
-                    sheet.write_number(r, i, value)
-                else:
-                    sheet.write_string(r, i, str(value))
+                unit = units[i] if i < len(units) else ""
+                _table_cell(sheet, r, i, value, unit, formats.get(unit))
         sheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
     finally:
         book.close()
+
+
+def _table_cell(sheet: Any, row: int, col: int, value: Any, unit: str, fmt: Any) -> None:
+    if isinstance(value, bool) or value is None:
+        return
+    if unit == "datum":
+        sheet.write_datetime(row, col, datetime.fromisoformat(str(value)[:10]), fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value / 100 if unit == "%" else value, fmt)
+    else:
+        sheet.write_string(row, col, str(value))

@@ -35,6 +35,7 @@ JOBS = frozenset(
         "purge_positions",
         "send_due_messages",
         "send_message",
+        "send_telephony_reports",
     }
 )
 JobFunction = Callable[..., Awaitable[Any]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from arq.worker import Retry
@@ -15,7 +16,7 @@ from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
 from server.housing import geocoding
-from server.insight import export_jobs
+from server.insight import export_jobs, monthly_report
 from server.jobs import queue, senders
 
 
@@ -53,6 +54,12 @@ async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
     return await sweep(senders.get(ctx))
 
 
+async def send_telephony_reports(ctx: dict[str, Any], today: str = "") -> int:
+    """Each client's monthly telephony report, on the first working day (daily cron; once per
+    client and month however often it runs). `today` (ISO date) is for tests and reruns."""
+    return await monthly_report.send_due(date.fromisoformat(today) if today else None)
+
+
 async def purge_positions(ctx: dict[str, Any]) -> int:
     """Technicians' positions are kept only while they are on duty with consent."""
     return await positions.purge()
@@ -86,6 +93,7 @@ FUNCTIONS: list[Any] = [
     purge_positions,
     send_due_messages,
     poll_mailboxes,
+    send_telephony_reports,
 ]
 
 

@@ -20,6 +20,7 @@ from server.jobs.tasks import (
     prune_sync_changes,
     purge_positions,
     send_due_messages,
+    send_telephony_reports,
 )
 
 
@@ -47,6 +48,9 @@ def make_worker(
         cron(anonymise_old_contacts, hour={3}, minute={47}, run_at_startup=False),
         cron(prune_exports, hour={3}, minute={50}, run_at_startup=False),
         cron(prune_sync_changes, hour={4}, minute={15}, run_at_startup=False),
+        # Daily; the job itself knows the first working day (worker clock in UTC: 8 or 9
+        # o'clock in Amsterdam). A worker down that day sends the report when it is back.
+        cron(send_telephony_reports, hour={7}, minute={5}, run_at_startup=True),
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
         # The outbox sweep: every minute, and at once when the worker starts.
         cron(send_due_messages, run_at_startup=True),

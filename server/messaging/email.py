@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
@@ -40,6 +41,13 @@ class SmtpSettings:
     tls_context: ssl.SSLContext | None = None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    content: bytes
+
+
 def message_id(reference: str, from_address: str) -> str:
     """`<reference@domain-of-our-address>`: the same for every try of the same message."""
     if not REFERENCE.fullmatch(reference):
@@ -62,6 +70,7 @@ def build_email(
     in_reply_to: str = "",
     references: str = "",
     automatic: bool = True,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
     """A multipart/alternative message: plain text first, HTML as the preferred part (plain
     text alone when `html` is empty).
@@ -97,6 +106,9 @@ def build_email(
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    for item in attachments:  # the alternative parts become one part of multipart/mixed
+        main, _, sub = item.content_type.partition("/")
+        message.add_attachment(item.content, maintype=main, subtype=sub, filename=item.filename)
     return message
 
 

@@ -19,6 +19,7 @@ class Kind(StrEnum):
     PIKET = "piket"
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
     ENQUETE_GESPREK = "enquete_gesprek"
+    TELEFONIE_RAPPORT = "telefonie_rapport"
 
 
 class Channel(StrEnum):
@@ -39,11 +40,49 @@ KIND_LABELS: dict[str, str] = {
     # A reply the desk wrote to a tenant's e-mail (server/contacts/mail_replies.py).
     "email_antwoord": "Antwoord op e-mail",
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
+    "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
     "opdracht_ingetrokken": "Opdracht ingetrokken (pushbericht aan monteur)",
 }
+
+# What each message is for, as the client reads it on /sjablonen: when it goes, and to whom.
+PURPOSES: dict[str, str] = {
+    "melding_ontvangen": "Gaat naar de huurder zodra de triage is vastgelegd: wat er gemeld is, "
+    "hoe urgent het is en wat er nu gebeurt.",
+    "afspraak_ingepland": "Gaat naar de huurder zodra de meldkamer een afspraak met een monteur "
+    "heeft ingepland, met de dag en de tijden.",
+    "afspraak_gewijzigd": "Gaat naar de huurder als de afspraak naar een andere tijd is verzet.",
+    "afspraak_geannuleerd": "Gaat naar de huurder als de afspraak vervalt, met de reden als de "
+    "meldkamer die opgaf.",
+    "monteur_onderweg": "Gaat naar de huurder zodra de monteur in zijn app meldt dat hij "
+    "onderweg is, met zijn voornaam en de verwachte aankomsttijd.",
+    "afgerond": "Gaat naar de huurder als de melding is afgerond, met de link naar een korte "
+    "enquête.",
+    "piket": "Gaat meteen, op elk uur, naar de piketdienst van de opdrachtgever bij een acute "
+    "melding waarbij de bewoonbaarheid van de woning in gevaar is.",
+    "protocol_bevestiging": "Gaat naar de opdrachtgever zodra een nieuwe versie van zijn "
+    "triageprotocol is gepubliceerd, ter bevestiging.",
+}
+# By which channels, in words.
+CHANNEL_TEXT: dict[str, str] = {
+    "tenant": "Per sms (naar een mobiel nummer), per e-mail (als het adres bekend is) en als "
+    "pushbericht (als de huurder dat op de volgpagina aanzette). Niet-urgente berichten wachten "
+    "'s nachts tot het einde van de stille uren.",
+    "piket": "Per sms en per e-mail, naar het nummer en adres van de piketdienst.",
+    "protocol_bevestiging": "Per e-mail.",
+}
+# The template files in words.
+FILE_LABELS: dict[str, str] = {
+    "sms.txt": "Sms",
+    "onderwerp.txt": "E-mail: onderwerp",
+    "email.txt": "E-mail: tekst",
+    "email.html": "E-mail: opgemaakte versie (HTML)",
+    "push_titel.txt": "Pushbericht: titel",
+    "push_tekst.txt": "Pushbericht: tekst",
+}
+
 
 # How the timeline says a message's channel and status ("per e-mail …: niet verzonden").
 CHANNEL_LABELS = {"sms": "sms", "email": "e-mail", "push": "pushbericht"}
@@ -55,7 +94,7 @@ STATUS_LABELS = {
     "niet_verzonden": "niet verzonden",
 }
 
-TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING})
+TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT})
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     **{kind: _TENANT for kind in Kind if kind not in TO_CLIENT},
@@ -63,6 +102,7 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     Kind.PROTOCOL_BEVESTIGING: (Channel.EMAIL,),
     # To the caller's own number or address, about a contact: no dossier, so no push.
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
+    Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {
@@ -75,3 +115,9 @@ FILES: dict[Channel, tuple[str, ...]] = {
 def template_names(kind: Kind) -> list[str]:
     """`melding_ontvangen/sms.txt`, … for every channel of the kind."""
     return [f"{kind}/{file}" for channel in CHANNELS[kind] for file in FILES[channel]]
+
+
+def channel_text(kind: Kind) -> str:
+    if kind in TO_CLIENT:
+        return CHANNEL_TEXT[kind.value]
+    return CHANNEL_TEXT["tenant"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import ClassVar
 
+from server.domain import dutch
 from server.messaging.kinds import Kind
 
 URGENCY_TEXT = {"acuut": "acuut", "urgent": "urgent", "niet_urgent": "niet urgent"}
@@ -47,7 +48,9 @@ class MeldingOntvangen(TenantMessage):
             raise ValueError(f"urgency {self.urgentie!r}: one of {', '.join(URGENCY_TEXT)}")
 
     def context(self) -> dict[str, object]:
-        return {**super().context(), "urgentie": URGENCY_TEXT[self.urgentie]}
+        # Triage's description ends in a full stop, but the texts go on after it: "(acuut)."
+        melding = dutch.clause(self.melding)
+        return {**super().context(), "melding": melding, "urgentie": URGENCY_TEXT[self.urgentie]}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,3 +128,18 @@ class EnqueteGesprek(Message):
     enquete_url: str
     gesprek_op: datetime
     soort: str  # how the caller reached us, as the text says it: "telefoongesprek", "e-mail"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TelefonieRapport(Message):
+    """To the client's report address: last month's telephony figures, the workbook attached."""
+
+    kind = Kind.TELEFONIE_RAPPORT
+    maand: str  # "november 2026"
+    aangeboden: int
+    aangenomen: int
+    servicelevel: str  # "83,1%" or "—" without calls
+    norm: int
+    gehaald: bool
+    verloren: int
+    bijlage: str  # the attachment's file name

@@ -1,33 +1,30 @@
 """Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payload encryption (RFC 8291).
 
-Built on py-vapid (signing) and http-ece (encryption), the two packages pywebpush itself uses,
-with the request sent by httpx like every other call of ours: pywebpush would add both requests
-and aiohttp to the worker for the one POST it makes.
+The `webpush` package encrypts the payload and signs the VAPID header; the request is sent by
+httpx like every other call of ours, with the headers the package leaves out (Urgency, Topic).
+Its VAPID claims always name a `mailto:` contact, so VAPID_SUBJECT must be one.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
-import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import http_ece
 import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid02
+from webpush import WebPush
+from webpush.types import WebPushKeys, WebPushSubscription
 
 from server.messaging.errors import PermanentSendError, SubscriptionGone, TransientSendError
 
 # A push message body is at most 4096 bytes; the aes128gcm header (86) and the one record's
 # padding delimiter and tag (17) leave this much for the JSON payload.
 MAX_PAYLOAD = 4096 - 86 - 17
-RECORD_SIZE = 4096
 # VAPID tokens may live 24 hours; a shorter life keeps a leaked header of little use.
 TOKEN_SECONDS = 12 * 3600
 
@@ -114,27 +111,11 @@ def load_private_key(text: str) -> ec.EllipticCurvePrivateKey:
     return ec.derive_private_key(int.from_bytes(secret, "big"), ec.SECP256R1())
 
 
-def encrypt(payload: bytes, subscription: PushSubscription) -> bytes:
-    """The aes128gcm body for this subscription, under a fresh key pair and salt."""
-    if len(payload) > MAX_PAYLOAD:
-        raise ValueError(f"push payload of {len(payload)} bytes; at most {MAX_PAYLOAD}")
-    body = http_ece.encrypt(
-        payload,
-        salt=os.urandom(16),
-        private_key=ec.generate_private_key(ec.SECP256R1()),
-        dh=b64url_decode(subscription.p256dh),
-        auth_secret=b64url_decode(subscription.auth),
-        rs=RECORD_SIZE,
-        version="aes128gcm",
-    )
-    return bytes(body)
-
-
 class WebPushSender:
     """Send push messages signed with our VAPID key. One per worker; `aclose` at shutdown.
 
-    `private_key` is base64url (as `generate_vapid_keys` makes) or PEM; `subject` is a
-    `mailto:` or `https:` address the push service can contact about our messages.
+    `private_key` is base64url (as `generate_vapid_keys` makes) or PEM; `subject` is the
+    `mailto:` address the push service can contact about our messages.
     """
 
     def __init__(
@@ -146,10 +127,21 @@ class WebPushSender:
         timeout: float = 10.0,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        if not subject.startswith(("mailto:", "https://")):
-            raise ValueError(f"VAPID subject {subject!r}: a mailto: or https:// address")
+        if not (subject.startswith("mailto:") and "@" in subject):
+            raise ValueError(f"VAPID subject {subject!r}: a mailto: address")
         self._key = load_private_key(private_key)
-        self._vapid = Vapid02(private_key=self._key)
+        self._webpush = WebPush(
+            private_key=self._key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+            public_key=self._key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            ),
+            subscriber=subject.removeprefix("mailto:"),
+            expiration=TOKEN_SECONDS,
+        )
         self.subject = subject
         self.ttl = ttl
         self._own_client = client is None
@@ -163,24 +155,20 @@ class WebPushSender:
         if self._own_client:
             await self._client.aclose()
 
-    def headers(self, endpoint: str, *, ttl: int, urgency: Urgency, topic: str) -> dict[str, str]:
+    def _authorization(self, endpoint: str, made: Mapping[str, str]) -> str:
+        """The package's VAPID header, except for an endpoint on a port of its own: webpush
+        1.0.6 leaves the port out of the token's audience, where RFC 8292 wants the origin
+        (a push service on :443 does not notice; one on another port refuses it)."""
         parts = urlsplit(endpoint)
-        claims = {
-            "aud": f"{parts.scheme}://{parts.netloc}",
-            "sub": self.subject,
-            "exp": int(time.time()) + TOKEN_SECONDS,
-        }
-        signed: Mapping[str, str] = self._vapid.sign(claims)
-        headers = {
-            "Authorization": str(signed["Authorization"]),
-            "TTL": str(ttl),
-            "Urgency": urgency,
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-        }
-        if topic:
-            headers["Topic"] = topic
-        return headers
+        if parts.port is None:
+            return str(made["authorization"])
+        return str(
+            self._webpush.vapid.get_authorization_header(
+                endpoint=_Origin(parts.scheme, parts.netloc),
+                subscriber=self.subject.removeprefix("mailto:"),
+                expiration=TOKEN_SECONDS,
+            )
+        )
 
     async def send(
         self,
@@ -198,15 +186,28 @@ class WebPushSender:
         `TransientSendError` on 429/5xx and network failures, `PermanentSendError` otherwise.
         """
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        body = encrypt(data, subscription)
-        headers = self.headers(
-            subscription.endpoint,
-            ttl=self.ttl if ttl is None else ttl,
-            urgency=urgency,
-            topic=topic,
+        if len(data) > MAX_PAYLOAD:
+            raise ValueError(f"push payload of {len(data)} bytes; at most {MAX_PAYLOAD}")
+        message = self._webpush.get(
+            data,
+            WebPushSubscription(
+                endpoint=subscription.endpoint,
+                keys=WebPushKeys(auth=subscription.auth, p256dh=subscription.p256dh),
+            ),
         )
+        headers = {
+            "Authorization": self._authorization(subscription.endpoint, message.headers),
+            "TTL": str(self.ttl if ttl is None else ttl),
+            "Urgency": urgency,
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
+        }
+        if topic:
+            headers["Topic"] = topic
         try:
-            response = await self._client.post(subscription.endpoint, content=body, headers=headers)
+            response = await self._client.post(
+                subscription.endpoint, content=message.encrypted, headers=headers
+            )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise TransientSendError(f"Pushdienst niet bereikbaar: {exc!r}") from exc
         except httpx.TransportError as exc:
@@ -214,6 +215,14 @@ class WebPushSender:
                 f"Geen antwoord van de pushdienst: {exc!r}", maybe_sent=True
             ) from exc
         return _check(response)
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """What webpush's VAPID reads of an endpoint to make the audience: `scheme://host`."""
+
+    scheme: str
+    host: str
 
 
 def _check(response: httpx.Response) -> int:

@@ -19,6 +19,7 @@ from server.messaging.messages import (
     MonteurOnderweg,
     Piket,
     ProtocolBevestiging,
+    TelefonieRapport,
 )
 
 _AMS = ZoneInfo("Europe/Amsterdam")
@@ -82,5 +83,16 @@ SAMPLES: dict[Kind, Message] = {
         enquete_url="https://meldkamer.example.nl/enquete-gesprek/voorbeeld",
         gesprek_op=datetime(2025, 3, 4, 21, 40, tzinfo=_AMS),
         soort="telefoongesprek",
+    ),
+    Kind.TELEFONIE_RAPPORT: TelefonieRapport(
+        opdrachtgever=_CLIENT,
+        maand="november 2026",
+        aangeboden=4210,
+        aangenomen=4105,
+        servicelevel="83,1%",
+        norm=80,
+        gehaald=True,
+        verloren=105,
+        bijlage="telefonierapport-DL-2026-11.xlsx",
     ),
 }

@@ -16,7 +16,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from server.domain.dutch import MONTHS, WEEKDAYS
+from server.domain import dutch
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Jinja2's filters that cannot turn a short template into huge output (center, indent,
@@ -91,15 +91,13 @@ def _local(at: Any) -> datetime | None:
 def _date(at: Any) -> str:
     """`dinsdag 4 maart`"""
     local = _local(at)
-    if local is None:
-        return ""
-    return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]}"
+    return "" if local is None else dutch.long_day(local)
 
 
 def _time(at: Any) -> str:
     """`08:30`"""
     local = _local(at)
-    return "" if local is None else f"{local:%H:%M}"
+    return "" if local is None else dutch.clock(local)
 
 
 def _moment(at: Any) -> str:

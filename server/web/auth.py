@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from starlette.authentication import (
     AuthCredentials,
     AuthenticationBackend,
     AuthenticationError,
     BaseUser,
+    UnauthenticatedUser,
 )
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
+from server import settings
 from server.auth import tokens
 from server.domain.errors import Forbidden, Unauthorized
 from server.models import User
+
+# Set beside a technician's website session and readable by script: the app asks to take that
+# session over only when it is there (pwa/static/monteur/api.js), so a start without one logs
+# no 401 in the console. It holds nothing but "1"; the session stays in its HttpOnly cookie.
+HANDOVER_COOKIE = "meldkamer_app"
+
+
+R = TypeVar("R", bound=Response)
+
+
+def offer_handover(response: R, offer: bool) -> R:
+    """Tell the technician app (not) to take over the website session."""
+    if offer:
+        response.set_cookie(
+            HANDOVER_COOKIE, "1", httponly=False, samesite="lax", secure=settings.HTTPS
+        )
+    else:
+        response.delete_cookie(
+            HANDOVER_COOKIE, httponly=False, samesite="lax", secure=settings.HTTPS
+        )
+    return response
 
 
 class Principal(BaseUser):
@@ -41,6 +66,8 @@ class MeldkamerAuth(AuthenticationBackend):
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 raise AuthenticationError("Gebruik 'Authorization: Bearer <token>'.")
+            if _metrics_token(conn, token.strip()):
+                return AuthCredentials(["metrics"]), UnauthenticatedUser()
             user = await tokens.user_for(token.strip())
             if user is None:
                 raise AuthenticationError("Token ongeldig of verlopen; log opnieuw in.")
@@ -55,9 +82,24 @@ class MeldkamerAuth(AuthenticationBackend):
         return AuthCredentials(["authenticated", user.role]), Principal(user, "session")
 
 
+def _metrics_token(conn: HTTPConnection, token: str) -> bool:
+    """Prometheus' own token (METRICS_TOKEN), good for /metrics only; not a user's token."""
+    return (
+        conn.scope["path"] == "/metrics"
+        and bool(settings.METRICS_TOKEN)
+        and secrets.compare_digest(token.encode(), settings.METRICS_TOKEN.encode())
+    )
+
+
 def on_auth_error(conn: HTTPConnection, exc: Exception) -> Response:
     from server.web.errors import error_response
 
+    if conn.scope["path"] == "/metrics":  # Prometheus with a wrong token: no login page
+        return JSONResponse(
+            {"error": {"message": str(exc), "field": None}},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return error_response(conn, Unauthorized(str(exc)))
 
 

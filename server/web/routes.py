@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
-from server import settings
-from server.web import field_routes, health
+from server.web import field_routes, health, metrics, static
 from server.web.api import absences as api_absences
 from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
+from server.web.api import figures, telephony, webhooks
 from server.web.api import protocols as api_protocols
-from server.web.api import telephony, webhooks
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import (
@@ -34,6 +32,7 @@ from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
+from server.web.static import HashedStaticFiles
 
 api_routes = [
     Route("/auth/token", api.token, methods=["POST"]),
@@ -85,6 +84,7 @@ api_routes = [
     Route("/clients/{client}/contact-setup", api_contacts.setup_put, methods=["PUT"]),
     Route("/telephony/events", telephony.call_event, methods=["POST"]),
     Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
+    Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -127,6 +127,7 @@ page_routes = [
     Route("/dashboard", dashboard_pages.page, methods=["GET"]),
     Route("/dashboard/live", dashboard_pages.changes, methods=["GET"]),
     Route("/dashboard/grafiek/{key}.xlsx", dashboard_pages.chart_xlsx, methods=["GET"]),
+    Route("/dashboard/telefonie.xlsx", dashboard_pages.telephony_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
     Route("/sjablonen", message_templates.clients, methods=["GET"]),
@@ -162,8 +163,12 @@ page_routes = [
 
 routes = [
     Route("/healthz", health.healthz, methods=["GET"]),
+    Route("/favicon.ico", health.favicon, methods=["GET"], include_in_schema=False),
+    Route("/readyz", health.readyz, methods=["GET"]),
+    # Prometheus (METRICS_TOKEN) or an admin; not in the API's description.
+    Route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False),
     Mount("/api/v1", routes=[*api_routes, *field_routes.api_routes]),
-    Mount("/static", StaticFiles(directory=settings.ROOT / "pwa" / "static"), name="static"),
+    Mount("/static", HashedStaticFiles(directory=static.ROOT), name="static"),
     *page_routes,
     *field_routes.page_routes,
 ]
@@ -185,6 +190,8 @@ PUBLIC_PATHS = (
     frozenset(
         {
             "/healthz",
+            "/favicon.ico",
+            "/readyz",
             "/login",
             "/api/v1/auth/token",
             "/api/v1/openapi.json",

@@ -1,33 +1,33 @@
-"""Jinja2 templates under pwa/templates, with Dutch formatting of times and codes."""
+"""Jinja2 templates under pwa/templates, with Dutch formatting (server.domain.dutch) of
+numbers, dates and times, and the Dutch labels of codes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from server import settings
-from server.domain import codes, lifecycle, normalise, roles
+from server.domain import codes, dutch, lifecycle, normalise, roles
 from server.messaging import kinds
-
-TZ = ZoneInfo(settings.TIMEZONE)
-_DAYS = ["ma", "di", "wo", "do", "vr", "za", "zo"]
+from server.web.static import static_url
 
 
-def local(value: datetime | None, fmt: str = "%d-%m-%Y %H:%M") -> str:
+def local(value: datetime | None, fmt: str = "") -> str:
+    """dd-mm-jjjj uu:mm in Amsterdam time; `fmt` (strftime) only for machine values such as a
+    datetime-local field's 2026-12-06T15:30."""
     if value is None:
         return ""
-    return value.astimezone(TZ).strftime(fmt)
+    if fmt:
+        return value.astimezone(dutch.ZONE).strftime(fmt)
+    return dutch.moment(value)
 
 
 def local_day(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    at = value.astimezone(TZ)
-    return f"{_DAYS[at.weekday()]} {at:%d-%m-%Y %H:%M}"
+    """wo 02-12-2026 15:39 in Amsterdam time."""
+    return dutch.day_moment(value)
 
 
 FIELD_LABELS = {
@@ -41,15 +41,7 @@ FIELD_LABELS = {
 
 def iso_local(value: str | None) -> str:
     """An ISO timestamp stored in event data, shown as Amsterdam time."""
-    return local_day(datetime.fromisoformat(value)) if value else ""
-
-
-def number(value: float | int | None) -> str:
-    """A quantity the Dutch way: 2,5 and 1 (not 2.5 and 1.0)."""
-    if value is None:
-        return ""
-    text = f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return text.replace(".", ",")
+    return dutch.day_moment(datetime.fromisoformat(value)) if value else ""
 
 
 def _context(request: Request) -> dict[str, Any]:
@@ -79,6 +71,15 @@ templates = Jinja2Templates(
 )
 templates.env.filters["local"] = local
 templates.env.filters["local_day"] = local_day
+templates.env.filters["time"] = dutch.clock
+templates.env.filters["date"] = dutch.day
 templates.env.filters["iso_local"] = iso_local
-templates.env.filters["number"] = number
+templates.env.filters["number"] = dutch.number
+templates.env.filters["percent"] = dutch.percent
+templates.env.filters["hours"] = dutch.hours
+templates.env.filters["signed"] = dutch.signed
+templates.env.filters["sentence"] = dutch.sentence
+templates.env.filters["by_unit"] = dutch.by_unit
 templates.env.filters["phone"] = normalise.display_phone
+# Static files by their content-hashed names, cached for a year (server/web/static.py).
+templates.env.globals["static"] = static_url

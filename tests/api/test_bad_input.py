@@ -224,3 +224,29 @@ async def test_a_suffix_that_upper_casing_makes_too_long_is_refused_or_matches_n
     )
     assert found.status_code == 200, found.text
     assert found.json() == {"items": []}
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "field"),
+    [
+        (f"client={'C' * 21}&from=2026-11-01&to=2026-11-30", 404, "client"),
+        ("client=\u00df\u00df&from=2026-11-01&to=2026-11-30", 404, "client"),
+        (f"client=WST&from={'9' * 101}&to=2026-11-30", 400, "from"),
+        (f"client=WST&from=2026-11-0{ARABIC_THREE}&to=2026-11-30", 422, "from"),
+        (f"client=WST&from=2026-11-01&to=2026-11-3{SUPERSCRIPT_TWO}", 422, "to"),
+        ("client=WST&from=2026-11-01&to=9999-12-31", 422, "to"),
+        ("client=WST&from=0001-01-01&to=0001-01-02", 422, "from"),
+        ("client=WST&from=9999-12-30&to=9999-12-31", 422, "from"),
+        ("client=WST&from=2026-11-01&to=2026-11-30", 200, ""),
+        ("client=WST&from=2026-11-01&to=2026-11-30&per=%00", 422, "per"),
+    ],
+)
+async def test_telephony_figures_refuse_bad_periods(
+    http: httpx.AsyncClient, w: world.World, query: str, status: int, field: str
+) -> None:
+    agent = await token_for(http, "anna.agent")
+    answer = await http.get(f"/api/v1/figures/telephony?{query}", headers=agent)
+    if status == 200:
+        assert answer.status_code == 200, answer.text
+        return
+    _refused(answer, status, field)

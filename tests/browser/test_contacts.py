@@ -19,7 +19,7 @@ LINE = "+31851234567"
 CALLER = "+31612345678"
 
 
-def _setup(base: str) -> None:
+def woonstad_line(base: str) -> None:
     """Woonstad's line and transfer number (as a supervisor keeps them), and an open dossier
     of the caller at the Biltstraat."""
     setup = httpx.put(
@@ -52,7 +52,7 @@ def _setup(base: str) -> None:
     assert dossier.status_code == 201, dossier.text
 
 
-def _event(base: str, call_id: str, kind: str, seconds: int = 0) -> int:
+def call_event(base: str, call_id: str, kind: str, seconds: int = 0) -> int:
     at = datetime.now(UTC) + timedelta(seconds=seconds)
     body = json.dumps(
         {
@@ -91,13 +91,13 @@ def _listening(*tabs: Page) -> None:
 def test_an_offered_call_pops_up_in_every_desk_tab_of_the_agent(
     page: Page, live_server: str
 ) -> None:
-    _setup(live_server)
+    woonstad_line(live_server)
     browser_login(page, "anna.agent")
     board = page.context.new_page()
     board.goto("/meldkamer")
     _listening(page, board)
 
-    contact = _event(live_server, "browser-1", "offered")
+    contact = call_event(live_server, "browser-1", "offered")
 
     for tab in (page, board):
         pop = tab.locator("[data-screen-pop] [data-pop]")
@@ -114,7 +114,7 @@ def test_an_offered_call_pops_up_in_every_desk_tab_of_the_agent(
         expect(recognised.locator("[data-repeat]")).to_contain_text("Is dit een herhaalmelding?")
         expect(pop).to_contain_text("Gaat over")
 
-    _event(live_server, "browser-1", "answered", 7)
+    call_event(live_server, "browser-1", "answered", 7)
     for tab in (page, board):
         expect(tab.locator("[data-pop] .pop-head .state")).to_have_text("In gesprek")
 
@@ -132,7 +132,7 @@ def test_an_offered_call_pops_up_in_every_desk_tab_of_the_agent(
     expect(page.locator("[data-intake-contact-note]")).to_contain_text("06 12345678")
     _listening(page, board)
 
-    _event(live_server, "browser-1", "ended", 95)
+    call_event(live_server, "browser-1", "ended", 95)
     expect(board.locator("[data-pop]")).to_contain_text("Gesprek beëindigd")
     registered = httpx.patch(
         f"{live_server}/api/v1/contacts/{contact}",
@@ -147,8 +147,8 @@ def test_an_offered_call_pops_up_in_every_desk_tab_of_the_agent(
 def test_registering_a_contact_without_dossier_by_keyboard(page: Page, live_server: str) -> None:
     browser_login(page, "anna.agent")
     _listening(page)
-    contact = _event(live_server, "browser-2", "offered")
-    _event(live_server, "browser-2", "answered", 4)
+    contact = call_event(live_server, "browser-2", "offered")
+    call_event(live_server, "browser-2", "answered", 4)
     expect(page.locator("[data-pop]")).to_have_attribute("data-contact", str(contact))
 
     page.keyboard.press("Alt+k")
@@ -174,7 +174,7 @@ def test_registering_a_contact_without_dossier_by_keyboard(page: Page, live_serv
     expect(row).to_contain_text("Algemene vraag beantwoord")
     expect(row).to_contain_text("In gesprek")  # finished when the call ends
 
-    _event(live_server, "browser-2", "ended", 60)
+    call_event(live_server, "browser-2", "ended", 60)
     expect(page.locator("[data-screen-pop]")).to_be_hidden()  # registered and ended: done
     page.reload()
     expect(page.locator("table.contacts tbody tr").first).to_contain_text("Afgerond")

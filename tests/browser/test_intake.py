@@ -52,3 +52,41 @@ def test_keyboard_only_intake_finds_address_and_creates_dossier(page: Page) -> N
     page.keyboard.type("3572 AB")
     page.keyboard.press("Enter")
     expect(page.locator("table.list")).to_contain_text("Jan de Vries")
+
+
+def test_no_subject_line_before_a_subject_every_subject_in_view_and_found_address_skipped(
+    page: Page,
+) -> None:
+    login(page, "anna.agent")
+    page.goto("/dossiers/nieuw")
+    page.select_option("select[name=client]", "WST")
+    subjects = page.locator(".triage-subjects button")
+    expect(subjects.first).to_be_visible()
+    # Nothing says "Onderwerp: [Ander onderwerp]" before a subject is chosen.
+    expect(page.locator(".triage-chosen")).to_be_hidden()
+    expect(page.get_by_role("button", name="Ander onderwerp")).to_have_count(0)
+    # The last subject is whole: no box around the list cuts it off.
+    cut = subjects.last.evaluate(
+        """(button) => {
+          const r = button.getBoundingClientRect();
+          for (let box = button.parentElement; box; box = box.parentElement) {
+            if (getComputedStyle(box).overflowY === "visible") continue;
+            const b = box.getBoundingClientRect();
+            if (box !== document.documentElement && r.bottom > b.bottom + 0.5) return box.className;
+          }
+          return null;
+        }"""
+    )
+    assert cut is None, f"the last subject is cut off by .{cut}"
+    # The address is found in the stock: Tab after the house number skips suffix, street and
+    # city, which the lookup settled, and lands on the first empty field (the triage's search).
+    page.locator("input[name=postcode]").fill("3572 ab")
+    page.locator("input[name=house_number]").focus()
+    page.keyboard.type("10")
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-address-result]")).to_contain_text("In woningbestand: Biltstraat 10")
+    expect(page.locator(".triage-filter")).to_be_focused()
+    # Chosen: now the line says what it is and offers another.
+    page.keyboard.type("lekkage aan")
+    page.keyboard.press("Enter")
+    expect(page.locator(".triage-chosen")).to_contain_text("Onderwerp: Lekkage aan woning")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.screens import Watch
 from tests.browser.test_monteur import app_context, job_for_piet, offline
 from tests.browser.test_monteur_device import COUNTS, ENQUEUE, META, chat_texts, open_job
 from tests.support.world import PASSWORD
@@ -83,3 +84,37 @@ def test_no_website_login_over_another_technicians_waiting_work(
     page.click("button[type=submit]")
     expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
     assert chat_texts(live_server, number) == ["Nog te versturen door Piet."]
+
+
+def test_a_fresh_start_and_a_desk_users_visit_log_nothing_in_the_console(
+    app_context: BrowserContext,
+) -> None:
+    """Without a website session to take over the app does not ask for one: no 401 (or 403
+    for a desk user's session) in the console at start."""
+    page = app_context.new_page()
+    watch = Watch(page)
+    page.goto("/monteur/")
+    expect(page.locator("form.login")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    page.reload()  # the second start, with the site's CSRF cookie set by the first
+    expect(page.locator("form.login")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert watch.take() == []
+
+    website_login(page, "anna.agent")
+    page.wait_for_url("**/dossiers")
+    page.goto("/monteur/")
+    expect(page.locator("form.login")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert watch.take() == []
+
+    # A technician's website login is still taken over, once; the next start asks nothing.
+    website_login(page, "piet.monteur")
+    page.wait_for_url("**/monteur/")
+    expect(page.locator("#sync-state")).to_have_text("Alles is verzonden")
+    page.get_by_role("button", name="Afmelden", exact=True).click()
+    expect(page.locator("form.login")).to_be_visible()
+    page.reload()
+    expect(page.locator("form.login")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert watch.take() == []

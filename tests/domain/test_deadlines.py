@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from server.domain.deadlines import standing
+from server.domain.deadlines import appointment_moment, duration, standing
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 DEADLINE = NOW - timedelta(minutes=12)
@@ -34,3 +34,25 @@ def test_on_site_settles_an_acuut_deadline() -> None:
 def test_a_deadline_to_finish_keeps_counting_while_he_works() -> None:
     urgent = standing("urgent", DEADLINE, NOW, on_site=True, arrived_at=DEADLINE)
     assert (urgent.settled, urgent.overdue, urgent.text) == (False, True, "12 min te laat")
+
+
+def test_an_appointment_after_the_deadline_is_overdue_already() -> None:
+    deadline = NOW + timedelta(hours=2)
+    booked = standing("acuut", deadline, NOW, appointment=NOW + timedelta(days=1, hours=3))
+    assert (booked.minutes_left, booked.overdue) == (120, True)
+    assert booked.text == "afspraak 1 d 1 u na de termijn (nog 2 u 0 min)"
+    in_time = standing("acuut", deadline, NOW, appointment=deadline)
+    assert (in_time.overdue, in_time.text) == (False, "nog 2 u 0 min")
+    # Past the deadline it is simply late, however it was booked.
+    assert standing("acuut", DEADLINE, NOW, appointment=NOW + timedelta(days=4)).text == (
+        "12 min te laat"
+    )
+
+
+def test_the_appointment_meets_an_acuut_deadline_by_its_start_others_by_its_end() -> None:
+    start, end = NOW, NOW + timedelta(hours=1)
+    assert appointment_moment("acuut", start, end) == start
+    assert appointment_moment("urgent", start, end) == end
+    assert appointment_moment("urgent", start, None) == start
+    assert appointment_moment("urgent", None, None) is None
+    assert duration(4 * 24 * 60 + 61) == "4 d 1 u" and duration(2 * 24 * 60) == "2 d"

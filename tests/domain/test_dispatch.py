@@ -23,6 +23,7 @@ from server.domain.dispatch import (
     Suggestion,
     auto_assign_choice,
     evaluate,
+    order_reasons,
     rank,
     rank_nearby,
 )
@@ -241,3 +242,31 @@ def test_rank_nearby_equals_rank_over_everyone() -> None:
                     rank_nearby(job, index, NOW, limit=limit, coverage=coverage, small_pool=pool)
                     == covered
                 )
+
+
+def test_the_order_says_why_a_farther_one_stands_above_a_nearer_one() -> None:
+    """The board's complaint: 8,8 km above 2,4 km without a word. Now each place is explained."""
+    far_and_free = tech(1, 8.8)
+    near_and_busy = tech(2, 2.4, open_jobs=2)
+    near_but_later = tech(3, 2.0, shifts=(Shift(at(24, 13), at(24, 17)),))
+    ranked = rank(URGENT, [near_and_busy, far_and_free, near_but_later], NOW)
+    assert ids(ranked) == [1, 2, 3]
+    assert order_reasons(ranked, NOW) == [
+        "Eerste keus: haalt de termijn; ter plaatse over 18 min.",
+        "Onder Monteur 1: dichterbij (2,4 tegen 8,8 km), maar 2 open opdrachten meer; ter "
+        "plaatse over 5 min, plus 2 open opdrachten × 30 min: telt 1 u 5 min (tegen 18 min).",
+        "Onder Monteur 2: dichterbij (2,0 tegen 2,4 km), maar pas in dienst vanaf 13:00; ter "
+        "plaatse over 3 u 4 min (tegen 1 u 5 min).",
+    ]
+
+
+def test_the_order_of_one_who_misses_the_deadline_and_of_a_tie() -> None:
+    job = replace(URGENT, deadline=at(24, 11, 30))  # done by 11:30: an hour's work first
+    twin = tech(3, 5.05)  # as quick as NEAR to the minute, a little farther
+    ranked = rank(job, [FAR, NEAR, twin], NOW)
+    assert ids(ranked) == [1, 3, 2]
+    assert order_reasons(ranked, NOW) == [
+        "Eerste keus: haalt de termijn; ter plaatse over 10 min.",
+        "Onder Monteur 1: even vroeg, maar verder weg; ter plaatse over 10 min.",
+        "Onder Monteur 3: haalt de termijn niet; ter plaatse over 59 min.",
+    ]

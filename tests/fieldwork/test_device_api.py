@@ -200,3 +200,30 @@ async def test_logging_out_of_the_app_ends_a_web_session_of_the_same_browser_too
     # Nothing is left for the app to take over after Afmelden.
     assert (await http.get("/dossiers")).headers["location"].startswith("/login")
     assert (await http.post(TAKE_OVER, headers=csrf_header(http))).status_code == 401
+
+
+HANDOVER = "meldkamer_app"  # the cookie the app reads before it asks to take over
+
+
+@pytest.mark.parametrize("username", ["piet.monteur", "anna.agent"])
+async def test_only_a_technicians_website_login_offers_the_app_a_session(
+    http: httpx.AsyncClient, w: world.World, username: str
+) -> None:
+    await login(http, username)
+    offered = HANDOVER in http.cookies
+    assert offered is (username == "piet.monteur")
+
+
+async def test_the_offer_ends_with_the_takeover_and_with_logging_out(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "piet.monteur")
+    assert (await http.post(TAKE_OVER, headers=csrf_header(http))).status_code == 200
+    assert HANDOVER not in http.cookies
+    await login(http, "piet.monteur")
+    await http.post("/logout", headers=csrf_header(http))
+    assert HANDOVER not in http.cookies
+    # A desk user's login in the same browser withdraws a technician's earlier offer.
+    await login(http, "piet.monteur")
+    await login(http, "anna.agent")
+    assert HANDOVER not in http.cookies

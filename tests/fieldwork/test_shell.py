@@ -8,13 +8,15 @@ from PIL import Image
 
 from server import settings
 from server.web.pages.field import SHELL, shell_version
+from server.web.static import split_hash, static_url
 
 
 async def test_manifest_icons_and_worker(http: httpx.AsyncClient) -> None:
     manifest = (await http.get("/monteur/manifest.webmanifest")).json()
     assert manifest["start_url"] == "/monteur/" and manifest["display"] == "standalone"
     for icon in manifest["icons"]:
-        path = settings.ROOT / "pwa" / icon["src"].removeprefix("/")
+        plain, _ = split_hash(icon["src"])  # named by content hash (server/web/static.py)
+        path = settings.ROOT / "pwa" / plain.removeprefix("/")
         with Image.open(path) as image:
             assert f"{image.width}x{image.height}" == icon["sizes"]
     worker = await http.get("/monteur/sw.js")
@@ -23,7 +25,7 @@ async def test_manifest_icons_and_worker(http: httpx.AsyncClient) -> None:
     assert f'const VERSION = "{shell_version()}";' in worker.text
     assert '"/monteur/", "/monteur/manifest.webmanifest"' in worker.text
     shell = await http.get("/monteur/")
-    assert shell.status_code == 200 and 'src="/static/monteur/app.js"' in shell.text
+    assert shell.status_code == 200 and f'src="{static_url("monteur/app.js")}"' in shell.text
     assert (await http.get("/monteur", follow_redirects=False)).headers["location"] == "/monteur/"
     for url in SHELL:
         assert (await http.get(url)).status_code == 200, url

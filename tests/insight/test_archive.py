@@ -126,6 +126,14 @@ async def test_export_has_excel_types_frozen_header_and_filter(
     assert sheet["B2"].is_date and sheet["C2"].data_type == "n"
 
 
+def test_the_deadline_column_reads_uiterlijk_like_the_rest_of_the_product() -> None:
+    from server.insight import export
+
+    assert export.COLUMNS["uiterlijk"].header == "Uiterlijk"
+    assert "Deadline" not in {c.header for c in export.COLUMNS.values()}
+    assert export.pick(["deadline"]) == ["uiterlijk"]  # the old name still works
+
+
 async def test_export_refuses_unknown_column(http: httpx.AsyncClient, w: world.World) -> None:
     await login(http, "anna.agent")
     page = await http.get("/archief")
@@ -199,10 +207,24 @@ async def test_dashboard_figures_and_chart_export(http: httpx.AsyncClient, w: wo
     assert "alle opdrachtgevers" in page.text
     assert "Enquêtes worden nog gebouwd." in page.text or "Klanttevredenheid" in page.text
     sheet = await http.get("/dashboard/grafiek/meldingen.xlsx", params=params)
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
-    )
-    assert rows == [("Vanaf", "Meldingen"), ("2025-03-24", 1), ("2025-03-25", 1), ("2025-03-26", 1)]
+    book = openpyxl.load_workbook(io.BytesIO(sheet.content)).active
+    rows = list(book.iter_rows(values_only=True))
+    # Real dates that Excel shows as dd-mm-jjjj, and the page writes the same way.
+    day = datetime(2025, 3, 24)
+    assert rows == [
+        ("Vanaf", "Meldingen"),
+        (day, 1),
+        (day.replace(day=25), 1),
+        (day.replace(day=26), 1),
+    ]
+    assert book["A2"].number_format == "dd-mm-yyyy"
+    assert "<td>24-03-2025</td>" in page.text and "<td>2025-03-24</td>" not in page.text
+    norms = await http.get("/dashboard/grafiek/deadlines.xlsx", params=params)
+    sheet = openpyxl.load_workbook(io.BytesIO(norms.content)).active
+    assert sheet["D1"].value == "Percentage"
+    # A share is an Excel percentage (0.5 shown as 50,0% in a Dutch Excel), not the number 50.
+    shares = [c for c in sheet["D"][1:] if c.value is not None]
+    assert all(c.number_format == "0.0%" and 0 <= c.value <= 1 for c in shares)
     bad = await http.get("/dashboard", params={"periode": "eeuw"})
     assert bad.status_code == 422 and "Onbekende periode &#39;eeuw&#39;" in bad.text
     missing = await http.get("/dashboard/grafiek/taart.xlsx", params=params)

@@ -92,7 +92,8 @@ def verify_vapid(authorization: str, audience: str, public_key: str) -> dict[str
     """Check the RFC 8292 header the way a push service does; returns the JWT claims."""
     scheme, _, params = authorization.partition(" ")
     assert scheme == "vapid"
-    fields = dict(part.split("=", 1) for part in params.split(","))
+    # RFC 8292: auth-params separated by a comma and optional white space.
+    fields = dict(part.strip().split("=", 1) for part in params.split(","))
     assert fields["k"] == public_key
     header_b64, claims_b64, signature_b64 = fields["t"].split(".")
     assert json.loads(b64url_decode(header_b64)) == {"typ": "JWT", "alg": "ES256"}
@@ -201,7 +202,9 @@ def test_vapid_keys_for_settings_and_browser() -> None:
     ("private_key", "subject", "message"),
     [
         (b64url(b"kort"), SUBJECT, "base64url of 32 bytes"),
-        (None, "beheer@meldkamer.example.nl", "mailto: or https://"),
+        (None, "beheer@meldkamer.example.nl", "a mailto: address"),
+        # The webpush package's VAPID claims name a mailto: contact only.
+        (None, "https://meldkamer.example.nl/beheer", "a mailto: address"),
     ],
 )
 def test_bad_configuration(private_key: str | None, subject: str, message: str) -> None:

@@ -53,6 +53,14 @@ def test_melding_ontvangen_summarises_the_call() -> None:
     assert f'<a href="{TRACK}"' in email.html
 
 
+def test_acuut_summary_reads_as_one_sentence() -> None:
+    """Triage's description ends in a full stop; the text goes on after it with the urgency."""
+    acuut = replace(MELDING, melding="Gaslucht in de woning.", urgentie="acuut")
+    sms = render_sms(acuut)
+    assert "ontvangen: Gaslucht in de woning (acuut). " in sms
+    assert ". (" not in sms and ".." not in sms
+
+
 @pytest.mark.parametrize(
     ("kind", "words"),
     [
@@ -184,6 +192,16 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "Cv-storing in de winter voortaan urgent",
             "+ cv_storing.winter: urgent",
             "https://meldkamer.example.nl/protocollen/DL/versies/7",
+        ),
+    },
+    Kind.TELEFONIE_RAPPORT: {
+        "email": (
+            "telefonierapport over",
+            "november 2026",
+            "4210",
+            "83,1%",
+            "norm 80%: gehaald",
+            "telefonierapport-DL-2026-11.xlsx",
         ),
     },
 }

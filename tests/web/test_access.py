@@ -67,6 +67,13 @@ async def test_anonymous_is_refused(
         assert response.status_code in (303, 403), (method, path)
 
 
+async def test_the_favicon_is_public_so_no_page_logs_a_404(http: httpx.AsyncClient) -> None:
+    icon = await http.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert (await http.get("/static/favicon.svg")).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("method", "path"), [p for p in PROTECTED if p[0] == "POST" and not p[1].startswith("/api/")]
 )
@@ -413,6 +420,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/dashboard"): "ASGC",
     ("GET", "/dashboard/live"): "ASGC",
     ("GET", "/dashboard/grafiek/{key}.xlsx"): "ASGC",
+    ("GET", "/dashboard/telefonie.xlsx"): "ASGC",
     ("GET", "/portaal"): "ASGC",
     ("GET", "/portaal/live"): "ASGC",
     ("GET", "/sjablonen"): "ASC",
@@ -423,6 +431,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/dossiers/{order_number}/live"): "ASGCT",
     # Contacts: the desk works with them; a client's user reads its own; technicians none.
     ("GET", "/api/v1/contacts"): "ASGC",
+    ("GET", "/api/v1/figures/telephony"): "ASGC",
     ("POST", "/api/v1/contacts"): "ASG",
     ("GET", "/api/v1/contacts/{contact_id}"): "ASGC",
     ("PATCH", "/api/v1/contacts/{contact_id}"): "ASG",
@@ -445,6 +454,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/contactinstellingen"): "AS",
     ("GET", "/contactinstellingen/{client}"): "AS",
     ("POST", "/contactinstellingen/{client}"): "AS",
+    # Operating: Prometheus' own token (METRICS_TOKEN, tests/web/test_operations.py) or an admin.
+    ("GET", "/metrics"): "A",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {

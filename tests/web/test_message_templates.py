@@ -76,3 +76,63 @@ async def test_client_user_edits_only_his_own_clients_texts(
     await _login(http, "anna.agent")
     assert (await http.get("/sjablonen/WST")).status_code == 403
     assert (await http.get("/sjablonen/WST/bestaat/niet.txt")).status_code == 403
+
+
+async def test_texts_read_with_fields_not_template_syntax(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _login(http, "wim.woonstad")
+    overview = await http.get("/sjablonen/WST")
+    # What each message is for, when it goes and by which channel; files by their Dutch name.
+    assert "Gaat naar de huurder zodra de meldkamer een afspraak met een monteur" in overview.text
+    assert "Per sms (naar een mobiel nummer), per e-mail" in overview.text
+    assert f'<a href="{URL}">Sms</a>' in overview.text
+    assert "sms.txt</a>" not in overview.text
+
+    page = await http.get(URL)
+    text = re.search(r"<textarea [^>]*>([^<]*)</textarea>", page.text, re.S)
+    assert text is not None
+    assert text.group(1).startswith("[naam opdrachtgever]: er is een afspraak voor uw melding")
+    assert "{{" not in text.group(1)
+    assert 'data-insert="[naam huurder]"' in page.text
+    # The preview speaks in the client's own name.
+    assert "Woonstad Utrecht: er is een afspraak voor uw melding DL-2025-000123" in page.text
+
+
+async def test_a_text_with_fields_is_saved_as_its_template(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _login(http, "wim.woonstad")
+    csrf = await _csrf(http, URL)
+    typed = "Beste [naam huurder], de monteur komt [begin afspraak (dag en tijd)]. [volglink]"
+    preview = await http.post(
+        URL, data={"csrf_token": csrf, "vorm": "invulvelden", "text": typed, "voorbeeld": "1"}
+    )
+    assert preview.status_code == 200
+    assert "Beste mevrouw Jansen, de monteur komt dinsdag 4 maart om 08:00." in preview.text
+    assert "nog niet opgeslagen" in preview.text
+    assert "message_templates" not in (await Client.get(code="WST")).settings
+
+    saved = await http.post(URL, data={"csrf_token": csrf, "vorm": "invulvelden", "text": typed})
+    assert saved.status_code == 303
+    assert (await Client.get(code="WST")).settings["message_templates"] == {
+        "afspraak_ingepland/sms.txt": "Beste {{ naam }}, de monteur komt {{ van|moment }}. "
+        "{{ volgen_url }}"
+    }
+
+    unknown = await http.post(
+        URL, data={"csrf_token": csrf, "vorm": "invulvelden", "text": "Hallo [naam buurman]"}
+    )
+    assert unknown.status_code == 422
+    assert "Onbekend invulveld [naam buurman]." in unknown.text
+    assert "Hallo [naam buurman]</textarea>" in unknown.text  # what he typed stays
+
+
+async def test_the_html_mail_is_edited_as_a_template_out_of_sight(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _login(http, "wim.woonstad")
+    page = await http.get("/sjablonen/WST/afspraak_ingepland/email.html")
+    assert "<summary>Sjabloon bewerken</summary>" in page.text
+    preview = '<pre class="preview" data-preview>Onderwerp: Afspraak dinsdag 4 maart tussen 08:00'
+    assert preview in page.text

@@ -152,7 +152,7 @@ async def test_client_user_sees_no_desk_actions(http: httpx.AsyncClient, w: worl
 
 
 async def test_healthz_and_openapi(http: httpx.AsyncClient, w: world.World) -> None:
-    health = await http.get("/healthz")
+    health = await http.get("/readyz")
     assert health.status_code == 200
     assert health.json()["database"] == "ok"
     spec = (await http.get("/api/v1/openapi.json")).json()
@@ -282,6 +282,30 @@ async def test_field_events_read_as_sentences_on_the_timeline(
     assert "Materialen: 2 st kraanleertje" in page
     refused = "meldde vanuit de app „Afgerond”, maar dat is niet verwerkt: Opdracht is intussen"
     assert refused in page
+
+
+async def test_triage_description_and_sentences_with_one_full_stop(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """The dossier page says what triage wrote when the agent typed nothing ("Omschrijving —"
+    was wrong), and a summary that ends in a full stop does not get a second one."""
+    from server.dossiers import dossiers
+
+    d = await dossiers.create(w.agent, world.intake("WST", contact_name="Jan", description=""))
+    await Dossier.filter(id=d.id).update(
+        triage={"description": "Lekkage afvoer; water onder het aanrecht."}
+    )
+    await dossiers.record_contact(w.agent, d, "telefoon", "Afspraak met huurder bevestigd.")
+    await dossiers.record_contact(w.agent, d, "telefoon", "Huurder gebeld")
+    await login(http, "anna.agent")
+    page = (await http.get(f"/dossiers/{d.order_number}")).text
+    assert (
+        '<dd class="pre" data-description>Lekkage afvoer; water onder het aanrecht. '
+        '<span class="muted">(triage)</span></dd>'
+    ) in page
+    assert "(Telefoon): Afspraak met huurder bevestigd.\n" in page
+    assert "(Telefoon): Huurder gebeld.\n" in page
+    assert ".." not in page.replace("...", "")
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pytest
 
 from server.models import ClientNotification, Dossier, ProtocolVersion
 from server.triage import default_protocol_text
+from server.web.static import static_url
 from tests.support import world
 from tests.support.pages import csrf, login
 
@@ -199,7 +200,7 @@ async def test_intake_form_with_triage_stores_it_in_one_go(
 ) -> None:
     await login(http, "anna.agent")
     form = await http.get("/dossiers/nieuw")
-    assert "data-triage" in form.text and "/static/js/triage.js" in form.text
+    assert "data-triage" in form.text and static_url("js/triage.js") in form.text
     response = await _intake(
         http,
         triage_subject="gaslek",

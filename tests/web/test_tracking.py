@@ -15,6 +15,7 @@ from server.communication import communication, links, outbox
 from server.dossiers import dossiers
 from server.fieldwork import technician_push
 from server.models import Dossier, DossierEvent, PushFollow, PushSubscription, User
+from server.web.static import static_url
 from tests.support import world
 from tests.support.channels import new_dossier, plan
 
@@ -51,7 +52,7 @@ async def test_valid_link_shows_status_appointment_and_eta_and_nothing_personal(
         "Piet Monteur",
     ):
         assert personal not in text, personal
-    assert 'data-key="' in text and "/static/js/volg.js" in text
+    assert 'data-key="' in text and static_url("js/volg.js") in text
 
 
 async def test_tampered_and_expired_links_get_a_clear_dutch_page(

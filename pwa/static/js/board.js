@@ -1,6 +1,7 @@
 // The dispatch board: open dossiers by urgency, a map, technicians on duty, and assigning in
 // two actions (dossier -> suggested technician or slot -> confirm). Live via server-sent events.
 import { getJSON, postJSON } from "/static/js/api.js";
+import { roving } from "/static/js/roving.js";
 import * as L from "/static/vendor/leaflet/leaflet-src.esm.js";
 
 const root = document.querySelector("[data-board]");
@@ -9,6 +10,7 @@ const list = $("[data-dossiers]");
 const filters = $("[data-filters]");
 const state = { dossiers: [], technicians: [], holes: [], selected: null, choice: null };
 const time = (iso) => new Date(iso).toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
+const km = (value) => Number(value).toLocaleString("nl-NL", { maximumFractionDigits: 1 });
 const day = (iso) => new Date(iso).toLocaleString("nl-NL", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
 
 function el(tag, props = {}, ...children) {
@@ -66,7 +68,7 @@ function drawList() {
       // The server words it: a countdown, or "ter plaatse" once an acuut deadline is settled.
       el("span", { className: `left${d.overdue ? " overdue" : ""}${d.on_site ? " on-site" : ""}`, textContent: d.deadline_text }),
       el("span", {}, el("strong", { textContent: d.order_number }), ` ${d.address}`, el("br"),
-        el("span", { className: "muted", textContent: `${d.client} · ${d.trade || "geen vakdiscipline"} · ${d.phase_label}${d.technician ? ` · ${d.technician}` : ""}` }),
+        el("span", { className: "muted", textContent: `${d.client} · ${d.trade_label || "geen vakdiscipline"} · ${d.phase_label}${d.technician ? ` · ${d.technician}` : ""}` }),
         d.absence_clash ? el("span", { className: "clash", role: "note", textContent: d.absence_clash.text }) : null),
       el("span", { className: `urgency urgency-${d.urgency || "geen"}`, textContent: d.urgency_label }));
     row.dataset.order = d.order_number;
@@ -80,7 +82,7 @@ function drawList() {
 
 function drawTechnicians() {
   $("[data-technicians]").replaceChildren(...state.technicians.map((t) =>
-    el("li", { textContent: `${t.name} — ${t.trades.join(", ")} — ${t.open_jobs} open — ${t.on_call ? "piket" : "in dienst"} tot ${time(t.on_duty_until)}` })));
+    el("li", { textContent: `${t.name} — ${t.trade_labels.join(", ")} — ${t.open_jobs} open — ${t.on_call ? "piket" : "in dienst"} tot ${time(t.on_duty_until)}` })));
   if (!state.technicians.length) $("[data-technicians]").append(el("li", { className: "muted", textContent: "Niemand in dienst." }));
 }
 
@@ -105,6 +107,15 @@ async function select(orderNumber, open) {
   if (open) await suggest(orderNumber);
 }
 
+// A list of choices (suggestions, slots) is one tab stop (roving.js); Enter or Space
+// chooses, and the chosen one stays marked.
+function mark(list, chosen) {
+  for (const b of list.querySelectorAll("button")) {
+    b.setAttribute("aria-pressed", String(b === chosen));
+    b.tabIndex = b === chosen ? 0 : -1;
+  }
+}
+
 async function suggest(orderNumber) {
   const d = state.dossiers.find((x) => x.order_number === orderNumber);
   $("[data-assign-hint]").hidden = true;
@@ -118,9 +129,16 @@ async function suggest(orderNumber) {
   try {
     const data = await getJSON(`/api/v1/dossiers/${orderNumber}/suggestions`);
     if (!data.suggestions.length) { target.replaceChildren(el("li", { className: "muted", textContent: "Geen geschikte monteur gevonden." })); return; }
-    target.replaceChildren(...data.suggestions.map((s) => el("li", {},
-      el("button", { type: "button", textContent: `${s.name} — aankomst ${time(s.arrival)}, ${String(s.distance_km).replace(".", ",")} km${s.makes_deadline ? "" : " (haalt de termijn niet)"}`, onclick: () => choose(orderNumber, s) }),
-      el("ul", { className: "reasons" }, ...s.reasons.map((r) => el("li", { textContent: r }))))));
+    target.replaceChildren(...data.suggestions.map((s, i) => {
+      const button = el("button", { type: "button", className: "choice", textContent: `${i + 1}. ${s.name} — aankomst ${time(s.arrival)}, ${km(s.distance_km)} km, ${s.open_jobs} open${s.makes_deadline ? "" : " (haalt de termijn niet)"}` });
+      button.dataset.technician = s.technician_id;
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => { mark(target, button); choose(orderNumber, s); });
+      return el("li", {}, button,
+        el("p", { className: "order-reason", textContent: s.order_reason }),
+        el("ul", { className: "reasons" }, ...s.reasons.map((r) => el("li", { textContent: r }))));
+    }));
+    roving(target);
     target.querySelector("button")?.focus();
   } catch (e) { target.replaceChildren(); showError(e.message); }
 }
@@ -132,10 +150,13 @@ async function choose(orderNumber, suggestion) {
   slots.replaceChildren();
   try {
     const data = await getJSON(`/api/v1/dossiers/${orderNumber}/slots?technician=${suggestion.technician_id}`);
-    slots.replaceChildren(...data.slots.map((slot) => el("li", {}, el("button", {
-      type: "button", textContent: `${day(slot.start)} – ${time(slot.end)}`,
-      onclick: () => { state.choice.slot = slot; confirmText(); },
-    }))));
+    slots.replaceChildren(...data.slots.map((slot) => {
+      const button = el("button", { type: "button", className: "choice", textContent: `${day(slot.start)} – ${time(slot.end)}` });
+      button.setAttribute("aria-pressed", "false");
+      button.addEventListener("click", () => { mark(slots, button); state.choice.slot = slot; confirmText(); });
+      return el("li", {}, button);
+    }));
+    roving(slots);
     $("[data-slots]").hidden = !data.slots.length;
   } catch (e) { showError(e.message); }
 }
@@ -163,7 +184,15 @@ $("[data-confirm-button]").addEventListener("click", async () => {
     list.focus();
   } catch (e) { showError(e.message); }
 });
-$("[data-confirm-cancel]").addEventListener("click", () => { $("[data-confirm]").hidden = true; state.choice = null; $("[data-suggestions] button")?.focus(); });
+$("[data-confirm-cancel]").addEventListener("click", () => {
+  $("[data-confirm]").hidden = true;
+  state.choice = null;
+  const list = $("[data-suggestions]");
+  const chosen = list.querySelector("button[aria-pressed='true']") || list.querySelector("button");
+  mark(list, null);
+  if (chosen) chosen.tabIndex = 0;
+  chosen?.focus();
+});
 
 // Keyboard: arrows move through the list, Enter asks for suggestions.
 list.addEventListener("keydown", (event) => {

@@ -27,6 +27,7 @@ function draw(canvas, chart) {
     type: chart.kind === "doughnut" ? "doughnut" : "bar",
     data: { labels, datasets },
     options: {
+      locale: "nl-NL", // 84,2 and 1.234, as on the rest of the page
       animation: false,
       maintainAspectRatio: false,
       indexAxis: chart.key === "onderwerpen" || chart.key === "categorieen" ? "y" : "x",

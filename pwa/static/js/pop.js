@@ -24,17 +24,20 @@ async function place(url, id) {
   pending?.abort();
   pending = new AbortController();
   let response;
+  let text;
+  // A newer call to place() aborts this one, also while its body is still being read.
   try {
     response = await fetch(url, {
       signal: pending.signal,
       headers: { accept: "text/html", "x-pop-page": location.pathname + location.search },
     });
+    if (response.status === 204 || response.status === 404) { hide(id); return; }
+    if (!response.ok) return;
+    text = await response.text();
   } catch {
     return;
   }
-  if (response.status === 204 || response.status === 404) { hide(id); return; }
-  if (!response.ok) return;
-  const fragment = new DOMParser().parseFromString(await response.text(), "text/html");
+  const fragment = new DOMParser().parseFromString(text, "text/html");
   const pop = fragment.querySelector("[data-pop]");
   if (!pop) return;
   region.replaceChildren(document.importNode(pop, true));

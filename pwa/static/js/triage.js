@@ -48,7 +48,8 @@ class Triage {
     this.submit = this.form?.querySelector("[data-triage-submit]") || null;
     this.build();
     this.bind();
-    this.load().then(() => { if (this.subject) this.evaluate(false); });
+    this.loading = this.load();
+    this.loading.then(() => { if (this.subject) this.evaluate(false); });
   }
 
   build() {
@@ -75,8 +76,12 @@ class Triage {
     this.filter.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
-        const first = this.list.querySelector("button");
-        if (first) this.choose(first.dataset.subject);
+        // A quick typist may press Enter before the client's protocol has arrived: choose then.
+        const pick = () => {
+          const first = this.list.querySelector("button");
+          if (first) this.choose(first.dataset.subject);
+        };
+        if (this.loading) this.loading.then(pick); else pick();
       } else if (event.key === "ArrowDown") {
         event.preventDefault();
         this.list.querySelector("button")?.focus();
@@ -103,7 +108,7 @@ class Triage {
       if (this.clientField.value === this.client) return;
       this.client = this.clientField.value;
       this.reset(false);
-      this.load();
+      this.loading = this.load();
     };
     this.clientField?.addEventListener("input", clientChanged);
     this.clientField?.addEventListener("change", clientChanged);
@@ -279,7 +284,7 @@ class Triage {
     ].filter(([, value]) => value);
     return [
       el("p", { class: "triage-label", text: "Uitkomst" }),
-      el("h3", {}, el("span", { class: `urgency urgency-${o.urgency}`, text: o.urgency_label }), " ", o.label),
+      el("h2", { class: "triage-outcome" }, el("span", { class: `urgency urgency-${o.urgency}`, text: o.urgency_label }), " ", o.label),
       o.inform_client ? el("p", { class: "notice", text: result.habitability_in_danger
         ? "Bewoonbaarheid in gevaar: de opdrachtgever wordt direct geïnformeerd."
         : "De opdrachtgever wordt direct geïnformeerd." }) : null,

@@ -24,6 +24,10 @@ export async function call(path, { method = "GET", json, body, headers = {}, cac
   return response;
 }
 
+function hasCookie(name) {
+  return document.cookie.split("; ").some((c) => c.startsWith(`${name}=`));
+}
+
 // The login call carries no bearer token yet; if the site set its CSRF cookie, echo it.
 function csrfToken() {
   const entry = document.cookie.split("; ").find((c) => c.startsWith("meldkamer_csrf="));
@@ -33,9 +37,13 @@ function csrfToken() {
 // Came from the website's login (/login sends a technician here): the browser's session becomes
 // the app's device session, without asking for the password again. Null when there is none to
 // take over (the installed app opened on its own, someone who is not a technician, offline).
+// Asked only when the site's login left its handover cookie, so a start without a session
+// logs no 401 (a failed request shows in the console whatever the script does with it).
 export async function takeOverSession() {
   const csrf = csrfToken();
-  if (!csrf) return null; // no page of the site was opened in this browser session
+  if (!csrf || !hasCookie("meldkamer_app")) return null;
+  // Tried once: whatever the answer, the next start does not ask again.
+  document.cookie = "meldkamer_app=; max-age=0; path=/; samesite=lax";
   try {
     const response = await fetch("/api/v1/auth/device-token", {
       method: "POST",

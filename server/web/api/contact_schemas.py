@@ -167,6 +167,12 @@ class ContactSetupBody(Body):
     call_survey: bool | None = Field(
         None, description="Callers get the survey after a finished contact; omitted: unchanged"
     )
+    report_email: str | None = Field(
+        None, max_length=254, description="The monthly telephony report's address; '' for none"
+    )
+    service_level_norm: int | None = Field(
+        None, ge=1, le=100, description="% of calls to answer within 30 s (default 80)"
+    )
 
     def lines(self) -> list[LineInput]:
         return [LineInput(i.kind, i.value, i.label) for i in self.inbound]

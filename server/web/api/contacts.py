@@ -229,6 +229,10 @@ async def setup_put(request: Request) -> JSONResponse:
             # Left out: the mailbox stays as it is; null removes it.
             keep_mailbox="mailbox" not in body.model_fields_set,
             call_survey=body.call_survey,
+            report_email=body.report_email,
+            service_level_norm=(
+                None if body.service_level_norm is None else str(body.service_level_norm)
+            ),
         ),
     )
     return JSONResponse(await setup.as_json(client))

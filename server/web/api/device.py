@@ -12,7 +12,7 @@ from server.domain.errors import BadRequest, Forbidden
 from server.fieldwork import field_jobs, technician_push
 from server.models import PushSubscription, User
 from server.web.api.common import json_object, path_id, token_json
-from server.web.auth import Principal, current_user
+from server.web.auth import Principal, current_user, offer_handover
 
 # The label of the app's tokens (the admin sees it per token).
 APP_LABEL = "monteur-app"
@@ -101,7 +101,7 @@ async def device_token(request: Request) -> JSONResponse:
         raise BadRequest("De app neemt alleen een websessie over; deze aanvraag heeft een token.")
     value, expires = await tokens.issue(user, APP_LABEL)
     request.session.clear()
-    return JSONResponse(token_json(user, value, expires))
+    return offer_handover(JSONResponse(token_json(user, value, expires)), False)
 
 
 async def logout(request: Request) -> Response:
@@ -120,4 +120,4 @@ async def logout(request: Request) -> Response:
         raise BadRequest("Afmelden hier is voor de app; de website meldt af via /logout.")
     await tokens.revoke(token.strip())
     request.session.clear()
-    return Response(status_code=204)
+    return offer_handover(Response(status_code=204), False)

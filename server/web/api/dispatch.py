@@ -55,7 +55,7 @@ async def dossier_suggestions(request: Request) -> JSONResponse:
                 "longitude": job.location.lon,
                 "precision": d.geo_precision if d.geo_source else None,
             },
-            "suggestions": [suggestions.suggestion_json(s) for s in found.items],
+            "suggestions": [suggestions.suggestion_json(s, why) for s, why in found.with_order()],
         }
     )
 

@@ -29,7 +29,15 @@ from starlette.routing import BaseRoute
 from starlette.schemas import SchemaGenerator
 
 from server.domain.numbers import INT_MAX
-from server.web.api import contact_schemas, dispatch_schemas, field, materials, responses, schemas
+from server.web.api import (
+    contact_schemas,
+    dispatch_schemas,
+    field,
+    figure_schemas,
+    materials,
+    responses,
+    schemas,
+)
 
 API_PREFIX = "/api/v1/"
 
@@ -78,7 +86,15 @@ _ERRORS = {
 
 _MODELS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for module in (schemas, dispatch_schemas, field, responses, contact_schemas, materials)
+    for module in (
+        schemas,
+        dispatch_schemas,
+        field,
+        responses,
+        contact_schemas,
+        materials,
+        figure_schemas,
+    )
     for model in vars(module).values()
     if isinstance(model, type)
     and issubclass(model, BaseModel)

@@ -233,6 +233,9 @@ class Suggestion(Response):
     makes_deadline: bool
     score: float
     reasons: list[str]
+    order_reason: str = Field(
+        description="Why it stands where it does: deadline, minutes to site plus load, distance"
+    )
 
 
 class Suggestions(Response):
@@ -263,10 +266,14 @@ class BoardDossier(Response):
     client: str
     client_name: str
     urgency: str | None
+    trade: str | None
+    trade_label: str | None = Field(description="The trade in words (Loodgieter)")
     phase: str
     deadline_at: str | None
     minutes_left: int | float | None
-    overdue: bool
+    overdue: bool = Field(
+        description="Past the deadline, or an appointment booked after it (docs/dispatch.md)"
+    )
     technician_id: int | None
     version: int
 
@@ -275,6 +282,7 @@ class BoardTechnician(Response):
     id: int
     name: str
     trades: list[str]
+    trade_labels: list[str] = Field(description="The trades in words, in the order of `trades`")
     open_jobs: int
     on_duty_until: str
     on_call: bool

@@ -12,7 +12,7 @@ from server.auth import login as login_service
 from server.domain.errors import AppError
 from server.domain.roles import Role
 from server.models import User
-from server.web.auth import current_user
+from server.web.auth import current_user, offer_handover
 from server.web.errors import error_headers
 from server.web.templating import templates
 
@@ -58,7 +58,8 @@ async def login(request: Request) -> Response:
         )
     request.session.clear()
     request.session.update({"uid": user.id, "epoch": user.session_epoch})
-    return RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)
+    response = RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)
+    return offer_handover(response, user.role == Role.TECHNICIAN)
 
 
 async def logout(request: Request) -> Response:
@@ -68,7 +69,7 @@ async def logout(request: Request) -> Response:
     if isinstance(uid, int):
         await User.filter(id=uid).update(session_epoch=F("session_epoch") + 1)
     request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+    return offer_handover(RedirectResponse("/login", status_code=303), False)
 
 
 async def home(request: Request) -> Response:

@@ -13,7 +13,7 @@ from server import scoping
 from server.contacts import lines, mailbox, setup, transfers
 from server.contacts.mailbox import MailboxInput
 from server.contacts.setup import Setup
-from server.domain import call_survey, result_codes
+from server.domain import call_survey, result_codes, telephony
 from server.domain.errors import Unprocessable
 from server.domain.numbers import whole_number
 from server.models import Client, InboundLine, MailboxState, TransferTarget
@@ -47,6 +47,8 @@ async def _texts(client: Client) -> dict[str, str]:
             if k in MAILBOX_FIELDS
         },
         "call_survey": "ja" if call_survey.enabled(client.settings) else "",
+        "report_email": setup.report_email_of(client),
+        "service_level_norm": str(telephony.norm_of(client.settings)),
     }
 
 
@@ -91,6 +93,7 @@ async def save(request: Request) -> Response:
     form = await request.form()
     names = ["greeting", "inbound", "transfers", "result_codes", "call_survey"]
     names += [f"mailbox_{k}" for k in (*MAILBOX_FIELDS, "password")]
+    names += ["report_email", "service_level_norm"]
     values = {k: str(form.get(k, "")) for k in names}
     try:
         await setup.replace(
@@ -104,6 +107,8 @@ async def save(request: Request) -> Response:
                 mailbox=_mailbox_input(values),
                 # A checkbox: sent when ticked, absent when not.
                 call_survey=bool(values["call_survey"]),
+                report_email=values["report_email"],
+                service_level_norm=values["service_level_norm"],
             ),
         )
     except Unprocessable as exc:

@@ -11,11 +11,11 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
-from server import live, scoping
+from server import live, metrics, scoping
 from server.domain import kpis
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.roles import DESK_ROLES, Role
-from server.insight import dashboard, export
+from server.insight import dashboard, export, telephony_sheet
 from server.models import User
 from server.web.auth import current_user, still_allowed
 from server.web.templating import templates
@@ -38,9 +38,14 @@ async def _build(request: Request) -> dashboard.Dashboard:
     grain = p.get("per", "")
     if grain and grain not in kpis.GRAIN_LABELS:
         raise Unprocessable(f"Onbekende indeling '{grain}'.", "per")
-    return await dashboard.build(
-        user, p.get("klant", ""), period, kpis.Grain(grain) if grain else None, datetime.now(UTC)
-    )
+    with metrics.DASHBOARD_SECONDS.time():
+        return await dashboard.build(
+            user,
+            p.get("klant", ""),
+            period,
+            kpis.Grain(grain) if grain else None,
+            datetime.now(UTC),
+        )
 
 
 async def page(request: Request) -> Response:
@@ -65,12 +70,31 @@ async def chart_xlsx(request: Request) -> Response:
     handle, name = mkstemp(suffix=".xlsx", prefix="grafiek-")
     os.close(handle)
     path = Path(name)
-    export.write_table(chart.columns, chart.rows, chart.title, path)
+    export.write_table(
+        chart.columns,
+        chart.rows,
+        chart.title,
+        path,
+        [chart.unit(i) for i in range(len(chart.columns))],
+    )
     return FileResponse(
         path,
         media_type=XLSX,
         filename=f"{chart.key}.xlsx",
         background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+async def telephony_xlsx(request: Request) -> Response:
+    """The dashboard's telephony figures as one sheet (the monthly report's workbook)."""
+    board = await _build(request)
+    assert board.telephony is not None
+    who = board.client.name if board.client else "alle opdrachtgevers"
+    data = telephony_sheet.workbook(board.telephony, f"Telefonie {who}")
+    return Response(
+        data,
+        media_type=XLSX,
+        headers={"Content-Disposition": 'attachment; filename="telefonie.xlsx"'},
     )
 
 

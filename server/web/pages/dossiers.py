@@ -18,10 +18,10 @@ from server.dispatch import appointment_slots, suggestions
 from server.domain import normalise
 from server.domain.calls import CONTACT_CHANNEL_OF_DOSSIER
 from server.domain.errors import AppError, Forbidden, Unprocessable
-from server.domain.lifecycle import PHASE_LABELS, Phase, transitions_for
+from server.domain.lifecycle import FINAL_PHASES, PHASE_LABELS, Phase, transitions_for
 from server.domain.numbers import HOUSE_NUMBER_MAX, whole_number
 from server.domain.roles import DESK_ROLES, Role
-from server.dossiers import dossiers
+from server.dossiers import dossiers, work_queue
 from server.dossiers import intake as intake_service
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.fieldwork import fieldwork_view
@@ -37,28 +37,44 @@ MAX_PAGE = 100_000  # keeps the offset within any database's range
 CHANNEL_OF_CONTACT = {v: k for k, v in CONTACT_CHANNEL_OF_DOSSIER.items()} | {
     "telefoon_uit": "telefoon"
 }
+# Who has dossiers of his own to filter on: those who take reports in and work on them.
+MINE_ROLES = (*DESK_ROLES, Role.CLIENT)
 FREE_SLOTS = 5  # free times offered for moving an appointment
+SUGGESTED = 10  # suitable technicians ranked for the dropdown; the first PANEL get a card
+PANEL = 5
 
 
 async def dossier_list(request: Request) -> Response:
+    """The dossier list; for open dossiers the work queue, by time left to the deadline."""
     user = current_user(request)
     p = request.query_params
     page = int_param(request, "pagina", 1, 1, MAX_PAGE)
-    filters = {"q": p.get("q", ""), "phase": p.get("fase", "open"), "client": p.get("klant", "")}
+    phase = p.get("fase", "open")
+    q, client = p.get("q", ""), p.get("klant", "")
+    order = p.get("volgorde") or ("termijn" if phase == "open" else "nieuw")
+    mine = p.get("mijn") == "1" and user.role in MINE_ROLES
     result = await dossiers.search(
         user,
-        filters["q"],
-        filters["phase"],
-        filters["client"],
+        q,
+        phase,
+        client,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        order=order,
+        mine=mine,
     )
+    filters = {"q": q, "phase": phase, "client": client, "order": order, "mine": mine}
+    query = {"q": q, "fase": phase, "klant": client, "volgorde": order, "mijn": "1" if mine else ""}
     return templates.TemplateResponse(
         request,
         "dossiers/list.html",
         {
             "result": result,
             "filters": filters,
+            "query": {k: v for k, v in query.items() if v or k == "fase"},
+            "standings": await work_queue.standings(result.items, datetime.now(UTC)),
+            "orders": work_queue.ORDERS,
+            "may_mine": user.role in MINE_ROLES,
             "page": page,
             "pages": max(1, -(-result.total // PAGE_SIZE)),
             "clients": await scoping.clients(user).filter(active=True),
@@ -206,11 +222,16 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
     user = current_user(request)
     dossier = await dossiers.get(user, request.path_params["order_number"])
     actor = await dossiers.actor_for(user)
+    is_desk = user.role in DESK_ROLES
+    now = datetime.now(UTC)
+    technicians = await Technician.filter(active=True) if is_desk else []
+    found, problem = await _ranking(user, dossier, now)
     context = {
         "d": dossier,
         "events": await dossiers.timeline(dossier),
         "moves": transitions_for(dossiers.state_of(dossier), actor),
-        "technicians": await Technician.filter(active=True) if user.role in DESK_ROLES else [],
+        "technicians": technicians,
+        "technician_groups": suggestions.choice_groups(technicians, dossier.trade, found, now),
         "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
         # The contacts it was made in or that concern it, as far as the user sees contacts.
         "contacts": await scoping.contacts(user)
@@ -224,25 +245,38 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "is_desk": user.role in DESK_ROLES,
         "created": request.query_params.get("nieuw") == "1",
         "error": error,
-        "dispatch": await dispatch_panel(user, dossier),
+        "dispatch": dispatch_panel(dossier, found, problem) if is_desk else None,
         "appointment": await appointment_panel(user, dossier),
         "pc4_credit": pc4.ATTRIBUTION,
+        "standing": (await work_queue.standings([dossier], now))[dossier.id],
     }
     return templates.TemplateResponse(
         request, "dossiers/detail.html", context, status_code=error.status if error else 200
     )
 
 
-async def dispatch_panel(user: Any, dossier: Any) -> dict[str, Any] | None:
-    """Suggested technicians for the desk while the dossier waits for one; a reason instead of
-    suggestions when there can be none (no trade, no location)."""
-    if user.role not in DESK_ROLES or dossier.phase not in suggestions.UNASSIGNED_PHASES:
-        return None
+async def _ranking(
+    user: Any, dossier: Any, now: datetime
+) -> tuple[suggestions.Suggestions | None, str | None]:
+    """Suitable technicians for an open dossier, for the desk (the panel and the dropdown);
+    the reason instead when there can be none (no trade, no location)."""
+    if user.role not in DESK_ROLES or dossier.phase in FINAL_PHASES:
+        return None, None
     try:
-        found = await suggestions.ranked(dossier, limit=5)
+        return await suggestions.ranked(dossier, now=now, limit=SUGGESTED), None
     except AppError as exc:
-        return {"suggested": [], "problem": exc.message}
-    return {"suggested": found.items, "problem": None}
+        return None, exc.message
+
+
+def dispatch_panel(
+    dossier: Any, found: suggestions.Suggestions | None, problem: str | None
+) -> dict[str, Any] | None:
+    """The suggestions card while the dossier waits for a technician."""
+    if dossier.phase not in suggestions.UNASSIGNED_PHASES:
+        return None
+    if found is None:
+        return {"suggested": [], "problem": problem or "Geen suggesties."}
+    return {"suggested": found.with_order()[:PANEL], "problem": None}
 
 
 async def appointment_panel(user: Any, dossier: Any) -> dict[str, Any] | None:

@@ -18,6 +18,7 @@ from server.fieldwork import chat
 from server.models import User
 from server.web.auth import current_user, still_allowed
 from server.web.pages import dossiers as dossier_pages
+from server.web.static import static_url
 from server.web.templating import templates
 
 PWA = settings.ROOT / "pwa"
@@ -41,6 +42,15 @@ SHELL = [
     "/static/monteur/icon-512.png",
     "/static/vendor/idb/index.js",
 ]
+# The files the shell page and the manifest name by their content-hashed names
+# (server/web/static.py); the service worker caches those names too, or a cold start offline
+# would miss them. The modules app.js imports keep their plain names, listed above.
+HASHED = ["monteur/app.css", "monteur/app.js", "monteur/icon-192.png", "monteur/icon-512.png"]
+
+
+@lru_cache(maxsize=1)
+def shell_urls() -> list[str]:
+    return SHELL + [static_url(path) for path in HASHED]
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +63,7 @@ def shell_version() -> str:
         "templates/monteur/app.html",
     ]:
         digest.update((PWA / name).read_bytes())
-    for url in SHELL:
+    for url in SHELL:  # the hashed names are of these same files
         if url.startswith("/static/"):
             digest.update((PWA / url.removeprefix("/")).read_bytes())
     return digest.hexdigest()[:12]
@@ -75,13 +85,16 @@ async def shell_redirect(request: Request) -> Response:
 async def service_worker(request: Request) -> Response:
     text = (PWA / "service-worker.js").read_text()
     text = text.replace("__VERSION__", shell_version()).replace(
-        "__SHELL__", ", ".join(f'"{u}"' for u in SHELL)
+        "__SHELL__", ", ".join(f'"{u}"' for u in shell_urls())
     )
     return Response(
         text,
         media_type="text/javascript",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/monteur/"},
     )
+
+
+PNG = {"type": "image/png"}
 
 
 async def manifest(request: Request) -> Response:
@@ -96,10 +109,10 @@ async def manifest(request: Request) -> Response:
             "background_color": "#ffffff",
             "theme_color": "#0b5394",
             "icons": [
-                {"src": "/static/monteur/icon-192.png", "sizes": "192x192", "type": "image/png"},
-                {"src": "/static/monteur/icon-512.png", "sizes": "512x512", "type": "image/png"},
+                {"src": static_url("monteur/icon-192.png"), "sizes": "192x192", **PNG},
+                {"src": static_url("monteur/icon-512.png"), "sizes": "512x512", **PNG},
                 {
-                    "src": "/static/monteur/icon-512.png",
+                    "src": static_url("monteur/icon-512.png"),
                     "sizes": "512x512",
                     "type": "image/png",
                     "purpose": "maskable",

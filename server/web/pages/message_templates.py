@@ -41,22 +41,33 @@ async def edit(request: Request) -> Response:
 
 
 async def save(request: Request) -> Response:
+    """Save the text (or put the built-in one back), or only show a preview of it
+    (`voorbeeld`). A text written with [fields] (`vorm=invulvelden`) is turned into its
+    template first."""
     user = current_user(request)
     code = request.path_params["client"]
+    name = _name(request)
     form = await request.form()
-    text = "" if form.get("herstel") else str(form.get("text", ""))
+    typed = str(form.get("text", "")).replace("\r\n", "\n")
+    with_fields = form.get("vorm") == "invulvelden"
     try:
-        client = await client_templates.save(user, code, _name(request), text)
+        text = "" if form.get("herstel") else client_templates.template_of(name, typed, with_fields)
+        if form.get("voorbeeld"):
+            client = await client_templates.editable_client(user, code)
+            client_templates.check(text, name)
+            item = client_templates.detail(client, name, text if text.strip() else None)
+            context = {"client": client, "t": item, "typed": typed, "previewing": True}
+            return templates.TemplateResponse(request, "sjablonen/edit.html", context)
+        client = await client_templates.save(user, code, name, text)
     except AppError as exc:
         if exc.status != 422:
             raise
         client = await client_templates.editable_client(user, code)
         context = {
             "client": client,
-            "t": client_templates.detail(client, _name(request), text),
+            "t": client_templates.detail(client, name),
+            "typed": typed,
             "error": exc,
         }
         return templates.TemplateResponse(request, "sjablonen/edit.html", context, status_code=422)
-    return RedirectResponse(
-        f"/sjablonen/{client.code}/{_name(request)}?opgeslagen=1", status_code=303
-    )
+    return RedirectResponse(f"/sjablonen/{client.code}/{name}?opgeslagen=1", status_code=303)

@@ -1,0 +1,443 @@
+"""Every page of every role, at 360 px (a phone) and 1280 px (a desk screen): no sideways
+scrolling, no text running out of its box, no text in the colour of its background, nothing in
+the console (404s of resources included), and no axe-core violation (tests/browser/screens.py).
+
+One logged-in browser context per role and width. The live server's world gets what makes the
+pages full: a triaged dossier waiting for a technician, one with an appointment, an absence, a
+tracking and a survey link, a client's telephone line with a registered call, a materials list.
+The technician app is checked screen by screen from its first start through closing a job
+(question, result, werkbon, signature, confirmation); the closed job's werkbon on the dossier
+page and in the archive after. Screenshots of every page go to $SCREENSHOTS, else a folder in
+the temporary directory (printed when a check fails); they are not kept in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from server import settings
+from server.communication import links
+from tests.browser.conftest import LIVE_SECRET
+from tests.browser.screens import Watch, check
+from tests.browser.test_board import bearer, leak_with_piet_on_duty
+from tests.browser.test_contacts import call_event, woonstad_line
+from tests.browser.test_monteur import api, job_for_piet
+from tests.browser.test_monteur_closing import draw, job_at
+from tests.browser.test_monteur_device import open_job
+from tests.browser.test_volg import live_rows
+from tests.support.world import PASSWORD
+
+WIDTHS = (360, 1280)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(tempfile.gettempdir()) / "meldkamer-screens")
+
+
+@pytest.fixture(scope="module")
+def filled(live_server: str, live_dir: Path) -> dict[str, str]:
+    """Order numbers and tenant links of the dossiers the pages show."""
+    waiting = leak_with_piet_on_duty(live_server)
+    booked = job_for_piet(live_server, street_number=10)
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    with api(live_server, "sanne.supervisie") as planner:
+        absence = planner.post(
+            "/api/v1/technicians/2/absences",
+            json={
+                "starts_on": str(monday),
+                "ends_on": str(monday + timedelta(days=2)),
+                "kind": "verlof",
+                "note": "Wintersport",
+            },
+        )
+        assert absence.status_code == 201, absence.text
+        materials = planner.put(
+            "/api/v1/clients/WST/materials",
+            json={"materials": ["Sifon 32 mm", "Sanitairkit", "Kraanleertje"]},
+        )
+        assert materials.status_code == 200, materials.text
+    contact = _registered_call(live_server)
+    [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
+    signed = {}
+    previous = settings.SECRET_KEY
+    settings.SECRET_KEY = LIVE_SECRET  # type: ignore[assignment]
+    try:
+        signed = {
+            "volg": f"/volg/{links.token(dossier_id, links.TRACKING)}",
+            "enquete": f"/enquete/{links.token(dossier_id, links.SURVEY)}",
+        }
+    finally:
+        settings.SECRET_KEY = previous
+    return {"waiting": waiting, "booked": booked, "contact": str(contact), **signed}
+
+
+def _registered_call(base: str) -> int:
+    """Woonstad's line and transfer number, and a call on it taken and registered."""
+    woonstad_line(base)
+    contact = call_event(base, "screens-1", "offered")
+    call_event(base, "screens-1", "answered", 5)
+    call_event(base, "screens-1", "ended", 80)
+    registered = httpx.patch(
+        f"{base}/api/v1/contacts/{contact}",
+        json={"subject": "Vraag over de afspraak", "result_code": "algemene_vraag"},
+        headers=bearer(base, "anna.agent"),
+    )
+    assert registered.status_code == 200, registered.text
+    return contact
+
+
+def _login(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+
+
+@dataclass
+class Screen:
+    page: Page
+    watch: Watch
+
+
+Screens = Callable[[str | None, int], Screen]
+
+
+@pytest.fixture(scope="module")
+def screens(browser: Browser, live_server: str) -> Iterator[Screens]:
+    """A logged-in page per (user, width), made once; third-party requests are refused."""
+    made: dict[tuple[str | None, int], tuple[Any, Screen]] = {}
+    external: list[str] = []
+
+    def open_as(username: str | None, width: int) -> Screen:
+        if (username, width) not in made:
+            context = browser.new_context(
+                base_url=live_server, locale="nl-NL", viewport={"width": width, "height": 900}
+            )
+            context.on(
+                "request",
+                lambda r: (
+                    None
+                    if r.url.startswith((live_server, "blob:", "data:"))
+                    else external.append(r.url)
+                ),
+            )
+            page = context.new_page()
+            screen = Screen(page, Watch(page))
+            if username:
+                _login(page, username)
+                screen.watch.take()
+            made[username, width] = (context, screen)
+        return made[username, width][1]
+
+    yield open_as
+    for context, _ in made.values():
+        context.close()
+    assert external == [], f"requests to third parties: {external}"
+
+
+def _shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+
+def _visit(
+    screen: Screen,
+    who: str,
+    path: str,
+    width: int,
+    act: Callable[[Page], None] | None = None,
+) -> list[str]:
+    page = screen.page
+    page.goto(path)
+    if act is not None:
+        page.wait_for_load_state("networkidle")
+        act(page)
+    problems = check(page, screen.watch)
+    # A tenant's link is named by what it is, not by its token.
+    shown = re.sub(r"^/(volg|enquete)/.*", r"/\1", path)
+    name = re.sub(r"[^A-Za-z0-9]+", "_", shown).strip("_")[:60] or "start"
+    _shot(page, f"{who}-{width}-{name}{'-na' if act else ''}")
+    return [f"{path} @{width}px: {p}" for p in problems]
+
+
+def _run(screens: Screens, username: str | None, visits: list[Any]) -> None:
+    problems: list[str] = []
+    for width in WIDTHS:
+        screen = screens(username, width)
+        for visit in visits:
+            path, act = visit if isinstance(visit, tuple) else (visit, None)
+            problems += _visit(screen, username or "huurder", path, width, act)
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+# --- what a user does on a page before it is checked again ------------------------------------
+
+
+def _intake_with_subject(page: Page) -> None:
+    page.select_option("select[name=client]", "WST")
+    page.locator(".triage-subjects button").first.wait_for()
+    page.locator(".triage-subjects button").first.click()
+    page.locator(".triage-stage .choice").first.wait_for()
+
+
+def _board_choosing(page: Page) -> None:
+    """A dossier chosen, its suggestions shown, one picked: the confirm with "Terug" shows."""
+    page.locator("[data-dossiers] li").first.wait_for()
+    page.locator("[data-dossiers]").focus()
+    page.keyboard.press("Enter")
+    first = page.locator("[data-suggestions] button").first
+    first.wait_for()
+    first.click()
+    expect(page.locator("[data-confirm-cancel]")).to_be_visible()
+
+
+def test_desk_screens(screens: Screens, filled: dict[str, str]) -> None:
+    waiting, booked = filled["waiting"], filled["booked"]
+    _run(
+        screens,
+        "anna.agent",
+        [
+            "/dossiers",
+            "/dossiers?mijn=1",
+            "/dossiers?fase=&volgorde=nieuw",
+            "/dossiers/nieuw",
+            ("/dossiers/nieuw", _intake_with_subject),
+            f"/dossiers/{waiting}",
+            f"/dossiers/{booked}",
+            f"/dossiers/{waiting}/triage",
+            "/meldkamer",
+            ("/meldkamer", _board_choosing),
+            "/archief",
+            "/dashboard",
+            "/protocollen",
+            "/protocollen/WST",
+            "/contacten",
+            "/contacten/registreren",
+            f"/contacten/{filled['contact']}",
+        ],
+    )
+
+
+def _call_offered(page: Page) -> None:
+    page.locator("[data-screen-pop] [data-pop]").wait_for()
+
+
+def test_the_screen_pop_on_desk_pages(
+    screens: Screens, filled: dict[str, str], live_server: str
+) -> None:
+    """A call offered to Anna pops up above the page she is on (every desk tab), and the intake
+    opened in it says so."""
+    for width in WIDTHS:
+        screens("anna.agent", width).page.goto("/dossiers")
+    contact = call_event(live_server, "screens-2", "offered")
+    try:
+        _run(
+            screens,
+            "anna.agent",
+            [
+                ("/dossiers", _call_offered),
+                ("/meldkamer", _call_offered),
+                (f"/dossiers/nieuw?contact={contact}", _call_offered),
+            ],
+        )
+    finally:
+        call_event(live_server, "screens-2", "ended", 60)
+        httpx.patch(
+            f"{live_server}/api/v1/contacts/{contact}",
+            json={"subject": "Verkeerd verbonden", "result_code": "geen_actie"},
+            headers=bearer(live_server, "anna.agent"),
+        )
+
+
+def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "sanne.supervisie",
+        [
+            "/dossiers",
+            "/planning",
+            "/sjablonen",
+            "/sjablonen/WST",
+            "/sjablonen/WST/melding_ontvangen/sms.txt",
+            "/sjablonen/WST/afspraak_ingepland/email.html",
+            "/protocollen/WST/bewerken",
+            "/protocollen/WST/versies/1",
+            "/contacten",
+            "/contactinstellingen",
+            "/contactinstellingen/WST",
+        ],
+    )
+
+
+def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "wim.woonstad",
+        [
+            "/portaal",
+            "/dossiers",
+            f"/dossiers/{filled['booked']}",
+            "/dossiers/nieuw",
+            "/archief",
+            "/dashboard",
+            "/protocollen/WST",
+            "/sjablonen",
+            "/sjablonen/WST/afspraak_gewijzigd/sms.txt",
+            "/contacten",
+            f"/contacten/{filled['contact']}",
+        ],
+    )
+
+
+def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(screens, None, ["/login", filled["volg"], filled["enquete"]])
+
+
+def test_the_technician_apps_first_start(screens: Screens) -> None:
+    """Opened on its own, without a session: the login form, and no 401 in the console."""
+    problems: list[str] = []
+    for width in WIDTHS:
+        page = screens(None, width).page
+        page.goto("/monteur/")
+        page.locator("form.login").wait_for()
+        problems += [f"/monteur/ @{width}px: {p}" for p in check(page, screens(None, width).watch)]
+        _shot(page, f"huurder-{width}-monteur-start")
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+def _tomorrow_at_eight() -> datetime:
+    """An appointment on the next day, so "Afsluiten" asks first."""
+    now = datetime.now(AMSTERDAM)
+    return (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+def _app_tour(screen: Screen, width: int, number: str) -> list[str]:
+    """The app's screens for one job, from the list to the job closed, each checked."""
+    page, problems = screen.page, []
+
+    def look(name: str) -> None:
+        problems.extend(f"monteur {name} @{width}px: {p}" for p in check(page, screen.watch))
+        _shot(page, f"piet.monteur-{width}-monteur-{name}")
+
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 52.0905, "longitude": 5.1305, "accuracy": 20})
+    page.goto("/monteur/")
+    page.locator(".job").first.wait_for()
+    look("opdrachten")
+    open_job(page, number)
+    look("opdracht")
+    page.get_by_role("button", name="Onderweg").click()
+    expect(page.locator("section.status p", has_text="Verwachte aankomst")).to_be_visible(
+        timeout=20000
+    )
+    look("onderweg")
+    page.get_by_role("button", name="Op locatie").click()
+    page.get_by_role("button", name="Afsluiten").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("toch afsluiten?")
+    look("afsluiten-vraag")
+    page.get_by_role("button", name="Toch afsluiten").click()
+    closing = page.locator("section.closing")
+    expect(closing).to_contain_text("Stap 1 van 4")
+    look("afsluiten-1-resultaat")
+    page.get_by_label("Storing verholpen").check()
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 2 van 4")
+    closing.locator("textarea[name=cause]").fill("Sifon lekt bij de moer")
+    closing.locator("textarea[name=work_done]").fill("Sifon vervangen en afgekit")
+    closing.locator("input[name=material_name]").fill("Sifon 32 mm")
+    closing.get_by_role("button", name="Materiaal toevoegen").click()
+    closing.locator("input[name=material_name]").nth(1).fill("Sanitairkit")
+    look("afsluiten-2-werkbon")
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 3 van 4")
+    look("afsluiten-3-handtekening")
+    draw(page)
+    closing.locator("input[name=signed_by]").fill("F. el Amrani")
+    page.get_by_role("button", name="Volgende").click()
+    expect(closing).to_contain_text("Stap 4 van 4")
+    look("afsluiten-4-bevestigen")
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("article.detail p.meta")).to_contain_text("Afgerond")
+    expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
+    look("afgesloten")
+    return problems
+
+
+def test_technician_app_screens_through_closing_a_job(
+    screens: Screens, filled: dict[str, str], live_server: str
+) -> None:
+    """Every screen of the app at both widths, closing with werkbon, materials from the
+    client's list and the tenant's signature; then that werkbon where the desk and the client
+    read it (the dossier page, the archive)."""
+    problems: list[str] = []
+    closed = []
+    for width in WIDTHS:
+        number = job_at(live_server, _tomorrow_at_eight())
+        problems += _app_tour(screens("piet.monteur", width), width, number)
+        closed.append(number)
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+    with api(live_server, "anna.agent") as desk:
+        events = desk.get(f"/api/v1/dossiers/{closed[0]}").json()["events"]
+    assert [e["data"]["signed"] for e in events if e["kind"] == "werkbon"] == [True]
+    _run(screens, "anna.agent", [f"/dossiers/{closed[0]}", "/archief"])
+    _run(screens, "wim.woonstad", [f"/dossiers/{closed[0]}", "/archief"])
+
+
+def test_the_search_box_keeps_room_beside_the_longest_menu(screens: Screens) -> None:
+    """Supervision has the most menu items; the search box once shrank to "Orde"."""
+    for width, least in ((1280, 300), (360, 120)):
+        page = screens("sanne.supervisie", width).page
+        page.goto("/planning")
+        box = page.locator("#zoek").bounding_box()
+        assert box is not None and box["width"] >= least, (width, box)
+        # Every menu item can be reached: the menu scrolls in its own strip on a phone.
+        last = page.locator("nav[aria-label=Hoofdmenu] a").last
+        last.scroll_into_view_if_needed()
+        expect(last).to_be_in_viewport()
+
+
+def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
+    """The checks themselves: a page made wrong on purpose is caught on every count."""
+    screen = screens("anna.agent", 1280)
+    page = screen.page
+    page.goto("/dossiers")
+    page.wait_for_load_state("networkidle")
+    screen.watch.take()
+    # Styled through the DOM: the page's CSP refuses style attributes in markup.
+    page.evaluate(
+        """() => {
+          const add = (tag, text, style) => {
+            const el = Object.assign(document.createElement(tag), { textContent: text });
+            Object.assign(el.style, style);
+            document.querySelector("main").append(el);
+            return el;
+          };
+          add("button", "Weg", { background: "#fff", color: "#fff" }).className = "x";
+          add("p", "Een heel lange regel tekst", { width: "40px", whiteSpace: "nowrap" });
+          add("div", "breed", { width: "3000px" });
+          add("img", "", {}).src = "/static/bestaat-niet.png";
+          const bare = document.createElement("table");
+          bare.className = "kaal";
+          bare.insertRow().insertCell().textContent = "Piet";
+          document.querySelector("main").append(bare);
+        }"""
+    )
+    page.wait_for_timeout(300)
+    problems = "\n".join(check(page, screen.watch))
+    assert "de pagina schuift opzij" in problems
+    assert 'tekst in de kleur van de achtergrond: <button.x> "Weg"' in problems
+    assert 'tekst loopt uit zijn vak: <p> "Een heel lange regel tekst"' in problems
+    assert "404 op " in problems and "bestaat-niet.png" in problems
+    assert "axe image-alt" in problems
+    assert 'tabel zonder opmaak: <table.kaal> "Piet"' in problems
