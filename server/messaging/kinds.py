@@ -64,6 +64,10 @@ PURPOSES: dict[str, str] = {
     "melding waarbij de bewoonbaarheid van de woning in gevaar is.",
     "protocol_bevestiging": "Gaat naar de opdrachtgever zodra een nieuwe versie van zijn "
     "triageprotocol is gepubliceerd, ter bevestiging.",
+    "enquete_gesprek": "Gaat naar de beller of afzender na een afgerond gesprek of e-mail met de "
+    "meldkamer (hoogstens eens per dag), met de link naar een korte enquête over dat contact.",
+    "telefonie_rapport": "Gaat de eerste werkdag van de maand naar het rapportadres van de "
+    "opdrachtgever: de telefoniecijfers van de vorige maand, met het werkboek als bijlage.",
 }
 # By which channels, in words.
 CHANNEL_TEXT: dict[str, str] = {
@@ -72,6 +76,7 @@ CHANNEL_TEXT: dict[str, str] = {
     "'s nachts tot het einde van de stille uren.",
     "piket": "Per sms en per e-mail, naar het nummer en adres van de piketdienst.",
     "protocol_bevestiging": "Per e-mail.",
+    "telefonie_rapport": "Per e-mail.",
 }
 # The template files in words.
 FILE_LABELS: dict[str, str] = {
