@@ -6,7 +6,9 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from server import settings
+from tortoise.queryset import QuerySet
+
+from server import db, settings
 from server.models import ApiToken, User
 
 
@@ -21,10 +23,15 @@ async def issue(user: User, label: str = "") -> tuple[str, datetime]:
     return token, expires
 
 
+def _with_user(token_hash: str) -> QuerySet[ApiToken]:
+    return ApiToken.filter(token_hash=token_hash).select_related("user__client").limit(1)
+
+
 async def user_for(token: str) -> User | None:
     now = datetime.now(UTC)
     # One indexed read: the token with its user and his client joined in.
-    found = await ApiToken.get_or_none(token_hash=_digest(token)).select_related("user__client")
+    rows = await db.prepared("api-token", _with_user, _digest(token))
+    found = rows[0] if rows else None
     if found is None or found.expires_at <= now or not found.user.active:
         return None
     # Touch at most once a minute: the column is for the admin, not for every request.

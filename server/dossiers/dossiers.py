@@ -12,7 +12,7 @@ from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server import live, scoping
+from server import db, live, scoping
 from server.domain import normalise, worklist
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -164,6 +164,12 @@ async def _parent(user: User, order_number: str) -> Dossier:
         raise NotFound(exc.message, "parent") from None
 
 
+def _in_stock(client_id: int, postcode: str, number: int, suffix: str) -> QuerySet[Address]:
+    return Address.filter(
+        client_id=client_id, postcode=postcode, house_number=number, suffix=suffix
+    ).limit(1)
+
+
 async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
     """The address from the client's stock, or as typed in when it is not (yet) in the stock."""
     if data.id is not None:
@@ -181,9 +187,11 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
         raise Unprocessable(
             f"Toevoeging '{data.suffix[:20]}' is te lang (hoogstens 10 tekens).", "address.suffix"
         )
-    address = await Address.get_or_none(
-        client_id=client.id, postcode=postcode, house_number=data.house_number, suffix=suffix
+    # Every intake: the SQL built once (server.db.prepared).
+    found = await db.prepared(
+        "address-in-stock", _in_stock, client.id, postcode, data.house_number, suffix
     )
+    address = found[0] if found else None
     if address is not None:
         return _from_stock(address)
     if not data.street.strip() or not data.city.strip():

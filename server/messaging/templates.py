@@ -160,7 +160,20 @@ def _environment(kind: Kind, channel: Channel, overrides: Mapping[str, str] | No
     unknown = set(overrides) - _all_names()
     if unknown:
         raise ValueError(f"unknown template names: {', '.join(sorted(unknown))}")
-    # A fresh environment per client: its templates never land in a cache another sees.
+    return _own_environment(frozenset(overrides.items()))
+
+
+@functools.lru_cache(maxsize=128)
+def _own_environment(overrides: frozenset[tuple[str, str]]) -> Sandbox:
+    """The sandbox for one set of a client's own texts, kept with its compiled templates.
+
+    Keyed by the texts themselves: a client who edits a text (in this process or another)
+    has different texts on his next message, so a new key and a freshly compiled template;
+    nothing to invalidate. Two clients with the same texts share the result of compiling
+    them, nothing else (the immutable sandbox renders without keeping state). Compiling a
+    client's SMS and e-mail cost about 8 ms per message before this cache, against 0.15 ms
+    to render them once compiled.
+    """
     return sandbox(ChoiceLoader([DictLoader(dict(overrides)), FileSystemLoader(TEMPLATES)]))
 
 

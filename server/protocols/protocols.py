@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server import scoping
+from server import db, scoping
 from server.communication import notifications
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.numbers import row_id
@@ -71,10 +72,13 @@ async def current(client: Client) -> ProtocolVersion:
 
 
 async def _newest(client: Client) -> ProtocolVersion | None:
+    # Read by every intake with triage: the SQL built once (server.db.prepared).
+    return next(iter(await db.prepared("newest-protocol", _newest_of, client.id)), None)
+
+
+def _newest_of(client_id: int) -> QuerySet[ProtocolVersion]:
     return (
-        await ProtocolVersion.filter(client_id=client.id, status=PUBLISHED)
-        .order_by("-version")
-        .first()
+        ProtocolVersion.filter(client_id=client_id, status=PUBLISHED).order_by("-version").limit(1)
     )
 
 

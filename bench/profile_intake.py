@@ -1,0 +1,169 @@
+"""One intake at a time, in-process: its server time, and where that time goes.
+
+Run: DATABASE_URL=postgres://…/scratch .venv/bin/python -m bench.profile_intake [--count 30]
+     .venv/bin/python -m bench.profile_intake            # SQLite in a temporary folder
+     … --profile   # also print a pyinstrument profile of ten intakes (pip install pyinstrument)
+     … --profile cprofile   # or cProfile's busiest functions over twenty
+     … --own-texts --email  # Woonstad with its own message texts; the tenant has an e-mail
+
+The same intake bench/bench_http.py sends (`POST /api/v1/dossiers` with triage and a bearer
+token), over httpx's ASGI transport: no sockets, no uvicorn, so the figure is the app's own
+time per intake. A PostgreSQL database is emptied and rebuilt (bench_http's `prepare`); with
+REDIS_URL set (default for PostgreSQL: redis://127.0.0.1:6379/7, flushed) live updates and
+jobs go through Redis as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROFILERS = ["pyinstrument", "cprofile"]
+# A client's own texts, as the editor at /sjablonen stores them (the built-in text, reworded).
+OWN_TEXTS = {
+    "melding_ontvangen/sms.txt": "{{ opdrachtgever }}: melding {{ ordernummer }} ontvangen "
+    "({{ urgentie }}). {{ vervolg }} Volg: {{ volgen_url }}",
+    "melding_ontvangen/onderwerp.txt": "Uw melding {{ ordernummer }} bij {{ opdrachtgever }}",
+    "melding_ontvangen/email.txt": "Beste {{ naam }},\n\nWe hebben uw melding ontvangen: "
+    "{{ melding }}.\n{{ vervolg }}\n\nVolg uw melding: {{ volgen_url }}\n",
+}
+
+
+async def _prepare_sqlite() -> str:
+    from server import db
+    from server.auth import tokens
+    from server.models import Address, User
+    from server.protocols import protocols
+    from tests.support import world
+
+    await db.migrate()
+    await db.init()
+    w = await world.build()
+    await protocols.current(w.woonstad)
+    await protocols.current(w.lichtveld)
+    for n in range(300):
+        await Address.create(
+            client=w.woonstad if n % 3 else w.lichtveld,
+            street="Amsterdamsestraatweg",
+            house_number=n + 1,
+            postcode=f"35{n % 100:02d}AB",
+            city="Utrecht",
+            latitude=52.09 + n / 10_000,
+            longitude=5.11 + n / 10_000,
+        )
+    token, _ = await tokens.issue(await User.get(username="anna.agent"), "bench")
+    await db.close()
+    return token
+
+
+async def _give_own_texts() -> None:
+    from server import db
+    from server.models import Client
+
+    await db.init()
+    client = await Client.get(code="WST")
+    await Client.filter(id=client.id).update(
+        settings={**client.settings, "message_templates": OWN_TEXTS}
+    )
+    await db.close()
+
+
+async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    from bench.bench_http import INTAKE, prepare
+    from server import settings
+    from server.app import create_app
+
+    if settings.DATABASE_URL.startswith("postgres"):
+        token = await prepare(settings.DATABASE_URL, settings.REDIS_URL or "")
+    else:
+        token = await _prepare_sqlite()
+    if own_texts:
+        await _give_own_texts()
+    body = {**INTAKE, "contact": {**INTAKE["contact"], "email": "f.elamrani@example.nl"}}
+    body = body if email else INTAKE
+    app = create_app()
+    headers = {"Authorization": f"Bearer {token}"}
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app),  # type: ignore[arg-type]
+            base_url="http://bench",
+        ) as http,
+    ):
+        cpu: list[float] = []
+
+        async def one() -> float:
+            began, began_cpu = time.perf_counter(), time.process_time()
+            response = await http.post("/api/v1/dossiers", json=body, headers=headers)
+            elapsed = (time.perf_counter() - began) * 1000
+            cpu.append((time.process_time() - began_cpu) * 1000)
+            if response.status_code != 201:
+                raise SystemExit(f"{response.status_code} {response.text[:300]}")
+            return elapsed
+
+        for _ in range(5):  # warm-up: imports, caches, the pool
+            await one()
+        cpu.clear()
+        times = sorted([await one() for _ in range(count)])
+        # CPU time of this process (the app, and httpx's in-process client): steadier than
+        # the wall clock on a shared machine, and what limits a loaded server.
+        print(
+            f"{settings.DATABASE_URL.split('://')[0]}: {count} intakes, one at a time: "
+            f"median {statistics.median(times):.1f} ms, best {times[0]:.1f} ms, "
+            f"p90 {times[int(0.9 * len(times))]:.1f} ms; "
+            f"CPU median {statistics.median(cpu):.1f} ms, best {min(cpu):.1f} ms"
+        )
+        if profile == "cprofile":
+            import cProfile
+            import pstats
+
+            cprofiler = cProfile.Profile()
+            cprofiler.enable()
+            for _ in range(20):
+                await one()
+            cprofiler.disable()
+            stats = pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+            stats.print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+        elif profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005, async_mode="enabled")
+            profiler.start()
+            for _ in range(10):
+                await one()
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=30)
+    parser.add_argument("--profile", nargs="?", const="pyinstrument", default="", choices=PROFILERS)
+    parser.add_argument(
+        "--own-texts", action="store_true", help="Woonstad with its own SMS and e-mail texts"
+    )
+    parser.add_argument("--email", action="store_true", help="the tenant has an e-mail address")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        folder = Path(tempfile.mkdtemp(prefix="meldkamer-profile-"))
+        os.environ["DATABASE_URL"] = f"sqlite://{folder / 'profile.sqlite3'}"
+        os.environ["VAR_DIR"] = str(folder / "var")
+    else:
+        os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
+    os.environ.setdefault("SECRET_KEY", "profile-secret-key-not-for-production")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    asyncio.run(run(args.count, args.profile, args.own_texts, args.email))
+
+
+if __name__ == "__main__":
+    main()
