@@ -272,7 +272,8 @@ async def test_board_and_suggestions_are_for_the_desk_only(
     await login(http, "anna.agent")
     page = await http.get("/meldkamer")
     assert page.status_code == 200
-    assert '<script type="module" src="/static/js/board.js">' in page.text
+    # The board's script, by its content-hashed name (server/web/static.py).
+    assert re.search(r'<script type="module" src="/static/js/board\.[0-9a-f]{12}\.js">', page.text)
 
 
 async def test_suggestions_api_shows_reasons(http: httpx.AsyncClient, w: world.World) -> None:
