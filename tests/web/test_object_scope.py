@@ -4,6 +4,7 @@ an export refuses one outside the caller's scope, changes nothing and shows noth
 from __future__ import annotations
 
 import io
+from zoneinfo import ZoneInfo
 
 import httpx
 import openpyxl
@@ -168,7 +169,8 @@ async def test_dashboard_without_a_client_is_the_users_own(
 ) -> None:
     """Leaving the client out does not widen a client user's figures to everyone's."""
     s = await scoped.build()
-    day = s.own.created_at.date().isoformat()
+    # The dashboard counts local days: the UTC date is the day before from 23:00 or 22:00 UTC.
+    day = s.own.created_at.astimezone(ZoneInfo("Europe/Amsterdam")).date().isoformat()
     query = f"?van={day}&tot={day}&per=dag"
 
     async def reports(username: str) -> int:
