@@ -68,10 +68,10 @@ async def prepare(database_url: str, redis_url: str) -> str:
     """A fresh schema with demo-like data; the bearer token of the desk agent."""
     from redis.asyncio import Redis
 
+    from bench.intake_data import published_world_with_stock
     from server import db, settings
     from server.auth import tokens
-    from server.models import Address, Technician, User
-    from server.protocols import protocols
+    from server.models import Technician, User
     from tests.support import world
 
     settings.DATABASE_URL = database_url
@@ -81,19 +81,7 @@ async def prepare(database_url: str, redis_url: str) -> str:
     await db.migrate()
     await db.init()
     try:
-        w = await world.build()
-        await protocols.current(w.woonstad)  # version 1 published, as the demo has it
-        await protocols.current(w.lichtveld)
-        for n in range(300):
-            await Address.create(
-                client=w.woonstad if n % 3 else w.lichtveld,
-                street="Amsterdamsestraatweg",
-                house_number=n + 1,
-                postcode=f"35{n % 100:02d}AB",
-                city="Utrecht",
-                latitude=52.09 + n / 10_000,
-                longitude=5.11 + n / 10_000,
-            )
+        w = await published_world_with_stock()
         for n in range(20):
             tech_user = await world.user(f"monteur.{n}", "technician")
             await Technician.create(

@@ -36,27 +36,14 @@ OWN_TEXTS = {
 
 
 async def _prepare_sqlite() -> str:
+    from bench.intake_data import published_world_with_stock
     from server import db
     from server.auth import tokens
-    from server.models import Address, User
-    from server.protocols import protocols
-    from tests.support import world
+    from server.models import User
 
     await db.migrate()
     await db.init()
-    w = await world.build()
-    await protocols.current(w.woonstad)
-    await protocols.current(w.lichtveld)
-    for n in range(300):
-        await Address.create(
-            client=w.woonstad if n % 3 else w.lichtveld,
-            street="Amsterdamsestraatweg",
-            house_number=n + 1,
-            postcode=f"35{n % 100:02d}AB",
-            city="Utrecht",
-            latitude=52.09 + n / 10_000,
-            longitude=5.11 + n / 10_000,
-        )
+    await published_world_with_stock()
     token, _ = await tokens.issue(await User.get(username="anna.agent"), "bench")
     await db.close()
     return token
