@@ -128,29 +128,16 @@ async def record(
     overrides = client.settings.get("message_templates") or None
     rows: list[OutboundMessage] = []
     for index, recipient in enumerate(recipients):
-        row_key = f"{key}:{recipient.channel}:{index}"[:120]
-        if await OutboundMessage.exists(key=row_key):
+        fields = _row_fields(
+            message, recipient, index, key, client, dossier, urgency, after, at, overrides, data
+        )
+        if await OutboundMessage.exists(key=fields["key"]):
             continue
-        content = _render(message, recipient.channel, overrides)
         try:
             # A savepoint inside the caller's transaction: on PostgreSQL a failed insert
             # would otherwise abort that whole transaction, not just this row.
             async with in_transaction():
-                row = await OutboundMessage.create(
-                    key=row_key,
-                    dossier=dossier,
-                    client=client,
-                    notification=notification,
-                    channel=recipient.channel.value,
-                    kind=message.kind.value,
-                    urgency=urgency,
-                    recipient=recipient.address,
-                    recipient_name=recipient.name,
-                    deliver_after=after,
-                    created_at=at,
-                    data={**(data or {}), **content.pop("data", {}), **_sender(client)},
-                    **content,
-                )
+                row = await OutboundMessage.create(notification=notification, **fields)
         except IntegrityError:  # recorded at the same moment by another transaction
             continue
         rows.append(row)
@@ -182,27 +169,45 @@ def new_rows(
     overrides = client.settings.get("message_templates") or None
     rows: list[OutboundMessage] = []
     for index, recipient in enumerate(recipients):
-        content = _render(message, recipient.channel, overrides)
         reason = unavailable(recipient.channel, client)
-        rows.append(
-            OutboundMessage(
-                key=f"{key}:{recipient.channel}:{index}"[:120],
-                dossier=dossier,
-                client=client,
-                channel=recipient.channel.value,
-                kind=message.kind.value,
-                urgency=urgency,
-                recipient=recipient.address,
-                recipient_name=recipient.name,
-                deliver_after=after,
-                created_at=at,
-                status="niet_verzonden" if reason else "wachtrij",
-                last_error=reason,
-                data={**content.pop("data", {}), **_sender(client)},
-                **content,
-            )
+        fields = _row_fields(
+            message, recipient, index, key, client, dossier, urgency, after, at, overrides, None
         )
+        status = "niet_verzonden" if reason else "wachtrij"
+        rows.append(OutboundMessage(status=status, last_error=reason, **fields))
     return rows
+
+
+def _row_fields(
+    message: Message,
+    recipient: Recipient,
+    index: int,
+    key: str,
+    client: Client,
+    dossier: Dossier | None,
+    urgency: str,
+    after: datetime,
+    at: datetime,
+    overrides: dict[str, str] | None,
+    data: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """One recipient's row as `record` and `new_rows` both store it: its key, the rendered
+    text and the data its channel needs."""
+    content = _render(message, recipient.channel, overrides)
+    return {
+        "key": f"{key}:{recipient.channel}:{index}"[:120],
+        "dossier": dossier,
+        "client": client,
+        "channel": recipient.channel.value,
+        "kind": message.kind.value,
+        "urgency": urgency,
+        "recipient": recipient.address,
+        "recipient_name": recipient.name,
+        "deliver_after": after,
+        "created_at": at,
+        "data": {**(data or {}), **content.pop("data", {}), **_sender(client)},
+        **content,
+    }
 
 
 async def start_new(
