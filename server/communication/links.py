@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 from server import settings
 from server.domain.errors import AppError, NotFound
+from server.i18n import gettext as _
 from server.models import Dossier
 
 TRACKING = "volg"
@@ -56,7 +57,7 @@ def signed_id(value: str, purpose: str, expired: str) -> int:
         raise LinkExpired(expired) from None
     except BadSignature:
         raise LinkInvalid(
-            "Deze link klopt niet. Controleer of u de hele link hebt gebruikt."
+            _("Deze link klopt niet. Controleer of u de hele link hebt gebruikt.")
         ) from None
     return int(raw)
 
@@ -66,9 +67,9 @@ async def dossier_for(value: str, purpose: str) -> Dossier:
     dossier_id = signed_id(
         value,
         purpose,
-        "Deze link is verlopen. Bel de meldkamer als u nog vragen hebt over uw melding.",
+        _("Deze link is verlopen. Bel de meldkamer als u nog vragen hebt over uw melding."),
     )
     dossier = await Dossier.get_or_none(id=dossier_id)
     if dossier is None:
-        raise LinkInvalid("Deze link hoort bij geen melding (meer).")
+        raise LinkInvalid(_("Deze link hoort bij geen melding (meer)."))
     return dossier

@@ -85,6 +85,10 @@ class Dossier(models.Model):
     visits = fields.IntField(default=0, db_default=0)
     first_visit_at = fields.DatetimeField(null=True)
     remote_solved = fields.BooleanField(default=False, db_default=False)
+    # The language the tenant picked (server/i18n: online, on the tracking page, or told the
+    # desk) for their messages and pages; None until they pick: Dutch messages, and the
+    # tracking page follows their browser.
+    language = fields.CharField(max_length=5, null=True)
     updated_at = fields.DatetimeField(auto_now=True)
     # Optimistic concurrency: bumped on every change, checked by writers that read first.
     version = fields.IntField(default=1)

@@ -22,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server import logs, metrics
+from server import i18n, logs, metrics
 
 access = logging.getLogger("meldkamer.access")
 
@@ -120,7 +120,9 @@ class RequestContext:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            # Every request starts in Dutch; a tenant's page switches for itself (server/i18n).
+            with i18n.using(i18n.SOURCE):
+                await self.app(scope, receive, send_with_id)
         finally:
             seconds = time.perf_counter() - start
             route = found.get("template", UNMATCHED)

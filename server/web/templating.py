@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from server import settings
+from server import i18n, settings
 from server.domain import codes, dutch, lifecycle, normalise, roles
 from server.messaging import kinds
 from server.web.static import static_url
@@ -83,3 +83,11 @@ templates.env.filters["by_unit"] = dutch.by_unit
 templates.env.filters["phone"] = normalise.display_phone
 # Static files by their content-hashed names, cached for a year (server/web/static.py).
 templates.env.globals["static"] = static_url
+# Tenants' pages in their language (server/i18n): `{{ _("…") }}` and `{% trans %}` translate
+# into the language the page set before rendering; staff screens stay Dutch.
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+templates.env.globals["current_language"] = i18n.current
+templates.env.globals["languages"] = i18n.LANGUAGES

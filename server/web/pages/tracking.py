@@ -15,6 +15,7 @@ from server.communication import links, surveys, tracking
 from server.domain.errors import AppError
 from server.models import Dossier
 from server.triage import dutch
+from server.web import tenant_language
 from server.web.api.common import json_object
 from server.web.templating import templates
 
@@ -23,10 +24,11 @@ TZ = ZoneInfo(settings.TIMEZONE)
 
 def link_error(request: Request, exc: AppError) -> Response:
     """A broken or expired link gets a page of its own, with no hint of any dossier."""
+    tenant_language.activate(request)
     return templates.TemplateResponse(
         request,
         "volg/ongeldig.html",
-        {"message": exc.message, "status": exc.status},
+        {"message": exc.message, "status": exc.status, "tenant_languages": True},
         status_code=exc.status,
     )
 
@@ -41,10 +43,16 @@ def _time(at: datetime | None) -> str:
 
 async def page(request: Request, message: str = "", error: str = "") -> Response:
     token = request.path_params["token"]
+    tenant_language.activate(request)  # a broken link is explained in the tenant's language
     try:
         dossier = await links.dossier_for(token, links.TRACKING)
     except AppError as exc:
         return link_error(request, exc)
+    language = tenant_language.activate(request, dossier.language)
+    if tenant_language.asked(request) and language != dossier.language:
+        # The tenant's pick sticks to the dossier: its next messages come in that language.
+        await Dossier.filter(id=dossier.id).update(language=language)
+        dossier.language = language
     view = await tracking.view(dossier)
     context: dict[str, Any] = {
         "v": view,
@@ -57,10 +65,12 @@ async def page(request: Request, message: str = "", error: str = "") -> Response
         else "",
         "message": message,
         "error": error,
+        "tenant_languages": True,
     }
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request, "volg/page.html", context, status_code=422 if error else 200
     )
+    return tenant_language.remember(request, response)
 
 
 async def not_home(request: Request) -> Response:
