@@ -9,6 +9,8 @@ an arrival tomorrow. Without a travel time (no origin or no location known) the 
 from __future__ import annotations
 
 import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 # Walking to the van, parking and finding the door.
 OVERHEAD_MINUTES = 5
@@ -16,6 +18,7 @@ MINIMUM_MINUTES = 10
 STEP_MINUTES = 5
 MAXIMUM_MINUTES = 240
 DEFAULT_MINUTES = 30
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def arrival_minutes(travel_minutes: float | None) -> int:
@@ -25,3 +28,14 @@ def arrival_minutes(travel_minutes: float | None) -> int:
     minutes = max(MINIMUM_MINUTES, travel_minutes + OVERHEAD_MINUTES)
     rounded = math.ceil(minutes / STEP_MINUTES - 1e-9) * STEP_MINUTES
     return int(min(MAXIMUM_MINUTES, rounded))
+
+
+def told_arrival(eta: datetime, appointment_start: datetime | None) -> tuple[datetime, bool]:
+    """The arrival a tenant is told, and whether it is the appointment time: a job booked for a
+    later day than the one he would arrive on (he set off for it the evening before) comes at
+    its appointment, not "rond 17:25" today."""
+    if appointment_start is None:
+        return eta, False
+    if appointment_start.astimezone(AMSTERDAM).date() > eta.astimezone(AMSTERDAM).date():
+        return appointment_start, True
+    return eta, False
