@@ -184,7 +184,8 @@ async def technician_on_the_way(
     `actor` is his user, named on the timeline). `at` is when he set off; an app that was
     offline may report it late, and once the ETA has passed the tenant is not told any more
     (he should be there): only the timeline has it. `basis` says for the desk what the ETA
-    rests on ("route vanaf zijn thuisbasis"). A job booked for a later day is announced at its
+    rests on ("route vanaf zijn thuisbasis"). A job he would reach well before its appointment
+    (booked for the next morning) is announced at its
     appointment time (server.domain.eta.told_arrival).
     """
     at = at or outbox.now()

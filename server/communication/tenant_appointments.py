@@ -108,7 +108,7 @@ def slot_value(slot: Slot) -> str:
     return f"{slot.technician_id}|{slot.start.isoformat()}|{slot.end.isoformat()}"
 
 
-def _parse(raw: str) -> tuple[int, datetime, datetime]:
+def parse_choice(raw: str) -> tuple[int, datetime, datetime]:
     refused = Unprocessable(gettext("Kies een van de vrije tijden."), "slot")
     parts = raw.split("|")
     if len(parts) != 3 or not parts[0].isdigit() or len(raw) > 120:
@@ -134,7 +134,7 @@ async def move(dossier: Dossier, raw: str, now: datetime | None = None) -> Slot:
     """Move the appointment to the slot the tenant chose, if the rule allows and it is free."""
     now = now or datetime.now(UTC)
     await _allowed(dossier, now)
-    technician_id, start, end = _parse(raw)
+    technician_id, start, end = parse_choice(raw)
     fresh = await appointment_slots.free_slots(dossier, now=now, limit=CHECKED)
     chosen = next(
         (s for s in fresh if (s.technician_id, s.start, s.end) == (technician_id, start, end)),

@@ -54,7 +54,7 @@ class TrackingView:
     appointment_end: datetime | None
     technician: str
     eta: datetime | None
-    # The job is booked for a later day: `eta` is the appointment, not a time today.
+    # He would arrive well before the appointment: `eta` is the appointment (told_arrival).
     eta_on_appointment: bool
     advice: str
     next_step: str
@@ -102,7 +102,7 @@ async def view(dossier: Dossier) -> TrackingView:
 
 
 async def _eta(dossier: Dossier, technician: Technician | None) -> tuple[datetime | None, bool]:
-    """His arrival since he set off, and whether it is the appointment (a later day)."""
+    """His arrival since he set off, and whether it is the appointment (told_arrival)."""
     event = (
         await DossierEvent.filter(dossier_id=dossier.id, kind=ON_THE_WAY)
         .order_by("-at", "-id")

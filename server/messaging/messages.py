@@ -81,7 +81,8 @@ class MonteurOnderweg(TenantMessage):
     kind = Kind.MONTEUR_ONDERWEG
     monteur: str  # first name only
     eta: datetime
-    # The job is booked for a later day: `eta` is its appointment, not a time today.
+    # He would arrive well before the appointment (booked for the next morning): `eta` is the
+    # appointment, not a time today.
     op_afspraak: bool = False
 
 

@@ -126,6 +126,7 @@ page_routes = [
         methods=["POST"],
     ),
     Route("/planning/toewijzen/{client}", planning.auto_assign, methods=["POST"]),
+    Route("/planning/verzetten/{client}", planning.tenant_move, methods=["POST"]),
     Route("/dossiers/{order_number}/triage", triage.step, methods=["GET"]),
     Route("/dossiers/{order_number}/triage", triage.record, methods=["POST"]),
     Route("/protocollen", protocols.protocol_list, methods=["GET"]),

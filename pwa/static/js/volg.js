@@ -155,6 +155,7 @@ async function scaled(file) {
 
 const photoForm = document.getElementById("photo-form");
 if (photoForm) {
+  photoForm.hidden = false;
   const status = document.getElementById("photo-status");
   photoForm.addEventListener("submit", async (event) => {
     const input = photoForm.querySelector("input[type=file]");
@@ -166,7 +167,12 @@ if (photoForm) {
     try {
       const body = new FormData(photoForm);
       body.set("photo", await scaled(input.files[0]), "foto.jpg");
-      const response = await fetch(photoForm.action, { method: "POST", body, credentials: "same-origin" });
+      const response = await fetch(photoForm.action, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "x-csrf-token": csrfToken() },
+      });
       // Success and refusal both answer with the tracking page (a refusal with its reason).
       const page = new DOMParser().parseFromString(await response.text(), "text/html");
       if (response.ok && response.redirected) {
