@@ -88,8 +88,9 @@ async def view(dossier: Dossier) -> TrackingView:
         eta=eta,
         eta_on_appointment=on_appointment,
         advice=str(outcome.get("tenant_advice") or "") if open_ else "",
+        # Until there is an appointment: then the appointment says what happens next.
         next_step=tenant_view.next_step(outcome.get("action"), client.name)
-        if open_ and outcome
+        if open_ and outcome and not planned
         else "",
         deadline=dossier.deadline_at if open_ and not planned else None,
         phones=await _phones(client) if open_ else (),
