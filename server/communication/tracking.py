@@ -23,6 +23,7 @@ from server.communication.communication import ON_THE_WAY
 from server.dispatch import positions
 from server.domain import tenant_view
 from server.domain.errors import Conflict, Unprocessable
+from server.domain.lifecycle import OPEN_PHASES
 from server.dossiers import events
 from server.fieldwork import eta as field_eta
 from server.i18n import gettext
@@ -39,9 +40,6 @@ from server.models import (
 )
 
 NOT_HOME = "niet_thuis"
-CLOSED_PHASES = frozenset(
-    {"afgerond", "op_afstand_opgelost", "gearchiveerd", "doorverwezen", "geannuleerd"}
-)
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ async def view(dossier: Dossier) -> TrackingView:
     planned = dossier.phase == "afspraak_ingepland" and dossier.appointment_start is not None
     eta, on_appointment = (await _eta(dossier, technician)) if planned else (None, False)
     reported = planned and await _not_home_reported(dossier)
-    open_ = dossier.phase not in CLOSED_PHASES
+    open_ = dossier.phase in OPEN_PHASES
     outcome = (dossier.triage or {}).get("outcome") or {}
     return TrackingView(
         order_number=dossier.order_number,
