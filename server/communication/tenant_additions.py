@@ -1,7 +1,7 @@
 """What a tenant adds to their report afterwards on the tracking page: a photo or a remark.
 
 Both land on the dossier's timeline (by "systeem", as everything from the tracking page, with
-"via de volgpagina") and reach the open dossier page and the board at once. A photo goes
+"via de volgpagina") and reach an open dossier page at once. A photo goes
 through media/ (its checks and limits: type, size, pixels; metadata stripped); the page scales
 it in the browser first. Limits per dossier keep a leaked link from filling it.
 """
@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from media import PhotoError, store_async
 from server import settings
-from server.communication import message_log
 from server.domain.errors import Unprocessable
 from server.dossiers import dossier_live, events
 from server.fieldwork.photos import PhotoRefused
@@ -79,7 +78,5 @@ async def add_photo(
 
 
 async def _tell_desk(dossier: Dossier, what: str) -> None:
-    """The open dossier page re-reads itself; the board hears what the tenant added."""
+    """An open dossier page re-reads itself: the addition is on its timeline at once."""
     await dossier_live.changed(dossier, what)
-    data = {"order_number": dossier.order_number, "what": what}
-    await message_log.publish("board", "huurder", data)
