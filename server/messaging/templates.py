@@ -112,7 +112,8 @@ def validate_template(text: str, name: str | None = None) -> None:
         name = "sjabloon.html" if "<" in text else "sjabloon.txt"
     elif name not in _all_names():
         raise TemplateProblem(f"Onbekend sjabloon: {name}.")
-    kinds = [Kind(name.split("/", 1)[0])] if "/" in name else list(Kind)
+    plain = name.split("/", 1)[1] if name.split("/", 1)[0] in i18n.LANGUAGES else name
+    kinds = [Kind(plain.split("/", 1)[0])] if "/" in plain else list(Kind)
     context: dict[str, object] = {}
     for kind in kinds:
         context.update(SAMPLES[kind].context())

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 
 from server.communication import communication
+from server.messaging.templates import TemplateProblem, validate_template
 from server.models import Client, Dossier, OutboundMessage
 from tests.support import world
 from tests.support.channels import new_dossier, plan
@@ -82,3 +83,12 @@ async def test_a_clients_own_dutch_text_is_not_sent_to_an_english_tenant(
     assert (await texts(again, "afspraak_ingepland"))["sms"].endswith(
         f"Own text {again.order_number}"
     )
+
+
+def test_a_clients_own_english_text_is_checked_like_a_dutch_one() -> None:
+    name = "en/afspraak_ingepland/sms.txt"
+    validate_template("Appointment {{ van|moment }} ({{ ordernummer }})", name)
+    with pytest.raises(TemplateProblem, match="Onbekende variabele in sjabloon: datum_tijd"):
+        validate_template("{{ datum_tijd }}", name)
+    with pytest.raises(TemplateProblem, match="Onbekend sjabloon"):
+        validate_template("x", "en/piket/sms.txt")  # client messages have no English
