@@ -24,6 +24,7 @@ from server.communication.outbox import Recipient
 from server.domain import call_survey
 from server.domain.call_survey import FinishedContact
 from server.domain.errors import Conflict
+from server.i18n import N_, gettext
 from server.insight import changes
 from server.messaging.kinds import Channel
 from server.messaging.messages import EnqueteGesprek
@@ -31,13 +32,14 @@ from server.models import CallSurvey, Client, Contact, OutboundMessage
 
 log = logging.getLogger("meldkamer.messages")
 
+# The caller's texts, translated where they are shown (server/i18n).
 QUESTIONS: dict[str, str] = {
-    "friendliness": "Hoe vriendelijk was de medewerker?",
-    "expertise": "Hoe deskundig was de medewerker?",
-    "helpfulness": "Hoe behulpzaam was de medewerker?",
-    "solution": "Hoe tevreden bent u met de oplossing of het vervolg?",
+    "friendliness": N_("Hoe vriendelijk was de medewerker?"),
+    "expertise": N_("Hoe deskundig was de medewerker?"),
+    "helpfulness": N_("Hoe behulpzaam was de medewerker?"),
+    "solution": N_("Hoe tevreden bent u met de oplossing of het vervolg?"),
 }
-ALREADY = "U hebt deze enquête al ingevuld. Dank u wel!"
+ALREADY = N_("U hebt deze enquête al ingevuld. Dank u wel!")
 
 
 def caller_key(caller: str) -> str:
@@ -126,7 +128,7 @@ async def for_link(token: str) -> CallSurvey:
     contact_id = links.signed_id(token, links.CALL_SURVEY, expired)
     survey = await CallSurvey.get_or_none(contact_id=contact_id).prefetch_related("client")
     if survey is None:
-        raise links.LinkInvalid("Deze link hoort bij geen enquête (meer).")
+        raise links.LinkInvalid(gettext("Deze link hoort bij geen enquête (meer)."))
     return survey
 
 
@@ -135,7 +137,7 @@ async def submit(
 ) -> CallSurvey:
     """Store the answers once, or raise and store nothing; the agent is the contact's."""
     if survey.submitted_at is not None:
-        raise Conflict(ALREADY)
+        raise Conflict(gettext(ALREADY))
     scores, remark = surveys.read_answers(values)
     contact = await Contact.get(id=survey.contact_id)  # type: ignore[attr-defined]
     at = at or datetime.now(UTC)
@@ -148,7 +150,7 @@ async def submit(
         agent_name=contact.agent_name,
     )
     if not stored:
-        raise Conflict(ALREADY)
+        raise Conflict(gettext(ALREADY))
     await survey.refresh_from_db()
     await changes.client_changed(survey.client_id)  # the dashboard's call-survey scores
     return survey

@@ -1,6 +1,9 @@
 """What the tenant and the client are told, and when: called by the dossier services after
 their change is committed. Each function builds the message and records it in the outbox.
 
+Tenants' messages are built and rendered in the dossier's language (server/i18n): its
+built-in texts, the next step and the date words.
+
 Only changes made now send anything: a change with an explicit past moment (the demo's
 history, imports) is history, and nobody is told about it again.
 """
@@ -11,11 +14,12 @@ import logging
 from collections.abc import Awaitable
 from datetime import datetime
 
-from server import settings
+from server import i18n, settings
 from server.communication import links, outbox
 from server.communication.outbox import Recipient
 from server.domain import tenant_view
 from server.domain.codes import CATEGORY_LABELS
+from server.domain.eta import told_arrival
 from server.dossiers import events
 from server.messaging.kinds import Channel
 from server.messaging.messages import (
@@ -62,13 +66,19 @@ async def dossier_received(dossier: Dossier, at: datetime | None = None) -> None
         return  # no triage yet: the summary follows when the triage is recorded
     at = at or outbox.now()
     client = await _client(dossier)
-    message = _received(dossier, client, at)
-    await _to_tenant(dossier, client, message, f"{dossier.order_number}:ontvangen", at)
+    with i18n.using(dossier.language):
+        message = _received(dossier, client, at)
+        await _to_tenant(dossier, client, message, f"{dossier.order_number}:ontvangen", at)
 
 
 def received_rows(dossier: Dossier, client: Client, at: datetime) -> list[OutboundMessage]:
     """`dossier_received` for a dossier triaged at intake, inside its transaction: the outbox
     rows, unsaved (server.communication.outbox.new_rows)."""
+    with i18n.using(dossier.language):
+        return _received_rows(dossier, client, at)
+
+
+def _received_rows(dossier: Dossier, client: Client, at: datetime) -> list[OutboundMessage]:
     return outbox.new_rows(
         _received(dossier, client, at),
         client=client,
@@ -101,6 +111,18 @@ async def after_transition(
     at: datetime | None = None,
 ) -> None:
     """Appointment made, changed or cancelled; work finished (with the survey link)."""
+    with i18n.using(dossier.language):
+        await _after_transition(dossier, source, old_start, old_end, reason, at)
+
+
+async def _after_transition(
+    dossier: Dossier,
+    source: str,
+    old_start: datetime | None,
+    old_end: datetime | None,
+    reason: str | None,
+    at: datetime | None,
+) -> None:
     at = at or outbox.now()
     target = dossier.phase
     client = await _client(dossier)
@@ -119,7 +141,7 @@ async def after_transition(
             return
         why = reason or ""
         if target == "doorgezet_naar_monteur":
-            why = "Er wordt een nieuwe afspraak met u gemaakt."
+            why = i18n.gettext("Er wordt een nieuwe afspraak met u gemaakt.")
         message = AfspraakGeannuleerd(**base, van=old_start, tot=old_end or old_start, reden=why)
     elif target in ("afgerond", "op_afstand_opgelost"):
         message = Afgerond(**base, enquete_url=links.url(dossier.id, links.SURVEY, at))
@@ -144,7 +166,8 @@ async def appointment_moved(
     message = AfspraakGewijzigd(
         **_base(dossier, client, at), van=start, tot=end or start, oude_van=old_start or start
     )
-    await _to_tenant(dossier, client, message, f"{dossier.order_number}:v{dossier.version}", at)
+    with i18n.using(dossier.language):
+        await _to_tenant(dossier, client, message, f"{dossier.order_number}:v{dossier.version}", at)
 
 
 async def technician_on_the_way(
@@ -161,20 +184,36 @@ async def technician_on_the_way(
     `actor` is his user, named on the timeline). `at` is when he set off; an app that was
     offline may report it late, and once the ETA has passed the tenant is not told any more
     (he should be there): only the timeline has it. `basis` says for the desk what the ETA
-    rests on ("route vanaf zijn thuisbasis").
+    rests on ("route vanaf zijn thuisbasis"). A job he would reach well before its appointment
+    (booked for the next morning) is announced at its
+    appointment time (server.domain.eta.told_arrival).
     """
     at = at or outbox.now()
     technician = await Technician.get_or_none(id=dossier.technician_id)  # type: ignore[attr-defined]
     name = tenant_view.first_name(technician.name if technician else "")
+    eta, on_appointment = told_arrival(eta, dossier.appointment_start)
     await events.record(
-        dossier, ON_THE_WAY, actor, at, eta=eta, technician=name, basis=basis or None
+        dossier,
+        ON_THE_WAY,
+        actor,
+        at,
+        eta=eta,
+        technician=name,
+        basis=basis or None,
+        on_appointment=on_appointment or None,
     )
     if eta <= outbox.now():
         return
     client = await _client(dossier)
-    message = MonteurOnderweg(**_base(dossier, client, at), monteur=name or "de monteur", eta=eta)
-    key = f"{dossier.order_number}:onderweg:{int(at.timestamp())}"
-    await _to_tenant(dossier, client, message, key, at)
+    with i18n.using(dossier.language):
+        message = MonteurOnderweg(
+            **_base(dossier, client, at),
+            monteur=name or i18n.gettext("de monteur"),
+            eta=eta,
+            op_afspraak=on_appointment,
+        )
+        key = f"{dossier.order_number}:onderweg:{int(at.timestamp())}"
+        await _to_tenant(dossier, client, message, key, at)
 
 
 async def _to_tenant(

@@ -9,23 +9,25 @@ from tortoise.exceptions import IntegrityError
 
 from server.domain import tenant_view
 from server.domain.errors import Conflict, Unprocessable
+from server.i18n import N_, gettext
 from server.insight import changes
 from server.models import Dossier, Survey
 
+# The tenant's texts, translated where they are shown (server/i18n).
 QUESTIONS: dict[str, str] = {
-    "friendliness": "Hoe vriendelijk was de monteur of medewerker?",
-    "expertise": "Hoe vakkundig was de hulp?",
-    "helpfulness": "Hoe behulpzaam was men?",
-    "solution": "Hoe tevreden bent u met de oplossing?",
+    "friendliness": N_("Hoe vriendelijk was de monteur of medewerker?"),
+    "expertise": N_("Hoe vakkundig was de hulp?"),
+    "helpfulness": N_("Hoe behulpzaam was men?"),
+    "solution": N_("Hoe tevreden bent u met de oplossing?"),
 }
 LABELS = {
-    "friendliness": "vriendelijkheid",
-    "expertise": "vakkundigheid",
-    "helpfulness": "behulpzaamheid",
-    "solution": "de oplossing",
+    "friendliness": N_("vriendelijkheid"),
+    "expertise": N_("vakkundigheid"),
+    "helpfulness": N_("behulpzaamheid"),
+    "solution": N_("de oplossing"),
 }
 MAX_REMARK = 2000
-ALREADY = "U hebt de enquête voor deze melding al ingevuld. Dank u wel!"
+ALREADY = N_("U hebt de enquête voor deze melding al ingevuld. Dank u wel!")
 
 
 async def answered(dossier: Dossier) -> bool:
@@ -35,8 +37,10 @@ async def answered(dossier: Dossier) -> bool:
 def _score(values: Mapping[str, str], name: str) -> int:
     raw = str(values.get(name, "")).strip()
     if raw not in {"1", "2", "3", "4", "5"}:
-        shown = f" (niet '{raw}')" if raw else ""
-        raise Unprocessable(f"Kies voor {LABELS[name]} een cijfer van 1 tot 5{shown}.", name)
+        shown = gettext(" (niet '%(raw)s')") % {"raw": raw} if raw else ""
+        what = gettext(LABELS[name])
+        message = gettext("Kies voor %(what)s een cijfer van 1 tot 5%(shown)s.")
+        raise Unprocessable(message % {"what": what, "shown": shown}, name)
     return int(raw)
 
 
@@ -46,18 +50,19 @@ def read_answers(values: Mapping[str, str]) -> tuple[dict[str, int], str]:
     scores = {name: _score(values, name) for name in QUESTIONS}
     remark = str(values.get("remark", "")).strip()
     if len(remark) > MAX_REMARK:
-        raise Unprocessable(
-            f"Uw opmerking is {len(remark)} tekens; er passen er {MAX_REMARK}.", "remark"
-        )
+        message = gettext("Uw opmerking is %(length)s tekens; er passen er %(most)s.")
+        raise Unprocessable(message % {"length": len(remark), "most": MAX_REMARK}, "remark")
     return scores, remark
 
 
 async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | None = None) -> Survey:
     """Store the answers, or raise and store nothing. `at`: when they were given (history)."""
     if dossier.phase not in tenant_view.SURVEY_PHASES:
-        raise Unprocessable("Deze melding is nog niet afgerond; de enquête volgt daarna.", "")
+        raise Unprocessable(
+            gettext("Deze melding is nog niet afgerond; de enquête volgt daarna."), ""
+        )
     if await answered(dossier):
-        raise Conflict(ALREADY)
+        raise Conflict(gettext(ALREADY))
     scores, remark = read_answers(values)
     try:
         survey = await Survey.create(
@@ -71,6 +76,6 @@ async def submit(dossier: Dossier, values: Mapping[str, str], at: datetime | Non
             submitted_at=at or datetime.now(UTC),
         )
     except IntegrityError:  # submitted twice at the same moment
-        raise Conflict(ALREADY) from None
+        raise Conflict(gettext(ALREADY)) from None
     await changes.dossier_changed(dossier)  # the dashboard's survey scores
     return survey

@@ -1,7 +1,11 @@
 """The tenant's tracking page: where the report stands, without a login.
 
-Shows only what the tenant needs: the status in plain Dutch, the appointment, the
+Shows only what the tenant needs: the status in plain words, what to do until help comes (the
+protocol outcome's advice), whom to call, what happens next and by when, the appointment, the
 technician's first name and his expected arrival. No address, phone number or surname.
+
+The arrival is the one worked out when he set off (server/fieldwork/eta.py); once his phone
+has reported a position since, it is worked out again from there.
 """
 
 from __future__ import annotations
@@ -16,11 +20,24 @@ from tortoise.exceptions import IntegrityError
 from server import settings
 from server.communication import message_log
 from server.communication.communication import ON_THE_WAY
+from server.dispatch import positions
 from server.domain import tenant_view
 from server.domain.errors import Conflict, Unprocessable
+from server.domain.lifecycle import OPEN_PHASES
 from server.dossiers import events
+from server.fieldwork import eta as field_eta
+from server.i18n import gettext
 from server.messaging.push import PushSubscription as BrowserSubscription
-from server.models import Client, Dossier, DossierEvent, PushFollow, PushSubscription, Technician
+from server.models import (
+    Client,
+    Dossier,
+    DossierEvent,
+    InboundLine,
+    PushFollow,
+    PushSubscription,
+    Technician,
+    TechnicianPosition,
+)
 
 NOT_HOME = "niet_thuis"
 
@@ -35,7 +52,16 @@ class TrackingView:
     appointment_end: datetime | None
     technician: str
     eta: datetime | None
+    # He would arrive well before the appointment: `eta` is the appointment (told_arrival).
+    eta_on_appointment: bool
+    advice: str
+    next_step: str
+    deadline: datetime | None
+    # (what, number) the tenant may call: the meldkamer's line for the client, its office.
+    phones: tuple[tuple[str, str], ...]
     not_home_reported: bool
+    # A photo or remark may be added while the report is open.
+    may_add: bool
     may_report_not_home: bool
     survey_open: bool
     vapid_public_key: str
@@ -45,8 +71,10 @@ async def view(dossier: Dossier) -> TrackingView:
     client = await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
     technician = await Technician.get_or_none(id=dossier.technician_id)  # type: ignore[attr-defined]
     planned = dossier.phase == "afspraak_ingepland" and dossier.appointment_start is not None
-    eta = await _eta(dossier) if planned else None
+    eta, on_appointment = (await _eta(dossier, technician)) if planned else (None, False)
     reported = planned and await _not_home_reported(dossier)
+    open_ = dossier.phase in OPEN_PHASES
+    outcome = (dossier.triage or {}).get("outcome") or {}
     return TrackingView(
         order_number=dossier.order_number,
         client_name=client.name,
@@ -56,22 +84,52 @@ async def view(dossier: Dossier) -> TrackingView:
         appointment_end=dossier.appointment_end if planned else None,
         technician=tenant_view.first_name(technician.name) if technician else "",
         eta=eta,
+        eta_on_appointment=on_appointment,
+        advice=str(outcome.get("tenant_advice") or "") if open_ else "",
+        # Until there is an appointment: then the appointment says what happens next.
+        next_step=tenant_view.next_step(outcome.get("action"), client.name)
+        if open_ and outcome and not planned
+        else "",
+        deadline=dossier.deadline_at if open_ and not planned else None,
+        phones=await _phones(client) if open_ else (),
         not_home_reported=reported,
+        may_add=open_,
         may_report_not_home=planned and not reported,
         survey_open=dossier.phase in tenant_view.SURVEY_PHASES,
         vapid_public_key=settings.VAPID_PUBLIC_KEY,
     )
 
 
-async def _eta(dossier: Dossier) -> datetime | None:
+async def _eta(dossier: Dossier, technician: Technician | None) -> tuple[datetime | None, bool]:
+    """His arrival since he set off, and whether it is the appointment (told_arrival)."""
     event = (
         await DossierEvent.filter(dossier_id=dossier.id, kind=ON_THE_WAY)
         .order_by("-at", "-id")
         .first()
     )
     if event is None or "eta" not in event.data:
-        return None
-    return datetime.fromisoformat(event.data["eta"])
+        return None, False
+    told = datetime.fromisoformat(event.data["eta"])
+    if event.data.get("on_appointment") or technician is None:
+        return told, bool(event.data.get("on_appointment"))
+    # A position his phone reported after he set off says more than the estimate at the start.
+    now = datetime.now(UTC)
+    last = await TechnicianPosition.get_or_none(technician_id=technician.id)
+    if last is None or last.reported_at <= event.at or now - last.reported_at > positions.max_age():
+        return told, False
+    found = await field_eta.estimate(technician, dossier, None, now)
+    return (found.eta, False) if found.source != "standaard" else (told, False)
+
+
+async def _phones(client: Client) -> tuple[tuple[str, str], ...]:
+    """The meldkamer's number for this client (day and night), and the client's office."""
+    found: list[tuple[str, str]] = []
+    line = await InboundLine.filter(client_id=client.id, kind="telefoon").order_by("id").first()
+    if line is not None:
+        found.append((gettext("Storingen en spoed, dag en nacht"), line.value))
+    if client.phone:
+        found.append((gettext("%(client)s, kantoor") % {"client": client.name}, client.phone))
+    return tuple(found)
 
 
 async def _not_home_reported(dossier: Dossier) -> bool:

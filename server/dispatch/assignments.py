@@ -105,7 +105,7 @@ async def book(
 
 
 async def _move(
-    user: User,
+    user: User | None,
     dossier: Dossier,
     technician_id: int,
     start: datetime,
@@ -151,6 +151,26 @@ async def cancel(
             f"Dossier {dossier.order_number} heeft geen ingeplande afspraak.", "phase"
         )
     await dossiers.transition(user, dossier, Phase.DOORGEZET, {"reason": reason}, at)
+    await publish(dossier, "appointment_cancelled", dossier.technician_id)  # type: ignore[attr-defined]
+    return dossier
+
+
+async def tenant_move(
+    dossier: Dossier, technician_id: int, start: datetime, end: datetime, reason: str
+) -> Dossier:
+    """The tenant moved the appointment on the tracking page to a free slot (that page checks
+    the client's rules and that the slot is free): the same move as the desk's, by nobody."""
+    if dossier.phase != Phase.AFSPRAAK:
+        raise Unprocessable("Er staat geen afspraak gepland.", "phase")
+    return await _move(None, dossier, technician_id, start, end, reason, None)
+
+
+async def tenant_cancel(dossier: Dossier, reason: str) -> Dossier:
+    """The tenant cancelled the appointment on the tracking page: it lapses as when the desk
+    cancels it (the dossier stays with the technician, for a new appointment)."""
+    if dossier.phase != Phase.AFSPRAAK or dossier.appointment_start is None:
+        raise Unprocessable("Er staat geen afspraak gepland.", "phase")
+    await dossiers.transition(None, dossier, Phase.DOORGEZET, {"reason": reason})
     await publish(dossier, "appointment_cancelled", dossier.technician_id)  # type: ignore[attr-defined]
     return dossier
 

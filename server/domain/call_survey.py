@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from server.i18n import N_
+
 TZ = ZoneInfo("Europe/Amsterdam")
 INBOUND_CHANNELS = frozenset({"telefoon_in", "email"})
 NO_SURVEY_RESULTS = frozenset({"geen_actie"})
 # A contact finished longer ago than this gets no invitation any more.
 RECENT = timedelta(hours=24)
 # How the message names the contact, per channel.
-CONTACT_WORDS = {"telefoon_in": "telefoongesprek", "email": "e-mail"}
+CONTACT_WORDS = {"telefoon_in": N_("telefoongesprek"), "email": N_("e-mail")}
 # The client setting (client.settings) that switches the invitations off; on by default.
 SETTING = "call_survey"
 

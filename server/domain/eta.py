@@ -9,6 +9,7 @@ an arrival tomorrow. Without a travel time (no origin or no location known) the 
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 
 # Walking to the van, parking and finding the door.
 OVERHEAD_MINUTES = 5
@@ -16,6 +17,8 @@ MINIMUM_MINUTES = 10
 STEP_MINUTES = 5
 MAXIMUM_MINUTES = 240
 DEFAULT_MINUTES = 30
+# Arriving this much before the appointment starts means: he comes at the appointment.
+EARLY = timedelta(hours=1)
 
 
 def arrival_minutes(travel_minutes: float | None) -> int:
@@ -25,3 +28,15 @@ def arrival_minutes(travel_minutes: float | None) -> int:
     minutes = max(MINIMUM_MINUTES, travel_minutes + OVERHEAD_MINUTES)
     rounded = math.ceil(minutes / STEP_MINUTES - 1e-9) * STEP_MINUTES
     return int(min(MAXIMUM_MINUTES, rounded))
+
+
+def told_arrival(eta: datetime, appointment_start: datetime | None) -> tuple[datetime, bool]:
+    """The arrival a tenant is told, and whether it is the appointment time.
+
+    He comes at the appointment, not at the moment his trip would end, when that is well before
+    it: a job booked for the next morning that he set off for the evening before is announced
+    as "dinsdag 8 december om 08:00", not "rond 17:25" today.
+    """
+    if appointment_start is not None and appointment_start - eta > EARLY:
+        return appointment_start, True
+    return eta, False

@@ -54,7 +54,15 @@ class DossierInput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def actor_for(user: User) -> Actor:
+# The tenant on the tracking page (no user): that page checks the client's own rules for what a
+# tenant may change (server/communication/tenant_appointments.py); the lifecycle then lets it
+# do there what the desk may.
+TENANT = Actor(None, Role.AGENT, None, "huurder (volgpagina)")
+
+
+async def actor_for(user: User | None) -> Actor:
+    if user is None:
+        return TENANT
     technician_id = None
     if user.role == Role.TECHNICIAN:
         tech = await Technician.get_or_none(user_id=user.id)
@@ -252,7 +260,7 @@ async def visit_werkbon(dossier: Dossier) -> bool:
 
 
 async def transition(
-    user: User,
+    user: User | None,
     dossier: Dossier,
     target: str,
     data: dict[str, Any],
@@ -260,7 +268,8 @@ async def transition(
     *,
     reported_at: datetime | None = None,
 ) -> Dossier:
-    """Move a dossier to another phase, or raise and change nothing.
+    """Move a dossier to another phase, or raise and change nothing. `user` None is the tenant
+    on the tracking page (TENANT).
 
     A move made now tells the tenant (appointment, cancellation, finished) and the technicians
     it puts the job on or takes it off the list of (push); a move with an explicit past `at`

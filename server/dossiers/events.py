@@ -25,6 +25,7 @@ EVENT_LABELS: dict[str, str] = {
     "bericht": "Bericht aan huurder of opdrachtgever",
     "monteur_onderweg": "Monteur onderweg",
     "niet_thuis": "Huurder niet thuis bij afspraak",
+    "opmerking_huurder": "Opmerking van de huurder",
     "werkbon": "Reparatie vastgelegd",
     "foto": "Foto toegevoegd",
     "veldmelding_geweigerd": "Melding uit de app niet verwerkt",

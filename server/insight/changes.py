@@ -30,6 +30,7 @@ QUIET_KINDS = frozenset(
         "werkbon",
         "monteur_onderweg",
         "niet_thuis",
+        "opmerking_huurder",
         "veldmelding_geweigerd",
         "anonymised",
         "email",

@@ -81,6 +81,9 @@ class MonteurOnderweg(TenantMessage):
     kind = Kind.MONTEUR_ONDERWEG
     monteur: str  # first name only
     eta: datetime
+    # He would arrive well before the appointment (booked for the next morning): `eta` is the
+    # appointment, not a time today.
+    op_afspraak: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -51,7 +51,12 @@ SAMPLES: dict[Kind, Message] = {
         **_TENANT, van=_FROM, tot=_TO, reden="De storing is op afstand verholpen."
     ),
     Kind.MONTEUR_ONDERWEG: MonteurOnderweg(
-        **_TENANT, monteur="Ahmed", eta=datetime(2025, 3, 4, 9, 40, tzinfo=_AMS)
+        opdrachtgever=_CLIENT,
+        ordernummer=_ORDER,
+        volgen_url=_TRACK,
+        naam=_TENANT["naam"],
+        monteur="Ahmed",
+        eta=datetime(2025, 3, 4, 9, 40, tzinfo=_AMS),
     ),
     Kind.AFGEROND: Afgerond(
         **_TENANT, enquete_url="https://meldkamer.example.nl/enquete/voorbeeld"

@@ -1,4 +1,5 @@
-"""The Jinja2 sandbox client templates render in, and the Dutch date filters.
+"""The Jinja2 sandbox client templates render in, and the date filters (Dutch, or the language
+being rendered: server.i18n).
 
 Jinja2's immutable sandbox already blocks `__class__` and friends, unsafe methods and changes
 to what is passed in. On top of that: strict undefined variables, and none of the easy ways to
@@ -11,11 +12,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from jinja2 import BaseLoader, StrictUndefined, select_autoescape
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from server import i18n
 from server.domain import dutch
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -91,7 +94,12 @@ def _local(at: Any) -> datetime | None:
 def _date(at: Any) -> str:
     """`dinsdag 4 maart`"""
     local = _local(at)
-    return "" if local is None else dutch.long_day(local)
+    if local is None:
+        return ""
+    language = i18n.current()
+    if language == i18n.SOURCE:
+        return dutch.long_day(local)
+    return str(format_date(local, "EEEE d MMMM", locale=language))
 
 
 def _time(at: Any) -> str:
@@ -102,4 +110,6 @@ def _time(at: Any) -> str:
 
 def _moment(at: Any) -> str:
     """`dinsdag 4 maart om 08:30`"""
-    return f"{_date(at)} om {_time(at)}" if at is not None else ""
+    if at is None:
+        return ""
+    return i18n.gettext("%(date)s om %(time)s") % {"date": _date(at), "time": _time(at)}

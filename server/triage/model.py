@@ -79,6 +79,8 @@ class Outcome:
     refer_to: str | None = None
     knowledge: str | None = None
     escalation: Escalation | None = None
+    # What the tenant does until help arrives (gas: ventilate, no switches), on their page.
+    tenant_advice: str = ""
 
 
 @dataclass(frozen=True)

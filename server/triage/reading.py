@@ -37,6 +37,7 @@ OUTCOME_KEYS = (
     "refer_to",
     "knowledge",
     "escalation",
+    "tenant_advice",
 )
 
 
@@ -136,6 +137,7 @@ def _outcome(outcome_id: object, raw: object, loc: Loc) -> Outcome:
         refer_to=f.code(doc.get("refer_to"), loc + ("refer_to",)),
         knowledge=f.optional_text(doc.get("knowledge"), loc + ("knowledge",)),
         escalation=_escalation(doc.get("escalation"), loc + ("escalation",)),
+        tenant_advice=f.optional_text(doc.get("tenant_advice"), loc + ("tenant_advice",)) or "",
     )
 
 

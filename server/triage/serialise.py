@@ -56,6 +56,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
         "endangers_habitability": outcome.endangers_habitability,
         "refer_to": outcome.refer_to,
         "knowledge": outcome.knowledge,
+        "tenant_advice": outcome.tenant_advice,
         "escalation": (
             {"role": escalation.role, "deadline_hours": escalation.deadline_hours}
             if escalation

@@ -91,6 +91,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
             "notices": list(outcome.notices),
             "knowledge": outcome.knowledge,
             "description": outcome.description,
+            "tenant_advice": outcome.tenant_advice,
         }
     )
 

@@ -126,6 +126,7 @@ page_routes = [
         methods=["POST"],
     ),
     Route("/planning/toewijzen/{client}", planning.auto_assign, methods=["POST"]),
+    Route("/planning/verzetten/{client}", planning.tenant_move, methods=["POST"]),
     Route("/dossiers/{order_number}/triage", triage.step, methods=["GET"]),
     Route("/dossiers/{order_number}/triage", triage.record, methods=["POST"]),
     Route("/protocollen", protocols.protocol_list, methods=["GET"]),
@@ -150,6 +151,10 @@ page_routes = [
     # For tenants, without a login: the signed token in the path is the key.
     Route("/volg/{token}", tracking.page, methods=["GET"]),
     Route("/volg/{token}/niet-thuis", tracking.not_home, methods=["POST"]),
+    Route("/volg/{token}/verzetten", tracking.move, methods=["POST"]),
+    Route("/volg/{token}/annuleren", tracking.cancel, methods=["POST"]),
+    Route("/volg/{token}/opmerking", tracking.remark, methods=["POST"]),
+    Route("/volg/{token}/foto", tracking.photo, methods=["POST"]),
     Route("/volg/{token}/push", tracking.push, methods=["POST"]),
     Route("/volg/{token}/push/stand", tracking.push_state, methods=["POST"]),
     Route("/volg/{token}/push/uit", tracking.push_stop, methods=["POST"]),
@@ -203,6 +208,7 @@ routes = [
 LARGE_BODIES = frozenset(
     {
         ("PUT", "/api/v1/photos/{client_id}"),
+        ("POST", "/volg/{token}/foto"),
         ("POST", "/api/v1/sync/push"),
         ("POST", "/api/v1/protocols/{client}"),
         ("POST", "/api/v1/protocols/{client}/check"),
@@ -228,6 +234,10 @@ PUBLIC_PATHS = (
             # A tenant's signed, expiring link is the key (server/communication/links.py).
             "/volg/{token}",
             "/volg/{token}/niet-thuis",
+            "/volg/{token}/verzetten",
+            "/volg/{token}/annuleren",
+            "/volg/{token}/opmerking",
+            "/volg/{token}/foto",
             "/volg/{token}/push",
             "/volg/{token}/push/stand",
             "/volg/{token}/push/uit",

@@ -33,6 +33,7 @@ from tests.browser.conftest import LIVE_SECRET
 from tests.browser.screens import Watch, check
 from tests.browser.test_board import bearer, leak_with_piet_on_duty
 from tests.browser.test_contacts import call_event, woonstad_line
+from tests.browser.test_dossier_live import _booked_dossier
 from tests.browser.test_monteur import api, job_for_piet
 from tests.browser.test_monteur_closing import draw, job_at
 from tests.browser.test_monteur_device import open_job
@@ -67,7 +68,9 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         )
         assert materials.status_code == 200, materials.text
     contact = _registered_call(live_server)
+    movable = _booked_dossier(live_server)  # the day after tomorrow: movable online
     [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
+    [(movable_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", movable)
     signed = {}
     previous = settings.SECRET_KEY
     settings.SECRET_KEY = LIVE_SECRET  # type: ignore[assignment]
@@ -75,6 +78,8 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         signed = {
             "volg": f"/volg/{links.token(dossier_id, links.TRACKING)}",
             "enquete": f"/enquete/{links.token(dossier_id, links.SURVEY)}",
+            "volg_verzetten": f"/volg/{links.token(movable_id, links.TRACKING)}",
+            "enquete_gesprek": f"/enquete-gesprek/{links.token(contact, links.CALL_SURVEY)}",
         }
     finally:
         settings.SECRET_KEY = previous
@@ -165,15 +170,20 @@ def _visit(
         act(page)
     problems = check(page, screen.watch)
     # A tenant's link is named by what it is, not by its token.
-    shown = re.sub(r"^/(volg|enquete)/.*", r"/\1", path)
+    shown = re.sub(r"^/(volg|enquete|enquete-gesprek)/[^?]*", r"/\1", path)
     name = re.sub(r"[^A-Za-z0-9]+", "_", shown).strip("_")[:60] or "start"
     _shot(page, f"{who}-{width}-{name}{'-na' if act else ''}")
     return [f"{path} @{width}px: {p}" for p in problems]
 
 
-def _run(screens: Screens, username: str | None, visits: list[Any]) -> None:
+def _run(
+    screens: Screens,
+    username: str | None,
+    visits: list[Any],
+    widths: tuple[int, ...] = WIDTHS,
+) -> None:
     problems: list[str] = []
-    for width in WIDTHS:
+    for width in widths:
         screen = screens(username, width)
         for visit in visits:
             path, act = visit if isinstance(visit, tuple) else (visit, None)
@@ -182,6 +192,12 @@ def _run(screens: Screens, username: str | None, visits: list[Any]) -> None:
 
 
 # --- what a user does on a page before it is checked again ------------------------------------
+
+
+def _open_moving(page: Page) -> None:
+    """The tenant opens "verzetten of annuleren": the free slots and the cancel form."""
+    page.locator("details.change summary").click()
+    page.locator("details.change[open] fieldset").wait_for()
 
 
 def _intake_with_subject(page: Page) -> None:
@@ -301,7 +317,26 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
 
 
 def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> None:
-    _run(screens, None, ["/login", filled["volg"], filled["enquete"]])
+    _run(screens, None, ["/login"])
+    tenant = [
+        filled["volg"],
+        f"{filled['volg']}?taal=en",
+        (filled["volg_verzetten"], _open_moving),
+        (f"{filled['volg_verzetten']}?taal=en", _open_moving),
+        filled["enquete"],
+        f"{filled['enquete']}?taal=en",
+        filled["enquete_gesprek"],
+        f"{filled['enquete_gesprek']}?taal=en",
+    ]
+    # A tenant's pages on the narrowest phone too (WCAG 2.1 reflow: 320 px).
+    _run(screens, None, tenant, (320, *WIDTHS))
+    broken: list[str] = []
+    for width in (320, *WIDTHS):
+        for path in ("/volg/nep", "/volg/nep?taal=en"):
+            found = _visit(screens(None, width), "huurder", path, width)
+            # The broken link's page answers 404 on purpose: only its other problems count.
+            broken += [p for p in found if "404" not in p]
+    assert not broken, f"screenshots in {SHOTS}\n" + "\n".join(broken)
 
 
 def test_the_technician_apps_first_start(screens: Screens) -> None:

@@ -1,5 +1,6 @@
 """The tenant's tracking page in headless Chromium: status, appointment, the technician's first
-name and arrival time, "ik ben dan niet thuis", and the push opt-in.
+name and arrival time, "ik ben dan niet thuis", the push opt-in, and moving the appointment and
+adding a photo while the desk watches.
 
 Push: a private window (Playwright's default context) has no push service, and a normal profile
 offline never hears back from Google's; the page must say so in Dutch. With a local stand-in for
@@ -24,7 +25,9 @@ from server.communication import links
 from server.triage import dutch
 from tests.browser.conftest import LIVE_SECRET
 from tests.browser.gcm import push_service
-from tests.browser.test_monteur import api, job_for_piet
+from tests.browser.test_board import browser_login
+from tests.browser.test_dossier_live import _booked_dossier
+from tests.browser.test_monteur import api, job_for_piet, photo
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FAILED = "Aanmelden voor meldingen lukte niet in deze browser."
@@ -96,8 +99,8 @@ def test_tracking_page_status_appointment_on_the_way_and_not_home(
         )
     local = start.astimezone(AMS)
     appointment = page.locator("h2:text('Afspraak') + p")
-    expect(appointment).to_have_text(f"{dutch.moment(local)}, met monteur Piet.")
-    assert f"{local:%H:%M}" in dutch.moment(local)
+    day = dutch.weekday_date(local.date())
+    expect(appointment).to_have_text(f"{day} om {local:%H:%M}, met monteur Piet.")
     # Nothing personal beyond that: no surname, address, phone or the tenant's name.
     text = page.locator("main").inner_text()
     for private in ("Piet Monteur", "Biltstraat", "3572", "06 12345678", "612345678", "Fatima"):
@@ -287,3 +290,42 @@ def test_push_service_that_never_answers_gives_up_in_dutch(
         page.clock.run_for(21000)
         expect(page.locator("#push-status")).to_contain_text(FAILED)
     assert subscriptions(live_dir, planned[0]) == 0
+
+
+def test_tenant_moves_the_appointment_and_adds_a_photo_and_the_desk_sees_it_live(
+    page: Page,
+    second: Page,
+    live_server: str,
+    live_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a phone 320 px wide: a new time from the free slots, then a photo scaled in the
+    browser; the agent's dossier page, never reloaded, shows both."""
+    number = _booked_dossier(live_server)  # the day after tomorrow: movable online
+    path = tracking_path(live_dir, number, monkeypatch)
+    browser_login(second, "anna.agent")
+    second.goto(f"/dossiers/{number}")
+    expect(second.locator("[data-dossier]")).to_have_attribute("data-live", "open")
+    timeline = second.locator("[data-region=tijdlijn]")
+
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(path)
+    page.get_by_text("Afspraak verzetten of annuleren").click()
+    choice = page.locator("label.choice").first
+    new_time = choice.inner_text().strip()
+    choice.click()
+    page.get_by_role("button", name="Verzetten naar dit tijdstip").click()
+    expect(page.locator(".notice[role=status]")).to_contain_text("Uw afspraak is verzet.")
+    expect(page.locator("h2:text('Afspraak') + p")).to_contain_text(new_time)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    expect(timeline).to_contain_text("verzette de afspraak")
+    expect(timeline).to_contain_text("Reden: Verzet door de huurder via de volgpagina")
+
+    page.set_input_files("#photo", files=[photo((200, 40, 40))])  # 2400 x 1800
+    page.fill("#caption", "Lekkage onder het aanrecht")
+    page.get_by_role("button", name="Foto toevoegen").click()
+    expect(page.locator(".notice[role=status]")).to_contain_text("Uw foto is toegevoegd")
+    expect(timeline).to_contain_text("Lekkage onder het aanrecht")
+    # Scaled in the browser to 2000 px on its longest side before it was sent.
+    sizes = live_rows(live_dir, "SELECT width, height FROM photo WHERE client_id LIKE 'volg-%'")
+    assert sizes == [(2000, 1500)]

@@ -70,7 +70,7 @@ async def w(db_clean: None) -> world.World:
 async def test_tracking_page_in_the_tenants_language_sticks_to_device_and_dossier(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
-    d = await plan(w, await new_dossier(w))
+    d = await plan(w, await new_dossier(w), timedelta(minutes=30))
     await communication.technician_on_the_way(d, dossiers.now() + timedelta(minutes=20))
     url = f"/volg/{links.token(d.id, links.TRACKING)}"
 

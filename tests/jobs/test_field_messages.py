@@ -22,6 +22,9 @@ from tests.support.world import token_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
+# An appointment he sets off for now: the tenant is told his arrival, not the appointment.
+SOON = timedelta(minutes=30)
+
 
 @pytest.fixture
 async def w(db_clean: None) -> world.World:
@@ -46,7 +49,7 @@ async def settled() -> None:
 async def test_on_the_way_and_done_from_the_app_reach_the_tenant_in_process(
     http: httpx.AsyncClient, w: world.World, channels: Channels
 ) -> None:
-    d = await plan(w, await new_dossier(w, email=""))
+    d = await plan(w, await new_dossier(w, email=""), SOON)
     await settled()
     assert len(sms_texts(channels)) == 1  # the appointment
     app = App(http, await token_for(http, "piet.monteur"))
@@ -80,7 +83,7 @@ async def test_on_the_way_and_done_from_the_app_reach_the_tenant_in_process(
 async def test_on_the_way_from_the_app_goes_out_through_the_worker(
     redis_url: str, http: httpx.AsyncClient, w: world.World, channels: Channels
 ) -> None:
-    d = await plan(w, await new_dossier(w, email=""))
+    d = await plan(w, await new_dossier(w, email=""), SOON)
     assert await run_worker(redis_url) == (1, 0)
     sms_texts(channels)
     app = App(http, await token_for(http, "piet.monteur"))

@@ -103,12 +103,12 @@ async def new_dossier(
     )
 
 
-async def plan(w: world.World, dossier: Dossier) -> Dossier:
-    """Assign and plan an appointment tomorrow: the move that tells the tenant."""
+async def plan(w: world.World, dossier: Dossier, ahead: timedelta = timedelta(days=1)) -> Dossier:
+    """Assign and plan an appointment `ahead` (tomorrow): the move that tells the tenant."""
     await dossiers.transition(
         w.agent, dossier, "doorgezet_naar_monteur", {"technician_id": w.technician.id}
     )
-    start = dossiers.now() + timedelta(days=1)
+    start = dossiers.now() + ahead
     await dossiers.transition(
         w.agent,
         dossier,

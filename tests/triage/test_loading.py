@@ -207,3 +207,12 @@ def test_locate_finds_the_line_of_a_path() -> None:
 
 def test_default_protocol_text_is_the_shipped_file(protocol: Protocol) -> None:
     assert load_protocol(default_protocol_text()) == protocol
+
+
+def test_tenant_advice_is_read_and_must_be_text() -> None:
+    advice = "labour_minutes: 0\n        tenant_advice: Draai de hoofdkraan dicht."
+    loaded = load_protocol(_broken("labour_minutes: 0", advice))
+    assert loaded.subjects[0].outcomes[0].tenant_advice == "Draai de hoofdkraan dicht."
+    assert load_protocol(SMALL).subjects[0].outcomes[0].tenant_advice == ""
+    error = _error(_broken("labour_minutes: 0", "labour_minutes: 0\n        tenant_advice: [a]"))
+    assert "subjects.cv_storing.outcomes.acuut.tenant_advice" in str(error)

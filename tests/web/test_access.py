@@ -10,6 +10,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
+from server.communication import links
 from server.dossiers import dossiers
 from server.jobs import queue
 from server.models import DossierEvent, User
@@ -65,6 +66,30 @@ async def test_anonymous_is_refused(
     else:
         # A page POST without a session has no CSRF cookie either: refused before the endpoint.
         assert response.status_code in (303, 403), (method, path)
+
+
+# The tenant's pages: the signed link in the path is the key (server/communication/links.py).
+TENANT_LINK_ROUTES = [
+    (m, p) for m, p in _all_routes() if p in PUBLIC_PATHS and p.startswith(("/volg/", "/enquete"))
+]
+
+
+@pytest.mark.parametrize(("method", "path"), TENANT_LINK_ROUTES)
+async def test_a_tenant_route_without_a_valid_link_does_nothing(
+    http: httpx.AsyncClient, w: world.World, method: str, path: str
+) -> None:
+    """A made-up or tampered token answers 404 and changes nothing, with or without the CSRF
+    token (the link, not a session, is what lets a tenant in)."""
+    d = await dossiers.create(w.agent, world.intake("WST"))
+    purpose = path.split("/")[1]
+    good = links.token(d.id, purpose) if purpose in (links.TRACKING, links.SURVEY) else "1.x.y"
+    events = await DossierEvent.filter(dossier_id=d.id).count()
+    await http.get("/login")  # a CSRF cookie, so a POST reaches the route
+    headers = {"x-csrf-token": http.cookies.get("meldkamer_csrf", "")}
+    for token in ("nep", good[:-2] + "xx", "9999." + good.split(".", 1)[-1]):
+        response = await http.request(method, path.replace("{token}", token), headers=headers)
+        assert response.status_code == 404, (method, path, token, response.text[:200])
+    assert await DossierEvent.filter(dossier_id=d.id).count() == events
 
 
 async def test_the_favicon_is_public_so_no_page_logs_a_404(http: httpx.AsyncClient) -> None:
@@ -406,6 +431,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/planning/afwezigheid"): "AS",
     ("POST", "/planning/afwezigheid/{absence_id}/verwijderen"): "AS",
     ("POST", "/planning/toewijzen/{client}"): "AS",
+    ("POST", "/planning/verzetten/{client}"): "AS",
     ("GET", "/dossiers/{order_number}/triage"): "ASG",
     ("POST", "/dossiers/{order_number}/triage"): "ASG",
     ("GET", "/protocollen"): "ASGC",

@@ -32,7 +32,7 @@ def path(dossier_id: int, purpose: str = links.TRACKING, **kw: object) -> str:
 async def test_valid_link_shows_status_appointment_and_eta_and_nothing_personal(
     http: httpx.AsyncClient, w: world.World
 ) -> None:
-    d = await plan(w, await new_dossier(w))
+    d = await plan(w, await new_dossier(w), timedelta(minutes=30))
     await communication.technician_on_the_way(d, dossiers.now() + timedelta(minutes=20))
     page = await http.get(path(d.id))
     assert page.status_code == 200

@@ -1,11 +1,13 @@
-// Push opt-in on the tenant's tracking page: register the push service worker, subscribe with
-// our VAPID key and hand the subscription to the server. Shown only where the browser can.
+// The tenant's tracking page: push opt-in (register the push service worker, subscribe with our
+// VAPID key and hand the subscription to the server; shown only where the browser can), and a
+// photo scaled down in the browser before it is sent. The texts come from the page, in the
+// tenant's language (#volg-texts, data- attributes).
 
 // A browser whose push service cannot be reached (offline, blocked, a browser without one)
 // may never answer pushManager.subscribe(): give up after this long and say so.
 const GIVE_UP_MS = 20000;
-const FAILED =
-  "Aanmelden voor meldingen lukte niet in deze browser. Bekijk deze pagina later opnieuw voor de laatste stand.";
+const TEXTS = JSON.parse(document.getElementById("volg-texts")?.textContent || "{}");
+const FAILED = TEXTS.failed;
 
 function csrfToken() {
   const entry = document.cookie.split("; ").find((c) => c.startsWith("meldkamer_csrf="));
@@ -54,8 +56,8 @@ function post(url, body) {
   });
 }
 
-const ON = "Aan: u krijgt een melding op dit toestel als er iets verandert.";
-const OFF = "Uit: u krijgt op dit toestel geen meldingen meer over deze melding.";
+const ON = TEXTS.on;
+const OFF = TEXTS.off;
 
 function show(ui, following) {
   ui.on.hidden = following;
@@ -64,15 +66,15 @@ function show(ui, following) {
 
 async function subscribe(box, ui) {
   ui.on.disabled = true;
-  ui.status.textContent = "Bezig…";
+  ui.status.textContent = TEXTS.busy;
   try {
     if ((await Notification.requestPermission()) !== "granted") {
-      ui.status.textContent = "U hebt meldingen niet toegestaan; u krijgt ze dan niet op dit toestel.";
+      ui.status.textContent = TEXTS.denied;
       return;
     }
     const subscription = await withinTime(browserSubscription(box.dataset.key), GIVE_UP_MS);
     const response = await post(box.dataset.url, subscription.toJSON());
-    ui.status.textContent = response.ok ? ON : "Aanmelden lukte niet; probeer het later opnieuw.";
+    ui.status.textContent = response.ok ? ON : TEXTS.retry;
     if (response.ok) show(ui, true);
   } catch (error) {
     // The browser's own reason is English and technical: for whoever looks at the console.
@@ -97,7 +99,7 @@ async function unsubscribe(box, ui) {
     ui.status.textContent = OFF;
   } catch (error) {
     console.warn("push opt-out failed:", error);
-    ui.status.textContent = "Afmelden lukte niet; probeer het later opnieuw.";
+    ui.status.textContent = TEXTS.stop_failed;
   } finally {
     ui.off.disabled = false;
   }
@@ -126,4 +128,63 @@ if (box && "serviceWorker" in navigator && "PushManager" in window && "Notificat
   showState(box, ui)
     .catch((error) => console.warn("push state unknown:", error))
     .finally(() => (box.hidden = false));
+}
+
+// A phone's photo is often 4000 px and several MB: send it at most MAX_SIDE px on its longest
+// side as JPEG (the server's media/ checks and limits apply all the same). Without a canvas, or
+// for a file the browser cannot read (HEIC), the original goes as the form would send it.
+const MAX_SIDE = 2000;
+
+async function scaled(file) {
+  if (!("createImageBitmap" in window)) return file;
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+  } catch {
+    return file;
+  }
+  const ratio = Math.min(1, MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bitmap.width * ratio);
+  canvas.height = Math.round(bitmap.height * ratio);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+  return blob && blob.size < file.size ? blob : file;
+}
+
+const photoForm = document.getElementById("photo-form");
+if (photoForm) {
+  photoForm.hidden = false;
+  const status = document.getElementById("photo-status");
+  photoForm.addEventListener("submit", async (event) => {
+    const input = photoForm.querySelector("input[type=file]");
+    if (!input.files.length) return;
+    event.preventDefault();
+    const button = photoForm.querySelector("button");
+    button.disabled = true;
+    status.textContent = photoForm.dataset.busy;
+    try {
+      const body = new FormData(photoForm);
+      body.set("photo", await scaled(input.files[0]), "foto.jpg");
+      const response = await fetch(photoForm.action, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "x-csrf-token": csrfToken() },
+      });
+      // Success and refusal both answer with the tracking page (a refusal with its reason).
+      const page = new DOMParser().parseFromString(await response.text(), "text/html");
+      if (response.ok && response.redirected) {
+        location.assign(response.url);
+        return;
+      }
+      status.textContent = page.querySelector("[role=alert]")?.textContent || photoForm.dataset.error;
+    } catch (error) {
+      console.warn("photo upload failed:", error);
+      status.textContent = photoForm.dataset.error;
+    } finally {
+      button.disabled = false;
+    }
+  });
 }

@@ -1,5 +1,5 @@
-"""The planning page for supervision: technicians' absences, and which clients have acuut
-reports assigned automatically."""
+"""The planning page for supervision: technicians' absences, which clients have acuut reports
+assigned automatically, and until when tenants may move or cancel their appointment online."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from server import scoping
+from server.communication import tenant_appointments
 from server.dispatch import absence_clashes, absences, suggestions
 from server.domain.absences import ABSENCE_KINDS
 from server.domain.errors import AppError
@@ -30,6 +31,8 @@ async def page(request: Request, error: AppError | None = None) -> Response:
         "technicians": await Technician.filter(active=True),
         "kinds": ABSENCE_KINDS,
         "clients": [(c, suggestions.auto_assigns(c)) for c in clients],
+        "move_hours": [(c, tenant_appointments.move_hours(c)) for c in clients],
+        "max_move_hours": tenant_appointments.MAX_HOURS,
         "error": error,
         "values": form,
         "saved": request.query_params.get("opgeslagen"),
@@ -83,3 +86,16 @@ async def auto_assign(request: Request) -> Response:
     except AppError as exc:
         return await page(request, exc)
     return RedirectResponse("/planning?opgeslagen=toewijzen#toewijzen", status_code=303)
+
+
+async def tenant_move(request: Request) -> Response:
+    user = require_role(request, *absences.PLANNERS)
+    form = await request.form()
+    raw = form.get("hours", "")
+    try:
+        await tenant_appointments.set_move_hours(
+            user, request.path_params["client"], raw if isinstance(raw, str) else ""
+        )
+    except AppError as exc:
+        return await page(request, exc)
+    return RedirectResponse("/planning?opgeslagen=verzetten#verzetten", status_code=303)

@@ -1,20 +1,30 @@
-"""The tenant's tracking page `/volg/{token}`: public, no login, only what the tenant needs."""
+"""The tenant's tracking page `/volg/{token}`: public, no login, only what the tenant needs; the
+tenant moves or cancels the appointment there, and adds a photo or a remark afterwards."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from server import settings
-from server.communication import links, surveys, tracking
-from server.domain.errors import AppError
+from media.limits import DEFAULT_LIMITS
+from server import i18n, settings
+from server.communication import (
+    links,
+    surveys,
+    tenant_additions,
+    tenant_appointments,
+    tracking,
+)
+from server.domain.errors import AppError, BadRequest
+from server.domain.slots import Slot
+from server.fieldwork.photos import check_size
 from server.models import Dossier
-from server.triage import dutch
 from server.web import tenant_language
 from server.web.api.common import json_object
 from server.web.templating import templates
@@ -34,14 +44,26 @@ def link_error(request: Request, exc: AppError) -> Response:
 
 
 def _moment(at: datetime | None) -> str:
-    return dutch.moment(at.astimezone(TZ)) if at else ""
+    """ "maandag 7 december om 08:00", in the page's language."""
+    if at is None:
+        return ""
+    day = format_datetime(at.astimezone(TZ), "EEEE d MMMM", locale=i18n.current())
+    return i18n.gettext("%(date)s om %(time)s") % {"date": day, "time": _time(at)}
 
 
 def _time(at: datetime | None) -> str:
     return at.astimezone(TZ).strftime("%H:%M") if at else ""
 
 
-async def page(request: Request, message: str = "", error: str = "") -> Response:
+def _slot(slot: Slot) -> dict[str, str]:
+    return {
+        "value": tenant_appointments.slot_value(slot),
+        "label": i18n.gettext("%(start)s tot %(end)s")
+        % {"start": _moment(slot.start), "end": _time(slot.end)},
+    }
+
+
+async def page(request: Request, message: str = "", error: str = "", status: int = 0) -> Response:
     token = request.path_params["token"]
     tenant_language.activate(request)  # a broken link is explained in the tenant's language
     try:
@@ -54,12 +76,21 @@ async def page(request: Request, message: str = "", error: str = "") -> Response
         await Dossier.filter(id=dossier.id).update(language=language)
         dossier.language = language
     view = await tracking.view(dossier)
+    client = await dossier.client
+    rule = tenant_appointments.rule(dossier, client, datetime.now(UTC))
+    slots = await tenant_appointments.options(dossier) if rule.allowed else []
     context: dict[str, Any] = {
         "v": view,
         "token": token,
         "appointment": _moment(view.appointment_start),
         "appointment_end": _time(view.appointment_end),
-        "eta": _time(view.eta),
+        "eta": _moment(view.eta) if view.eta_on_appointment else _time(view.eta),
+        "deadline": _moment(view.deadline),
+        "rule": rule,
+        "change_until": _moment(rule.until) if rule.allowed else "",
+        "slots": [_slot(s) for s in slots],
+        "done": request.query_params.get("gedaan", ""),
+        "max_photo_mb": DEFAULT_LIMITS.max_bytes // 1_000_000,
         "survey_url": links.url(dossier.id, links.SURVEY)
         if view.survey_open and not await surveys.answered(dossier)
         else "",
@@ -68,9 +99,70 @@ async def page(request: Request, message: str = "", error: str = "") -> Response
         "tenant_languages": True,
     }
     response = templates.TemplateResponse(
-        request, "volg/page.html", context, status_code=422 if error else 200
+        request, "volg/page.html", context, status_code=status or (422 if error else 200)
     )
     return tenant_language.remember(request, response)
+
+
+async def _tenant_form(
+    request: Request, work: Callable[[Dossier, Any], Awaitable[object]], done: str
+) -> Response:
+    """A form on the tracking page: do `work`, then show the page again with what was done, or
+    with why not (nothing the tenant entered is lost: it is still in the form)."""
+    token = request.path_params["token"]
+    tenant_language.activate(request)
+    try:
+        dossier = await links.dossier_for(token, links.TRACKING)
+    except AppError as exc:
+        return link_error(request, exc)
+    tenant_language.activate(request, dossier.language)
+    try:
+        async with request.form(max_files=1, max_fields=5) as form:
+            await work(dossier, form)
+    except AppError as exc:
+        return await page(request, error=exc.message, status=exc.status)
+    return RedirectResponse(f"/volg/{token}?gedaan={done}", status_code=303)
+
+
+def _text(form: Any, key: str) -> str:
+    value = form.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+async def move(request: Request) -> Response:
+    async def work(dossier: Dossier, form: Any) -> None:
+        await tenant_appointments.move(dossier, _text(form, "slot"))
+
+    return await _tenant_form(request, work, "verzet")
+
+
+async def cancel(request: Request) -> Response:
+    async def work(dossier: Dossier, form: Any) -> None:
+        await tenant_appointments.cancel(dossier, _text(form, "reason"))
+
+    return await _tenant_form(request, work, "geannuleerd")
+
+
+async def remark(request: Request) -> Response:
+    async def work(dossier: Dossier, form: Any) -> None:
+        await tenant_additions.add_remark(dossier, _text(form, "text"))
+
+    return await _tenant_form(request, work, "opmerking")
+
+
+async def photo(request: Request) -> Response:
+    """A photo (the page's script scales it first; without the script, the original)."""
+    declared = request.headers.get("content-length", "")
+    check_size(int(declared) if declared.isdigit() else None)
+
+    async def work(dossier: Dossier, form: Any) -> None:
+        upload = form.get("photo")
+        if upload is None or isinstance(upload, str):
+            raise BadRequest(i18n.gettext("Kies eerst een foto."), "photo")
+        data = await upload.read()
+        await tenant_additions.add_photo(dossier, data, _text(form, "caption"))
+
+    return await _tenant_form(request, work, "foto")
 
 
 async def not_home(request: Request) -> Response:
