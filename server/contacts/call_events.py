@@ -138,7 +138,9 @@ _CHANGED = (
     "state", "closed_at", "wait_seconds", "talk_seconds", "wrap_seconds", "events_folded",
     "updated_at",
 )  # fmt: skip
-_LINE_CLIENT = "(SELECT client_id FROM inbound_line WHERE kind = 'telefoon' AND value = {})"
+_LINE_CLIENT = (
+    "(SELECT client_id FROM inbound_line WHERE kind = 'telefoon' AND value = CAST({} AS VARCHAR))"
+)
 _EVENT_COLUMNS = "contact_id, kind, at, agent, transferred_to, received_at, data"
 _EVENT_UNIQUE = "ON CONFLICT (contact_id, kind, at, agent) DO NOTHING"
 _sql: dict[str, str] = {}

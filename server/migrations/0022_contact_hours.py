@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Contact',
             name='events_folded',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.RunPython(install, uninstall),
     ]

@@ -68,7 +68,7 @@ class Contact(models.Model):
     transferred_at = fields.DatetimeField(null=True)
     # How many call events the times above are folded from (server/contacts/call_events.py
     # checks its read of them against this).
-    events_folded = fields.IntField(default=0)
+    events_folded = fields.IntField(default=0, db_default=0)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField(auto_now=True)
 
