@@ -20,7 +20,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from server.domain.calls import SERVICE_LEVEL_SECONDS
 
 TABLE = "contact_hour"
-KEY = ("client_id", "hour", "channel", "result_code")
+# The unique key, channel before hour: the inbound calls of a client and period are one
+# range of the index.
+KEY = ("client_id", "channel", "hour", "result_code")
+KEY_INDEX = "contact_hour_key"
 
 # What one contact (alias {r}) adds to its hour, column by column. `contacts` is 1 per
 # contact (for inbound calls: offered); sums of seconds over answered calls only.
@@ -63,11 +66,20 @@ def hour_of(pg: bool, col: str) -> str:
     return f"strftime('%Y-%m-%d %H:00:00+00:00', {col})"
 
 
+def unique_key(pg: bool) -> str:
+    """The key's index; on PostgreSQL with the counts included, so the figures read it
+    without visiting the table."""
+    columns = f"({', '.join(KEY)})"
+    if pg:
+        columns += f" INCLUDE ({', '.join(COUNTED)})"
+    return f"CREATE UNIQUE INDEX IF NOT EXISTS {KEY_INDEX} ON {TABLE} {columns}"
+
+
 def _key(pg: bool, r: str) -> list[str]:
     return [
         f"COALESCE({r}.client_id, 0)",
-        hour_of(pg, f"{r}.offered_at"),
         f"{r}.channel",
+        hour_of(pg, f"{r}.offered_at"),
         f"COALESCE({r}.result_code, '')",
     ]
 

@@ -28,6 +28,7 @@ from server.insight.sql import Sql, rows, start_reading
 from server.models import Client
 
 INBOUND = ContactChannel.TELEFOON_IN.value
+CHANNELS = ", ".join(f"'{c.value}'" for c in ContactChannel)  # ours, not input
 DEFAULT_LABELS = {c.code: c.label for c in result_codes.DEFAULT}
 
 
@@ -140,6 +141,8 @@ async def by_channel_and_result(
         conn,
         f"SELECT c.channel AS ch, c.result_code AS code, SUM(c.contacts) AS n "
         f"FROM {contact_hours.TABLE} c WHERE {_in_period(q, scope, period, 'c.hour')} "
+        # Every channel named: a range of the key's index per channel.
+        f"AND c.channel IN ({CHANNELS}) "
         "GROUP BY c.channel, c.result_code HAVING SUM(c.contacts) > 0",
         q,
     )

@@ -19,6 +19,7 @@ from server.insight import contact_hours
 
 async def install(apps: Any, schema_editor: Any) -> None:
     conn = schema_editor.client
+    await conn.execute_script(contact_hours.unique_key(conn.capabilities.dialect == "postgres"))
     await contact_hours.install(conn)
     await conn.execute_script(
         "UPDATE contact SET events_folded = "
@@ -30,6 +31,7 @@ async def install(apps: Any, schema_editor: Any) -> None:
 async def uninstall(apps: Any, schema_editor: Any) -> None:
     pg = schema_editor.client.capabilities.dialect == "postgres"
     await schema_editor.client.execute_script(contact_hours.drop_triggers(pg))
+    await schema_editor.client.execute_script(f"DROP INDEX IF EXISTS {contact_hours.KEY_INDEX}")
 
 
 class Migration(migrations.Migration):
@@ -55,7 +57,7 @@ class Migration(migrations.Migration):
                 ('talk_sum', fields.BigIntField(default=0)),
                 ('handling_sum', fields.BigIntField(default=0)),
             ],
-            options={'table': 'contact_hour', 'app': 'models', 'unique_together': (('client_id', 'hour', 'channel', 'result_code'),), 'indexes': [Index(fields=['hour'])], 'pk_attr': 'id', 'table_description': 'The contacts offered in one UTC hour, per client, channel and result code, counted.'},
+            options={'table': 'contact_hour', 'app': 'models', 'indexes': [Index(fields=['hour'])], 'pk_attr': 'id', 'table_description': 'The contacts offered in one UTC hour, per client, channel and result code, counted.'},
             bases=['Model'],
         ),
         ops.AddField(

@@ -136,7 +136,9 @@ class ContactHour(models.Model):
     Kept by triggers on `contact` in the transaction that changes a contact (migration
     0022_contact_hours), so the telephony figures read a few rows per hour instead of every
     call (server/insight/telephony.py). `client_id` 0 is no client; `result_code` "" none.
-    The call columns mean what server/insight/telephony.COUNTED says.
+    The columns mean what server/insight/contact_hours.COUNTED says. The unique key
+    (client_id, channel, hour, result_code), with the counts included on PostgreSQL so the
+    figures read the index alone, is made by the migration (Tortoise has no INCLUDE).
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -155,7 +157,6 @@ class ContactHour(models.Model):
 
     class Meta:
         table = "contact_hour"
-        unique_together = (("client_id", "hour", "channel", "result_code"),)
         indexes = (("hour",),)
 
 
