@@ -2,14 +2,15 @@
 from every event seen (server.domain.calls.fold).
 
 Replay safe: an event already seen (same call, kind, moment and agent) is acknowledged and
-changes nothing. Out-of-order safe: the times never depend on the order of arrival. Writers
-of one call are serialised by a lock on its contact's row.
+changes nothing. Out-of-order safe: the times never depend on the order of arrival.
 
-An event is a few plain statements (the hot path of the telephony platform's webhook, up to
-a thousand a second): on PostgreSQL one statement makes or locks the contact, stores the
-event unless seen and reads the call's events; then one UPDATE; the hourly counts of the
-figures follow by trigger at the commit (server/insight/contact_hours.py); the desk hears of
-it in one round trip to Redis after the commit.
+An event is two plain statements on PostgreSQL (the hot path of the telephony platform's
+webhook, up to a thousand a second): one makes or finds the contact, stores the event unless
+seen and reads the call's events; one UPDATE writes the fold, only if no other writer (an
+event of the same call, the desk) changed the contact in between, else it folds again
+(_apply_pg). The hourly counts of the figures follow by trigger at the commit
+(server/insight/contact_hours.py); the desk hears of it in one round trip to Redis. SQLite
+has one writer at a time: there the same statements run in one transaction.
 """
 
 from __future__ import annotations
@@ -73,43 +74,97 @@ async def apply(event: CallEventInput, now: datetime | None = None) -> Applied:
     now = now or datetime.now(UTC)
     check_moment(event.at, now)
     transferred_to = lines.party(event.transferred_to)
-    async with in_transaction() as conn:
-        found = await _record(conn, event, transferred_to, now)
-        row, before = found.row, found.row.agent_id
-        if not found.fresh:
-            return Applied(row, False, [])
-        warnings = list(found.warnings)
-        mine = Event(event.kind, event.at, event.agent, transferred_to)
-        history = found.history if found.complete else await _history(conn, row.id)
-        times = fold([*history, mine] if found.complete else history)
-        row.events_folded = len(history) + (1 if found.complete else 0)
-        row.offered_at = times.offered_at
-        row.answered_at = times.answered_at
-        row.ended_at = times.ended_at
-        if times.agent and times.agent != row.agent_ref:
-            agent = await _agent(times.agent, conn)
-            row.agent_ref = times.agent
-            row.agent_id = agent.id if agent else None
-            row.agent_name = str(agent) if agent else ""
-            if agent is None:
-                warnings.append(
-                    f"Medewerker '{times.agent}' is onbekend; het contact staat zonder medewerker."
-                )
-        if times.transferred_to and times.transferred_to != row.transferred_to:
-            row.transferred_to = times.transferred_to[:20]
-            row.transferred_name = await transfers.name_of(row.client_id, times.transferred_to)
-            row.transferred_at = times.transferred_at
-        await _fill_in(row, event)
-        contacts.rederive(row)
-        row.updated_at = now
-        await _save(conn, row)
-    await contacts.committed(row, event.kind.value, gone_from=before)
-    return Applied(row, True, warnings)
+    mine = Event(event.kind, event.at, event.agent, transferred_to)
+    if db.dialect() == "postgres":
+        result, before = await _apply_pg(event, mine, now)
+    else:
+        async with in_transaction() as conn:  # SQLite: one writer at a time
+            found = await _record(conn, event, transferred_to, now)
+            row, before = found.row, found.row.agent_id
+            if not found.fresh:
+                return Applied(row, False, [])
+            warnings = found.warnings + await _fold(row, found.history, event, now, conn)
+            await _save(conn, row)
+        result = Applied(row, True, warnings)
+    if result.applied:
+        await contacts.committed(result.contact, event.kind.value, gone_from=before)
+    return result
+
+
+# How often an event is folded again because another writer changed the contact between
+# reading and writing it, before it waits for the row's lock instead.
+TRIES = 5
+
+
+async def _apply_pg(
+    event: CallEventInput, mine: Event, now: datetime
+) -> tuple[Applied, int | None]:
+    """Two statements, each its own transaction: record (the contact made or found, the
+    event stored unless seen, the call's events read) and the UPDATE of the contact's times,
+    which holds only if nobody changed the contact in between (events_folded and
+    updated_at as read; the desk's writes change updated_at). Otherwise it reads the
+    contact and its events again and folds once more. No lock is held while Python works.
+
+    An event stored whose fold never reached the contact (the process stopped between the
+    two) is folded by the next event of the call, or when the platform sends it again: a
+    repeat of an event finds events_folded behind the events stored.
+    """
+    conn = db.connection()
+    found = await _record(conn, event, mine.transferred_to, now)
+    row, before = found.row, found.row.agent_id
+    if found.fresh and found.complete:
+        history = [*found.history, mine]
+    elif found.complete:  # a repeat, and the contact has folded every event: nothing to do
+        return Applied(row, False, []), before
+    else:
+        history = await _history(conn, row.id)
+    for _ in range(TRIES):
+        seen = (row.events_folded, row.updated_at)
+        warnings = found.warnings + await _fold(row, history, event, now, conn)
+        if await _save(conn, row, seen):
+            return Applied(row, found.fresh, warnings), before
+        row = await _contact(conn, row.id)
+        history = await _history(conn, row.id)
+    async with in_transaction() as tx:  # busy beyond reason: take the lock and wait for it
+        row = await Contact.select_for_update().using_db(tx).get(id=row.id)
+        warnings = found.warnings + await _fold(row, await _history(tx, row.id), event, now, tx)
+        await _save(tx, row)
+    return Applied(row, found.fresh, warnings), before
+
+
+async def _fold(
+    row: Contact, history: list[Event], event: CallEventInput, now: datetime,
+    conn: BaseDBAsyncClient,
+) -> list[str]:  # fmt: skip
+    """The contact's times, agent and transfer from every event of the call; warnings."""
+    warnings = []
+    times = fold(history)
+    row.events_folded = len(history)
+    row.offered_at = times.offered_at
+    row.answered_at = times.answered_at
+    row.ended_at = times.ended_at
+    if times.agent and times.agent != row.agent_ref:
+        agent = await _agent(times.agent, conn)
+        row.agent_ref = times.agent
+        row.agent_id = agent.id if agent else None
+        row.agent_name = str(agent) if agent else ""
+        if agent is None:
+            warnings.append(
+                f"Medewerker '{times.agent}' is onbekend; het contact staat zonder medewerker."
+            )
+    if times.transferred_to and times.transferred_to != row.transferred_to:
+        row.transferred_to = times.transferred_to[:20]
+        row.transferred_name = await transfers.name_of(row.client_id, times.transferred_to)
+        row.transferred_at = times.transferred_at
+    await _fill_in(row, event)
+    contacts.rederive(row)
+    row.updated_at = now
+    return warnings
 
 
 @dataclass
 class _Recorded:
-    row: Contact  # locked until the transaction ends
+    row: Contact  # as stored now (SQLite: locked until the transaction ends)
     fresh: bool  # this event was not seen before
     history: list[Event]  # the call's other events, as far as the read saw them
     complete: bool  # `history` is every other event of the call (else read it again)
@@ -195,12 +250,13 @@ def _event_values(event: CallEventInput, transferred_to: str, now: datetime, pg:
 async def _record(
     conn: BaseDBAsyncClient, event: CallEventInput, transferred_to: str, now: datetime
 ) -> _Recorded:
-    """The call's contact (made on its first event, whichever kind that is), locked; this
-    event stored unless it was seen before; and the call's other events.
+    """The call's contact (made on its first event, whichever kind that is); this event
+    stored unless it was seen before; and the call's other events.
 
     PostgreSQL: one statement. Its read of the events is the statement's snapshot, taken
-    before it waited for the lock: when another writer of the same call committed in
-    between, the count it left in events_folded differs and the events are read again.
+    before it waited for any writer of the same contact: when another one committed in
+    between, the count it left in events_folded differs (`complete` false) and the caller
+    reads the events again.
     """
     pg = db.dialect(conn) == "postgres"
     contact_values = _contact_values(event, now, pg)
@@ -278,20 +334,34 @@ async def _history(conn: BaseDBAsyncClient, contact_id: int) -> list[Event]:
     ]
 
 
-async def _save(conn: BaseDBAsyncClient, row: Contact) -> None:
-    """The fields a call event changes, in one UPDATE (no ORM query built per event)."""
+async def _save(
+    conn: BaseDBAsyncClient, row: Contact, seen: tuple[int, datetime] | None = None
+) -> bool:
+    """The fields a call event changes, in one UPDATE (no ORM query built per event);
+    with `seen`, only if the contact's events_folded and updated_at are still those."""
     pg = db.dialect(conn) == "postgres"
     mark = (lambda i: f"${i}") if pg else (lambda i: f"?{i}")
-    key = "update_pg" if pg else "update_sqlite"
+    key = f"update:{pg}:{seen is not None}"
+    n = len(_CHANGED)
     sql = _sql.get(key) or _sql.setdefault(
         key,
         "UPDATE contact SET "
         + ", ".join(f"{c} = {mark(i + 2)}" for i, c in enumerate(_CHANGED))
-        + f" WHERE id = {mark(1)}",
+        + f" WHERE id = {mark(1)}"
+        + (f" AND events_folded = {mark(n + 2)} AND updated_at = {mark(n + 3)}" if seen else ""),
     )
     meta = Contact._meta
     values = [_db(getattr(row, meta.fields_db_projection_reverse.get(c, c)), pg) for c in _CHANGED]
-    await conn.execute_query(sql, [row.id, *values])
+    if seen is not None:
+        values += [seen[0], _db(seen[1], pg)]
+    changed, _ = await conn.execute_query(sql, [row.id, *values])
+    return bool(changed)
+
+
+async def _contact(conn: BaseDBAsyncClient, contact_id: int) -> Contact:
+    mark = "$1" if db.dialect(conn) == "postgres" else "?1"
+    found = await conn.execute_query_dict(f"SELECT * FROM contact WHERE id = {mark}", [contact_id])
+    return Contact._init_from_db(**found[0])
 
 
 async def _fill_in(row: Contact, event: CallEventInput) -> None:

@@ -212,3 +212,27 @@ async def test_backfill_counts_what_was_there_before_the_triggers(w: world.World
         await contact_hours.install(conn)
     assert await table() == kept
     await agree(Scope(None))
+
+
+async def test_events_of_one_call_at_once_each_applied_once(w: world.World) -> None:
+    """Events of the same calls arriving together, each twice: every event is applied
+    once, the contact ends up as if they came one by one, and the counts agree."""
+    import asyncio
+
+    at = utc(AUTUMN, 13, 59, 40)
+    kinds = (("offered", 0), ("answered", 25), ("transferred", 70), ("ended", 80))
+    posted = [
+        event(f"busy-{n}", kind, at + timedelta(seconds=s), "anna.agent", "+31107654321")
+        for n in range(3)
+        for kind, s in kinds
+    ]
+    results = await asyncio.gather(
+        *(call_events.apply(e, now=at + timedelta(minutes=5)) for e in posted + posted)
+    )
+    assert sum(r.applied for r in results) == len(posted)
+    for n in range(3):
+        row = await Contact.get(call_id=f"api:busy-{n}")
+        assert (row.wait_seconds, row.talk_seconds, row.state) == (25, 55, "nawerk")
+        assert row.transferred_at == at + timedelta(seconds=70)
+        assert row.agent_id == w.agent.id and row.events_folded == 4
+    await agree(Scope((w.woonstad.id,)), Scope(None))
