@@ -16,7 +16,8 @@ Each run posts events nobody sent before: calls of three events (offered, answer
 signed as the platform signs them, a call's three events 400 requests apart (as the platform
 sends them: seconds apart, many calls at once). wrk (Debian's package) replays them from a
 file with a Lua script; without wrk a Python client (httpx) posts them. It prints events/s,
-p50/p99 latency, errors, how many the app stored and the ratio app / bare.
+p50/p99 latency, errors, how many the server stored, the CPU its processes spent per event
+(from /proc: comparable on a loaded machine, unlike the wall clock) and the ratio app / bare.
 """
 
 from __future__ import annotations
@@ -167,6 +168,29 @@ async def run_python(name: str, url: str, found: list[tuple[str, bytes]], connec
     return Result(name, len(ordered) / elapsed, p50, p99, len(ordered), errors)
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its descendants (uvicorn's workers),
+    from /proc: what a server spends, whatever else the machine runs."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += int(stats[current][11]) + int(stats[current][12])
+        todo += children.get(current, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -200,6 +224,7 @@ def main() -> None:
     ]
     results: list[Result] = []
     loads: list[str] = []
+    cpu_ms: list[float] = []
     run = f"r{int(time.time())}"
     try:
         wait_listening(APP_PORT)
@@ -211,23 +236,26 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "events.lua"
             script.write_text(LUA)
-            for index, (name, url) in enumerate(targets):
+            for index, ((name, url), server) in enumerate(zip(targets, servers, strict=True)):
                 # Signed just before the run: a signature is good for 300 s.
                 warm = events(f"{run}-w{index}", 1000)
                 main_run = events(f"{run}-m{index}", args.calls)
                 if client == "wrk":
-                    for found, seconds, what in ((warm, 3, "w"), (main_run, args.duration, "m")):
-                        lines = write(found, Path(folder) / f"{what}{index}.txt")
-                        wrk_args = ["--", str(lines), "2"]
-                        result = run_wrk(name, url, script, args.connections, seconds, wrk_args)
-                    results.append(result)
+                    lines = write(warm, Path(folder) / f"w{index}.txt")
+                    run_wrk(name, url, script, args.connections, 3, ["--", str(lines), "2"])
+                    lines = write(main_run, Path(folder) / f"m{index}.txt")
+                    before = tree_cpu(server.pid)
+                    result = run_wrk(
+                        name, url, script, args.connections, args.duration, ["--", str(lines), "2"]
+                    )
                 else:
                     asyncio.run(run_python(name, url, warm, args.connections, 3))
-                    results.append(
-                        asyncio.run(
-                            run_python(name, url, main_run, args.connections, args.duration)
-                        )
+                    before = tree_cpu(server.pid)
+                    result = asyncio.run(
+                        run_python(name, url, main_run, args.connections, args.duration)
                     )
+                cpu_ms.append((tree_cpu(server.pid) - before) * 1000 / max(1, result.requests))
+                results.append(result)
                 loads.append(load_average())
     finally:
         for server in servers:
@@ -242,12 +270,13 @@ def main() -> None:
     )
     print(
         f"{'':<14}{'events/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}"
-        f"{'stored':>8}  load avg after"
+        f"{'stored':>8}{'CPU ms/event':>13}  load avg after"
     )
-    for r, kept, load in zip(results, (app_stored, bare_stored), loads, strict=True):
+    rows = zip(results, (app_stored, bare_stored), cpu_ms, loads, strict=True)
+    for r, kept, cpu, load in rows:
         print(
             f"{r.name:<14}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}"
-            f"{r.errors:>8}{kept:>8}  {load}"
+            f"{r.errors:>8}{kept:>8}{cpu:>13.2f}  {load}"
         )
     app, bare = results
     print(f"ratio app / bare: {app.rps / bare.rps:.3f}")
