@@ -187,7 +187,7 @@ def backfill(pg: bool) -> str:
 
 async def install(conn: BaseDBAsyncClient) -> None:
     """The triggers, and the counts of every contact there is (the migration; `meldkamer
-    telephony-counts` after a restore or a bulk change made with the triggers off).
+    belcijfers-tellen` after a restore or a bulk change made with the triggers off).
 
     Run in one transaction: on PostgreSQL the contacts are locked against writers until
     it commits, so no change falls between the backfill and the triggers.
