@@ -182,7 +182,7 @@ _GIVEN = (
     "created_at", "updated_at",
 )  # fmt: skip
 _DEFAULTS = {
-    column: field.to_db_value(field.default, None)
+    column: field.to_db_value(field.default, Contact)
     for column, field in _COLUMNS
     if column not in _GIVEN
 }
@@ -204,13 +204,12 @@ _sql: dict[str, str] = {}
 def _insert_contact(pg: bool) -> tuple[str, list[str]]:
     """INSERT of a call's contact: the given columns as parameters 1-9 (client_id from the
     line's subquery), the rest as their defaults (parameters from 10)."""
-    mark = (lambda i: f"${i}") if pg else (lambda i: f"?{i}")
     given = [c for c in _GIVEN if c != "client_id"]
     rest = list(_DEFAULTS)
     columns = [*given, "client_id", *rest]
-    values = [mark(i + 1) for i in range(len(given))]
-    values.append(_LINE_CLIENT.format(mark(given.index("line") + 1)))
-    values += [mark(len(given) + 1 + i) for i in range(len(rest))]
+    values = [_mark(pg, i + 1) for i in range(len(given))]
+    values.append(_LINE_CLIENT.format(_mark(pg, given.index("line") + 1)))
+    values += [_mark(pg, len(given) + 1 + i) for i in range(len(rest))]
     return (
         f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join(values)})",
         rest,
@@ -234,6 +233,11 @@ def _contact_values(event: CallEventInput, now: datetime, pg: bool) -> list[Any]
     return values + list(_DEFAULTS.values())
 
 
+def _mark(pg: bool, i: int) -> str:
+    """Parameter i (from 1) of a statement: $i on PostgreSQL, ?i on SQLite."""
+    return f"${i}" if pg else f"?{i}"
+
+
 def _db(value: Any, pg: bool) -> Any:
     """A value as the driver takes it (SQLite: datetimes as the text Tortoise stores)."""
     if not pg and isinstance(value, datetime):
@@ -242,7 +246,7 @@ def _db(value: Any, pg: bool) -> Any:
 
 
 def _event_values(event: CallEventInput, transferred_to: str, now: datetime, pg: bool) -> list[Any]:
-    data = CallEvent._meta.fields_map["data"].to_db_value(event.data, None)
+    data = CallEvent._meta.fields_map["data"].to_db_value(event.data, CallEvent)
     at, received = _db(event.at, pg), _db(now, pg)
     return [event.kind.value, at, event.agent, transferred_to, received, data]
 
@@ -340,15 +344,18 @@ async def _save(
     """The fields a call event changes, in one UPDATE (no ORM query built per event);
     with `seen`, only if the contact's events_folded and updated_at are still those."""
     pg = db.dialect(conn) == "postgres"
-    mark = (lambda i: f"${i}") if pg else (lambda i: f"?{i}")
     key = f"update:{pg}:{seen is not None}"
     n = len(_CHANGED)
     sql = _sql.get(key) or _sql.setdefault(
         key,
         "UPDATE contact SET "
-        + ", ".join(f"{c} = {mark(i + 2)}" for i, c in enumerate(_CHANGED))
-        + f" WHERE id = {mark(1)}"
-        + (f" AND events_folded = {mark(n + 2)} AND updated_at = {mark(n + 3)}" if seen else ""),
+        + ", ".join(f"{c} = {_mark(pg, i + 2)}" for i, c in enumerate(_CHANGED))
+        + f" WHERE id = {_mark(pg, 1)}"
+        + (
+            f" AND events_folded = {_mark(pg, n + 2)} AND updated_at = {_mark(pg, n + 3)}"
+            if seen
+            else ""
+        ),
     )
     meta = Contact._meta
     values = [_db(getattr(row, meta.fields_db_projection_reverse.get(c, c)), pg) for c in _CHANGED]

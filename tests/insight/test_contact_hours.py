@@ -53,9 +53,7 @@ async def agree(*scopes: Scope) -> None:
             assert sorted(fast, key=lambda x: x[0]) == sorted(slow, key=lambda x: x[0])
             for grain in (Grain.DAG, Grain.WEEK, Grain.MAAND):
                 assert rollup(fast, grain) == rollup(slow, grain)
-            channels, results = await telephony.by_channel_and_result(
-                conn, dialect, scope, period
-            )
+            channels, results = await telephony.by_channel_and_result(conn, dialect, scope, period)
             mine = [
                 c
                 for c in everything
@@ -94,7 +92,8 @@ async def test_edge_cases_through_the_call_events_and_the_desk(w: world.World) -
     at = utc(AUTUMN, 9, 59, 50)
     # Out of order and twice: the end first, the offer last, the answer repeated.
     for kind, seconds in (("ended", 200), ("answered", 35), ("answered", 35), ("offered", 0)):
-        await call_events.apply(event("edge-1", kind, at + timedelta(seconds=seconds), "anna.agent"), now=at + timedelta(minutes=5))  # fmt: skip
+        posted = event("edge-1", kind, at + timedelta(seconds=seconds), "anna.agent")
+        await call_events.apply(posted, now=at + timedelta(minutes=5))
     # Abandoned after 40 s, in the first of the two 02:xx hours of the autumn night (00:30 UTC).
     night = utc(AUTUMN, 0, 30)
     await call_events.apply(event("edge-2", "offered", night), now=night)
@@ -107,7 +106,8 @@ async def test_edge_cases_through_the_call_events_and_the_desk(w: world.World) -
         ("transferred", 90, "+31107654321"),
         ("ended", 95, ""),
     ):
-        await call_events.apply(event("edge-3", kind, late + timedelta(seconds=seconds), "anna.agent", to), now=late + timedelta(minutes=5))  # fmt: skip
+        posted = event("edge-3", kind, late + timedelta(seconds=seconds), "anna.agent", to)
+        await call_events.apply(posted, now=late + timedelta(minutes=5))
     # Spring: 01:59:59 UTC is 03:59:59 local.
     spring = utc(SPRING, 1, 59, 59)
     await call_events.apply(event("edge-4", "offered", spring), now=spring)
@@ -139,7 +139,7 @@ async def test_random_contacts_and_changes_agree(w: world.World) -> None:
     rng = random.Random(13)
     days = [SPRING - timedelta(days=1), SPRING, AUTUMN, AUTUMN + timedelta(days=1)]
     made = []
-    for n in range(120):
+    for _ in range(120):
         offered = utc(rng.choice(days), rng.randrange(24), rng.randrange(60), rng.randrange(60))
         answered = rng.random() < 0.7
         wait = rng.choice([0, 5, 29, 30, 31, 59, 61, 300])
