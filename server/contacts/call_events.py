@@ -120,7 +120,7 @@ async def _apply_pg(
         history = await _history(conn, row.id)
     for _ in range(TRIES):
         seen = (row.events_folded, row.updated_at)
-        warnings = found.warnings + await _fold(row, history, event, now, conn)
+        warnings = found.warnings + await _fold(row, history, event, now, conn, found.agent)
         if await _save(conn, row, seen):
             return Applied(row, found.fresh, warnings), before
         row = await _contact(conn, row.id)
@@ -134,7 +134,7 @@ async def _apply_pg(
 
 async def _fold(
     row: Contact, history: list[Event], event: CallEventInput, now: datetime,
-    conn: BaseDBAsyncClient,
+    conn: BaseDBAsyncClient, known: tuple[str, int | None, str] | None = None,
 ) -> list[str]:  # fmt: skip
     """The contact's times, agent and transfer from every event of the call; warnings."""
     warnings = []
@@ -144,11 +144,14 @@ async def _fold(
     row.answered_at = times.answered_at
     row.ended_at = times.ended_at
     if times.agent and times.agent != row.agent_ref:
-        agent = await _agent(times.agent, conn)
+        if known is not None and known[0] == times.agent.strip().lower():
+            _, row.agent_id, row.agent_name = known
+        else:
+            agent = await _agent(times.agent, conn)
+            row.agent_id = agent.id if agent else None
+            row.agent_name = str(agent) if agent else ""
         row.agent_ref = times.agent
-        row.agent_id = agent.id if agent else None
-        row.agent_name = str(agent) if agent else ""
-        if agent is None:
+        if row.agent_id is None:
             warnings.append(
                 f"Medewerker '{times.agent}' is onbekend; het contact staat zonder medewerker."
             )
@@ -169,6 +172,9 @@ class _Recorded:
     history: list[Event]  # the call's other events, as far as the read saw them
     complete: bool  # `history` is every other event of the call (else read it again)
     warnings: list[str]
+    # The desk user the event names, looked up in the same statement (PostgreSQL):
+    # (the name as sent, lower case; the user's id or None; his name).
+    agent: tuple[str, int | None, str] | None = None
 
 
 # The contact's columns, and what a new call's contact holds in those no event fills.
@@ -198,6 +204,7 @@ _LINE_CLIENT = (
 )
 _EVENT_COLUMNS = "contact_id, kind, at, agent, transferred_to, received_at, data"
 _EVENT_UNIQUE = "ON CONFLICT (contact_id, kind, at, agent) DO NOTHING"
+_DESK = ", ".join(f"'{r.value}'" for r in sorted(DESK_ROLES))  # ours, not input
 _sql: dict[str, str] = {}
 
 
@@ -267,8 +274,10 @@ async def _record(
     event_values = _event_values(event, transferred_to, now, pg)
     if pg:
         sql = _sql.get("pg") or _sql.setdefault("pg", _pg_record())
-        found = (await conn.execute_query_dict(sql, [*contact_values, *event_values]))[0]
+        ref = event.agent.strip().lower()
+        found = (await conn.execute_query_dict(sql, [*contact_values, *event_values, ref]))[0]
         created, fresh = bool(found.pop("created")), bool(found.pop("fresh"))
+        agent = (ref, found.pop("agent_user"), found.pop("agent_label") or "")
         history = [
             Event(CallEventKind(k), at, agent, to)
             for k, at, agent, to in zip(
@@ -286,13 +295,14 @@ async def _record(
             [row.id, *event_values],
         )
         fresh, history, complete = bool(inserted), await _history(conn, row.id), False
+        agent = None
     warnings = []
     if created and row.client_id is None:
         warnings.append(
             f"Nummer '{row.line or '(geen)'}' is van geen opdrachtgever; de medewerker kiest "
             "die bij het registreren."
         )
-    return _Recorded(row, fresh, history, complete, warnings)
+    return _Recorded(row, fresh, history, complete, warnings, agent)
 
 
 def _pg_record() -> str:
@@ -304,9 +314,14 @@ def _pg_record() -> str:
         "RETURNING *, (xmax = 0) AS created), "
         f"e AS (INSERT INTO call_event ({_EVENT_COLUMNS}) SELECT c.id, {event}::jsonb FROM c "
         f"{_EVENT_UNIQUE} RETURNING id) "
-        "SELECT c.*, EXISTS (SELECT 1 FROM e) AS fresh, h.* FROM c, LATERAL ("
+        "SELECT c.*, EXISTS (SELECT 1 FROM e) AS fresh, h.*, a.* FROM c, LATERAL ("
         "SELECT array_agg(kind) AS kinds, array_agg(at) AS ats, array_agg(agent) AS agents, "
-        "array_agg(transferred_to) AS tos FROM call_event WHERE contact_id = c.id) h"
+        "array_agg(transferred_to) AS tos FROM call_event WHERE contact_id = c.id) h "
+        # The agent the event names, as _agent finds him: saves a round trip per call.
+        "LEFT JOIN LATERAL (SELECT u.id AS agent_user, "
+        "COALESCE(NULLIF(u.full_name, ''), u.username) AS agent_label FROM \"user\" u "
+        f"WHERE ${first + 7} <> '' AND (lower(u.username) = ${first + 7} OR "
+        f"lower(u.email) = ${first + 7}) AND u.active AND u.role IN ({_DESK}) LIMIT 1) a ON true"
     )
 
 
