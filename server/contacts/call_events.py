@@ -76,7 +76,7 @@ async def apply(event: CallEventInput, now: datetime | None = None) -> Applied:
     transferred_to = lines.party(event.transferred_to)
     mine = Event(event.kind, event.at, event.agent, transferred_to)
     if db.dialect() == "postgres":
-        result, before = await _apply_pg(event, mine, now)
+        result, before, saved = await _apply_pg(event, mine, now)
     else:
         async with in_transaction() as conn:  # SQLite: one writer at a time
             found = await _record(conn, event, transferred_to, now)
@@ -85,8 +85,8 @@ async def apply(event: CallEventInput, now: datetime | None = None) -> Applied:
                 return Applied(row, False, [])
             warnings = found.warnings + await _fold(row, found.history, event, now, conn)
             await _save(conn, row)
-        result = Applied(row, True, warnings)
-    if result.applied:
+        result, saved = Applied(row, True, warnings), True
+    if saved:  # also a repeat that found the contact behind its events (_apply_pg)
         await contacts.committed(result.contact, event.kind.value, gone_from=before)
     return result
 
@@ -98,7 +98,7 @@ TRIES = 5
 
 async def _apply_pg(
     event: CallEventInput, mine: Event, now: datetime
-) -> tuple[Applied, int | None]:
+) -> tuple[Applied, int | None, bool]:
     """Two statements, each its own transaction: record (the contact made or found, the
     event stored unless seen, the call's events read) and the UPDATE of the contact's times,
     which holds only if nobody changed the contact in between (events_folded and
@@ -115,21 +115,21 @@ async def _apply_pg(
     if found.fresh and found.complete:
         history = [*found.history, mine]
     elif found.complete:  # a repeat, and the contact has folded every event: nothing to do
-        return Applied(row, False, []), before
+        return Applied(row, False, []), before, False
     else:
         history = await _history(conn, row.id)
     for _ in range(TRIES):
         seen = (row.events_folded, row.updated_at)
         warnings = found.warnings + await _fold(row, history, event, now, conn, found.agent)
         if await _save(conn, row, seen):
-            return Applied(row, found.fresh, warnings), before
+            return Applied(row, found.fresh, warnings), before, True
         row = await _contact(conn, row.id)
         history = await _history(conn, row.id)
     async with in_transaction() as tx:  # busy beyond reason: take the lock and wait for it
         row = await Contact.select_for_update().using_db(tx).get(id=row.id)
         warnings = found.warnings + await _fold(row, await _history(tx, row.id), event, now, tx)
         await _save(tx, row)
-    return Applied(row, found.fresh, warnings), before
+    return Applied(row, found.fresh, warnings), before, True
 
 
 async def _fold(

@@ -236,3 +236,24 @@ async def test_events_of_one_call_at_once_each_applied_once(w: world.World) -> N
         assert row.transferred_at == at + timedelta(seconds=70)
         assert row.agent_id == w.agent.id and row.events_folded == 4
     await agree(Scope((w.woonstad.id,)), Scope(None))
+
+
+async def test_an_event_stored_but_not_folded_is_folded_when_sent_again(w: world.World) -> None:
+    """PostgreSQL stores an event and folds it in two statements: a process that stopped in
+    between left the event without its fold; the platform's retry folds it."""
+    if db.dialect() != "postgres":
+        pytest.skip("SQLite stores and folds an event in one transaction")
+    at = utc(AUTUMN, 15)
+    await call_events.apply(event("half-1", "offered", at, "anna.agent"), now=at)
+    row = await Contact.get(call_id="api:half-1")
+    ended = at + timedelta(seconds=40)
+    await db.connection().execute_query(
+        "INSERT INTO call_event (contact_id, kind, at, agent, transferred_to, received_at, data)"
+        " VALUES ($1, 'ended', $2, '', '', $2, '{}')",
+        [row.id, ended],
+    )
+    again = await call_events.apply(event("half-1", "ended", ended), now=ended)
+    assert not again.applied  # seen before, as the platform is told
+    row = await Contact.get(call_id="api:half-1")
+    assert (row.state, row.wait_seconds, row.events_folded) == ("gemist", 40, 2)
+    await agree(Scope(None))
