@@ -10,7 +10,9 @@ transaction commits, not while the application works between its statements.
 
 The same expressions (COUNTED) make the slow reference query over the calls
 (server/insight/telephony.hourly_from_contacts) and the backfill (`rebuild`), so the two
-cannot drift apart; tests/insight/test_contact_hours.py checks that they agree.
+cannot drift apart; tests/insight/test_contact_hours.py checks that they agree. The triggers
+hold their SQL in the database: a change to COUNTED or WATCHED needs a migration that runs
+`install` again (it replaces the triggers and counts everything anew).
 """
 
 from __future__ import annotations
