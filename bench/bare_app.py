@@ -1,14 +1,21 @@
 """The yardstick for bench_http: a bare Starlette endpoint that checks a bearer token (no
 database) and inserts one row as wide as a dossier with its triage, through asyncpg.
 
+And for bench_call_events: `/bare_event` checks the call event's signature as the app does
+(HMAC-SHA256 of "<t>.<body>" under BENCH_TELEPHONY_SECRET) and stores it in one INSERT …
+ON CONFLICT DO NOTHING (a repeat is acknowledged, not stored twice).
+
 Run by bench_http under uvicorn with the same options as the app: `bench.bare_app:app`.
 BENCH_DATABASE_URL names the database; BENCH_TOKEN the token it accepts.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -34,6 +41,19 @@ CREATE TABLE IF NOT EXISTS bench_bare (
     description text NOT NULL,
     triage jsonb NOT NULL,
     created_at timestamptz NOT NULL
+)
+"""
+EVENT_TABLE = """
+CREATE TABLE IF NOT EXISTS bench_bare_event (
+    id bigserial PRIMARY KEY,
+    call_id varchar(120) NOT NULL,
+    kind varchar(12) NOT NULL,
+    at timestamptz NOT NULL,
+    agent varchar(254) NOT NULL,
+    caller varchar(254) NOT NULL,
+    line varchar(254) NOT NULL,
+    data jsonb NOT NULL,
+    UNIQUE (call_id, kind, at, agent)
 )
 """
 _pool: asyncpg.Pool | None = None
@@ -72,4 +92,34 @@ async def create(request: Request) -> JSONResponse:
     )
 
 
-app = Starlette(routes=[Route("/bare", create, methods=["POST"])], lifespan=lifespan)
+async def event(request: Request) -> JSONResponse:
+    body = await request.body()
+    stamp, _, given = request.headers.get("x-meldkamer-signature", "").partition(",v1=")
+    stamp = stamp.removeprefix("t=")
+    secret = os.environ["BENCH_TELEPHONY_SECRET"].encode()
+    wanted = hmac.new(secret, stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(wanted, given) or abs(time.time() - int(stamp)) > 300:
+        return JSONResponse({"error": {"message": "Handtekening klopt niet."}}, status_code=403)
+    data: dict[str, Any] = json.loads(body)
+    assert _pool is not None
+    row = await _pool.fetchrow(
+        "INSERT INTO bench_bare_event (call_id, kind, at, agent, caller, line, data)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+        data["call_id"],
+        data["event"],
+        datetime.fromisoformat(data["at"]),
+        data.get("agent", ""),
+        data.get("from", ""),
+        data.get("to", ""),
+        body.decode(),
+    )
+    return JSONResponse({"applied": row is not None, "id": row["id"] if row else None})
+
+
+app = Starlette(
+    routes=[
+        Route("/bare", create, methods=["POST"]),
+        Route("/bare_event", event, methods=["POST"]),
+    ],
+    lifespan=lifespan,
+)

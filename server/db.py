@@ -28,6 +28,7 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
     if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         connection = expand_db_url(url)
         connection["credentials"]["reset"] = _keep_session
+        connection["credentials"].setdefault("maxsize", settings.DATABASE_POOL_SIZE)
     return {
         "connections": {"default": connection},
         "apps": {

@@ -74,7 +74,13 @@ class Broker:
     async def _listen(self, pubsub: Any) -> None:
         try:
             async for raw in pubsub.listen():
-                if raw.get("type") == "pmessage":
+                if raw.get("type") != "pmessage":
+                    continue
+                # Every process hears every message (a pop for each call event); only one
+                # with a browser on that channel reads it.
+                channel = raw.get("channel", b"")
+                name = channel.decode() if isinstance(channel, bytes) else str(channel)
+                if name.removeprefix(PREFIX) in self._subscribers:
                     self._deliver(json.loads(raw["data"]))
         finally:
             await pubsub.aclose()

@@ -19,6 +19,11 @@ config = Config()
 
 VAR_DIR = Path(config("VAR_DIR", default=str(ROOT / "var")))
 DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldkamer.sqlite3'}")
+# PostgreSQL connections per app process at most (asyncpg's pool; Tortoise's default is 5,
+# which caps a process at five requests in the database at once: the call-event webhook
+# at hundreds a second waits for a connection rather than for PostgreSQL). A
+# `?maxsize=` in DATABASE_URL wins.
+DATABASE_POOL_SIZE: int = config("DATABASE_POOL_SIZE", cast=int, default=20)
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The public address. Unset, it is where `meldkamer serve` listens (served_at), so links in

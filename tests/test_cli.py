@@ -365,3 +365,24 @@ def test_createuser_technician_refuses_what_is_missing_and_makes_no_user(
         users = conn.execute("SELECT count(*) FROM user").fetchone()[0]
     conn.close()
     assert users == 0
+
+
+def test_call_counts_are_rebuilt_from_the_contacts(env: dict[str, str]) -> None:
+    assert run(env, "migrate").returncode == 0
+    path = env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO contact (channel, source, caller, caller_name, line, agent_name, "
+            "agent_ref, state, offered_at, subject, result_label, referred_to, note, "
+            "transferred_to, transferred_name, events_folded, created_at, updated_at) VALUES "
+            "('telefoon_in', 'api', '', '', '', '', '', 'gemist', "
+            "'2026-10-25 00:30:00+00:00', '', '', '', '', '', '', 0, "
+            "'2026-10-25 00:30:00+00:00', '2026-10-25 00:30:00+00:00')"
+        )
+        conn.execute("DELETE FROM contact_hour")  # as if the counts were lost
+    rebuilt = run(env, "belcijfers-tellen")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "opnieuw opgebouwd: 1 rijen" in rebuilt.stdout
+    with sqlite3.connect(path) as conn:
+        found = conn.execute("SELECT client_id, hour, contacts FROM contact_hour").fetchall()
+    assert found == [(0, "2026-10-25 00:00:00+00:00", 1)]

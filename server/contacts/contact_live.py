@@ -11,13 +11,13 @@ def channel(user_id: int) -> str:
     return f"agent:{user_id}"
 
 
-async def changed(contact: Contact, event: str = "changed") -> None:
-    if contact.agent_id is None:
-        return
-    data = {"contact_id": contact.id, "state": contact.state, "event": event}
-    await live.publish(channel(contact.agent_id), "contact", data)
-
-
-async def gone(contact: Contact, user_id: int) -> None:
-    """The call was offered to this agent but went to another (or nobody answered there)."""
-    await live.publish(channel(user_id), "contact_gone", {"contact_id": contact.id})
+async def changed(contact: Contact, event: str = "changed", gone_from: int | None = None) -> None:
+    """Tell the agent's desk; and `gone_from`, the agent it was offered to before, that it
+    went elsewhere: both in one round trip to Redis."""
+    messages: list[tuple[str, str, dict[str, object]]] = []
+    if gone_from is not None and gone_from != contact.agent_id:
+        messages.append((channel(gone_from), "contact_gone", {"contact_id": contact.id}))
+    if contact.agent_id is not None:
+        data = {"contact_id": contact.id, "state": contact.state, "event": event}
+        messages.append((channel(contact.agent_id), "contact", data))
+    await live.publish_many(messages)

@@ -172,11 +172,12 @@ def rederive(contact: Contact) -> None:
     contact.wrap_seconds = derived.wrap_seconds
 
 
-async def committed(contact: Contact, event: str = "changed") -> None:
-    """After a change to a contact is committed: tell the agent's desk, and once it is
-    finished invite the caller to the survey (server/communication/call_surveys.py decides
-    whether; a messaging fault never fails the change)."""
-    await contact_live.changed(contact, event)
+async def committed(contact: Contact, event: str = "changed", gone_from: int | None = None) -> None:
+    """After a change to a contact is committed: tell the agent's desk (and `gone_from`, the
+    agent it left), and once it is finished invite the caller to the survey
+    (server/communication/call_surveys.py decides whether; a messaging fault never fails
+    the change)."""
+    await contact_live.changed(contact, event, gone_from)
     if contact.state == ContactState.AFGEROND:
         await safely(call_surveys.invite_caller(contact))
 

@@ -1,10 +1,10 @@
 """The telephony figures of a scope and period, counted by the database.
 
-One grouped query over the inbound calls gives their counts per local hour (at most 24 a day,
-9,000 rows for a year, however many calls); the totals, the weekday × hour grid and the series
-per day, week or month are sums of those (server/domain/telephony.py). A second grouped query
-counts every contact per channel and result code. Both read the index on (client_id,
-offered_at), or (offered_at) for the meldkamer as a whole.
+Both queries read the hourly counts the database keeps per client, UTC hour, channel and
+result code (table contact_hour, server/insight/contact_hours.py): a few rows per hour
+however many calls. One sums the inbound calls per hour (at most 24 a day, 9,000 for a
+year); the totals, the weekday × hour grid and the series per day, week or month are sums of
+those (server/domain/telephony.py). The other sums every contact per channel and result code.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ from tortoise.transactions import in_transaction
 
 from server import db
 from server.domain import result_codes
-from server.domain.calls import SERVICE_LEVEL_SECONDS, ContactChannel
+from server.domain.calls import ContactChannel
 from server.domain.kpis import TZ, Grain, Period
 from server.domain.telephony import Counts, Rollup, rollup
+from server.insight import contact_hours
 from server.insight.figures import Scope
 from server.insight.sql import Sql, rows, start_reading
 from server.models import Client
 
 INBOUND = ContactChannel.TELEFOON_IN.value
+CHANNELS = ", ".join(f"'{c.value}'" for c in ContactChannel)  # ours, not input
 DEFAULT_LABELS = {c.code: c.label for c in result_codes.DEFAULT}
 
 
@@ -63,58 +65,62 @@ def labels_of(client: Client | None) -> dict[str, str]:
     return {c.code: c.label for c in codes}
 
 
-def _hour(q: Sql) -> str:
-    """The hour a call was offered in, as one group key.
-
-    PostgreSQL groups by the UTC hour, and Python names its local hour (_moment): Amsterdam's
-    offsets are whole hours, so each UTC hour is one local hour, and converting thousands of
-    group keys is cheaper than converting every call (a fifth of the query on a client's year).
-    SQLite has no time-zone database: there the local hour is computed in SQL (sql.local).
-    """
-    if q.pg:
-        return "date_trunc('hour', c.offered_at, 'UTC')"
-    return f"strftime('%Y-%m-%d %H:00:00', {q.local('c.offered_at')})"
-
-
-def _in_period(q: Sql, scope: Scope, period: Period) -> str:
+def _in_period(q: Sql, scope: Scope, period: Period, col: str = "c.offered_at") -> str:
     return (
-        f"{scope.where(q, 'c')} AND c.offered_at >= {q.param(period.start)} "
-        f"AND c.offered_at < {q.param(period.end)}"
+        f"{scope.where(q, 'c')} AND {col} >= {q.param(period.start)} "
+        f"AND {col} < {q.param(period.end)}"
     )
+
+
+_SUMS = ", ".join(
+    f"SUM(c.{name}) AS {'offered' if name == 'contacts' else name}"
+    for name in contact_hours.COUNTED
+)
 
 
 async def hourly(
     conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period
 ) -> list[tuple[datetime, Counts]]:
-    """Inbound calls offered in the period, counted per local hour."""
+    """Inbound calls offered in the period, counted per local hour: a sum of the hourly
+    counts the triggers keep (server/insight/contact_hours.py), a few rows per hour."""
     q = Sql(dialect)
-    hour = _hour(q)
-    answered = "c.answered_at IS NOT NULL"
     sql = (
-        f"SELECT {hour} AS h, COUNT(*) AS offered, "
-        f"SUM(CASE WHEN {answered} THEN 1 ELSE 0 END) AS answered, "
-        f"SUM(CASE WHEN {answered} AND c.wait_seconds <= {SERVICE_LEVEL_SECONDS} "
-        f"THEN 1 ELSE 0 END) AS within, "
-        f"SUM(CASE WHEN c.answered_at IS NULL AND c.ended_at IS NOT NULL THEN 1 ELSE 0 END) "
-        f"AS abandoned, "
-        f"SUM(CASE WHEN c.transferred_at IS NOT NULL THEN 1 ELSE 0 END) AS transferred, "
-        f"SUM(CASE WHEN {answered} THEN c.wait_seconds ELSE 0 END) AS wait_sum, "
-        f"SUM(CASE WHEN {answered} THEN c.talk_seconds ELSE 0 END) AS talk_sum, "
-        f"SUM(CASE WHEN {answered} THEN COALESCE(c.talk_seconds, 0) + "
-        f"COALESCE(c.wrap_seconds, 0) ELSE 0 END) AS handling_sum "
+        f"SELECT c.hour AS h, {_SUMS} FROM {contact_hours.TABLE} c "
+        f"WHERE {_in_period(q, scope, period, 'c.hour')} AND c.channel = '{INBOUND}' "
+        "GROUP BY c.hour HAVING SUM(c.contacts) > 0"
+    )
+    found = await rows(conn, sql, q)
+    return [(_moment(r["h"]), Counts.of(r)) for r in found]
+
+
+async def hourly_from_contacts(
+    conn: BaseDBAsyncClient, dialect: str, scope: Scope, period: Period
+) -> list[tuple[datetime, Counts]]:
+    """The same counts from the calls themselves: the definition the hourly table must
+    agree with (tests), and the figure before the table (bench/bench_telephony.py)."""
+    q = Sql(dialect)
+    hour = contact_hours.hour_of(q.pg, "c.offered_at")
+    sums = ", ".join(
+        f"SUM({e.format(r='c')}) AS {'offered' if name == 'contacts' else name}"
+        for name, e in contact_hours.COUNTED.items()
+    )
+    sql = (
+        f"SELECT {hour} AS h, {sums} FROM contact c "
         # The channel as a literal (ours, not input): every plan then knows the filter.
-        f"FROM contact c WHERE {_in_period(q, scope, period)} AND c.channel = '{INBOUND}' "
-        f"GROUP BY {hour}"
+        f"WHERE {_in_period(q, scope, period)} AND c.channel = '{INBOUND}' GROUP BY {hour}"
     )
     found = await rows(conn, sql, q)
     return [(_moment(r["h"]), Counts.of(r)) for r in found]
 
 
 def _moment(value: Any) -> datetime:
-    """The local (Amsterdam) hour, naive, of a group key from _hour."""
-    if isinstance(value, datetime):
-        return value.astimezone(TZ).replace(tzinfo=None) if value.tzinfo else value
-    return datetime.fromisoformat(str(value))
+    """The local (Amsterdam) hour, naive, of a UTC hour (SQLite gives it as text).
+
+    Amsterdam's offsets are whole hours, so each UTC hour is one local hour: naming thousands
+    of hours in Python is cheaper than converting every call in SQL.
+    """
+    at = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return at.astimezone(TZ).replace(tzinfo=None) if at.tzinfo else at
 
 
 async def by_channel_and_result(
@@ -133,15 +139,18 @@ async def by_channel_and_result(
     q = Sql(dialect)
     found = await rows(
         conn,
-        f"SELECT c.channel AS ch, c.result_code AS code, COUNT(*) AS n FROM contact c "
-        f"WHERE {_in_period(q, scope, period)} GROUP BY c.channel, c.result_code",
+        f"SELECT c.channel AS ch, c.result_code AS code, SUM(c.contacts) AS n "
+        f"FROM {contact_hours.TABLE} c WHERE {_in_period(q, scope, period, 'c.hour')} "
+        # Every channel named: a range of the key's index per channel.
+        f"AND c.channel IN ({CHANNELS}) "
+        "GROUP BY c.channel, c.result_code HAVING SUM(c.contacts) > 0",
         q,
     )
     channels: dict[str, int] = {}
     results: dict[str, tuple[str, int]] = {}
     for r in found:
         channels[str(r["ch"])] = channels.get(str(r["ch"]), 0) + int(r["n"])
-        if r["code"] is not None:
+        if r["code"]:  # "" is no result code in the hourly table
             code = str(r["code"])
             label, n = results.get(code, (labels.get(code, code), 0))
             results[code] = (label, n + int(r["n"]))

@@ -2,7 +2,14 @@
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
 from server.models.clients import Address, AddressParty, Client, Complex
-from server.models.contacts import CallEvent, Contact, ContactDossier, InboundLine, TransferTarget
+from server.models.contacts import (
+    CallEvent,
+    Contact,
+    ContactDossier,
+    ContactHour,
+    InboundLine,
+    TransferTarget,
+)
 from server.models.dispatch import (
     Absence,
     ContractorCoverage,
@@ -52,6 +59,7 @@ __all__ = [
     "Contact",
     "ContactArticle",
     "ContactDossier",
+    "ContactHour",
     "Contractor",
     "ContractorCoverage",
     "Device",

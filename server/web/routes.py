@@ -37,6 +37,10 @@ from server.web.pages import portal as portal_pages
 from server.web.static import HashedStaticFiles
 
 api_routes = [
+    # First: the telephony platform posts up to a thousand events a second, and every route
+    # before a match costs a regular expression (docs/contacts.md, "Benchmarks").
+    Route("/telephony/events", telephony.call_event, methods=["POST"]),
+    Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
     Route("/auth/token", api.token, methods=["POST"]),
     Route("/clients", api.clients, methods=["GET"]),
     Route("/addresses", api.addresses, methods=["GET"]),
@@ -95,8 +99,6 @@ api_routes = [
         methods=["GET"],
     ),
     Route("/protocols/{client}/subjects", api_knowledge.subject_search, methods=["GET"]),
-    Route("/telephony/events", telephony.call_event, methods=["POST"]),
-    Route("/telephony/twilio", telephony.twilio_status, methods=["POST"]),
     Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
