@@ -35,7 +35,7 @@ async def uninstall(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0020_knowledge')]
+    dependencies = [("models", "0021_tenant_language")]
 
     initial = False
 
