@@ -17,6 +17,7 @@ from server.models.mail import MailboxState, MailMessage
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
+from server.models.privacy import DossierView, PrivacyRequest
 from server.models.protocols import ProtocolVersion
 from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
@@ -35,6 +36,7 @@ MODEL_MODULES = [
     "server.models.contacts",
     "server.models.knowledge",
     "server.models.mail",
+    "server.models.privacy",
 ]
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "DossierMessage",
+    "DossierView",
     "GeocodeCache",
     "LoginThrottle",
     "MailMessage",
@@ -68,6 +71,7 @@ __all__ = [
     "OrderCounter",
     "OutboundMessage",
     "Photo",
+    "PrivacyRequest",
     "ProtocolVersion",
     "PushFollow",
     "PushSubscription",

@@ -441,3 +441,15 @@ def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
     assert "404 op " in problems and "bestaat-niet.png" in problems
     assert "axe image-alt" in problems
     assert 'tabel zonder opmaak: <table.kaal> "Piet"' in problems
+
+
+def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "admin",
+        [
+            f"/dossiers/{filled['booked']}",  # with who opened it
+            "/privacy",
+            "/privacy/inzagelog?gebruiker=admin",
+        ],
+    )

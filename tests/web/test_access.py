@@ -472,6 +472,12 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/kennisbank/{article_id}/bewerken"): "AS",
     ("POST", "/kennisbank/{article_id}/bewerken"): "AS",
     ("GET", "/kennisbank/{article_id}/versies/{article_version}"): "ASGC",
+    # Privacy (AVG): access requests, erasure and the log of who opened what are an admin's.
+    ("GET", "/privacy"): "A",
+    ("POST", "/privacy/zoeken"): "A",
+    ("POST", "/privacy/inzage"): "A",
+    ("POST", "/privacy/wissen"): "A",
+    ("GET", "/privacy/inzagelog"): "A",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {
