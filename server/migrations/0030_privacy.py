@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 "table": "privacy_request",
                 "app": "models",
                 "pk_attr": "id",
-                "table_description": "A tenant's access request (inzage) or erasure (wissen), done by an admin: what was\\n    found, and when and by whom. The tenant's number or address itself is not kept (an\\n    erasure would be undone by its own record): a keyed hash links requests about the same\\n    person.",
+                "table_description": "A tenant's access request (inzage) or erasure (wissen), done by an admin: what was",
             },
             bases=["Model"],
         ),

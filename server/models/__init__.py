@@ -11,6 +11,7 @@ from server.models.dispatch import (
     TechnicianPosition,
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
+from server.models.escalations import EscalationCase, EscalationStep
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.knowledge import ContactArticle, KnowledgeArticle, KnowledgeVersion
 from server.models.mail import MailboxState, MailMessage
@@ -37,6 +38,7 @@ MODEL_MODULES = [
     "server.models.knowledge",
     "server.models.mail",
     "server.models.privacy",
+    "server.models.escalations",
 ]
 
 __all__ = [
@@ -61,6 +63,8 @@ __all__ = [
     "DossierEvent",
     "DossierMessage",
     "DossierView",
+    "EscalationCase",
+    "EscalationStep",
     "GeocodeCache",
     "LoginThrottle",
     "MailMessage",

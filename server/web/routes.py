@@ -31,6 +31,7 @@ from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import escalations as escalation_pages
 from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
@@ -181,6 +182,10 @@ page_routes = [
         knowledge_pages.version,
         methods=["GET"],
     ),
+    # Escalation cases (seed 003): the desk and the client's users read; the client works them.
+    Route("/escalaties", escalation_pages.case_list, methods=["GET"]),
+    Route("/escalaties/{case_id}", escalation_pages.detail, methods=["GET"]),
+    Route("/escalaties/{case_id}/stap", escalation_pages.record_step, methods=["POST"]),
     # Privacy (AVG), admins only: the tenant's number travels in POST bodies only.
     Route("/privacy", privacy_pages.page, methods=["GET"]),
     Route("/privacy/zoeken", privacy_pages.find, methods=["POST"]),

@@ -472,6 +472,11 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/kennisbank/{article_id}/bewerken"): "AS",
     ("POST", "/kennisbank/{article_id}/bewerken"): "AS",
     ("GET", "/kennisbank/{article_id}/versies/{article_version}"): "ASGC",
+    # Escalation cases: the desk and the client's users read; the client (and the meldkamer's
+    # admins and supervisors, helping out) record steps; technicians none.
+    ("GET", "/escalaties"): "ASGC",
+    ("GET", "/escalaties/{case_id}"): "ASGC",
+    ("POST", "/escalaties/{case_id}/stap"): "ASC",
     # Privacy (AVG): access requests, erasure and the log of who opened what are an admin's.
     ("GET", "/privacy"): "A",
     ("POST", "/privacy/zoeken"): "A",
