@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import live
+from server.domain import normalise
 from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.roles import DESK_ROLES, Role
 from server.models import Client, ClientNotification, Dossier, EscalationCase, EscalationStep, User
@@ -126,6 +127,37 @@ def role_contact(client: Client) -> dict[str, str]:
         "phone": str(raw.get("phone") or client.phone or ""),
         "email": str(raw.get("email") or client.email or ""),
     }
+
+
+def contact_line(client: Client) -> str:
+    """The escalation contact as the settings page shows it: "naam | telefoon | e-mail"."""
+    raw = (client.settings or {}).get(CONTACT_SETTING) or {}
+    if not raw:
+        return ""
+    phone = normalise.display_phone(str(raw.get("phone") or ""))
+    return " | ".join([str(raw.get("name") or ""), phone, str(raw.get("email") or "")])
+
+
+def checked_contact(text: str) -> dict[str, str] | None:
+    """ "Petra de Vries | 06 12345678 | p.devries@corporatie.nl" as stored; empty clears it.
+    The phone or the e-mail may be left out, not both."""
+    field = "escalation_contact"
+    text = " ".join(text.split())
+    if not text:
+        return None
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) > 3 or len(text) > 500:
+        raise Unprocessable(
+            "Schrijf: naam | telefoon | e-mail (telefoon of e-mail mag leeg).", field
+        )
+    name, phone, email = (parts + ["", "", ""])[:3]
+    if not name:
+        raise Unprocessable("Vul de naam van de projectleider in.", field)
+    phone = normalise.normalise_phone(phone, field) if phone else ""
+    email = normalise.normalise_email(email, field) if email else ""
+    if not phone and not email:
+        raise Unprocessable("Vul een telefoonnummer of e-mailadres van de projectleider in.", field)
+    return {"name": name[:200], "phone": phone, "email": email}
 
 
 def may_work(user: User) -> bool:

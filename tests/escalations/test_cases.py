@@ -149,6 +149,11 @@ async def test_overdue_cases_are_red_and_counted(http: httpx.AsyncClient, w: wor
     await EscalationCase.filter(id=case.id).update(
         opened_at=past, contact_due_at=past + timedelta(hours=24)
     )
+    await login(http, "anna.agent")
+    board = await http.get("/meldkamer")
+    assert "Escalaties zonder contact" in board.text
+    assert f"{number}</a> (WST): contact uiterlijk" in board.text and ", te laat" in board.text
+    http.cookies.clear()
     await login(http, "wim.woonstad")
     listing = await http.get("/escalaties")
     assert 'class="overdue"' in listing.text and "te laat" in listing.text
@@ -233,3 +238,37 @@ async def test_whatever_is_posted_no_server_error(
         },
     )
     assert response.status_code in (303, 409, 422), response.status_code
+
+
+async def test_supervisors_set_whom_escalations_go_to(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "sanne.supervisie")
+    page = await http.get("/contactinstellingen/WST")
+    assert "Petra Projectleider | 06 11122233 | projectleider@woonstad.example.nl" in page.text
+    form = {
+        "csrf_token": csrf(page.text),
+        "greeting": "{dagdeel}, {opdrachtgever}.",
+        "result_codes": "opdracht | Leidt tot opdracht | dossier",
+    }
+    for wrong, expected in (
+        ("Petra | 12 | x", "geen geldig telefoonnummer"),
+        ("| 0611122233", "Vul de naam"),
+        ("Petra", "Vul een telefoonnummer of e-mailadres"),
+        ("a | b | c | d", "naam | telefoon | e-mail"),
+    ):
+        refused = await http.post(
+            "/contactinstellingen/WST", data={**form, "escalation_contact": wrong}
+        )
+        assert refused.status_code == 422 and expected in refused.text, wrong
+    saved = await http.post(
+        "/contactinstellingen/WST",
+        data={**form, "escalation_contact": "Karin Kok |  | K.Kok@Woonstad.example.nl"},
+    )
+    assert saved.status_code == 303
+    await w.woonstad.refresh_from_db()
+    assert cases.role_contact(w.woonstad) == {
+        "name": "Karin Kok",
+        "phone": w.woonstad.phone or "",
+        "email": "k.kok@woonstad.example.nl",
+    }
