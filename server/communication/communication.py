@@ -27,6 +27,7 @@ from server.messaging.messages import (
     AfspraakGeannuleerd,
     AfspraakGewijzigd,
     AfspraakIngepland,
+    Escalatie,
     MeldingOntvangen,
     MonteurOnderweg,
     Piket,
@@ -37,6 +38,7 @@ from server.models import (
     Client,
     ClientNotification,
     Dossier,
+    EscalationCase,
     OutboundMessage,
     ProtocolVersion,
     Technician,
@@ -269,7 +271,8 @@ async def _notify_client(note: ClientNotification, at: datetime) -> None:
     if note.dossier_id is not None:  # type: ignore[attr-defined]
         dossier = await Dossier.get(id=note.dossier_id)  # type: ignore[attr-defined]
     recipients = []
-    if note.to_phone and outbox._mobile(note.to_phone) and note.kind == "piket":
+    # Piket and escalations are urgent for the client: by SMS as well as e-mail.
+    if note.to_phone and outbox._mobile(note.to_phone) and note.kind in ("piket", "escalatie"):
         recipients.append(Recipient(Channel.SMS, note.to_phone, note.to_name))
     if note.to_email:
         recipients.append(Recipient(Channel.EMAIL, note.to_email, note.to_name))
@@ -285,7 +288,7 @@ async def _notify_client(note: ClientNotification, at: datetime) -> None:
         dossier=dossier,
         recipients=recipients,
         key=f"melding{note.id}",
-        urgency="acuut" if note.kind == "piket" else "",
+        urgency="acuut" if note.kind == "piket" else "urgent" if note.kind == "escalatie" else "",
         notification=note,
         at=at,
     )
@@ -293,8 +296,23 @@ async def _notify_client(note: ClientNotification, at: datetime) -> None:
 
 async def _client_message(
     note: ClientNotification, client: Client, dossier: Dossier | None
-) -> Piket | ProtocolBevestiging:
+) -> Piket | ProtocolBevestiging | Escalatie:
     data = note.data
+    if note.kind == "escalatie":
+        assert dossier is not None
+        case = await EscalationCase.get(id=data["case"])
+        return Escalatie(
+            opdrachtgever=client.name,
+            ordernummer=dossier.order_number,
+            contactpersoon=note.to_name,
+            adres=f"{dossier.address_line}, {dossier.display_postcode} {dossier.city}",
+            melder=dossier.contact_name,
+            telefoon=dossier.contact_phone,
+            partij=case.party or "de doorverwezen partij",
+            klacht=case.complaint,
+            contact_voor=case.contact_due_at,
+            zaak_url=f"{settings.BASE_URL}/escalaties/{case.id}",
+        )
     if note.kind == "piket":
         assert dossier is not None
         return Piket(

@@ -17,6 +17,7 @@ from server.domain import call_survey, greeting, result_codes, telephony
 from server.domain.errors import Forbidden
 from server.domain.result_codes import ResultCode
 from server.domain.roles import Role
+from server.escalations import cases as escalation_cases
 from server.models import Client, InboundLine, TransferTarget, User
 
 EDITORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
@@ -37,6 +38,8 @@ class Setup:
     # leaves the stored value (the API may omit them), "" clears it (no report; 80%).
     report_email: str | None = None
     service_level_norm: str | None = None
+    # The projectleider escalation cases go to ("naam | telefoon | e-mail"); None: unchanged.
+    escalation_contact: str | None = None
 
 
 def require_editor(user: User) -> None:
@@ -85,6 +88,10 @@ def _report_settings(setup: Setup) -> dict[str, Any]:
         changes[telephony.REPORT_EMAIL_SETTING] = telephony.checked_report_email(setup.report_email)
     if setup.service_level_norm is not None:
         changes[telephony.NORM_SETTING] = telephony.checked_norm(setup.service_level_norm)
+    if setup.escalation_contact is not None:
+        changes[escalation_cases.CONTACT_SETTING] = escalation_cases.checked_contact(
+            setup.escalation_contact
+        )
     return changes
 
 

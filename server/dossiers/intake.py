@@ -24,6 +24,7 @@ from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers, events
 from server.dossiers.dossiers import DossierInput
+from server.escalations import cases as escalation_cases
 from server.housing import geocoding
 from server.insight import changes as changes_live
 from server.models import Dossier, DossierEvent, OutboundMessage, User
@@ -137,6 +138,8 @@ async def _create(
         await dossiers.record_repeat(user, dossier, prepared, at, conn)
         if found.alert is not None:  # a new dossier: no earlier alert to repeat
             await notifications.on_call(dossier, client, found.alert, at, conn)
+        # Seed 003: a complaint about a referred party becomes a case for the client's role.
+        escalated = await escalation_cases.open_if_escalated(dossier, client, at, conn)
         if inside is not None:
             await inside(dossier, conn)
-    return _Made(dossier, timeline, messages, found.alert is not None)
+    return _Made(dossier, timeline, messages, found.alert is not None or escalated is not None)

@@ -1,7 +1,8 @@
 """The kinds of message, who receives them and on which channels.
 
-The two client kinds use the codes of `server.communication.notifications` (piket,
-protocol_bevestiging), so a recorded client notification names its template directly.
+The client kinds use the codes of `server.communication.notifications` (piket,
+protocol_bevestiging, escalatie), so a recorded client notification names its template
+directly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ class Kind(StrEnum):
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
     ENQUETE_GESPREK = "enquete_gesprek"
     TELEFONIE_RAPPORT = "telefonie_rapport"
+    ESCALATIE = "escalatie"
 
 
 class Channel(StrEnum):
@@ -41,6 +43,7 @@ KIND_LABELS: dict[str, str] = {
     "email_antwoord": "Antwoord op e-mail",
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
     "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
+    "escalatie": "Escalatie naar de projectleider (opdrachtgever)",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
@@ -69,6 +72,9 @@ PURPOSES: dict[str, str] = {
     "'geen actie / verkeerd verbonden'.",
     "telefonie_rapport": "Gaat op de eerste werkdag van de maand naar het rapportadres van de "
     "opdrachtgever, met de telefoniecijfers van de vorige maand als Excel-bestand.",
+    "escalatie": "Gaat meteen naar de projectleider van de opdrachtgever als een huurder "
+    "klaagt over de afhandeling door een doorverwezen partij (leverancier monitoring, VvE, "
+    "liftbedrijf): de zaak, en binnen hoeveel uur contact met de huurder moet zijn opgenomen.",
 }
 # By which channels, in words.
 CHANNEL_TEXT: dict[str, str] = {
@@ -78,6 +84,7 @@ CHANNEL_TEXT: dict[str, str] = {
     "piket": "Per sms en per e-mail, naar het nummer en adres van de piketdienst.",
     "protocol_bevestiging": "Per e-mail.",
     "telefonie_rapport": "Per e-mail, met het Excel-bestand als bijlage.",
+    "escalatie": "Per sms en per e-mail, naar het nummer en adres van de projectleider.",
 }
 # The template files in words.
 FILE_LABELS: dict[str, str] = {
@@ -100,7 +107,9 @@ STATUS_LABELS = {
     "niet_verzonden": "niet verzonden",
 }
 
-TO_CLIENT = frozenset({Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT})
+TO_CLIENT = frozenset(
+    {Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT, Kind.ESCALATIE}
+)
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     **{kind: _TENANT for kind in Kind if kind not in TO_CLIENT},
@@ -109,6 +118,7 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     # To the caller's own number or address, about a contact: no dossier, so no push.
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
     Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
+    Kind.ESCALATIE: (Channel.SMS, Channel.EMAIL),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {

@@ -109,6 +109,23 @@ class Piket(Message):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Escalatie(Message):
+    """To the client's projectleider (seed 003): a tenant's complaint about a referred party,
+    with the moment by which the tenant must have been contacted."""
+
+    kind = Kind.ESCALATIE
+    ordernummer: str
+    contactpersoon: str
+    adres: str
+    melder: str
+    telefoon: str
+    partij: str
+    klacht: str
+    contact_voor: datetime
+    zaak_url: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ProtocolBevestiging(Message):
     """To the client: a new version of its triage protocol is in force."""
 

@@ -14,6 +14,7 @@ from server.messaging.messages import (
     AfspraakGewijzigd,
     AfspraakIngepland,
     EnqueteGesprek,
+    Escalatie,
     MeldingOntvangen,
     Message,
     MonteurOnderweg,
@@ -60,6 +61,18 @@ SAMPLES: dict[Kind, Message] = {
     ),
     Kind.AFGEROND: Afgerond(
         **_TENANT, enquete_url="https://meldkamer.example.nl/enquete/voorbeeld"
+    ),
+    Kind.ESCALATIE: Escalatie(
+        opdrachtgever=_CLIENT,
+        ordernummer=_ORDER,
+        contactpersoon="Projectleider Wonen",
+        adres="Lindelaan 12, 1234 AB Lindedorp",
+        melder="mevrouw Jansen",
+        telefoon="06 12345678",
+        partij="Leverancier monitoringsysteem",
+        klacht="De leverancier neemt de klacht over het monitoringsysteem niet in behandeling.",
+        contact_voor=datetime(2025, 3, 5, 9, 0, tzinfo=_AMS),
+        zaak_url="https://meldkamer.example.nl/escalaties/1",
     ),
     Kind.PIKET: Piket(
         opdrachtgever=_CLIENT,

@@ -18,12 +18,14 @@ from server.models.dispatch import (
     TechnicianPosition,
 )
 from server.models.dossiers import Dossier, DossierEvent, OrderCounter
+from server.models.escalations import EscalationCase, EscalationStep
 from server.models.fieldwork import DossierMessage, Photo, RepairLog
 from server.models.knowledge import ContactArticle, KnowledgeArticle, KnowledgeVersion
 from server.models.mail import MailboxState, MailMessage
 from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
+from server.models.privacy import DossierView, PrivacyRequest
 from server.models.protocols import ProtocolVersion
 from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
@@ -42,6 +44,8 @@ MODEL_MODULES = [
     "server.models.contacts",
     "server.models.knowledge",
     "server.models.mail",
+    "server.models.privacy",
+    "server.models.escalations",
 ]
 
 __all__ = [
@@ -66,6 +70,9 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "DossierMessage",
+    "DossierView",
+    "EscalationCase",
+    "EscalationStep",
     "GeocodeCache",
     "LoginThrottle",
     "MailMessage",
@@ -76,6 +83,7 @@ __all__ = [
     "OrderCounter",
     "OutboundMessage",
     "Photo",
+    "PrivacyRequest",
     "ProtocolVersion",
     "PushFollow",
     "PushSubscription",

@@ -26,6 +26,7 @@ from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES
 from server.domain.roles import DESK_ROLES, Role
 from server.dossiers import dossiers
+from server.escalations import cases as escalation_cases
 from server.housing import housing
 from server.knowledge import articles
 from server.models import Address, Client, Dossier, KnowledgeArticle, ProtocolVersion, User
@@ -202,6 +203,8 @@ async def record(
         # A re-triage to the same outcome (an answer corrected) does not alert a second time.
         if found.alert is not None and not await notifications.alerted(dossier, outcome.id, conn):
             await notifications.on_call(dossier, decision.client, found.alert, at, conn)
+        # Seed 003: a complaint about a referred party becomes a case for the client's role.
+        await escalation_cases.open_if_escalated(dossier, decision.client, at, conn)
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,11 @@ from server.web.pages import archive as archive_pages
 from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
+from server.web.pages import escalations as escalation_pages
 from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
+from server.web.pages import privacy as privacy_pages
 from server.web.static import HashedStaticFiles
 
 api_routes = [
@@ -187,6 +189,16 @@ page_routes = [
         knowledge_pages.version,
         methods=["GET"],
     ),
+    # Escalation cases (seed 003): the desk and the client's users read; the client works them.
+    Route("/escalaties", escalation_pages.case_list, methods=["GET"]),
+    Route("/escalaties/{case_id}", escalation_pages.detail, methods=["GET"]),
+    Route("/escalaties/{case_id}/stap", escalation_pages.record_step, methods=["POST"]),
+    # Privacy (AVG), admins only: the tenant's number travels in POST bodies only.
+    Route("/privacy", privacy_pages.page, methods=["GET"]),
+    Route("/privacy/zoeken", privacy_pages.find, methods=["POST"]),
+    Route("/privacy/inzage", privacy_pages.access, methods=["POST"]),
+    Route("/privacy/wissen", privacy_pages.erase, methods=["POST"]),
+    Route("/privacy/inzagelog", privacy_pages.view_log, methods=["GET"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
     Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),

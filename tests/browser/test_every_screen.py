@@ -38,7 +38,7 @@ from tests.browser.test_monteur import api, job_for_piet
 from tests.browser.test_monteur_closing import draw, job_at
 from tests.browser.test_monteur_device import open_job
 from tests.browser.test_volg import live_rows
-from tests.support.world import PASSWORD
+from tests.support.world import PASSWORD, dossier_body
 
 WIDTHS = (360, 1280)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -69,6 +69,20 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         assert materials.status_code == 200, materials.text
     contact = _registered_call(live_server)
     movable = _booked_dossier(live_server)  # the day after tomorrow: movable online
+    escalated = httpx.post(
+        f"{live_server}/api/v1/dossiers",
+        json=dossier_body(
+            category="",
+            description="De leverancier doet niets met mijn klacht.",
+            triage={
+                "subject": "monitoring",
+                "answers": {"bewoonbaarheid": "nee", "soort": "afhandeling"},
+            },
+        ),
+        headers=bearer(live_server, "anna.agent"),
+    )
+    assert escalated.status_code == 201, escalated.text
+    [(case,)] = live_rows(live_dir, "SELECT id FROM escalation_case")
     [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
     [(movable_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", movable)
     signed = {}
@@ -83,7 +97,13 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         }
     finally:
         settings.SECRET_KEY = previous
-    return {"waiting": waiting, "booked": booked, "contact": str(contact), **signed}
+    return {
+        "waiting": waiting,
+        "booked": booked,
+        "contact": str(contact),
+        "case": str(case),
+        **signed,
+    }
 
 
 def _registered_call(base: str) -> int:
@@ -292,6 +312,8 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/contacten",
             "/contactinstellingen",
             "/contactinstellingen/WST",
+            "/escalaties",
+            f"/escalaties/{filled['case']}",
         ],
     )
 
@@ -312,6 +334,8 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/sjablonen/WST/afspraak_gewijzigd/sms.txt",
             "/contacten",
             f"/contacten/{filled['contact']}",
+            "/escalaties?gesloten=1",
+            f"/escalaties/{filled['case']}",
         ],
     )
 
@@ -476,3 +500,15 @@ def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
     assert "404 op " in problems and "bestaat-niet.png" in problems
     assert "axe image-alt" in problems
     assert 'tabel zonder opmaak: <table.kaal> "Piet"' in problems
+
+
+def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "admin",
+        [
+            f"/dossiers/{filled['booked']}",  # with who opened it
+            "/privacy",
+            "/privacy/inzagelog?gebruiker=admin",
+        ],
+    )

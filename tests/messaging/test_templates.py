@@ -168,6 +168,24 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "https://meldkamer.example.nl/dossiers/",
         ),
     },
+    Kind.ESCALATIE: {
+        "email": (
+            f"Escalatie {ORDER}",
+            "Leverancier monitoringsysteem",
+            "Neem voor woensdag 5 maart om 09:00 contact op met de huurder",
+            "Lindelaan 12",
+            "mevrouw Jansen 06 12345678",
+            "niet in behandeling",
+            "https://meldkamer.example.nl/escalaties/1",
+        ),
+        "sms": (
+            f"ESCALATIE {ORDER}",
+            "klacht over Leverancier monitoringsysteem",
+            "woensdag 5 maart om 09:00",
+            "mevrouw Jansen 06 12345678",
+            "https://meldkamer.example.nl/escalaties/1",
+        ),
+    },
     Kind.ENQUETE_GESPREK: {
         "email": (
             "Beste mevrouw Jansen",

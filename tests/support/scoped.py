@@ -25,7 +25,7 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Dossier, Technician, User
+from server.models import Dossier, EscalationCase, Technician, User
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -57,6 +57,8 @@ class Scoped:
     other_contact: int  # taken in Lichtveld's name, about its tenant
     own_article: int = 0  # Woonstad's own knowledge-base article
     other_article: int = 0  # Lichtveld's
+    own_case: int = 0  # an escalation case about Woonstad's dossier
+    other_case: int = 0  # about Lichtveld's
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -143,6 +145,18 @@ async def build() -> Scoped:
         )
         for code in ("WST", "LVD")
     ]
+    own_case, other_case = [
+        await EscalationCase.create(
+            client_id=d.client_id,  # type: ignore[attr-defined]
+            dossier=d,
+            role="projectleider",
+            party="Leverancier monitoringsysteem",
+            complaint="Klacht niet in behandeling genomen",
+            opened_at=datetime.now(UTC),
+            contact_due_at=datetime.now(UTC) + timedelta(hours=24),
+        )
+        for d in (own, other)
+    ]
     return Scoped(
         w,
         own,
@@ -157,6 +171,8 @@ async def build() -> Scoped:
         other_contact.id,
         own_article.id,
         other_article.id,
+        own_case.id,
+        other_case.id,
     )
 
 
@@ -180,6 +196,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "contact_id": str(s.other_contact if other else s.own_contact),
         "article_id": str(s.other_article if other else s.own_article),
         "article_version": "1",
+        "case_id": str(s.other_case if other else s.own_case),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
@@ -284,6 +301,7 @@ def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
             "greeting": "{dagdeel}, {opdrachtgever}.",
             "result_codes": "opdracht | Leidt tot opdracht | dossier",
         },
+        ("POST", "/escalaties/{case_id}/stap"): {"kind": "contact", "text": "Gebeld"},
     }
 
 

@@ -498,6 +498,17 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/kennisbank/{article_id}/bewerken"): "AS",
     ("POST", "/kennisbank/{article_id}/bewerken"): "AS",
     ("GET", "/kennisbank/{article_id}/versies/{article_version}"): "ASGC",
+    # Escalation cases: the desk and the client's users read; the client (and the meldkamer's
+    # admins and supervisors, helping out) record steps; technicians none.
+    ("GET", "/escalaties"): "ASGC",
+    ("GET", "/escalaties/{case_id}"): "ASGC",
+    ("POST", "/escalaties/{case_id}/stap"): "ASC",
+    # Privacy (AVG): access requests, erasure and the log of who opened what are an admin's.
+    ("GET", "/privacy"): "A",
+    ("POST", "/privacy/zoeken"): "A",
+    ("POST", "/privacy/inzage"): "A",
+    ("POST", "/privacy/wissen"): "A",
+    ("GET", "/privacy/inzagelog"): "A",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {

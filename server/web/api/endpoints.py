@@ -10,6 +10,7 @@ from server.auth import login, tokens
 from server.domain.numbers import HOUSE_NUMBER_MAX
 from server.dossiers import dossiers, intake
 from server.housing import housing
+from server.privacy import views
 from server.web.api.common import int_param, parse, text_param, token_json
 from server.web.api.schemas import (
     DossierCreate,
@@ -112,6 +113,7 @@ async def dossier_detail(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     d = await dossiers.get(user, request.path_params["order_number"])
+    await views.opened(user, d, views.API)
     return JSONResponse(dossier_json(d, await dossiers.timeline(d)))
 
 

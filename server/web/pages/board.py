@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -13,6 +15,7 @@ from server.domain.errors import AppError, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers
+from server.escalations import cases as escalation_cases
 from server.models import User
 from server.web.auth import require_role, still_allowed
 from server.web.templating import templates
@@ -20,6 +23,7 @@ from server.web.templating import templates
 
 async def board(request: Request) -> Response:
     user = require_role(request, *DESK_ROLES)
+    open_cases = await escalation_cases.listing(user)
     return templates.TemplateResponse(
         request,
         "board/board.html",
@@ -28,6 +32,10 @@ async def board(request: Request) -> Response:
             "trades": TRADE_LABELS,
             "tile_url": settings.MAP_TILE_URL,
             "pc4_credit": pc4.ATTRIBUTION,
+            # Seed 003: the client's projectleider must contact the tenant in time.
+            "escalations": [c for c in open_cases if c.contacted_at is None],
+            "overdue": escalation_cases.overdue,
+            "now": datetime.now(UTC),
         },
     )
 

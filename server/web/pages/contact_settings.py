@@ -16,6 +16,7 @@ from server.contacts.setup import Setup
 from server.domain import call_survey, result_codes, telephony
 from server.domain.errors import Unprocessable
 from server.domain.numbers import whole_number
+from server.escalations import cases as escalation_cases
 from server.models import Client, InboundLine, MailboxState, TransferTarget
 from server.web.auth import require_role
 from server.web.templating import templates
@@ -49,6 +50,7 @@ async def _texts(client: Client) -> dict[str, str]:
         "call_survey": "ja" if call_survey.enabled(client.settings) else "",
         "report_email": setup.report_email_of(client),
         "service_level_norm": str(telephony.norm_of(client.settings)),
+        "escalation_contact": escalation_cases.contact_line(client),
     }
 
 
@@ -93,7 +95,7 @@ async def save(request: Request) -> Response:
     form = await request.form()
     names = ["greeting", "inbound", "transfers", "result_codes", "call_survey"]
     names += [f"mailbox_{k}" for k in (*MAILBOX_FIELDS, "password")]
-    names += ["report_email", "service_level_norm"]
+    names += ["report_email", "service_level_norm", "escalation_contact"]
     values = {k: str(form.get(k, "")) for k in names}
     try:
         await setup.replace(
@@ -109,6 +111,7 @@ async def save(request: Request) -> Response:
                 call_survey=bool(values["call_survey"]),
                 report_email=values["report_email"],
                 service_level_norm=values["service_level_norm"],
+                escalation_contact=values["escalation_contact"],
             ),
         )
     except Unprocessable as exc:

@@ -26,6 +26,7 @@ from server.dossiers import intake as intake_service
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.fieldwork import fieldwork_view
 from server.models import Contact, Technician, User
+from server.privacy import views
 from server.web.auth import current_user
 from server.web.pages.triage import triage_from_form
 from server.web.params import int_param
@@ -221,6 +222,7 @@ def _started(form: FormData) -> datetime | None:
 async def detail(request: Request, error: AppError | None = None) -> Response:
     user = current_user(request)
     dossier = await dossiers.get(user, request.path_params["order_number"])
+    await views.opened(user, dossier, views.SCREEN)
     actor = await dossiers.actor_for(user)
     is_desk = user.role in DESK_ROLES
     now = datetime.now(UTC)
@@ -249,6 +251,8 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "appointment": await appointment_panel(user, dossier),
         "pc4_credit": pc4.ATTRIBUTION,
         "standing": (await work_queue.standings([dossier], now))[dossier.id],
+        # Who opened it: for admins only (docs/privacy.md).
+        "viewers": await views.of_dossier(dossier) if user.role == Role.ADMIN else [],
     }
     return templates.TemplateResponse(
         request, "dossiers/detail.html", context, status_code=error.status if error else 200
