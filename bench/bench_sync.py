@@ -17,6 +17,9 @@ sync engine, the mutators and the database, without a network.
 from __future__ import annotations
 
 import argparse
+import cProfile
+import os
+import pstats
 import asyncio
 import io
 import random
@@ -86,7 +89,7 @@ class Device:
         return body
 
 
-async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
+async def one_device(http: httpx.AsyncClient, w: world.World, profile: bool = False) -> None:
     rng = random.Random(3)
     jobs = [(await job_for(w, w.technician)).order_number for _ in range(20)]
     token, _ = await tokens.issue(w.tech_user, "bench")
@@ -113,13 +116,24 @@ async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
                 ops.append(device.op("add_repair_log", job, **repair_log()))
         ops.append(device.op("complete", job, result_code="verholpen"))
     assert len(ops) == 1000
+    profiler = cProfile.Profile() if profile else None
+    cpu = time.process_time()
     started = time.perf_counter()
     statuses: dict[str, int] = {}
+    if profiler is not None:
+        profiler.enable()
     for i in range(0, len(ops), 100):
         result = await device.push(ops[i : i + 100])
         for o in result["outcomes"]:
             statuses[o["status"]] = statuses.get(o["status"], 0) + 1
     push = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    if profiler is not None:
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("TOP", "45")))
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
     started = time.perf_counter()
     for i in range(0, len(ops), 100):
         await device.push(ops[i : i + 100])
@@ -128,7 +142,8 @@ async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
     print(
         f"one device on {db.dialect()}: 50 photos ({size:.0f} kB each) uploaded in "
         f"{upload:.2f} s ({upload / 50 * 1000:.0f} ms each); 1,000 operations pushed in "
-        f"{push:.2f} s ({push:.2f} ms per operation), {statuses}; "
+        f"{push:.2f} s ({push:.2f} ms per operation; this process's CPU {cpu:.2f} s), "
+        f"{statuses}; "
         f"replay of all 1,000 in {replay:.2f} s"
     )
 
@@ -174,7 +189,7 @@ async def many_devices(http: httpx.AsyncClient, w: world.World, count: int) -> N
     )
 
 
-async def main(devices: int) -> None:
+async def main(devices: int, profile: bool = False) -> None:
     await db.migrate()
     await db.init()
     try:
@@ -186,7 +201,7 @@ async def main(devices: int) -> None:
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)  # type: ignore[arg-type]
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-                await one_device(http, w)
+                await one_device(http, w, profile)
                 await many_devices(http, w, devices)
     finally:
         await db.close()
@@ -195,5 +210,8 @@ async def main(devices: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the one device's push of 1,000"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.devices))
+    asyncio.run(main(args.devices, args.profile))
