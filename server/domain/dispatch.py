@@ -324,8 +324,7 @@ def _ranked(
     found = [
         (suggestion, candidate)
         for candidate in candidates
-        if (suggestion := _assess(job, candidate, now, rules, covering, None, windows))
-        is not None
+        if (suggestion := _assess(job, candidate, now, rules, covering, None, windows)) is not None
     ]
     found.sort(key=_first)
     # Shown as the desk reads them, with reasons, only what is shown: wording them is a third

@@ -102,9 +102,7 @@ class DbAttempt:
         if not wanted:
             return
         taken = set(await RepairLog.filter(op_id__in=wanted).values_list("op_id", flat=True))
-        taken.update(
-            await DossierMessage.filter(op_id__in=wanted).values_list("op_id", flat=True)
-        )
+        taken.update(await DossierMessage.filter(op_id__in=wanted).values_list("op_id", flat=True))
         self.context.new_op_ids = frozenset(wanted) - taken
         if db.dialect(self.context.conn) == "postgres":
             chats = sum(1 for op in ops if op.kind == "chat")
@@ -144,9 +142,15 @@ class DeviceStore:
         self.user = user
         self.technician = technician
         self.row = device
+        # The row was read a moment ago (device_for): the first ask needs no second read. A
+        # number claimed meanwhile by another push only makes this one's claim fail, and it
+        # asks again.
+        self._fresh = True
 
     async def device(self) -> DeviceState:
-        await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        if not self._fresh:
+            await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        self._fresh = False
         return DeviceState(self.row.last_seq, self.row.epoch)
 
     def offset(self) -> timedelta | None:

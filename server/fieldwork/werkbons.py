@@ -46,7 +46,9 @@ async def store(
         await log.save()
         await events.record(job, "werkbon", author, reported_at, **summary(values), **received)
     else:
-        event = await events.build(job, "werkbon", author, reported_at, **summary(values), **received)
+        event = await events.build(
+            job, "werkbon", author, reported_at, **summary(values), **received
+        )
         pending.extend((log, event))
     return log
 

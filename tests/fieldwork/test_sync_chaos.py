@@ -247,9 +247,7 @@ async def test_pushes_stay_exact_while_servers_die_and_answers_drop(
         # Applied exactly once, in the order the technician made them.
         chats = await DossierMessage.filter(op_id__startswith=f"{phone.name}-op-").order_by("id")
         expected_chats = [
-            o["op_id"]
-            for o in phone.ops
-            if o["kind"] == "chat" and o["seq"] % EMPTY_EVERY != 0
+            o["op_id"] for o in phone.ops if o["kind"] == "chat" and o["seq"] % EMPTY_EVERY != 0
         ]
         assert [m.op_id for m in chats] == expected_chats
         logs = await RepairLog.filter(op_id__startswith=f"{phone.name}-op-").order_by("id")
