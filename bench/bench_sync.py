@@ -217,6 +217,14 @@ def ten(device: Device, job: str) -> list[dict[str, Any]]:
     return ops
 
 
+def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SMS_PRODUCT_TOKEN": "", "SMTP_HOST": ""}
+    meldkamer = str(Path(sys.executable).parent / "meldkamer")
+    return subprocess.Popen(
+        [meldkamer, "serve", "--workers", str(workers), "--port", str(port)], env=env
+    )
+
+
 async def served(count: int, workers: int) -> None:
     """The same over real HTTP to `meldkamer serve --workers N` on this machine: one device's
     1,000 operations (without photos), then `count` devices that have pulled push 10 each, all
@@ -227,11 +235,7 @@ async def served(count: int, workers: int) -> None:
     w = await world.build()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "SMS_PRODUCT_TOKEN": "", "SMTP_HOST": ""}
-    meldkamer = str(Path(sys.executable).parent / "meldkamer")
-    server = subprocess.Popen(
-        [meldkamer, "serve", "--workers", str(workers), "--port", str(port)], env=env
-    )
+    server = serve(workers, port)
     limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:

@@ -215,8 +215,8 @@ async def _apply_run(
     done, stop = await _apply_run(store, registry, run[:index]) if index else ([], None)
     if stop is not None:
         return done, stop
-    outcome, stop = await _one(store, registry, run[index])
-    return (done, stop) if outcome is None else ([*done, outcome], None)
+    alone, stop = await _one(store, registry, run[index])
+    return (done, stop) if alone is None else ([*done, alone], None)
 
 
 async def _one(store: PushStore, registry: Registry, op: Op) -> tuple[Outcome | None, Stop | None]:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from geo.distance import ESTIMATE, ROUTING, Travel, TravelModel
 import numpy as np
 import numpy.typing as npt
 
-from geo.distance import EARTH_RADIUS_KM
+from geo.distance import EARTH_RADIUS_KM, ESTIMATE, ROUTING, Travel, TravelModel
 from geo.index import SPHERE_MARGIN, PointIndex, unit_vectors
 from geo.point import Point
 from server.domain import dutch

@@ -7,9 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
 from tortoise import Model
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server import db
 from server.models import Dossier, DossierMessage, Technician, User

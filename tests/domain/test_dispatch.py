@@ -12,8 +12,8 @@ import pytest
 from geo.distance import TravelModel
 from geo.point import Point
 from server.domain.dispatch import (
-    Candidate,
     DEFAULT_RULES,
+    Candidate,
     CandidateIndex,
     Coverage,
     CoverageRule,

@@ -77,7 +77,7 @@ class Servers:
     def base(self, n: int) -> str:
         return f"http://127.0.0.1:{self.ports[n]}"
 
-    async def start(self, n: int) -> None:
+    def _spawn(self, n: int) -> None:
         with self.logs[n].open("ab") as log:
             self.procs[n] = subprocess.Popen(
                 [MELDKAMER, "serve", "--port", str(self.ports[n])],
@@ -86,6 +86,9 @@ class Servers:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+
+    async def start(self, n: int) -> None:
+        self._spawn(n)
         deadline = time.monotonic() + 120
         async with httpx.AsyncClient(timeout=2) as http:
             while True:
@@ -162,13 +165,13 @@ async def phones(w: world.World) -> list[Phone]:
 
 
 async def send(
-    servers: Servers, n: int, phone: Phone, batch: list[dict[str, Any]], timeout: float
+    servers: Servers, n: int, phone: Phone, batch: list[dict[str, Any]], patience: float
 ) -> None:
     """One push; an answer that arrives is taken in like the app does. A refused connection,
     a server killed mid-push or a client that gave up is not an answer: the batch stays queued."""
     body = {"device_id": phone.name, "ops": batch}
     try:
-        async with httpx.AsyncClient(base_url=servers.base(n), timeout=timeout) as http:
+        async with httpx.AsyncClient(base_url=servers.base(n), timeout=patience) as http:
             answer = await http.post("/api/v1/sync/push", json=body, headers=phone.headers)
     except httpx.TransportError:
         return
