@@ -12,17 +12,29 @@ sync engine, the mutators and the database, without a network.
    it (every answer lost) to time the exactly-once path.
 2. N devices (default 200) syncing at once: each pulls (a reset), pushes 10 operations on its
    own jobs and pulls again, all started together.
+
+`--serve 2`: instead, over real HTTP to `meldkamer serve --workers 2` (started here on a free
+port, with this environment: DATABASE_URL, REDIS_URL): one device's 1,000 operations, then N
+devices that have pulled push 10 operations each, all at once (operations/s server-wide).
+`--profile`: cProfile the in-process push of 1,000 (SORT=tottime, TOP=40, CALLERS=regex).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import cProfile
 import io
+import os
+import pstats
 import random
 import statistics
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -33,6 +45,7 @@ from server import db
 from server.auth import tokens
 from server.models import Technician, User
 from tests.fieldwork.support import job_for, repair_log
+from tests.messaging.servers import free_port
 from tests.support import world
 
 
@@ -86,7 +99,26 @@ class Device:
         return body
 
 
-async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
+def queue(device: Device, jobs: list[str], photos: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """A day offline on 20 jobs: 1,000 operations. Per job: arrive, its photos, chat messages
+    and repair logs, complete."""
+    ops: list[dict[str, Any]] = []
+    for n, job in enumerate(jobs):
+        ops.append(device.op("arrive", job))
+        for client_id, photo_job in photos:
+            if photo_job == job:
+                ops.append(device.op("attach_photo", job, client_id=client_id))
+        while len(ops) < (n + 1) * 50 - 1:
+            if len(ops) % 3:
+                ops.append(device.op("chat", job, text=f"Bericht {len(ops)}"))
+            else:
+                ops.append(device.op("add_repair_log", job, **repair_log()))
+        ops.append(device.op("complete", job, result_code="verholpen"))
+    assert len(ops) == 1000
+    return ops
+
+
+async def one_device(http: httpx.AsyncClient, w: world.World, profile: bool = False) -> None:
     rng = random.Random(3)
     jobs = [(await job_for(w, w.technician)).order_number for _ in range(20)]
     token, _ = await tokens.issue(w.tech_user, "bench")
@@ -100,26 +132,25 @@ async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
         )
         r.raise_for_status()
     upload = time.perf_counter() - started
-    ops: list[dict[str, Any]] = []
-    for n, job in enumerate(jobs):
-        ops.append(device.op("arrive", job))
-        for client_id, photo_job, _ in photos:
-            if photo_job == job:
-                ops.append(device.op("attach_photo", job, client_id=client_id))
-        while len(ops) < (n + 1) * 50 - 1:
-            if len(ops) % 3:
-                ops.append(device.op("chat", job, text=f"Bericht {len(ops)}"))
-            else:
-                ops.append(device.op("add_repair_log", job, **repair_log()))
-        ops.append(device.op("complete", job, result_code="verholpen"))
-    assert len(ops) == 1000
+    ops = queue(device, jobs, [(client_id, job) for client_id, job, _ in photos])
+    profiler = cProfile.Profile() if profile else None
+    cpu = time.process_time()
     started = time.perf_counter()
     statuses: dict[str, int] = {}
+    if profiler is not None:
+        profiler.enable()
     for i in range(0, len(ops), 100):
         result = await device.push(ops[i : i + 100])
         for o in result["outcomes"]:
             statuses[o["status"]] = statuses.get(o["status"], 0) + 1
     push = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    if profiler is not None:
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("TOP", "45")))
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
     started = time.perf_counter()
     for i in range(0, len(ops), 100):
         await device.push(ops[i : i + 100])
@@ -128,32 +159,20 @@ async def one_device(http: httpx.AsyncClient, w: world.World) -> None:
     print(
         f"one device on {db.dialect()}: 50 photos ({size:.0f} kB each) uploaded in "
         f"{upload:.2f} s ({upload / 50 * 1000:.0f} ms each); 1,000 operations pushed in "
-        f"{push:.2f} s ({push:.2f} ms per operation), {statuses}; "
+        f"{push:.2f} s ({push:.2f} ms per operation; this process's CPU {cpu:.2f} s), "
+        f"{statuses}; "
         f"replay of all 1,000 in {replay:.2f} s"
     )
 
 
 async def many_devices(http: httpx.AsyncClient, w: world.World, count: int) -> None:
-    devices: list[tuple[Device, list[str]]] = []
-    password_hash = w.tech_user.password_hash
-    for n in range(count):
-        user = await User.create(
-            username=f"bench.monteur{n}", role="technician", password_hash=password_hash
-        )
-        tech = await Technician.create(name=f"Bench Monteur {n}", user=user, trades=["LOO"])
-        jobs = [(await job_for(w, tech)).order_number for _ in range(2)]
-        token, _ = await tokens.issue(user, "bench")
-        devices.append((Device(http, token, f"bench-device-{n:04d}"), jobs))
+    devices = await crew(w, count, http)
 
     async def sync(device: Device, jobs: list[str]) -> tuple[float, float, float]:
         t0 = time.perf_counter()
         await device.pull()
         t1 = time.perf_counter()
-        ops = [device.op("arrive", jobs[0])]
-        ops += [device.op("add_repair_log", jobs[0], **repair_log()) for _ in range(3)]
-        ops += [device.op("chat", jobs[0], text=f"Bericht {i}") for i in range(5)]
-        ops.append(device.op("complete", jobs[0], result_code="verholpen"))
-        result = await device.push(ops)
+        result = await device.push(ten(device, jobs[0]))
         assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
         t2 = time.perf_counter()
         await device.pull()
@@ -174,7 +193,105 @@ async def many_devices(http: httpx.AsyncClient, w: world.World, count: int) -> N
     )
 
 
-async def main(devices: int) -> None:
+async def crew(
+    w: world.World, count: int, http: httpx.AsyncClient
+) -> list[tuple[Device, list[str]]]:
+    devices: list[tuple[Device, list[str]]] = []
+    for n in range(count):
+        user = await User.create(
+            username=f"bench.monteur{n}", role="technician", password_hash=w.tech_user.password_hash
+        )
+        tech = await Technician.create(name=f"Bench Monteur {n}", user=user, trades=["LOO"])
+        jobs = [(await job_for(w, tech)).order_number for _ in range(2)]
+        token, _ = await tokens.issue(user, "bench")
+        devices.append((Device(http, token, f"bench-device-{n:04d}"), jobs))
+    return devices
+
+
+def ten(device: Device, job: str) -> list[dict[str, Any]]:
+    """What a technician sends after a visit: arrive, 3 repair logs, 5 chat messages, complete."""
+    ops = [device.op("arrive", job)]
+    ops += [device.op("add_repair_log", job, **repair_log()) for _ in range(3)]
+    ops += [device.op("chat", job, text=f"Bericht {i}") for i in range(5)]
+    ops.append(device.op("complete", job, result_code="verholpen"))
+    return ops
+
+
+def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SMS_PRODUCT_TOKEN": "", "SMTP_HOST": ""}
+    meldkamer = str(Path(sys.executable).parent / "meldkamer")
+    return subprocess.Popen(
+        [meldkamer, "serve", "--workers", str(workers), "--port", str(port)], env=env
+    )
+
+
+async def served(count: int, workers: int) -> None:
+    """The same over real HTTP to `meldkamer serve --workers N` on this machine: one device's
+    1,000 operations (without photos), then `count` devices that have pulled push 10 each, all
+    at once. The client runs here too, on the same CPUs."""
+    await db.migrate()
+    await db.init()
+    await db.empty_all_tables()
+    w = await world.build()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = serve(workers, port)
+    limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:
+            devices = await crew(w, count, http)
+            one = await User.create(
+                username="bench.een", role="technician", password_hash=w.tech_user.password_hash
+            )
+            tech = await Technician.create(name="Bench Een", user=one, trades=["LOO"])
+            jobs = [(await job_for(w, tech)).order_number for _ in range(20)]
+            token, _ = await tokens.issue(one, "bench")
+            await db.close()
+            while True:
+                assert server.poll() is None, "meldkamer serve stopped"
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.3)
+            device = Device(http, token, "bench-device-een")
+            await device.pull()
+            ops = queue(device, jobs, [])
+            started = time.perf_counter()
+            for i in range(0, len(ops), 100):
+                result = await device.push(ops[i : i + 100])
+                assert {o["status"] for o in result["outcomes"]} == {"applied"}, result
+            push = time.perf_counter() - started
+            print(
+                f"over HTTP, {workers} app processes: one device's 1,000 operations pushed in "
+                f"{push:.2f} s ({push:.2f} ms per operation)"
+            )
+            await asyncio.gather(*(d.pull() for d, _ in devices))
+
+            async def send(device: Device, job: str) -> float:
+                t0 = time.perf_counter()
+                result = await device.push(ten(device, job))
+                assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
+                return time.perf_counter() - t0
+
+            # New connections: ones left idle since the pulls may be closed by the server.
+            async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as fresh:
+                for d, _ in devices:
+                    d.http = fresh
+                started = time.perf_counter()
+                timings = await asyncio.gather(*(send(d, j[0]) for d, j in devices))
+                wall = time.perf_counter() - started
+            pushes = [t * 1000 for t in timings]
+            print(
+                f"over HTTP, {workers} app processes: {count} devices x 10 operations pushed at "
+                f"once in {wall:.2f} s ({count * 10 / wall:.0f} operations/s); push of 10 p50 "
+                f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+async def main(devices: int, profile: bool = False) -> None:
     await db.migrate()
     await db.init()
     try:
@@ -186,7 +303,7 @@ async def main(devices: int) -> None:
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)  # type: ignore[arg-type]
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-                await one_device(http, w)
+                await one_device(http, w, profile)
                 await many_devices(http, w, devices)
     finally:
         await db.close()
@@ -195,5 +312,17 @@ async def main(devices: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the one device's push of 1,000"
+    )
+    parser.add_argument(
+        "--serve",
+        type=int,
+        metavar="N",
+        help="instead: over real HTTP to `meldkamer serve --workers N` (PostgreSQL)",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.devices))
+    if args.serve:
+        asyncio.run(served(args.devices, args.serve))
+    else:
+        asyncio.run(main(args.devices, args.profile))

@@ -133,6 +133,17 @@ async def prepared(
     return rows
 
 
+async def next_ids(conn: BaseDBAsyncClient, model: type[Model], count: int) -> list[int]:
+    """`count` ids from the sequence of `model`'s table (PostgreSQL), in one statement: rows
+    that must be named before they are inserted together (`insert_all(with_ids=True)`)."""
+    table = model._meta.db_table
+    rows = await conn.execute_query_dict(
+        "SELECT nextval(pg_get_serial_sequence($1, $2)) AS id FROM generate_series(1, $3)",
+        [table, model._meta.db_pk_column, count],
+    )
+    return [int(r["id"]) for r in rows]
+
+
 async def ping() -> None:
     await connection().execute_query("SELECT 1")
 
@@ -154,17 +165,24 @@ async def empty_all_tables() -> None:
         )
 
 
-async def insert_all(conn: BaseDBAsyncClient, objects: Sequence[Model]) -> None:
+async def insert_all(
+    conn: BaseDBAsyncClient, objects: Sequence[Model], *, with_ids: bool = False
+) -> None:
     """New rows of one model in one INSERT … RETURNING: each object gets its id.
 
     For the write paths that count their statements (an intake's outbox rows). Like a
     queryset update it bypasses save hooks; defaults set in Python (the model's constructor)
     apply, and the ids come back in insert order (serial and rowid both count up).
+    `with_ids`: the objects carry ids taken from the table's sequence already (`next_ids`).
     """
     if not objects:
         return
     meta = type(objects[0])._meta
-    names = [n for n in meta.fields_db_projection if not meta.fields_map[n].generated]
+    names = [
+        n
+        for n in meta.fields_db_projection
+        if not meta.fields_map[n].generated or (with_ids and n == meta.pk_attr)
+    ]
     columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
     values = [meta.fields_map[n].to_db_value(getattr(o, n), o) for o in objects for n in names]
     marks = placeholders(conn, len(values))
@@ -173,6 +191,11 @@ async def insert_all(conn: BaseDBAsyncClient, objects: Sequence[Model]) -> None:
         "(" + ", ".join(marks[i * width : (i + 1) * width]) + ")" for i in range(len(objects))
     )
     pk = meta.db_pk_column
+    if with_ids:
+        await conn.execute_query(f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {rows}', values)
+        for obj in objects:
+            obj._saved_in_db = True
+        return
     found = await conn.execute_query_dict(
         f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {rows} RETURNING "{pk}"', values
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
@@ -110,8 +111,39 @@ class Broker:
 broker = Broker(settings.REDIS_URL)
 
 
+# Inside `gathered()`: the messages published so far, sent together when it ends.
+_gathered: contextvars.ContextVar[list[tuple[str, str, dict[str, Any]]] | None] = (
+    contextvars.ContextVar("live_gathered", default=None)
+)
+
+
+@contextlib.asynccontextmanager
+async def gathered() -> AsyncIterator[None]:
+    """Publish what is published inside in one round trip at the end, in order, each message
+    once (a sync push of a hundred operations on one dossier tells its page once that the
+    werkbon changed, and each chat message once)."""
+    if _gathered.get() is not None:
+        yield
+        return
+    messages: list[tuple[str, str, dict[str, Any]]] = []
+    token = _gathered.set(messages)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+        unique: list[tuple[str, str, dict[str, Any]]] = []
+        for message in messages:
+            if message not in unique[-20:]:
+                unique.append(message)
+        await publish_many(unique)
+
+
 async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
     """Tell every browser watching `channel`; a failure here never fails the caller's change."""
+    gathering = _gathered.get()
+    if gathering is not None:
+        gathering.append((channel, event, data))
+        return
     try:
         await broker.publish(channel, event, data)
     except Exception:  # noqa: BLE001 - live updates are a courtesy; the data is committed
@@ -121,6 +153,10 @@ async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
 async def publish_many(messages: list[tuple[str, str, dict[str, Any]]]) -> None:
     """`publish` for several messages at once: one round trip to Redis for all of them."""
     if not messages:
+        return
+    gathering = _gathered.get()
+    if gathering is not None:
+        gathering.extend(messages)
         return
     try:
         await broker.publish_many(messages)

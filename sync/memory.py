@@ -40,21 +40,27 @@ class MemoryAttempt:
         self.claimed: int | None = None
         self.pending: dict[tuple[str, int], Outcome] = {}
 
-    async def claim(self, seq: int) -> bool:
+    async def claim(self, first: int, last: int) -> bool:
         async with self.world._cond:
             await self.world._cond.wait_for(lambda: self.device not in self.world._busy)
-            if self.world.last_seq.get(self.device, 0) != seq - 1:
+            if self.world.last_seq.get(self.device, 0) != first - 1:
                 return False
             self.world._busy.add(self.device)
-            self.claimed = seq
+            self.claimed = last
             # Data read before the claim may be stale: start from what is committed now.
             self.context.clear()
             self.context.update(copy.deepcopy(self.world.data))
             return True
 
+    async def prepare(self, ops: Sequence[Op]) -> None:
+        return None
+
+    async def settle(self) -> None:
+        return None
+
     async def record(self, op: Op, outcome: Outcome) -> None:
         taken = {o.op_id for (d, _), o in self.world.outcomes.items() if d == self.device}
-        if op.op_id in taken:
+        if op.op_id in taken or op.op_id in {o.op_id for o in self.pending.values()}:
             raise ValueError(f"duplicate op_id {op.op_id}")  # the UNIQUE constraint
         self.pending[(self.device, op.seq)] = outcome
 
@@ -71,8 +77,9 @@ class MemoryStore:
     async def device(self) -> DeviceState:
         return DeviceState(self.world.last_seq[self.name], self.world.epochs[self.name])
 
-    async def stored(self, seq: int) -> Outcome | None:
-        return self.world.outcomes.get((self.name, seq))
+    async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
+        found = ((seq, self.world.outcomes.get((self.name, seq))) for seq in seqs)
+        return {seq: outcome for seq, outcome in found if outcome is not None}
 
     async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
         wanted = set(op_ids)

@@ -35,6 +35,10 @@ from sync.text import storable, storable_data
 
 log = logging.getLogger("sync.push")
 
+# Operations applied in one transaction at most: the device's row (and any dossier a status
+# move touches) stays locked until it commits.
+MAX_RUN = 100
+
 INTERNAL_ERROR = (
     "Deze wijziging kon niet worden verwerkt door een fout aan onze kant; "
     "de gegevens zijn bewaard en de meldkamer kijkt ernaar."
@@ -52,11 +56,23 @@ class Attempt(Protocol):
 
     context: Any  # handed to the mutator
 
-    async def claim(self, seq: int) -> bool:
-        """Advance the device's last_seq from seq - 1 to seq; False when another push won."""
+    async def claim(self, first: int, last: int) -> bool:
+        """Advance the device's last_seq from first - 1 to last; False when another push won.
+
+        Held until the transaction ends: a second push of the device waits, then finds its
+        numbers taken."""
+
+    async def prepare(self, ops: Sequence[Op]) -> None:
+        """Before the mutators of several operations run: a chance to read at once what each
+        would look up on its own."""
+
+    async def settle(self) -> None:
+        """After the mutators of several operations: write what they left to be written
+        together. A failure here fails the run (its operations then go one by one)."""
 
     async def record(self, op: Op, outcome: Outcome) -> None:
-        """Store the outcome (unique per device and seq, and per device and op_id)."""
+        """Store the outcome (unique per device and seq, and per device and op_id); the
+        store may write them all at the end of the transaction."""
 
 
 class PushStore(Protocol):
@@ -64,7 +80,8 @@ class PushStore(Protocol):
 
     async def device(self) -> DeviceState: ...
 
-    async def stored(self, seq: int) -> Outcome | None: ...
+    async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
+        """The stored outcomes under these numbers."""
 
     async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
         """The stored outcomes of these op ids, under whatever number they were applied."""
@@ -96,43 +113,118 @@ class _Raced(Exception):
     """Another push claimed this seq first: roll back and answer its outcome."""
 
 
+class _Failed(Exception):
+    """The operation at `index` of a run raised: the run's transaction is rolled back."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
 async def push(store: PushStore, registry: Registry, ops: Sequence[Op]) -> PushResult:
     device = await store.device()
     result = PushResult(last_seq=device.last_seq)
+    last = device.last_seq
     known = await store.stored_ops([op.op_id for op in ops])
-    for op in ops:
+    replays = await store.stored([op.seq for op in ops if op.seq <= last])
+    i = 0
+    while i < len(ops):
+        op = ops[i]
         earlier = known.get(op.op_id)
         if earlier is not None and earlier.seq != op.seq:
             # Applied before under another number (the device renumbered its queue, or sent
             # one op id twice in this batch).
             result.outcomes.append(replace(earlier, seq=op.seq, op_id=op.answered_as))
+            i += 1
             continue
-        outcome, stop = await _one(store, registry, op, result.last_seq)
+        if op.seq <= last:
+            if op.seq not in replays:  # claimed by a push that raced this one
+                replays.update(await store.stored([o.seq for o in ops[i:] if o.seq <= last]))
+            outcome, stop = _replayed(op, replays.get(op.seq))
+            run = [op]
+        elif op.seq > last + 1:
+            outcome = None
+            stop = Stop("gap", last + 1, f"Wijziging {last + 1} ontbreekt; stuur vanaf daar.")
+            run = []
+        else:
+            run = _run(ops, i, known)
+            try:
+                done, stop = await _apply_run(store, registry, run)
+            except _Raced:
+                last = (await store.device()).last_seq
+                continue
+            run = run[: len(done)]
+            for applied_op, outcome in zip(run, done, strict=True):
+                known[applied_op.op_id] = outcome
+                result.outcomes.append(replace(outcome, op_id=applied_op.answered_as))
+            if run:
+                last = result.last_seq = max(result.last_seq, run[-1].seq)
+            outcome = None
         if stop is not None:
             result.stop = stop
             break
-        assert outcome is not None
-        known[op.op_id] = outcome
-        result.outcomes.append(replace(outcome, op_id=op.answered_as))
-        result.last_seq = max(result.last_seq, op.seq)
+        if outcome is not None:
+            known[op.op_id] = outcome
+            result.outcomes.append(replace(outcome, op_id=op.answered_as))
+            result.last_seq = max(result.last_seq, op.seq)
+        i += len(run)
     return result
 
 
-async def _one(
-    store: PushStore, registry: Registry, op: Op, last: int
-) -> tuple[Outcome | None, Stop | None]:
-    for _ in range(3):
-        if op.seq <= last:
-            return _replayed(op, await store.stored(op.seq))
-        if op.seq > last + 1:
-            return None, Stop("gap", last + 1, f"Wijziging {last + 1} ontbreekt; stuur vanaf daar.")
-        try:
-            return await _apply(store, registry, op), None
-        except _Raced:
-            last = (await store.device()).last_seq
-        except TemporaryError as exc:
-            return None, Stop("temporary", op.seq, exc.message)
-    raise RuntimeError(f"seq {op.seq} kept racing")  # pragma: no cover - needs 3 lost races
+def _run(ops: Sequence[Op], start: int, known: dict[str, Outcome]) -> list[Op]:
+    """The operations from `start` that can go in one transaction: new ones, each op id once
+    (one answered from another's record claims no number, so what follows it meets a gap)."""
+    run = [ops[start]]  # the caller has seen that this one is new
+    seen = {ops[start].op_id}
+    for op in ops[start + 1 : start + MAX_RUN]:
+        if op.op_id in known or op.op_id in seen:
+            break
+        seen.add(op.op_id)
+        run.append(op)
+    return run
+
+
+async def _apply_run(
+    store: PushStore, registry: Registry, run: list[Op]
+) -> tuple[list[Outcome], Stop | None]:
+    """Apply `run` (numbers last + 1 onwards) in one transaction: one claim, one write of the
+    outcomes. An operation that raises rolls the whole transaction back; then those before it
+    are applied again without it, and it goes alone the careful way (`_one`): a TemporaryError
+    stops there, anything else is recorded as a rejection that keeps the payload."""
+    try:
+        async with store.attempt() as attempt:
+            if not await attempt.claim(run[0].seq, run[-1].seq):
+                raise _Raced
+            await attempt.prepare(run)
+            outcomes: list[Outcome] = []
+            for index, op in enumerate(run):
+                try:
+                    decision = await registry.apply(attempt.context, op)
+                except Exception as exc:
+                    raise _Failed(index) from exc
+                outcome = _outcome(op, decision)
+                await attempt.record(op, outcome)
+                outcomes.append(outcome)
+            try:
+                await attempt.settle()
+            except Exception as exc:
+                raise _Failed(0) from exc  # whose row failed is not known: one by one
+            return outcomes, None
+    except _Failed as failed:
+        index = failed.index
+    done, stop = await _apply_run(store, registry, run[:index]) if index else ([], None)
+    if stop is not None:
+        return done, stop
+    alone, stop = await _one(store, registry, run[index])
+    return (done, stop) if alone is None else ([*done, alone], None)
+
+
+async def _one(store: PushStore, registry: Registry, op: Op) -> tuple[Outcome | None, Stop | None]:
+    """One operation in its own transaction, after it failed in a run."""
+    try:
+        return await _apply(store, registry, op), None
+    except TemporaryError as exc:
+        return None, Stop("temporary", op.seq, exc.message)
 
 
 def _replayed(op: Op, stored: Outcome | None) -> tuple[Outcome | None, Stop | None]:
@@ -151,7 +243,7 @@ def _replayed(op: Op, stored: Outcome | None) -> tuple[Outcome | None, Stop | No
 async def _apply(store: PushStore, registry: Registry, op: Op) -> Outcome:
     try:
         async with store.attempt() as attempt:
-            if not await attempt.claim(op.seq):
+            if not await attempt.claim(op.seq, op.seq):
                 raise _Raced
             decision = await registry.apply(attempt.context, op)
             outcome = _outcome(op, decision)
@@ -163,7 +255,7 @@ async def _apply(store: PushStore, registry: Registry, op: Op) -> Outcome:
         log.exception("operation %s (%s, seq %s) failed", op.op_id, op.kind, op.seq)
     # Rolled back; record the failure on its own so the queue moves on and the data stays.
     async with store.attempt() as attempt:
-        if not await attempt.claim(op.seq):
+        if not await attempt.claim(op.seq, op.seq):
             raise _Raced
         outcome = _outcome(op, rejected(INTERNAL_ERROR, payload=op.payload))
         await attempt.record(op, outcome)

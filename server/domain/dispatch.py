@@ -10,13 +10,16 @@ deterministic. When a technician is on duty comes from server.domain.duty.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from geo.distance import ESTIMATE, ROUTING, Travel, TravelModel
-from geo.index import SPHERE_MARGIN, PointIndex
+import numpy as np
+import numpy.typing as npt
+
+from geo.distance import EARTH_RADIUS_KM, ESTIMATE, ROUTING, Travel, TravelModel
+from geo.index import SPHERE_MARGIN, PointIndex, unit_vectors
 from geo.point import Point
 from server.domain import dutch
 from server.domain.codes import TRADE_LABELS, Urgency
@@ -82,6 +85,10 @@ class CoverageRule:
 class Coverage:
     def __init__(self, rules: Iterable[CoverageRule]) -> None:
         self.rules = tuple(rules)
+        # Each query concerns one client: only its rules are looked at.
+        self._by_client: dict[int | None, list[CoverageRule]] = {}
+        for rule in self.rules:
+            self._by_client.setdefault(rule.client_id, []).append(rule)
 
     def contractors(self, client_id: int | None, trade: str, postcode: str) -> frozenset[int]:
         """The contractors covering this client's address for this trade."""
@@ -90,10 +97,8 @@ class Coverage:
             return frozenset()
         return frozenset(
             rule.contractor_id
-            for rule in self.rules
-            if rule.client_id == client_id
-            and rule.trade in (None, trade)
-            and rule.postcode_from <= pc4 <= rule.postcode_to
+            for rule in self._by_client.get(client_id, ())
+            if rule.trade in (None, trade) and rule.postcode_from <= pc4 <= rule.postcode_to
         )
 
 
@@ -191,7 +196,7 @@ def evaluate(
     """The suggestion for one technician with its reasons, or None when he is not suitable
     (see `_assess`)."""
     suggestion = _assess(job, candidate, now, rules, covering)
-    return None if suggestion is None else _with_reasons(suggestion, job, now)
+    return None if suggestion is None else _shown(suggestion, candidate, job, now)
 
 
 def _assess(
@@ -201,12 +206,17 @@ def _assess(
     rules: DispatchRules,
     covering: frozenset[int] | None,
     routes: Mapping[Point, Travel] | None = None,
+    windows: Callable[[Candidate], list[Shift]] | None = None,
 ) -> Suggestion | None:
     """The suggestion for one technician, or None when he is not suitable: wrong trade, his
     contractor does not cover the address (`covering`: None means no coverage rules apply;
     technicians without a contractor are the meldkamer's own and go everywhere), no shift
     before the deadline, or no known location. `routes` holds road trips to the job by
-    origin; an origin without one travels by the estimate."""
+    origin; an origin without one travels by the estimate. `windows`: his duty windows for
+    this job's urgency, when the caller keeps them (CandidateIndex).
+
+    Its times are in UTC and `on_call` is the window's: `_shown` makes them what the desk
+    reads, for the few suggestions shown, not for every technician ranked."""
     if job.trade not in candidate.trades:
         return None
     contractor = candidate.contractor_id
@@ -215,7 +225,12 @@ def _assess(
     now = now.astimezone(UTC)
     deadline = effective_deadline(job, now, rules)
     horizon_end = deadline if deadline is not None else now + rules.horizon
-    for window in duty_windows(candidate.shifts, job.urgency, rules):
+    usable = (
+        windows(candidate)
+        if windows is not None
+        else duty_windows(candidate.shifts, job.urgency, rules)
+    )
+    for window in usable:
         if window.end <= now:
             continue
         if window.start >= horizon_end:
@@ -246,13 +261,13 @@ def _assess(
             position_at=_origin_time(candidate, origin[1]),
             distance_km=straight_km,
             travel_minutes=travel_minutes,
-            available_from=available.astimezone(ZONE),
-            arrival=arrival.astimezone(ZONE),
-            finish=finish.astimezone(ZONE),
-            on_duty_until=window.end.astimezone(ZONE),
-            on_call=on_call_at(candidate.shifts, available, window),
+            available_from=available,
+            arrival=arrival,
+            finish=finish,
+            on_duty_until=window.end,
+            on_call=window.on_call,
             open_jobs=candidate.open_jobs,
-            deadline=deadline.astimezone(ZONE) if deadline is not None else None,
+            deadline=deadline,
             makes_deadline=makes_deadline,
             score=score,
             reasons=(),
@@ -261,6 +276,21 @@ def _assess(
         )
         return suggestion
     return None
+
+
+def _shown(s: Suggestion, candidate: Candidate, job: Job, now: datetime) -> Suggestion:
+    """A suggestion as shown: its times in Amsterdam, whether he is on call then, the reasons."""
+    window = Shift(s.available_from, s.on_duty_until, s.on_call)
+    local = replace(
+        s,
+        available_from=s.available_from.astimezone(ZONE),
+        arrival=s.arrival.astimezone(ZONE),
+        finish=s.finish.astimezone(ZONE),
+        on_duty_until=s.on_duty_until.astimezone(ZONE),
+        on_call=on_call_at(candidate.shifts, s.available_from, window),
+        deadline=s.deadline.astimezone(ZONE) if s.deadline is not None else None,
+    )
+    return _with_reasons(local, job, now)
 
 
 def _origin_time(candidate: Candidate, origin: str) -> datetime | None:
@@ -278,15 +308,31 @@ def rank(
 ) -> list[Suggestion]:
     """Suitable technicians, best first: those who make the deadline, then by arrival plus
     load (`score`), then distance, then id so equal cases keep a stable order."""
-    covering = _covering(job, coverage)
+    return _ranked(job, candidates, now, rules, _covering(job, coverage), limit)
+
+
+def _ranked(
+    job: Job,
+    candidates: Iterable[Candidate],
+    now: datetime,
+    rules: DispatchRules,
+    covering: frozenset[int] | None,
+    limit: int | None,
+    windows: Callable[[Candidate], list[Shift]] | None = None,
+) -> list[Suggestion]:
     found = [
-        suggestion
+        (suggestion, candidate)
         for candidate in candidates
-        if (suggestion := _assess(job, candidate, now, rules, covering)) is not None
+        if (suggestion := _assess(job, candidate, now, rules, covering, None, windows)) is not None
     ]
-    found.sort(key=_order)
-    # Reasons only for what is shown: wording them is a third of the cost of a suggestion.
-    return [_with_reasons(s, job, now) for s in (found if limit is None else found[:limit])]
+    found.sort(key=_first)
+    # Shown as the desk reads them, with reasons, only what is shown: wording them is a third
+    # of the cost of a suggestion.
+    return [_shown(s, c, job, now) for s, c in (found if limit is None else found[:limit])]
+
+
+def _first(pair: tuple[Suggestion, Candidate]) -> tuple[bool, float, float, int]:
+    return _order(pair[0])
 
 
 def auto_assign_choice(suggestions: Sequence[Suggestion]) -> Suggestion | None:
@@ -311,12 +357,12 @@ def refine(
     ranking that did. `routing_failed`: the engine was asked and did not answer, so the
     reasons say the estimate stands in for it."""
     found = [
-        replace(s, routing_failed=routing_failed and s.travel_source == ESTIMATE)
+        (replace(s, routing_failed=routing_failed and s.travel_source == ESTIMATE), candidate)
         for candidate in candidates
         if (s := _assess(job, candidate, now, rules, None, routes)) is not None
     ]
-    found.sort(key=_order)
-    return [_with_reasons(s, job, now) for s in (found if limit is None else found[:limit])]
+    found.sort(key=_first)
+    return [_shown(s, c, job, now) for s, c in (found if limit is None else found[:limit])]
 
 
 class CandidateIndex:
@@ -330,8 +376,13 @@ class CandidateIndex:
     ) -> None:
         self.candidates = list(candidates)
         now = now.astimezone(UTC)
+        self.now = now
         by_trade: dict[str, list[tuple[int, Point]]] = {}
         self._crews: dict[tuple[str, int | None], list[int]] = {}
+        # Every indexed point as a unit vector, and whose it is: for the least travel time
+        # from any of a crew's points (`bounds`).
+        owners: list[int] = []
+        places: list[Point] = []
         for number, candidate in enumerate(self.candidates):
             for trade in candidate.trades:
                 self._crews.setdefault((trade, candidate.contractor_id), []).append(number)
@@ -345,7 +396,39 @@ class CandidateIndex:
                 points.append(position.point)
             for trade in candidate.trades:
                 by_trade.setdefault(trade, []).extend((number, point) for point in points)
+            owners.extend(number for _ in points)
+            places.extend(points)
         self._indexes = {trade: PointIndex(items) for trade, items in by_trade.items()}
+        self._xyz = unit_vectors([p.lat for p in places], [p.lon for p in places])
+        rows: dict[int, list[int]] = {}
+        for row, number in enumerate(owners):
+            rows.setdefault(number, []).append(row)
+        self._rows = rows
+        self.rules = rules
+        # Duty windows by shift list and whether on-call shifts count, worked out the first
+        # time a query needs them (most of the time of ranking went there). Keyed by
+        # identity: the index holds every candidate and so every shift, so no id is reused
+        # meanwhile; technicians on the same roster (the same shifts) share its windows.
+        self._windows: dict[tuple[int, bool], list[Shift]] = {}
+        self._rosters: dict[tuple[tuple[int, ...], bool], list[Shift]] = {}
+
+    def windows(self, urgency: str) -> Callable[[Candidate], list[Shift]]:
+        """His duty windows for jobs of `urgency` (duty.duty_windows), kept."""
+        on_call = urgency in self.rules.on_call_urgencies
+        cache, rosters = self._windows, self._rosters
+
+        def of(candidate: Candidate) -> list[Shift]:
+            key = (id(candidate.shifts), on_call)
+            found = cache.get(key)
+            if found is None:
+                roster = (tuple(map(id, candidate.shifts)), on_call)
+                found = rosters.get(roster)
+                if found is None:
+                    found = rosters[roster] = duty_windows(candidate.shifts, urgency, self.rules)
+                cache[key] = found
+            return found
+
+        return of
 
     def near(self, trade: str, point: Point, radius_km: float) -> dict[int, Candidate]:
         """Technicians of `trade` near `point`, by their position in `candidates`."""
@@ -359,11 +442,38 @@ class CandidateIndex:
 
     def crews(self, trade: str, contractors: Iterable[int | None]) -> list[Candidate]:
         """Technicians of `trade` working for any of `contractors` (None: the meldkamer's own)."""
+        return [self.candidates[number] for number in self.crew_numbers(trade, contractors)]
+
+    def crew_numbers(self, trade: str, contractors: Iterable[int | None]) -> list[int]:
         return [
-            self.candidates[number]
+            number
             for contractor in contractors
             for number in self._crews.get((trade, contractor), ())
         ]
+
+    def bounds(
+        self, numbers: Sequence[int], point: Point, rules: DispatchRules
+    ) -> npt.NDArray[np.float64]:
+        """For each of these technicians the least score he can have for a job at `point`:
+        the estimated travel from the nearest of his indexed points (home, usable position),
+        a hair under it for rounding, plus his load. Infinite for one with no point: he has
+        no origin, so he is not suitable."""
+        rows = [row for number in numbers for row in self._rows.get(number, ())]
+        group = [i for i, number in enumerate(numbers) for _ in self._rows.get(number, ())]
+        least = np.full(len(numbers), np.inf)
+        if rows:
+            centre = unit_vectors([point.lat], [point.lon])[0]
+            chords = np.linalg.norm(self._xyz[rows] - centre, axis=1)
+            km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chords / 2.0, 0.0, 1.0))
+            if rules.travel.method != "great_circle":
+                km = km / SPHERE_MARGIN  # the geodesic is at most this much shorter
+            minutes = km * rules.travel.road_factor / rules.travel.speed_kmh * 60.0
+            np.minimum.at(least, np.asarray(group, dtype=np.intp), minutes * (1 - 1e-9) - 1e-6)
+        loads = np.fromiter(
+            (self.candidates[n].open_jobs for n in numbers), dtype=np.float64, count=len(numbers)
+        )
+        result: npt.NDArray[np.float64] = least + loads * rules.load_minutes
+        return result
 
 
 def _order(s: Suggestion) -> tuple[bool, float, float, int]:
@@ -388,26 +498,33 @@ def rank_nearby(
     technician farther away can score (his origin is one of his indexed points). Each
     technician is evaluated once. The `max_radius_km` default spans the Netherlands.
 
-    When coverage rules leave few technicians (`small_pool` or fewer: the contractors covering
-    the address and the meldkamer's own), those are ranked directly, without the index."""
+    With coverage rules only the contractors covering the address and the meldkamer's own can
+    go: those are ranked nearest first (`_nearest_first`), without the radius search. For an
+    index built at another moment or with other rules (their positions may not be usable now),
+    a pool of `small_pool` or fewer is ranked directly."""
     covering = _covering(job, coverage)
+    same = rules == index.rules and now.astimezone(UTC) == index.now
+    windows = index.windows(job.urgency) if same else None
     if covering is not None:
-        pool = index.crews(job.trade, [*sorted(covering), None])
-        if len(pool) <= small_pool:
-            return rank(job, pool, now, rules=rules, limit=limit)
+        numbers = index.crew_numbers(job.trade, [*sorted(covering), None])
+        if same:
+            return _nearest_first(job, index, numbers, now, rules, limit, windows)
+        if len(numbers) <= small_pool:
+            pool = [index.candidates[n] for n in numbers]
+            return _ranked(job, pool, now, rules, None, limit, windows)
     evaluated: set[int] = set()
-    found: list[Suggestion] = []
+    found: list[tuple[Suggestion, Candidate]] = []
     radius = radius_km
     while True:
         for number, candidate in index.near(job.trade, job.location, radius).items():
             if number in evaluated:
                 continue
             evaluated.add(number)
-            suggestion = _assess(job, candidate, now, rules, covering)
+            suggestion = _assess(job, candidate, now, rules, covering, None, windows)
             if suggestion is not None:
-                found.append(suggestion)
-        found.sort(key=_order)
-        best = found[:limit]
+                found.append((suggestion, candidate))
+        found.sort(key=_first)
+        best = [s for s, _ in found[:limit]]
         # The index measures on the sphere; a geodesic travel model can be up to 1 % shorter.
         edge_km = radius if rules.travel.method == "great_circle" else radius / SPHERE_MARGIN
         edge_minutes = rules.travel.estimate_km(edge_km).minutes
@@ -415,8 +532,45 @@ def rank_nearby(
             s.makes_deadline and s.score <= edge_minutes for s in best
         )
         if settled or radius >= max_radius_km:
-            return [_with_reasons(s, job, now) for s in best]
+            return [_shown(s, c, job, now) for s, c in found[:limit]]
         radius = min(radius * 2, max_radius_km)
+
+
+def _nearest_first(
+    job: Job,
+    index: CandidateIndex,
+    numbers: list[int],
+    now: datetime,
+    rules: DispatchRules,
+    limit: int,
+    windows: Callable[[Candidate], list[Shift]] | None,
+    step: int = 12,
+) -> list[Suggestion]:
+    """`rank` over these technicians of the index, evaluating them by their least possible
+    score (`CandidateIndex.bounds`), lowest first, and stopping once the best `limit` all make
+    the deadline and score below anyone not yet evaluated: no one left can come before them.
+    The same answer as ranking them all, usually from a few dozen of two hundred."""
+    bounds = index.bounds(numbers, job.location, rules)
+    order = np.argsort(bounds, kind="stable").tolist()
+    found: list[tuple[Suggestion, Candidate]] = []
+    for start in range(0, len(order), step):
+        for k in order[start : start + step]:
+            candidate = index.candidates[numbers[k]]
+            suggestion = _assess(job, candidate, now, rules, None, None, windows)
+            if suggestion is not None:
+                found.append((suggestion, candidate))
+        found.sort(key=_first)
+        best = [s for s, _ in found[:limit]]
+        rest = order[start + step : start + step + 1]
+        if not rest:
+            break
+        if (
+            len(best) >= limit
+            and all(s.makes_deadline for s in best)
+            and best[-1].score < bounds[rest[0]]
+        ):
+            break
+    return [_shown(s, c, job, now) for s, c in found[:limit]]
 
 
 def _covering(job: Job, coverage: Coverage | None) -> frozenset[int] | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from server.domain import kpis
 from server.insight import changes
 from server.models import Dossier, DossierEvent, User
 
@@ -44,7 +45,26 @@ async def record(
     **data: Any,
 ) -> DossierEvent:
     """Append one event; open dashboards and portals hear of it (server.insight.changes)."""
-    event = await DossierEvent.create(
+    event = await DossierEvent.create(**_fields(dossier, kind, actor, at, data), using_db=conn)
+    await changes.noticed(dossier, kind)
+    return event
+
+
+async def build(
+    dossier: Dossier, kind: str, actor: User | None, at: datetime, **data: Any
+) -> DossierEvent:
+    """The event `record` would write, not yet saved: for a caller that inserts several at once
+    (sync's pending rows). Save hooks will not run, so only kinds they derive nothing from."""
+    assert kind not in kpis.STEP_KINDS, kind
+    event = DossierEvent(**_fields(dossier, kind, actor, at, data))
+    await changes.noticed(dossier, kind)
+    return event
+
+
+def _fields(
+    dossier: Dossier, kind: str, actor: User | None, at: datetime, data: dict[str, Any]
+) -> dict[str, Any]:
+    return dict(
         dossier=dossier,
         # Known already: spares the save hook reading it back (server/models/derived.py);
         # a dossier loaded with only some columns leaves it to the hook.
@@ -54,10 +74,7 @@ async def record(
         actor_name=str(actor) if actor else "systeem",
         at=at,
         data=_jsonable(data),
-        using_db=conn,
     )
-    await changes.noticed(dossier, kind)
-    return event
 
 
 async def record_new(

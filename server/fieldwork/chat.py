@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 
 from server import live
 from server.domain.errors import Forbidden, Unprocessable
 from server.models import Dossier, DossierMessage, User
+
+if TYPE_CHECKING:
+    from server.fieldwork.field_context import Pending
 
 MAX_LENGTH = 4000
 # A message that reached the server this much after it was written shows both times.
@@ -34,31 +37,42 @@ async def write(
     op_id: str | None = None,
     device_time: datetime | None = None,
     reported_at: datetime | None = None,
+    *,
+    new: bool = False,
+    pending: Pending | None = None,
 ) -> DossierMessage:
     """Store one message; with an op_id a replay returns the stored message and adds nothing.
 
     From the app, `reported_at` is when it was written (the device's time, corrected): the time
     shown. The caller has checked that the user may see the dossier (scoping or field_jobs).
+    `new`: the caller read just now that no message carries this op_id (sync reads a whole
+    batch's at once); the UNIQUE constraint still guards it. With `pending` (and `new`) the
+    message takes an id from it and is inserted with the run's other rows.
     """
     if user.role not in ("admin", "supervisor", "agent", "technician", "client"):
         raise Forbidden("Uw rol mag geen berichten schrijven.")
     text = clean(text)
-    if op_id:
+    if op_id and not new:
         found = await DossierMessage.get_or_none(op_id=op_id)
         if found is not None:
             return found
+    fields: dict[str, Any] = dict(
+        dossier=dossier,
+        author=user,
+        author_name=str(user),
+        author_role=user.role,
+        op_id=op_id,
+        text=text,
+        device_time=device_time,
+        reported_at=reported_at,
+        created_at=datetime.now(UTC),
+    )
+    if new and pending is not None:
+        message = DossierMessage(id=pending.message_id(), **fields)
+        pending.rows.append(message)
+        return message
     try:
-        message = await DossierMessage.create(
-            dossier=dossier,
-            author=user,
-            author_name=str(user),
-            author_role=user.role,
-            op_id=op_id,
-            text=text,
-            device_time=device_time,
-            reported_at=reported_at,
-            created_at=datetime.now(UTC),
-        )
+        message = await DossierMessage.create(**fields)
     except IntegrityError:
         if op_id is None:
             raise

@@ -7,6 +7,8 @@ his, and is answered as if it did not exist.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from server import scoping
 from server.domain.errors import NotFound
 from server.fieldwork import changefeed
@@ -22,10 +24,15 @@ async def technician_of(user: User) -> Technician | None:
     return await Technician.get_or_none(user_id=user.id)
 
 
-async def writable(user: User, order_number: str) -> Dossier:
-    """The dossier if the user's field work may be stored on it, else NotFound."""
+async def writable(
+    user: User, order_number: str, technician: Technician | None | Literal[False] = False
+) -> Dossier:
+    """The dossier if the user's field work may be stored on it, else NotFound.
+
+    `technician`: the user's technician row when the caller has read it already."""
     number = scoping.key(order_number, scoping.ORDER_NUMBER_MAX)
-    technician = await technician_of(user)
+    if technician is False:
+        technician = await technician_of(user)
     could_be = number is not None and _could_be(number)
     dossier = await Dossier.get_or_none(order_number=number) if could_be else None
     if technician is None or dossier is None:

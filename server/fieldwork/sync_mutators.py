@@ -21,6 +21,7 @@ from server.fieldwork.field_context import FieldContext
 from server.fieldwork.field_input import close_fields, repair_log_fields
 from server.models import Dossier, DossierEvent, Photo, RepairLog
 from sync import Decision, Op, Registry, TemporaryError, applied, conflict, rejected
+from sync.registry import Mutator
 
 NOT_FIXED_REASONS: dict[str, str] = {
     "materiaal_nodig": "Materiaal nodig",
@@ -39,29 +40,46 @@ INTENT_LABELS = {
 }
 
 
-async def _job(ctx: FieldContext, op: Op) -> Dossier | Decision:
+async def _job(ctx: FieldContext, op: Op, fresh: bool = False) -> Dossier | Decision:
+    """The job if he may write to it. Additive operations take the one an earlier operation of
+    the same transaction found; status intents (`fresh`) read it again, so a move is judged on
+    the dossier as it is now."""
+    known = ctx.jobs.get(op.job)
+    if known is not None and not fresh:
+        return known
     try:
-        return await field_jobs.writable(ctx.user, op.job)
+        job = await field_jobs.writable(ctx.user, op.job, ctx.technician)
     except NotFound as exc:
         return rejected(exc.message)
+    ctx.jobs[op.job] = job
+    return job
+
+
+async def _has_repair_log(ctx: FieldContext, op: Op) -> bool:
+    if op.op_id in ctx.new_op_ids:
+        return False
+    return await RepairLog.filter(op_id=op.op_id).exists()
 
 
 async def add_repair_log(ctx: FieldContext, op: Op) -> Decision:
     job = await _job(ctx, op)
     if isinstance(job, Decision):
         return job
-    if await RepairLog.filter(op_id=op.op_id).exists():
+    if await _has_repair_log(ctx, op):
         return applied(already=True)
     try:
         values = repair_log_fields(op.payload)
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
-    await _store_werkbon(ctx, op, job, values)
+    await _store_werkbon(ctx, op, job, values, pending=op.op_id in ctx.new_op_ids)
     return applied()
 
 
-async def _store_werkbon(ctx: FieldContext, op: Op, job: Dossier, values: dict[str, Any]) -> None:
-    """The werkbon under the operation's id, its times on the server's clock."""
+async def _store_werkbon(
+    ctx: FieldContext, op: Op, job: Dossier, values: dict[str, Any], pending: bool = False
+) -> None:
+    """The werkbon under the operation's id, its times on the server's clock; with `pending`
+    among the run's rows written together (ctx.pending), when there are any."""
     for key in ("arrived_at", "finished_at"):
         if values.get(key) is not None:
             values[key] = ctx.stated(values[key], job.created_at)
@@ -74,6 +92,7 @@ async def _store_werkbon(ctx: FieldContext, op: Op, job: Dossier, values: dict[s
         reported_at=ctx.reported(op.device_time, job.created_at),
         created_at=ctx.at,
         device_time=op.device_time,
+        pending=ctx.pending.rows if pending and ctx.pending is not None else None,
     )
     ctx.after_commit.append(lambda: dossier_live.changed(job, "werkbon"))
 
@@ -121,6 +140,8 @@ async def write_chat(ctx: FieldContext, op: Op) -> Decision:
             op.op_id,
             op.device_time,
             ctx.reported(op.device_time, job.created_at),
+            new=op.op_id in ctx.new_op_ids,
+            pending=ctx.pending,
         )
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
@@ -129,7 +150,7 @@ async def write_chat(ctx: FieldContext, op: Op) -> Decision:
 
 
 async def start_travel(ctx: FieldContext, op: Op) -> Decision:
-    job = await _job(ctx, op)
+    job = await _job(ctx, op, fresh=True)
     if isinstance(job, Decision):
         return job
     if ctx.technician is None or not field_jobs.is_current(job, ctx.technician):
@@ -157,17 +178,17 @@ async def complete(ctx: FieldContext, op: Op) -> Decision:
     """Closing with the result, and the werkbon (with the tenant's signature) in the same
     operation: stored together, so a close never reaches the desk without its werkbon. Without
     one in the payload a werkbon recorded earlier in this visit must do (the lifecycle says)."""
-    job = await _job(ctx, op)
+    job = await _job(ctx, op, fresh=True)
     if isinstance(job, Decision):
         return job
     try:
         code, werkbon = close_fields(op.payload)
     except AppError as exc:
         return rejected(exc.message, field=exc.field)
-    if werkbon is not None and not await RepairLog.filter(op_id=op.op_id).exists():
+    if werkbon is not None and not await _has_repair_log(ctx, op):
         # Additive like any werkbon: kept even when the close itself is refused below.
         await _store_werkbon(ctx, op, job, werkbon)
-    return await _move(ctx, op, "afgerond", {"result_code": code})
+    return await _move(ctx, op, "afgerond", {"result_code": code}, job)
 
 
 async def not_fixed(ctx: FieldContext, op: Op) -> Decision:
@@ -184,8 +205,10 @@ async def not_fixed(ctx: FieldContext, op: Op) -> Decision:
     )
 
 
-async def _move(ctx: FieldContext, op: Op, target: str, data: dict[str, Any]) -> Decision:
-    job = await _job(ctx, op)
+async def _move(
+    ctx: FieldContext, op: Op, target: str, data: dict[str, Any], read: Dossier | None = None
+) -> Decision:
+    job = read or await _job(ctx, op, fresh=True)
     if isinstance(job, Decision):
         return job
     if ctx.technician is None or not field_jobs.is_current(job, ctx.technician):
@@ -259,15 +282,27 @@ def _without_signature(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+def _after_pending(mutator: Mutator) -> Mutator:
+    """A mutator that reads or writes beyond additive rows runs after the pending ones are
+    written: a close must see the werkbon an earlier operation of the run added, and the
+    timeline keeps the order in which operations were made."""
+
+    async def run(ctx: FieldContext, op: Op) -> Decision:
+        await ctx.flush()
+        return await mutator(ctx, op)
+
+    return run
+
+
 def build() -> Registry:
     registry = Registry()
     registry.register("add_repair_log", add_repair_log)
-    registry.register("attach_photo", attach_photo)
     registry.register("chat", write_chat)
-    registry.register("start_travel", start_travel)
-    registry.register("arrive", arrive)
-    registry.register("complete", complete)
-    registry.register("not_fixed", not_fixed)
+    registry.register("attach_photo", _after_pending(attach_photo))
+    registry.register("start_travel", _after_pending(start_travel))
+    registry.register("arrive", _after_pending(arrive))
+    registry.register("complete", _after_pending(complete))
+    registry.register("not_fixed", _after_pending(not_fixed))
     return registry
 
 

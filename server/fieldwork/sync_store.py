@@ -16,18 +16,29 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from server import db, live
 from server.communication import outbox
 from server.domain.errors import NotFound, Unprocessable
 from server.fieldwork import changefeed, technician_jobs
-from server.fieldwork.field_context import FieldContext
+from server.fieldwork.field_context import FieldContext, Pending
 from server.insight import changes
-from server.models import Device, Dossier, SyncOutcome, Technician, User
+from server.models import (
+    Device,
+    Dossier,
+    DossierMessage,
+    RepairLog,
+    SyncOutcome,
+    Technician,
+    User,
+)
 from sync import Change, DeviceState, Op, Outcome, Status
 
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 # sync_device.clock_offset is a 32-bit integer: a clock further off than some 68 years is no
 # clock at all, and its offset is not kept.
 MAX_OFFSET = 2**31 - 1
+# The kinds that add a repair log or chat message under their op id (sync_mutators).
+ADDITIVE_KINDS = frozenset({"add_repair_log", "complete", "chat"})
 
 
 def now() -> datetime:
@@ -74,29 +85,54 @@ class DbAttempt:
     def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
         self.store = store
         self.context = ctx
+        self.records: list[SyncOutcome] = []
 
-    async def claim(self, seq: int) -> bool:
+    async def claim(self, first: int, last: int) -> bool:
         updated = (
-            await Device.filter(id=self.store.row.id, last_seq=seq - 1)
+            await Device.filter(id=self.store.row.id, last_seq=first - 1)
             .using_db(self.context.conn)
-            .update(last_seq=seq, last_seen_at=self.context.at)
+            .update(last_seq=last, last_seen_at=self.context.at)
         )
         return bool(updated)
 
+    async def prepare(self, ops: Sequence[Op]) -> None:
+        """Which of these op ids no repair log or chat message carries yet: two reads for the
+        whole run instead of one per operation."""
+        wanted = [op.op_id for op in ops if op.kind in ADDITIVE_KINDS]
+        if not wanted:
+            return
+        taken = set(await RepairLog.filter(op_id__in=wanted).values_list("op_id", flat=True))
+        taken.update(await DossierMessage.filter(op_id__in=wanted).values_list("op_id", flat=True))
+        self.context.new_op_ids = frozenset(wanted) - taken
+        if db.dialect(self.context.conn) == "postgres":
+            chats = sum(1 for op in ops if op.kind == "chat")
+            ids = await db.next_ids(self.context.conn, DossierMessage, chats) if chats else []
+            self.context.pending = Pending(message_ids=ids)
+
     async def record(self, op: Op, outcome: Outcome) -> None:
-        await SyncOutcome.create(
-            device_id=self.store.row.id,
-            seq=op.seq,
-            op_id=op.op_id,
-            kind=op.kind[:40],
-            job=op.job[:20],
-            status=outcome.status.value,
-            reason=outcome.reason,
-            result=outcome.result,
-            device_time=op.device_time,
-            received_at=self.context.at,
-            using_db=self.context.conn,
+        self.records.append(
+            SyncOutcome(
+                device_id=self.store.row.id,
+                seq=op.seq,
+                op_id=op.op_id,
+                kind=op.kind[:40],
+                job=op.job[:20],
+                status=outcome.status.value,
+                reason=outcome.reason,
+                result=outcome.result,
+                device_time=op.device_time,
+                received_at=self.context.at,
+            )
         )
+
+    async def settle(self) -> None:
+        await self.context.flush()
+
+    async def flush(self) -> None:
+        """The outcomes of the whole run in one INSERT, in the run's transaction."""
+        await self.context.flush()
+        await db.insert_all(self.context.conn, self.records)
+        self.records = []
 
 
 class DeviceStore:
@@ -106,9 +142,15 @@ class DeviceStore:
         self.user = user
         self.technician = technician
         self.row = device
+        # The row was read a moment ago (device_for): the first ask needs no second read. A
+        # number claimed meanwhile by another push only makes this one's claim fail, and it
+        # asks again.
+        self._fresh = True
 
     async def device(self) -> DeviceState:
-        await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        if not self._fresh:
+            await self.row.refresh_from_db(fields=["last_seq", "epoch"])
+        self._fresh = False
         return DeviceState(self.row.last_seq, self.row.epoch)
 
     def offset(self) -> timedelta | None:
@@ -132,9 +174,11 @@ class DeviceStore:
         self.row.clock_measured_at = at
         await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
 
-    async def stored(self, seq: int) -> Outcome | None:
-        row = await SyncOutcome.get_or_none(device_id=self.row.id, seq=seq)
-        return None if row is None else _outcome(row)
+    async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
+        if not seqs:
+            return {}
+        rows = await SyncOutcome.filter(device_id=self.row.id, seq__in=list(seqs))
+        return {row.seq: _outcome(row) for row in rows}
 
     async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
         if not op_ids:
@@ -145,12 +189,15 @@ class DeviceStore:
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[DbAttempt]:
         after: list[Any] = []
-        # Dashboards and portals hear of the operation's changes after the commit, too.
-        async with changes.batch():
+        # Dashboards and portals hear of the operation's changes after the commit, too; every
+        # live message of the transaction goes to Redis in one round trip.
+        async with live.gathered(), changes.batch():
             async with in_transaction() as conn:
                 ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
                 with outbox.starting_after(after):  # tenant messages are sent after the commit
-                    yield DbAttempt(self, ctx)
+                    attempt = DbAttempt(self, ctx)
+                    yield attempt
+                    await attempt.flush()
             for action in after:
                 await action()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from tortoise import Model
+
 from server.dossiers import events
 from server.models import Dossier, RepairLog, Technician, User
 
@@ -24,10 +26,12 @@ async def store(
     reported_at: datetime,
     created_at: datetime,
     device_time: datetime | None = None,
+    pending: list[Model] | None = None,
 ) -> RepairLog:
     """`values` as field_input checked them; `reported_at` is when it stands on the timeline,
-    `created_at` when the server got it (shown beside it when they differ)."""
-    log = await RepairLog.create(
+    `created_at` when the server got it (shown beside it when they differ). With `pending`
+    the row and its event are added to it, for the caller to insert (sync's runs)."""
+    log = RepairLog(
         dossier=job,
         technician=technician,
         author=author,
@@ -38,7 +42,14 @@ async def store(
         **values,
     )
     received: dict[str, Any] = {"received_at": created_at} if reported_at != created_at else {}
-    await events.record(job, "werkbon", author, reported_at, **summary(values), **received)
+    if pending is None:
+        await log.save()
+        await events.record(job, "werkbon", author, reported_at, **summary(values), **received)
+    else:
+        event = await events.build(
+            job, "werkbon", author, reported_at, **summary(values), **received
+        )
+        pending.extend((log, event))
     return log
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from geo.distance import TravelModel
 from geo.point import Point
 from server.domain.dispatch import (
+    DEFAULT_RULES,
     Candidate,
     CandidateIndex,
     Coverage,
@@ -270,3 +271,75 @@ def test_the_order_of_one_who_misses_the_deadline_and_of_a_tie() -> None:
         "Onder Monteur 1: even vroeg, maar verder weg; ter plaatse over 10 min.",
         "Onder Monteur 3: haalt de termijn niet; ter plaatse over 59 min.",
     ]
+
+
+def _crowd(rng: random.Random, size: int) -> list[Candidate]:
+    """Technicians of ten contractors (and the meldkamer's own) around the Randstad: rosters
+    shared by many and some of their own, recent positions with and without consent, on-call
+    evenings, no home at all now and then."""
+    rosters = [
+        (day_shift(), day_shift(25)),
+        (Shift(at(24, 12), at(24, 21)), Shift(at(25, 12), at(25, 21))),
+        (day_shift(), Shift(at(24, 17), at(25, 8), on_call=True), day_shift(25)),
+        (Shift(at(24, 0), at(26, 0), on_call=True),),
+    ]
+    crowd = []
+    for n in range(size):
+        home = Point(rng.uniform(51.6, 52.5), rng.uniform(4.2, 5.8))
+        seen = NOW - timedelta(minutes=rng.uniform(-5, 50))
+        position = Position(north_of(home, rng.uniform(-20, 20)), seen)
+        shifts = rng.choice(rosters) if rng.random() < 0.8 else (day_shift(rng.choice((24, 25))),)
+        crowd.append(
+            Candidate(
+                id=n,
+                name=f"Monteur {n}",
+                trades=frozenset(rng.sample(["LOO", "ELE", "CVI", "DAK"], rng.choice((1, 2)))),
+                contractor_id=rng.choice((None, *range(10))),
+                shifts=shifts,
+                home=home if rng.random() < 0.95 else None,
+                position=position if rng.random() < 0.5 else None,
+                position_consent=rng.random() < 0.7,
+                open_jobs=rng.randrange(5),
+            )
+        )
+    return crowd
+
+
+def test_the_nearest_first_ranking_gives_what_ranking_everyone_gives() -> None:
+    """Generated crowds, coverage rules and jobs: the index (coverage pools ranked nearest
+    first, the radius search without rules, kept duty windows) answers exactly what `rank` over
+    everyone answers, for the index's moment and for another."""
+    for seed in range(3):
+        rng = random.Random(seed)
+        crowd = _crowd(rng, 1500)
+        coverage = Coverage(
+            CoverageRule(
+                contractor,
+                client,
+                low,
+                low + rng.randrange(100, 1500),
+                trade=rng.choice((None, None, "LOO", "ELE")),
+            )
+            for contractor in range(10)
+            for client in range(3)
+            for low in [rng.randrange(1000, 9000)]
+        )
+        geodesic = DispatchRules(travel=TravelModel(method="geodesic"), load_minutes=45)
+        indexes = {r: CandidateIndex(crowd, NOW, r) for r in (DEFAULT_RULES, geodesic)}
+        for _ in range(25):
+            job = Job(
+                trade=rng.choice(["LOO", "ELE", "CVI", "DAK"]),
+                urgency=rng.choice(["acuut", "urgent", "niet_urgent"]),
+                location=Point(rng.uniform(51.6, 52.5), rng.uniform(4.2, 5.8)),
+                labour_minutes=rng.choice((30, 60, 120)),
+                deadline=rng.choice((None, at(24, 13), at(25, 10), at(26, 17))),
+                client_id=rng.randrange(3),
+                postcode=f"{rng.randrange(1000, 9999)}AB",
+            )
+            limit = rng.choice((1, 3, 10))
+            cases = ((DEFAULT_RULES, coverage), (geodesic, coverage), (DEFAULT_RULES, None))
+            for rules, cover in cases:
+                for moment in (NOW, NOW + timedelta(minutes=40)):
+                    assert rank_nearby(
+                        job, indexes[rules], moment, rules=rules, coverage=cover, limit=limit
+                    ) == rank(job, crowd, moment, rules=rules, coverage=cover, limit=limit), job

@@ -156,3 +156,32 @@ async def test_after_a_mismatch_nothing_applied_before_is_applied_again(
     notes = [n["op_id"] for n in store.world.data["notes"]]
     assert notes == ["d1-1", "d1-2", "d1-3", "d1-fresh"]
     assert store.world.data["phase"] == "afgerond"
+
+
+async def test_a_failure_inside_a_run_leaves_the_rest_of_the_run_exactly_once(
+    store: MemoryStore,
+) -> None:
+    """Operations go in runs of one transaction; one that raises rolls its run back, those
+    before it are applied again without it, it is recorded on its own, and the queue goes on:
+    each operation still applied once, in order, as if they had gone one by one."""
+    ops = [op(1), op(2), op(3, "broken", text="kapot"), op(4), op(5, "photo"), op(6)]
+    result = await push(store, registry(), ops)
+    assert [o.status for o in result.outcomes] == [
+        Status.APPLIED,
+        Status.APPLIED,
+        Status.REJECTED,
+        Status.APPLIED,
+    ]
+    assert [o.result.get("count") for o in result.outcomes] == [1, 2, None, 3]
+    assert result.stop is not None and (result.stop.reason, result.stop.seq) == ("temporary", 5)
+    assert [n["text"] for n in store.world.data["notes"]] == ["n1", "n2", "n4"]
+    assert result.last_seq == 4 and "half_written" not in store.world.data
+
+
+async def test_a_long_queue_goes_in_several_runs_in_order(store: MemoryStore) -> None:
+    ops = [op(seq) for seq in range(1, 251)]
+    result = await push(store, registry(), ops)
+    assert [o.result["count"] for o in result.outcomes] == list(range(1, 251))
+    assert result.last_seq == 250
+    again = await push(store, registry(), ops)
+    assert again.outcomes == result.outcomes and len(store.world.data["notes"]) == 250
