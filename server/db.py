@@ -28,6 +28,7 @@ def tortoise_config(url: str | None = None) -> dict[str, Any]:
     if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         connection = expand_db_url(url)
         connection["credentials"]["reset"] = _keep_session
+        connection["credentials"].setdefault("maxsize", settings.DATABASE_POOL_SIZE)
     return {
         "connections": {"default": connection},
         "apps": {
@@ -145,6 +146,12 @@ async def empty_all_tables() -> None:
     if dialect(conn) == "postgres":
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        # The order numbers' sequences (server/dossiers/ordernumbers.py) start again too.
+        found = await conn.execute_query_dict(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'order\\_number\\_%'"
+        )
+        for row in found:
+            await conn.execute_script(f'DROP SEQUENCE IF EXISTS "{row["relname"]}"')
     else:
         await conn.execute_script(
             "PRAGMA foreign_keys = OFF;"

@@ -19,6 +19,10 @@ config = Config()
 
 VAR_DIR = Path(config("VAR_DIR", default=str(ROOT / "var")))
 DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldkamer.sqlite3'}")
+# Connections each app or worker process may hold to PostgreSQL (its pool). Under 100
+# concurrent requests the ORM's own default of 5 was the queue every request waited in
+# (docs/performance.md); PostgreSQL's max_connections must exceed processes × this.
+DATABASE_POOL_SIZE: int = config("DATABASE_POOL_SIZE", cast=int, default=20)
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The public address. Unset, it is where `meldkamer serve` listens (served_at), so links in
