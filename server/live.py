@@ -14,6 +14,8 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from redis.asyncio import Redis
@@ -102,10 +104,46 @@ class Broker:
 
 
 broker = Broker(settings.REDIS_URL)
+Message = tuple[str, str, dict[str, Any]]
+
+
+class _Held(list[Message]):
+    """Publishes waiting for the end of a `together` block. A task started inside the block
+    (an in-process job) inherits it; once the block has sent them it is closed, and such a
+    task's later publishes go out at once."""
+
+    open = True
+
+
+_held: ContextVar[_Held | None] = ContextVar("live_held", default=None)
+
+
+@asynccontextmanager
+async def together() -> AsyncIterator[None]:
+    """Publishes inside the block go out when it ends, in order, in one round trip to Redis
+    (an intake tells the board, the dashboards and the dossier's screen: one trip, not three).
+    Only for work whose publishes follow its commits: they are sent even if the block raises,
+    as they would have been at once. Nested blocks join the outermost."""
+    outer = _held.get()
+    if outer is not None and outer.open:
+        yield
+        return
+    held = _Held()
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        held.open = False
+        await publish_many(held)
 
 
 async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
     """Tell every browser watching `channel`; a failure here never fails the caller's change."""
+    held = _held.get()
+    if held is not None and held.open:
+        held.append((channel, event, data))
+        return
     try:
         await broker.publish(channel, event, data)
     except Exception:  # noqa: BLE001 - live updates are a courtesy; the data is committed
@@ -115,6 +153,10 @@ async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
 async def publish_many(messages: list[tuple[str, str, dict[str, Any]]]) -> None:
     """`publish` for several messages at once: one round trip to Redis for all of them."""
     if not messages:
+        return
+    held = _held.get()
+    if held is not None and held.open:
+        held.extend(messages)
         return
     try:
         await broker.publish_many(messages)
