@@ -110,7 +110,7 @@ async def prepare(database_url: str, redis_url: str) -> str:
 
 # The servers' logs (the app writes an access line per request, as in production) go here,
 # not between the figures.
-LOG = Path(tempfile.gettempdir()) / "bench_http.log"
+LOG = Path(tempfile.mkdtemp(prefix="bench_http-")) / "servers.log"
 
 
 def start(
@@ -237,7 +237,6 @@ def main() -> None:
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
     client = args.client or ("wrk" if shutil.which("wrk") else "python")
     token = asyncio.run(prepare(database_url, redis_url))
-    LOG.write_bytes(b"")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

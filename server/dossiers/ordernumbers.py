@@ -6,8 +6,7 @@ other's commit. A counter row did that before: its row lock, held from the incre
 commit, serialised every intake of every process (docs/performance.md, third pass). The price
 is gaps: a number taken by an intake that is then rolled back (refused inside its
 transaction, a crash) is not given back, as with any sequence. Numbers stay unique and in the
-order they were taken; docs/dossiers.md tells the desk that a missing number is not a lost
-dossier.
+order they were taken (docs/deploy.md, "Order numbers").
 
 On SQLite (one writer at a time anyway) the `order_counter` row is counted up inside the
 transaction, so a rolled-back intake gives its number back there.
