@@ -57,7 +57,8 @@ async def _from_sequence(conn: BaseDBAsyncClient, year: int) -> int:
         return int(rows[0]["value"])
     # The year's first intake (on any process): make the sequence, starting after what the
     # counter row of that year handed out (a database numbered before the sequences came).
-    # The lock makes a second process wait here and then find the sequence made.
+    # It is made in this transaction (rolled back with it, then the next intake makes it);
+    # the lock makes other intakes wait here for its commit, once a year, and then find it.
     await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_CREATE_LOCK])
     counted = await conn.execute_query_dict(
         "SELECT value FROM order_counter WHERE year = $1", [year]
