@@ -6,7 +6,8 @@ Run: DATABASE_URL=postgres://…/bench_x .venv/bin/python -m bench.bench_http
 The schema of DATABASE_URL is dropped and rebuilt by the migrations: point it at a scratch
 database. It gets demo-like data (two clients, Woonstad's published protocol, 300 addresses,
 technicians with their rota, the desk's users) and a bearer token for anna.agent. Then two
-servers start under uvicorn with the same options (h11, no access log, `--workers N`):
+servers start under uvicorn with the same options (httptools and uvloop as `meldkamer serve`,
+or `--http h11`; no access log from uvicorn, `--workers N`):
 
 - the app, `POST /api/v1/dossiers` with triage (what the desk's intake sends), Redis at
   REDIS_URL (default redis://127.0.0.1:6379/7, flushed) as in production;
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import asyncpg
@@ -62,6 +63,7 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = 0.0  # CPU of the server's processes per request (user + system)
 
 
 async def prepare(database_url: str, redis_url: str) -> str:
@@ -106,14 +108,41 @@ async def prepare(database_url: str, redis_url: str) -> str:
     return token
 
 
-def start(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+# The servers' logs (the app writes an access line per request, as in production) go here,
+# not between the figures.
+LOG = Path(tempfile.mkdtemp(prefix="bench_http-")) / "servers.log"
+
+
+def start(
+    target: str, port: int, workers: int, env: dict[str, str], http: str
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
-        "--http", "h11", "--no-access-log", "--log-level", "warning", "--workers", str(workers),
+        "--http", http, "--loop", "uvloop", "--no-access-log", "--log-level", "warning",
+        "--workers", str(workers),
     ]  # fmt: skip
     if target.endswith("create_app"):
         command.append("--factory")
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    with LOG.open("ab") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and all its descendants (uvicorn's workers), from
+    /proc: on a shared machine the steadier figure than requests per second."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
 def wait_listening(port: int, timeout: float = 60) -> None:
@@ -205,6 +234,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per server")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--client", choices=["wrk", "python"], default=None)
+    parser.add_argument(
+        "--http", choices=["httptools", "h11"], default="httptools",
+        help="uvicorn's HTTP parser for both servers (meldkamer serve: httptools)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -221,8 +254,8 @@ def main() -> None:
         "BENCH_TOKEN": token,
     }
     servers = [
-        start("server.app:create_app", APP_PORT, args.workers, env),
-        start("bench.bare_app:app", BARE_PORT, args.workers, env),
+        start("server.app:create_app", APP_PORT, args.workers, env, args.http),
+        start("bench.bare_app:app", BARE_PORT, args.workers, env, args.http),
     ]
     results: list[Result] = []
     try:
@@ -236,32 +269,43 @@ def main() -> None:
             check_once(url, token)
         with tempfile.TemporaryDirectory() as folder:
             script = wrk_script(token, Path(folder))
-            for name, url in targets:
+            for (name, url), server in zip(targets, servers, strict=True):
                 if client == "wrk":
                     run_wrk(name, url, script, args.connections, 3)  # warm-up
-                    results.append(run_wrk(name, url, script, args.connections, args.duration))
+                    began = cpu_seconds(server.pid)
+                    result = run_wrk(name, url, script, args.connections, args.duration)
                 else:
                     asyncio.run(run_python(name, url, token, args.connections, 3))
-                    results.append(
-                        asyncio.run(run_python(name, url, token, args.connections, args.duration))
+                    began = cpu_seconds(server.pid)
+                    result = asyncio.run(
+                        run_python(name, url, token, args.connections, args.duration)
                     )
+                used = cpu_seconds(server.pid) - began
+                results.append(replace(result, cpu_ms=1000 * used / max(result.requests, 1)))
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
 
+    print(f"servers' logs: {LOG}")
     print(
         f"\n{args.connections} connections, {args.duration} s each, {client}, "
-        f"{args.workers} process(es) per server, {os.cpu_count()} cores"
+        f"{args.workers} process(es) per server, {args.http}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
+    print(
+        f"{'':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}"
+        f"{'CPU ms/req':>12}"
+    )
     for r in results:
         print(
             f"{r.name:<14}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{r.errors:>8}"
+            f"{r.cpu_ms:>12.2f}"
         )
     app, bare = results
     print(f"ratio intake / bare: {app.rps / bare.rps:.3f}")
+    print(f"ratio of server CPU per request, bare / intake: {bare.cpu_ms / app.cpu_ms:.3f}")
 
 
 if __name__ == "__main__":

@@ -157,6 +157,12 @@ async def empty_all_tables() -> None:
     if dialect(conn) == "postgres":
         quoted = ", ".join(f'"{t}"' for t in tables)
         await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        # The order numbers' sequences (server/dossiers/ordernumbers.py) start again too.
+        found = await conn.execute_query_dict(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'order\\_number\\_%'"
+        )
+        for row in found:
+            await conn.execute_script(f'DROP SEQUENCE IF EXISTS "{row["relname"]}"')
     else:
         await conn.execute_script(
             "PRAGMA foreign_keys = OFF;"

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import json
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from redis.asyncio import Redis
@@ -109,40 +110,53 @@ class Broker:
 
 
 broker = Broker(settings.REDIS_URL)
+Message = tuple[str, str, dict[str, Any]]
 
 
-# Inside `gathered()`: the messages published so far, sent together when it ends.
-_gathered: contextvars.ContextVar[list[tuple[str, str, dict[str, Any]]] | None] = (
-    contextvars.ContextVar("live_gathered", default=None)
-)
+class _Held(list[Message]):
+    """Publishes waiting for the end of a `together` block. A task started inside the block
+    (an in-process job) inherits it; once the block has sent them it is closed, and such a
+    task's later publishes go out at once."""
+
+    open = True
 
 
-@contextlib.asynccontextmanager
-async def gathered() -> AsyncIterator[None]:
-    """Publish what is published inside in one round trip at the end, in order, each message
-    once (a sync push of a hundred operations on one dossier tells its page once that the
-    werkbon changed, and each chat message once)."""
-    if _gathered.get() is not None:
+_held: ContextVar[_Held | None] = ContextVar("live_held", default=None)
+
+
+@asynccontextmanager
+async def together(unique: bool = False) -> AsyncIterator[None]:
+    """Publishes inside the block go out when it ends, in order, in one round trip to Redis
+    (an intake tells the board, the dashboards and the dossier's screen: one trip, not three).
+    Only for work whose publishes follow its commits: they are sent even if the block raises,
+    as they would have been at once. Nested blocks join the outermost. With `unique`, a
+    message repeated among the last twenty goes once (a sync push of a hundred operations on
+    one dossier tells its page once that the werkbon changed, and each chat message once)."""
+    outer = _held.get()
+    if outer is not None and outer.open:
         yield
         return
-    messages: list[tuple[str, str, dict[str, Any]]] = []
-    token = _gathered.set(messages)
+    held = _Held()
+    token = _held.set(held)
     try:
         yield
     finally:
-        _gathered.reset(token)
-        unique: list[tuple[str, str, dict[str, Any]]] = []
-        for message in messages:
-            if message not in unique[-20:]:
-                unique.append(message)
-        await publish_many(unique)
+        _held.reset(token)
+        held.open = False
+        messages: list[Message] = list(held)
+        if unique:
+            messages = []
+            for message in held:
+                if message not in messages[-20:]:
+                    messages.append(message)
+        await publish_many(messages)
 
 
 async def publish(channel: str, event: str, data: dict[str, Any]) -> None:
     """Tell every browser watching `channel`; a failure here never fails the caller's change."""
-    gathering = _gathered.get()
-    if gathering is not None:
-        gathering.append((channel, event, data))
+    held = _held.get()
+    if held is not None and held.open:
+        held.append((channel, event, data))
         return
     try:
         await broker.publish(channel, event, data)
@@ -154,9 +168,9 @@ async def publish_many(messages: list[tuple[str, str, dict[str, Any]]]) -> None:
     """`publish` for several messages at once: one round trip to Redis for all of them."""
     if not messages:
         return
-    gathering = _gathered.get()
-    if gathering is not None:
-        gathering.extend(messages)
+    held = _held.get()
+    if held is not None and held.open:
+        held.extend(messages)
         return
     try:
         await broker.publish_many(messages)

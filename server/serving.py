@@ -2,11 +2,12 @@
 
 uvicorn times out an idle keep-alive connection (KEEP_ALIVE_TIMEOUT), but not a request head
 that never completes: a client sending a header byte now and then keeps its connection for
-ever, and a few hundred of them keep the process busy. `HeadDeadlineProtocol` is uvicorn's h11
-protocol with that deadline added (REQUEST_HEAD_TIMEOUT, counted from the connection or from
-the previous answer, like nginx's client_header_timeout); the body's deadline is kept by the
-app itself (server/web/body_limits.py). h11 also bounds the head's size (16 KB), which
-httptools, uvicorn's default, does not.
+ever, and a few hundred of them keep the process busy. `HeadDeadlineProtocol` is uvicorn's
+httptools protocol (its C parser: a fraction of h11's CPU per request, docs/performance.md)
+with that deadline added (REQUEST_HEAD_TIMEOUT, counted from the connection or from the
+previous answer, like nginx's client_header_timeout) and with the bound on the head's size
+that h11 has and httptools lacks (16 KB); the body's deadline is kept by the app itself
+(server/web/body_limits.py). The event loop is uvloop.
 """
 
 from __future__ import annotations
@@ -16,18 +17,23 @@ import os
 from typing import Any
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from server import settings
 
-# h11's own default, stated: a request line and headers larger than this are refused (400).
+# A request line and headers larger than this are refused (431) and the connection closed.
 MAX_HEAD_BYTES = 16 * 1024
+_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8"
+    b"\r\ncontent-length: 30\r\nconnection: close\r\n\r\nDe aanvraag is te groot (kop)."
+)
 
 
-class HeadDeadlineProtocol(H11Protocol):
+class HeadDeadlineProtocol(HttpToolsProtocol):
     """Closes the connection when a request's head has not fully arrived within
-    REQUEST_HEAD_TIMEOUT seconds of the connection opening or the previous answer; after an
-    answer that left part of its request body unread, the rest must arrive in that time too."""
+    REQUEST_HEAD_TIMEOUT seconds of the connection opening or the previous answer (after an
+    answer that left part of its request body unread, the rest must arrive in that time too),
+    or when the head grows past MAX_HEAD_BYTES."""
 
     head_timeout = settings.REQUEST_HEAD_TIMEOUT
 
@@ -35,6 +41,32 @@ class HeadDeadlineProtocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._head_deadline: asyncio.TimerHandle | None = None
         self._waiting_after: object = None  # the cycle answered when the deadline was set
+        self._head_bytes = 0
+
+    def on_message_begin(self) -> None:
+        self._head_bytes = 0
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value) + 4)  # ": " and CRLF
+        super().on_header(name, value)
+
+    def _count_head(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > MAX_HEAD_BYTES:
+            # Raised inside the parser's callback: uvicorn answers through send_400_response.
+            raise ValueError("request head too large")
+
+    def send_400_response(self, msg: str) -> None:
+        if self._head_bytes <= MAX_HEAD_BYTES:
+            super().send_400_response(msg)
+            return
+        self.transport.write(_TOO_LARGE)
+        self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -91,8 +123,8 @@ def run(host: str, port: int, workers: int = 1) -> None:
         access_log=False,
         log_config=None,  # the app configures logging (server/logs.py), in every worker
         http=HeadDeadlineProtocol,
+        loop="uvloop",
         ws="none",  # the app has no websockets; an upgrade is an ordinary request
-        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         timeout_keep_alive=settings.KEEP_ALIVE_TIMEOUT,
         limit_concurrency=settings.MAX_CONNECTIONS,
     )

@@ -19,10 +19,10 @@ config = Config()
 
 VAR_DIR = Path(config("VAR_DIR", default=str(ROOT / "var")))
 DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldkamer.sqlite3'}")
-# PostgreSQL connections per app process at most (asyncpg's pool; Tortoise's default is 5,
-# which caps a process at five requests in the database at once: the call-event webhook
-# at hundreds a second waits for a connection rather than for PostgreSQL). A
-# `?maxsize=` in DATABASE_URL wins.
+# PostgreSQL connections each app or worker process may hold (asyncpg's pool). The ORM's
+# default of 5 was the queue every request waited in under load (docs/performance.md; the
+# call-event webhook, docs/contacts.md). A `?maxsize=` in DATABASE_URL wins; PostgreSQL's
+# max_connections must exceed (app processes + workers) x this.
 DATABASE_POOL_SIZE: int = config("DATABASE_POOL_SIZE", cast=int, default=20)
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -218,3 +218,18 @@ def test_a_body_far_over_the_limit_is_not_read(server: tuple[int, int]) -> None:
     assert answer.startswith(b"HTTP/1.1 413") or answer.startswith(b"(reset"), answer[:200]
     assert ask(port, b"GET /login HTTP/1.1\r\nHost: t\r\n\r\n").startswith(b"HTTP/1.1 200")
     assert rss_kb(pid) - before < 50_000
+
+
+def test_a_request_head_over_16_kb_is_refused(server: tuple[int, int]) -> None:
+    port, _ = server
+    with connect(port) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n")
+        sock.sendall(b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 200) for i in range(90)) + b"\r\n")
+        answer = read_to_close(sock)
+    assert answer.startswith(b"HTTP/1.1 431"), answer[:200]
+    assert b"De aanvraag is te groot" in answer
+    # A head just under the limit is answered, and the server goes on serving.
+    pad = b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 200) for i in range(70))
+    assert ask(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\n" + pad + b"\r\n").startswith(
+        b"HTTP/1.1 200"
+    )

@@ -71,20 +71,23 @@ async def create_with_timeline(
 ) -> tuple[Dossier, list[DossierEvent] | None]:
     """`create`, with the dossier's timeline as stored when the caller need not read it back
     (None: read it)."""
-    made = await _create(user, data, answers, at, inside)
-    dossier = made.dossier
-    # After the commit, so the job finds the dossier; it never holds up or fails the intake.
-    await geocoding.schedule(dossier)
-    await live.publish("board", "created", {"order_number": dossier.order_number})
-    if await suggestions.auto_assign(user, dossier) is not None:
-        made.timeline = None  # assigned since: the stored timeline has grown
-    if at is None:  # a backdated intake is history: nobody is told again
-        client = dossier.client
-        await communication.safely(
-            outbox.start_new(made.messages, dossier, client, datetime.now(UTC))
-        )
-        if made.alerted:
-            await communication.safely(communication.send_client_notifications(dossier=dossier))
+    # Every live update of the intake (dashboards, board, the dossier's screen) follows its
+    # commit; they go to Redis together, in one round trip.
+    async with live.together():
+        made = await _create(user, data, answers, at, inside)
+        dossier = made.dossier
+        # After the commit, so the job finds the dossier; it never holds up or fails the intake.
+        await geocoding.schedule(dossier)
+        await live.publish("board", "created", {"order_number": dossier.order_number})
+        if await suggestions.auto_assign(user, dossier) is not None:
+            made.timeline = None  # assigned since: the stored timeline has grown
+        if at is None:  # a backdated intake is history: nobody is told again
+            client = dossier.client
+            await communication.safely(
+                outbox.start_new(made.messages, dossier, client, datetime.now(UTC))
+            )
+            if made.alerted:
+                await communication.safely(communication.send_client_notifications(dossier=dossier))
     return dossier, made.timeline
 
 

@@ -1,22 +1,32 @@
-"""Order numbers MK-YYYY-NNNNNN: unique, readable, gap-free per year, safe under concurrency.
+"""Order numbers MK-YYYY-NNNNNN: unique, readable, counting up per year, safe under concurrency.
 
-The counter row is created or incremented, in one statement, inside the transaction that
-creates the dossier. On PostgreSQL the upsert takes a row lock that serialises concurrent
-creators until commit; on SQLite the database write lock does the same. A rolled-back
-creation gives its number back.
+On PostgreSQL each year has its own sequence (`order_number_<year>`, made by the first intake
+of that year): taking a number locks nothing, so concurrent intakes do not wait for each
+other's commit. A counter row did that before: its row lock, held from the increment to the
+commit, serialised every intake of every process (docs/performance.md, third pass). The price
+is gaps: a number taken by an intake that is then rolled back (refused inside its
+transaction, a crash) is not given back, as with any sequence. Numbers stay unique and in the
+order they were taken (docs/deploy.md, "Order numbers").
+
+On SQLite (one writer at a time anyway) the `order_counter` row is counted up inside the
+transaction, so a rolled-back intake gives its number back there.
 """
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server import settings
-from server.db import placeholders
+from server.db import dialect, placeholders
 
 PREFIX = "MK"
+SEQUENCE = "order_number_"  # + year: the sequences empty_all_tables drops with the rows
+# Serialises the creation of a year's sequence between processes (transaction-scoped).
+_CREATE_LOCK = zlib.crc32(b"meldkamer:order-number-sequence")
 
 
 def format_order_number(year: int, value: int) -> str:
@@ -25,6 +35,8 @@ def format_order_number(year: int, value: int) -> str:
 
 async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
     year = now.astimezone(ZoneInfo(settings.TIMEZONE)).year
+    if dialect(conn) == "postgres":
+        return format_order_number(year, await _from_sequence(conn, year))
     (p1,) = placeholders(conn, 1)
     # One statement: the first intake of a year creates the row, every later one counts up
     # (execute_query_dict fetches rows for any statement; execute_query drops RETURNING rows).
@@ -34,3 +46,24 @@ async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
         [year],
     )
     return format_order_number(year, int(rows[0]["value"]))
+
+
+async def _from_sequence(conn: BaseDBAsyncClient, year: int) -> int:
+    name = f"{SEQUENCE}{int(year)}"
+    # One statement on every intake but a year's first: nextval(NULL) is NULL when the
+    # sequence is not there yet, instead of an error that would abort the transaction.
+    rows = await conn.execute_query_dict("SELECT nextval(to_regclass($1)) AS value", [name])
+    if rows[0]["value"] is not None:
+        return int(rows[0]["value"])
+    # The year's first intake (on any process): make the sequence, starting after what the
+    # counter row of that year handed out (a database numbered before the sequences came).
+    # It is made in this transaction (rolled back with it, then the next intake makes it);
+    # the lock makes other intakes wait here for its commit, once a year, and then find it.
+    await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_CREATE_LOCK])
+    counted = await conn.execute_query_dict(
+        "SELECT value FROM order_counter WHERE year = $1", [year]
+    )
+    start = int(counted[0]["value"]) + 1 if counted else 1
+    await conn.execute_script(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {start}')
+    rows = await conn.execute_query_dict("SELECT nextval($1::regclass) AS value", [name])
+    return int(rows[0]["value"])

@@ -191,7 +191,7 @@ class DeviceStore:
         after: list[Any] = []
         # Dashboards and portals hear of the operation's changes after the commit, too; every
         # live message of the transaction goes to Redis in one round trip.
-        async with live.gathered(), changes.batch():
+        async with live.together(unique=True), changes.batch():
             async with in_transaction() as conn:
                 ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
                 with outbox.starting_after(after):  # tenant messages are sent after the commit

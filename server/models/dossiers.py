@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 
 class OrderCounter(models.Model):
-    """One row per year, incremented inside the creating transaction: gap-free numbers."""
+    """One row per year, incremented inside the creating transaction: order numbers on SQLite.
+    PostgreSQL numbers from a sequence per year, which starts after this row's value
+    (server/dossiers/ordernumbers.py)."""
 
     id = fields.IntField(primary_key=True)
     year = fields.IntField(unique=True)

@@ -130,5 +130,8 @@ async def test_an_intake_refused_inside_its_transaction_leaves_no_message_behind
     assert await DossierEvent.all().count() == 0
 
     made = await intake.create(w.agent, world.intake(), leak)
-    assert made.order_number.endswith("-000001")  # the refused intake gave its number back
+    # The refused intake gave its number back: the counter row on SQLite; on PostgreSQL the
+    # year's sequence it made went with it (once a year's sequence is there, a refused intake
+    # leaves a gap: tests/dossiers/test_order_numbers.py).
+    assert made.order_number.endswith("-000001")
     assert made.urgency == "urgent"
