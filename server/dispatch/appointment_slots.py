@@ -26,6 +26,19 @@ async def slots_for(
     """The earliest slots for one technician (`technician_id`) or for every technician of the
     trade (the dossier's, or `trade`)."""
     require_desk(user)
+    return await free_slots(dossier, technician_id=technician_id, trade=trade, now=now, limit=limit)
+
+
+async def free_slots(
+    dossier: Dossier,
+    *,
+    technician_id: int | None = None,
+    trade: str | None = None,
+    now: datetime | None = None,
+    limit: int = 10,
+) -> list[Slot]:
+    """`slots_for` without the desk's check: also for a dossier not stored yet (a tenant picking
+    a time online before the report is sent, server/selfservice)."""
     now = now or datetime.now(UTC)
     if technician_id is not None:
         tech = await Technician.get_or_none(id=technician_id, active=True)

@@ -54,7 +54,14 @@ class DossierInput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def actor_for(user: User) -> Actor:
+# Who moves a dossier without a login: a tenant booking a slot online (server/selfservice), by
+# the desk's rules for planning.
+ONLINE = Actor(user_id=None, role=Role.AGENT, name="huurder (online)")
+
+
+async def actor_for(user: User | None) -> Actor:
+    if user is None:
+        return ONLINE
     technician_id = None
     if user.role == Role.TECHNICIAN:
         tech = await Technician.get_or_none(user_id=user.id)
@@ -89,6 +96,12 @@ async def prepare(user: User, data: DossierInput) -> Prepared:
     return Prepared(data, client, fields, parent)
 
 
+async def prepare_for(client: Client, data: DossierInput) -> Prepared:
+    """`prepare` for a report made without a login (a tenant online, server/selfservice): the
+    client is known from the page, there is no repeat of an earlier dossier."""
+    return Prepared(data, client, await _validated_fields(client, data), None)
+
+
 async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
     """Intake: validate everything first, then number and store the dossier in one go."""
     prepared = await prepare(user, data)
@@ -101,7 +114,7 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
 
 
 async def insert(
-    user: User, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient, **extra: Any
+    user: User | None, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient, **extra: Any
 ) -> Dossier:
     """Number and store the dossier (inside the caller's transaction); `extra` columns are
     stored with it (the triage an intake decided before)."""
@@ -252,7 +265,7 @@ async def visit_werkbon(dossier: Dossier) -> bool:
 
 
 async def transition(
-    user: User,
+    user: User | None,
     dossier: Dossier,
     target: str,
     data: dict[str, Any],

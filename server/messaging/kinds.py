@@ -20,6 +20,7 @@ class Kind(StrEnum):
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
     ENQUETE_GESPREK = "enquete_gesprek"
     TELEFONIE_RAPPORT = "telefonie_rapport"
+    VERIFICATIECODE = "verificatiecode"
 
 
 class Channel(StrEnum):
@@ -41,6 +42,7 @@ KIND_LABELS: dict[str, str] = {
     "email_antwoord": "Antwoord op e-mail",
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
     "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
+    "verificatiecode": "Code bij online melden",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
@@ -69,6 +71,8 @@ PURPOSES: dict[str, str] = {
     "'geen actie / verkeerd verbonden'.",
     "telefonie_rapport": "Gaat op de eerste werkdag van de maand naar het rapportadres van de "
     "opdrachtgever, met de telefoniecijfers van de vorige maand als Excel-bestand.",
+    "verificatiecode": "Gaat meteen, op elk uur, naar de huurder die online een melding doet: de "
+    "code van zes cijfers die het mobiele nummer of e-mailadres bevestigt (tien minuten geldig).",
 }
 # By which channels, in words.
 CHANNEL_TEXT: dict[str, str] = {
@@ -109,6 +113,8 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     # To the caller's own number or address, about a contact: no dossier, so no push.
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
     Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
+    # To the number or address the tenant typed online, before there is a dossier.
+    Kind.VERIFICATIECODE: (Channel.SMS, Channel.EMAIL),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {
@@ -126,6 +132,8 @@ def template_names(kind: Kind) -> list[str]:
 def channel_text(kind: Kind) -> str:
     if kind == Kind.ENQUETE_GESPREK:
         return "Per sms (naar een mobiel nummer) of per e-mail, naar wie belde of mailde."
+    if kind == Kind.VERIFICATIECODE:
+        return "Per sms of per e-mail, naar het mobiele nummer of e-mailadres dat de huurder opgaf."
     if kind in TO_CLIENT:
         return CHANNEL_TEXT[kind.value]
     return CHANNEL_TEXT["tenant"]

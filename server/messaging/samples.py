@@ -20,6 +20,7 @@ from server.messaging.messages import (
     Piket,
     ProtocolBevestiging,
     TelefonieRapport,
+    Verificatiecode,
 )
 
 _AMS = ZoneInfo("Europe/Amsterdam")
@@ -95,4 +96,5 @@ SAMPLES: dict[Kind, Message] = {
         verloren=105,
         bijlage="telefonierapport-DL-2026-11.xlsx",
     ),
+    Kind.VERIFICATIECODE: Verificatiecode(opdrachtgever=_CLIENT, code="482913", minuten=10),
 }

@@ -18,6 +18,7 @@ from server.models.messages import OutboundMessage, PushFollow, PushSubscription
 from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.protocols import ProtocolVersion
+from server.models.selfservice import ReportDraft
 from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
 
@@ -35,6 +36,7 @@ MODEL_MODULES = [
     "server.models.contacts",
     "server.models.knowledge",
     "server.models.mail",
+    "server.models.selfservice",
 ]
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "PushFollow",
     "PushSubscription",
     "RepairLog",
+    "ReportDraft",
     "RosterEntry",
     "SyncOutcome",
     "SyncPrune",
