@@ -249,12 +249,15 @@ async def back(draft: ReportDraft, now: datetime) -> None:
 
 
 async def details(
-    draft: ReportDraft, description: str, photos: list[bytes], now: datetime
+    client: Client, draft: ReportDraft, description: str, photos: list[bytes], now: datetime
 ) -> None:
     """Step 5: what the tenant sees, in words and up to MAX_PHOTOS photos (through media/, its
     checks and limits). A refused photo refuses the step; what was typed stays."""
     _require_home(draft)
     _require_open(draft)
+    decision = await decide(client, draft, now)
+    if decision is None or decision.evaluation.outcome is None:
+        raise Unprocessable(_("Beantwoord eerst alle vragen."), "antwoord")
     text = description.strip()
     if len(text) > MAX_DESCRIPTION:
         raise Unprocessable(

@@ -27,6 +27,7 @@ from server.protocols import protocols
 from server.protocols.triage import Decision
 from server.selfservice import booking, clients, codes, drafts, reporting
 from server.web import tenant_language
+from server.web.errors import error_headers
 from server.web.templating import templates
 
 TZ = ZoneInfo(settings.TIMEZONE)
@@ -129,7 +130,13 @@ async def page(
     if draft is not None:
         context.update(await _details(client, draft, decision, step))
     status = error.status if error else 200
-    response = templates.TemplateResponse(request, f"melden/{step}.html", context, status_code=status)
+    response = templates.TemplateResponse(
+        request,
+        f"melden/{step}.html",
+        context,
+        status_code=status,
+        headers=error_headers(error) if error else None,
+    )
     return tenant_language.remember(request, response)
 
 
@@ -276,7 +283,7 @@ async def details(request: Request) -> Response:
     await form.close()  # the uploads' temporary files; the text fields stay readable
 
     async def work(client: Client, draft: ReportDraft | None, values: dict[str, str]) -> None:
-        await reporting.details(_draft(draft), values.get("omschrijving", ""), photos, now())
+        await reporting.details(client, _draft(draft), values.get("omschrijving", ""), photos, now())
 
     return await _step_post(request, work)
 
