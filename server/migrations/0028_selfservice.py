@@ -1,13 +1,15 @@
 """Online reporting by tenants (docs/selfservice.md): the report while it is being made
 (report_draft, with its one-time code as an HMAC), and the call-back flag on the dossier."""
 
+from typing import Any
+
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
 
-def _fk(model: str, name: str, null: bool, on_delete: OnDelete) -> fields.ForeignKeyField:  # type: ignore[type-arg]
-    return fields.ForeignKeyField(
+def _fk(model: str, name: str, null: bool, on_delete: OnDelete) -> Any:
+    return fields.ForeignKeyField(  # type: ignore[call-overload]
         model,
         source_field=f"{name}_id",
         null=null,
@@ -34,7 +36,9 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True),
+                    fields.BigIntField(
+                        generated=True, primary_key=True, unique=True, db_index=True
+                    ),
                 ),
                 ("key_hash", fields.CharField(max_length=64, unique=True)),
                 ("client", _fk("models.Client", "client", False, OnDelete.CASCADE)),

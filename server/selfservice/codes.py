@@ -62,9 +62,7 @@ async def issue(draft: ReportDraft, client: Client, now: datetime) -> None:
     draft.code_expires_at = now + timedelta(minutes=CODE_MINUTES)
     draft.code_attempts = 0
     draft.codes_sent += 1
-    await draft.save(
-        update_fields=["code_hash", "code_expires_at", "code_attempts", "codes_sent"]
-    )
+    await draft.save(update_fields=["code_hash", "code_expires_at", "code_attempts", "codes_sent"])
     await _send(draft, client, code, now)
 
 
@@ -94,7 +92,9 @@ async def forget_sent(draft: ReportDraft) -> None:
 def _typed(raw: str) -> str:
     code = "".join(raw.split())
     if len(code) != DIGITS or not code.isascii() or not code.isdigit():
-        raise Unprocessable(_("Vul de code van %(digits)s cijfers in.") % {"digits": DIGITS}, "code")
+        raise Unprocessable(
+            _("Vul de code van %(digits)s cijfers in.") % {"digits": DIGITS}, "code"
+        )
     return code
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from itsdangerous import BadSignature, Signer
 
 from server import settings
-from server.models import Client, OutboundMessage, ReportDraft
+from server.models import Client, ReportDraft
 from server.selfservice import codes
 
 COOKIE = "meldkamer_melden"
@@ -27,7 +27,9 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-async def new(client: Client, contact: str, language: str, now: datetime) -> tuple[ReportDraft, str]:
+async def new(
+    client: Client, contact: str, language: str, now: datetime
+) -> tuple[ReportDraft, str]:
     """A new draft and the cookie value that finds it."""
     key = secrets.token_urlsafe(32)
     draft = await ReportDraft.create(
@@ -62,9 +64,7 @@ async def save(draft: ReportDraft, now: datetime, *fields: str) -> None:
 
 async def sweep(now: datetime) -> int:
     """Remove drafts that have expired; the codes sent for them are no longer readable."""
-    gone = await ReportDraft.filter(expires_at__lte=now).values_list("id", flat=True)
-    for draft_id in gone:
-        await OutboundMessage.filter(key__startswith=f"melden-code:{draft_id}:").update(
-            body=codes.SCRUBBED, html="", subject=codes.SCRUBBED
-        )
-    return await ReportDraft.filter(id__in=list(gone)).delete() if gone else 0
+    gone = await ReportDraft.filter(expires_at__lte=now)
+    for draft in gone:
+        await codes.forget_sent(draft)
+    return await ReportDraft.filter(id__in=[d.id for d in gone]).delete() if gone else 0

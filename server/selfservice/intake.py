@@ -88,9 +88,21 @@ async def create(report: Report, decision: Decision, at: datetime | None = None)
         await events.record_new(
             dossier,
             [
-                ("created", None, at, {**dossiers.created_event(dossier, prepared), "photos": len(report.photos) or None}),
+                (
+                    "created",
+                    None,
+                    at,
+                    {
+                        **dossiers.created_event(dossier, prepared),
+                        "photos": len(report.photos) or None,
+                    },
+                ),
                 ("triage", None, at, found.event),
-                *([(CALL_BACK, None, at, {"phone": report.phone or None})] if report.call_back else []),
+                *(
+                    [(CALL_BACK, None, at, {"phone": report.phone or None})]
+                    if report.call_back
+                    else []
+                ),
                 *(
                     ("bericht", None, at, message_log.event_data(m, m.last_error))
                     for m in messages

@@ -97,9 +97,12 @@ async def start(
 ) -> tuple[ReportDraft, str | None]:
     """Step 1: the home and the number or address; a code goes out. Returns the draft and,
     when a new one was begun, the cookie value that finds it."""
-    home = check_home(form.get("postcode", ""), form.get("huisnummer", ""), form.get("toevoeging", ""))
+    home = check_home(
+        form.get("postcode", ""), form.get("huisnummer", ""), form.get("toevoeging", "")
+    )
     contact = check_contact(form.get("contact", ""))
     await limits.starting(remote, contact, home.key, now)
+    await drafts.sweep(now)
     cookie = None
     if draft is None or draft.verified_at is not None or draft.dossier_id is not None:
         draft, cookie = await drafts.new(client, contact, language, now)
@@ -111,7 +114,9 @@ async def start(
     return draft, cookie
 
 
-async def confirm(client: Client, draft: ReportDraft, code: str, remote: str, now: datetime) -> None:
+async def confirm(
+    client: Client, draft: ReportDraft, code: str, remote: str, now: datetime
+) -> None:
     """Step 2: the code. Once confirmed, the home is looked up in the client's stock."""
     try:
         await codes.confirm(draft, code, now)
@@ -151,14 +156,18 @@ async def _locate(client: Client, draft: ReportDraft, now: datetime) -> None:
     await drafts.save(draft, now, "address_id", "address_tries")
 
 
-async def correct_home(client: Client, draft: ReportDraft, form: dict[str, str], now: datetime) -> None:
+async def correct_home(
+    client: Client, draft: ReportDraft, form: dict[str, str], now: datetime
+) -> None:
     """A confirmed tenant whose home was not found types it again (a few times at most)."""
     _require_confirmed(draft)
     if draft.address_tries >= MAX_HOME_TRIES:
         raise TooManyRequests(
             _("We vinden uw adres niet. Bel ons, dan helpen we u verder."), "postcode"
         )
-    home = check_home(form.get("postcode", ""), form.get("huisnummer", ""), form.get("toevoeging", ""))
+    home = check_home(
+        form.get("postcode", ""), form.get("huisnummer", ""), form.get("toevoeging", "")
+    )
     draft.data = {**draft.data, "home": home.to_dict()}
     await _locate(client, draft, now)
 
@@ -225,7 +234,9 @@ async def answer(
         raise Unprocessable(_("Kies eerst waar uw melding over gaat."), "onderwerp")
     asked = decision.evaluation.next_question
     if asked is None or asked.id != question:
-        raise Unprocessable(_("Deze vraag is al beantwoord; hieronder staat de volgende."), "antwoord")
+        raise Unprocessable(
+            _("Deze vraag is al beantwoord; hieronder staat de volgende."), "antwoord"
+        )
     if asked.option(value) is None:
         raise Unprocessable(_("Kies een van de antwoorden."), "antwoord")
     draft.data = {**draft.data, "answers": [*answers_of(draft), (question, value)]}
@@ -261,7 +272,8 @@ async def details(
     text = description.strip()
     if len(text) > MAX_DESCRIPTION:
         raise Unprocessable(
-            _("De omschrijving is te lang (ten hoogste %(max)s tekens).") % {"max": MAX_DESCRIPTION},
+            _("De omschrijving is te lang (ten hoogste %(max)s tekens).")
+            % {"max": MAX_DESCRIPTION},
             "omschrijving",
         )
     kept = list((draft.data.get("details") or {}).get("photos") or [])
@@ -283,7 +295,9 @@ async def details(
     await drafts.save(draft, now)
 
 
-async def slots(client: Client, draft: ReportDraft, decision: Decision, now: datetime) -> list[Offer]:
+async def slots(
+    client: Client, draft: ReportDraft, decision: Decision, now: datetime
+) -> list[Offer]:
     """The times a technician can come, earliest first, as offered now."""
     address = await Address.get(id=draft.address_id)
     return await booking.offers(booking.job(client, address, decision, now), now)

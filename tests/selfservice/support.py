@@ -27,7 +27,9 @@ async def open_online(w: world.World) -> Client:
     return w.woonstad
 
 
-async def post(http: httpx.AsyncClient, step: str, data: dict[str, str], **kw: object) -> httpx.Response:
+async def post(
+    http: httpx.AsyncClient, step: str, data: dict[str, str], **kw: object
+) -> httpx.Response:
     token = csrf((await http.get(PAGE)).text)
     return await http.post(f"{PAGE}/{step}", data={"csrf_token": token, **data}, **kw)  # type: ignore[arg-type]
 
@@ -40,7 +42,9 @@ async def last_code(to: str = "+31612345678") -> str:
     return found.group(1)
 
 
-async def confirmed(http: httpx.AsyncClient, home: dict[str, str] = HOME, contact: str = MOBILE) -> None:
+async def confirmed(
+    http: httpx.AsyncClient, home: dict[str, str] = HOME, contact: str = MOBILE
+) -> None:
     started = await post(http, "adres", {**home, "contact": contact})
     assert started.status_code == 303, started.text
     to = contact if "@" in contact else "+31612345678"

@@ -12,7 +12,16 @@ import pytest
 
 from server.models import Dossier, OutboundMessage, ReportDraft
 from server.selfservice import codes, limits
-from tests.selfservice.support import HOME, PAGE, URGENT, answered, confirmed, last_code, open_online, post
+from tests.selfservice.support import (
+    HOME,
+    PAGE,
+    URGENT,
+    answered,
+    confirmed,
+    last_code,
+    open_online,
+    post,
+)
 from tests.support import world
 
 
@@ -38,8 +47,13 @@ async def test_the_first_step_answers_the_same_whether_the_home_exists_or_not(
         assert token
         unknown = await other.post(
             f"{PAGE}/adres",
-            data={"csrf_token": token.group(1), "postcode": "9999 zz", "huisnummer": "1",
-                  "toevoeging": "", "contact": "06 12345678"},
+            data={
+                "csrf_token": token.group(1),
+                "postcode": "9999 zz",
+                "huisnummer": "1",
+                "toevoeging": "",
+                "contact": "06 12345678",
+            },
         )
         unknown_page = await other.get(PAGE)
     assert known.status_code == unknown.status_code == 303
@@ -116,7 +130,9 @@ async def test_codes_to_one_number_are_limited(http: httpx.AsyncClient, w: world
     assert (await post(http, "adres", other)).status_code == 303
 
 
-async def test_one_connection_cannot_try_many_numbers(http: httpx.AsyncClient, w: world.World) -> None:
+async def test_one_connection_cannot_try_many_numbers(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
     statuses = []
     for n in range(limits.PER_CONNECTION + 1):
         http.cookies.clear()

@@ -42,7 +42,9 @@ async def w(db_clean: None) -> world.World:
 
 
 @given(postcode=text, number=text, suffix=text)
-def test_a_home_is_checked_or_refused_with_a_message(postcode: str, number: str, suffix: str) -> None:
+def test_a_home_is_checked_or_refused_with_a_message(
+    postcode: str, number: str, suffix: str
+) -> None:
     try:
         home = reporting.check_home(postcode, number, suffix)
     except AppError as exc:

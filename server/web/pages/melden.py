@@ -96,9 +96,19 @@ async def _outcome(client: Client, draft: ReportDraft, decision: Decision) -> di
         "action": action,
         "acuut": outcome.urgency is Urgency.ACUUT,
         # The desk's read-back is written for the tenant, in Dutch.
-        "text": decision.read_back if dutch and decision.read_back else tenant_view.next_step(action, client.name),
-        "knowledge": outcome.knowledge if outcome.action is TriageAction.OP_AFSTAND_OPLOSSEN else None,
-        "party": {"name": party.name, "phone": party.phone, "shown": normalise.display_phone(party.phone)} if party else None,
+        "text": decision.read_back
+        if dutch and decision.read_back
+        else tenant_view.next_step(action, client.name),
+        "knowledge": outcome.knowledge
+        if outcome.action is TriageAction.OP_AFSTAND_OPLOSSEN
+        else None,
+        "party": {
+            "name": party.name,
+            "phone": party.phone,
+            "shown": normalise.display_phone(party.phone),
+        }
+        if party
+        else None,
         "bookable": booking.bookable(decision),
     }
 
@@ -227,7 +237,9 @@ async def start(request: Request) -> Response:
 
 async def code(request: Request) -> Response:
     async def work(client: Client, draft: ReportDraft | None, values: dict[str, str]) -> None:
-        await reporting.confirm(client, _draft(draft), values.get("code", ""), _remote(request), now())
+        await reporting.confirm(
+            client, _draft(draft), values.get("code", ""), _remote(request), now()
+        )
 
     return await _step_post(request, work)
 
@@ -283,7 +295,9 @@ async def details(request: Request) -> Response:
     await form.close()  # the uploads' temporary files; the text fields stay readable
 
     async def work(client: Client, draft: ReportDraft | None, values: dict[str, str]) -> None:
-        await reporting.details(client, _draft(draft), values.get("omschrijving", ""), photos, now())
+        await reporting.details(
+            client, _draft(draft), values.get("omschrijving", ""), photos, now()
+        )
 
     return await _step_post(request, work)
 
