@@ -56,7 +56,15 @@ class Migration(migrations.Migration):
                 ("created_at", fields.DatetimeField()),
                 ("expires_at", fields.DatetimeField(db_index=True)),
             ],
-            options={"table": "report_draft", "app": "models", "pk_attr": "id"},
+            options={
+                "table": "report_draft",
+                "app": "models",
+                "pk_attr": "id",
+                "table_description": (
+                    "A tenant's report before it is a dossier, kept on the server so that a "
+                    "reload, the back"
+                ),
+            },
             bases=["Model"],
         ),
     ]
