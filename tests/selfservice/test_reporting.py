@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from server.dispatch import assignments
+from server.dossiers import dossiers
 from server.models import Contact, ContactDossier, Dossier, DossierEvent, OutboundMessage, Photo
 from server.protocols import protocols
 from server.selfservice.booking import Offer
@@ -25,6 +26,7 @@ from tests.selfservice.support import (
     post,
 )
 from tests.support import world
+from tests.support.pages import login
 from tests.support.world import token_for
 
 
@@ -150,3 +152,32 @@ async def test_a_slot_taken_meanwhile_is_refused_and_nothing_is_lost(
     assert booked.status_code == 303
     d = await Dossier.get(channel="web")
     assert d.appointment_start == fresh.start and d.description == "Onder het aanrecht."
+
+
+async def test_in_english_the_page_and_the_dossier_keep_the_tenants_language(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    first = await http.get(PAGE, params={"taal": "en"})
+    assert '<html lang="en">' in first.text and "Report a repair" in first.text
+    await confirmed(http)
+    await answered(http, "lekkage_waterleiding", ACUUT)
+    page = await http.get(PAGE)
+    assert "Call now" in page.text and "This cannot wait." in page.text
+    assert (await Dossier.get()).language == "en"
+
+
+async def test_the_call_back_flag_goes_once_the_desk_has_reached_the_tenant(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await confirmed(http)
+    await answered(http, "lekkage_waterleiding", ACUUT)
+    d = await dossiers.get(w.agent, (await Dossier.get()).order_number)
+    http.cookies.clear()
+    await login(http, "anna.agent")
+    detail = await http.get(f"/dossiers/{d.order_number}")
+    assert detail.status_code == 200 and "vraagt om terugbellen</strong> (online gemeld): +31612345678" in detail.text
+    await dossiers.record_contact(w.agent, d, "telefoon", "Gebeld, hoofdkraan dicht.")
+    http.cookies.clear()
+    board = await http.get("/api/v1/board", headers=await token_for(http, "anna.agent"))
+    row = next(r for r in board.json()["dossiers"] if r["order_number"] == d.order_number)
+    assert row["call_back"] is False
