@@ -175,7 +175,8 @@ async def test_the_call_back_flag_goes_once_the_desk_has_reached_the_tenant(
     http.cookies.clear()
     await login(http, "anna.agent")
     detail = await http.get(f"/dossiers/{d.order_number}")
-    assert detail.status_code == 200 and "vraagt om terugbellen</strong> (online gemeld): +31612345678" in detail.text
+    assert detail.status_code == 200
+    assert "vraagt om terugbellen</strong> (online gemeld): +31612345678" in detail.text
     await dossiers.record_contact(w.agent, d, "telefoon", "Gebeld, hoofdkraan dicht.")
     http.cookies.clear()
     board = await http.get("/api/v1/board", headers=await token_for(http, "anna.agent"))
