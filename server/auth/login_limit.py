@@ -11,11 +11,12 @@ count lives in the database because several app processes share it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from server import settings
@@ -31,6 +32,8 @@ class _Key:
     key: str
     limit: int
     by_address: bool
+    # None: the login window (LOGIN_WINDOW_MINUTES).
+    window: timedelta | None = None
 
 
 class _Locked(Exception):
@@ -55,7 +58,9 @@ def _window() -> timedelta:
 async def take_slot(username: str, remote: str, now: datetime) -> None:
     """Count this try as failed until its password proves right, or refuse it (429) when its
     username or address is locked out; a refused try is not counted."""
-    await LoginThrottle.filter(window_start__lte=now - _window()).delete()
+    await LoginThrottle.filter(
+        Q(key__startswith="name:") | Q(key__startswith="addr:"), window_start__lte=now - _window()
+    ).delete()
     try:
         async with in_transaction() as conn:
             found = [await _take(conn, key, now) for key in _keys(username, remote)]
@@ -80,8 +85,26 @@ async def clear(username: str) -> None:
     await LoginThrottle.filter(key=_keys(username, "")[0].key).delete()
 
 
+async def count(
+    keys: Sequence[tuple[str, int]], window: timedelta, now: datetime
+) -> datetime | None:
+    """Count one try against each (key, limit), at most `limit` in `window`, for limits other
+    than logins that share this table (their keys carry a prefix of their own, such as
+    server/selfservice/limits.py): None when it may go on, else when the last locked key opens
+    again. A refused try is counted on none of the keys."""
+    try:
+        async with in_transaction() as conn:
+            found = [await _take(conn, _Key(k, most, False, window), now) for k, most in keys]
+            locked = [lock for lock in found if lock is not None]
+            if locked:
+                raise max(locked, key=lambda lock: lock.until)
+    except _Locked as lock:
+        return lock.until
+    return None
+
+
 async def _take(conn: BaseDBAsyncClient, key: _Key, now: datetime) -> _Locked | None:
-    window = _window()
+    window = key.window or _window()
     rows = LoginThrottle.filter(key=key.key).using_db(conn)
     # A concurrent clean-up may delete an expired row under us: then make it again.
     for _ in range(3):

@@ -399,7 +399,7 @@ async def link(
 
 
 async def made_dossier(
-    user: User, contact: Contact, dossier: Dossier, at: datetime, conn: BaseDBAsyncClient
+    user: User | None, contact: Contact, dossier: Dossier, at: datetime, conn: BaseDBAsyncClient
 ) -> None:
     """A dossier made at the desk inside `contact` (same transaction as the dossier): linked,
     and the contact's result is 'opdracht' unless the desk registered another already."""

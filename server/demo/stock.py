@@ -295,7 +295,13 @@ async def write_stock(plans: list[StockPlan]) -> dict[str, Client]:
             oncall_name=spec.oncall_name,
             oncall_phone=normalise_phone(spec.oncall_phone),
             oncall_email=f"piket@{spec.domain}",
-            settings={**HEATING_SEASON, "demo": True, materials.KEY: materials.DEFAULT},
+            settings={
+                **HEATING_SEASON,
+                "demo": True,
+                materials.KEY: materials.DEFAULT,
+                # Tenants report online at /melden/woonstad, /melden/lichtveld, …
+                "online_melden": {"adres": spec.name.split()[0].lower()},
+            },
         )
         clients[spec.code] = client
         await Complex.bulk_create(

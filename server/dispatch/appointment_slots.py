@@ -38,7 +38,8 @@ async def free_slots(
     limit: int = 10,
 ) -> list[Slot]:
     """`slots_for` without the desk's check: the tenant's tracking page offers the same slots
-    for the dossier's trade (server/communication/tenant_appointments.py)."""
+    for the dossier's trade (server/communication/tenant_appointments.py), and a tenant picks a
+    time online before the report is stored (server/selfservice)."""
     now = now or datetime.now(UTC)
     if technician_id is not None:
         tech = await Technician.get_or_none(id=technician_id, active=True)

@@ -21,8 +21,8 @@ from server.fieldwork import technician_push
 from server.models import Dossier, Technician, User
 
 
-def _require_desk(user: User) -> None:
-    if user.role not in DESK_ROLES:
+def _require_desk(user: User | None) -> None:
+    if user is None or user.role not in DESK_ROLES:
         raise Forbidden("Alleen de meldkamer plant monteurs in.")
 
 
@@ -36,7 +36,7 @@ async def _technician(technician_id: int) -> Technician:
 
 
 async def assign(
-    user: User,
+    user: User | None,
     dossier: Dossier,
     technician_id: int,
     *,
@@ -72,7 +72,7 @@ async def assign(
 
 
 async def book(
-    user: User,
+    user: User | None,
     dossier: Dossier,
     technician_id: int,
     start: datetime,
@@ -80,10 +80,13 @@ async def book(
     *,
     reason: str = "",
     at: datetime | None = None,
+    check_role: bool = True,
 ) -> Dossier:
     """Book a slot: assign when needed, then afspraak_ingepland; on a dossier that already has
-    an appointment this moves it (recorded as such, with the old and new time)."""
-    _require_desk(user)
+    an appointment this moves it (recorded as such, with the old and new time). Without a user
+    and `check_role` False: the tenant picked the slot online (server/selfservice)."""
+    if check_role:
+        _require_desk(user)
     if start.tzinfo is None or end.tzinfo is None:
         raise Unprocessable("Een afspraak vraagt om tijden met tijdzone.", "start")
     if end <= start:
@@ -92,7 +95,7 @@ async def book(
         return await _move(user, dossier, technician_id, start, end, reason, at)
     previous = dossier.technician_id  # type: ignore[attr-defined]
     if dossier.phase != Phase.DOORGEZET or previous != technician_id:
-        await assign(user, dossier, technician_id, at=at)
+        await assign(user, dossier, technician_id, at=at, check_role=check_role)
     await dossiers.transition(
         user,
         dossier,

@@ -95,6 +95,10 @@ def _dossier_json(
         "city": d.city,
         "postcode": d.postcode,
         "category": d.category,
+        "channel": d.channel,
+        # Asked online to be called (or reported something acuut there) and not reached yet.
+        "call_back": d.call_back_at is not None and d.first_contact_at is None,
+        "contact_phone": d.contact_phone if d.call_back_at is not None else None,
         "urgency": d.urgency,
         "urgency_label": URGENCY_LABELS.get(d.urgency or "", "Geen triage"),
         "trade": d.trade,

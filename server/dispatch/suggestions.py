@@ -88,7 +88,7 @@ async def ranked(
 
 
 async def auto_assign(
-    user: User, dossier: Dossier, now: datetime | None = None
+    user: User | None, dossier: Dossier, now: datetime | None = None
 ) -> Suggestion | None:
     """After triage: an acuut, unassigned dossier of a client that auto-assigns goes to the
     best suggestion if he makes the deadline. Never raises: a person decides otherwise."""

@@ -54,10 +54,10 @@ class DossierInput:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-# The tenant on the tracking page (no user): that page checks the client's own rules for what a
-# tenant may change (server/communication/tenant_appointments.py); the lifecycle then lets it
-# do there what the desk may.
-TENANT = Actor(None, Role.AGENT, None, "huurder (volgpagina)")
+# The tenant, without a login: on the tracking page (server/communication/tenant_appointments.py
+# checks the client's rules for what a tenant may change) or booking a slot online
+# (server/selfservice); the lifecycle then lets them do there what the desk may.
+TENANT = Actor(None, Role.AGENT, None, "huurder")
 
 
 async def actor_for(user: User | None) -> Actor:
@@ -97,6 +97,12 @@ async def prepare(user: User, data: DossierInput) -> Prepared:
     return Prepared(data, client, fields, parent)
 
 
+async def prepare_for(client: Client, data: DossierInput) -> Prepared:
+    """`prepare` for a report made without a login (a tenant online, server/selfservice): the
+    client is known from the page, there is no repeat of an earlier dossier."""
+    return Prepared(data, client, await _validated_fields(client, data), None)
+
+
 async def create(user: User, data: DossierInput, at: datetime | None = None) -> Dossier:
     """Intake: validate everything first, then number and store the dossier in one go."""
     prepared = await prepare(user, data)
@@ -109,7 +115,7 @@ async def create(user: User, data: DossierInput, at: datetime | None = None) -> 
 
 
 async def insert(
-    user: User, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient, **extra: Any
+    user: User | None, prepared: Prepared, at: datetime, conn: BaseDBAsyncClient, **extra: Any
 ) -> Dossier:
     """Number and store the dossier (inside the caller's transaction); `extra` columns are
     stored with it (the triage an intake decided before)."""
@@ -269,7 +275,7 @@ async def transition(
     reported_at: datetime | None = None,
 ) -> Dossier:
     """Move a dossier to another phase, or raise and change nothing. `user` None is the tenant
-    on the tracking page (TENANT).
+    (TENANT: the tracking page, or online reporting).
 
     A move made now tells the tenant (appointment, cancellation, finished) and the technicians
     it puts the job on or takes it off the list of (push); a move with an explicit past `at`

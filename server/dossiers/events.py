@@ -34,6 +34,8 @@ EVENT_LABELS: dict[str, str] = {
     "anonymised": "Persoonsgegevens verwijderd",
     "email": "E-mail ontvangen",
     "email_antwoord": "E-mail beantwoord",
+    # A tenant reporting online asked to be called (or reported something acuut).
+    "terugbellen": "Huurder vraagt om terugbellen",
 }
 
 

@@ -22,6 +22,7 @@ class Kind(StrEnum):
     ENQUETE_GESPREK = "enquete_gesprek"
     TELEFONIE_RAPPORT = "telefonie_rapport"
     ESCALATIE = "escalatie"
+    VERIFICATIECODE = "verificatiecode"
 
 
 class Channel(StrEnum):
@@ -44,6 +45,7 @@ KIND_LABELS: dict[str, str] = {
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
     "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
     "escalatie": "Escalatie naar de projectleider (opdrachtgever)",
+    "verificatiecode": "Code bij online melden",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
     "opdracht_nieuw": "Nieuwe opdracht (pushbericht aan monteur)",
     "opdracht_gewijzigd": "Afspraak gewijzigd (pushbericht aan monteur)",
@@ -75,6 +77,8 @@ PURPOSES: dict[str, str] = {
     "escalatie": "Gaat meteen naar de projectleider van de opdrachtgever als een huurder "
     "klaagt over de afhandeling door een doorverwezen partij (leverancier monitoring, VvE, "
     "liftbedrijf): de zaak, en binnen hoeveel uur contact met de huurder moet zijn opgenomen.",
+    "verificatiecode": "Gaat meteen, op elk uur, naar de huurder die online een melding doet: de "
+    "code van zes cijfers die het mobiele nummer of e-mailadres bevestigt (tien minuten geldig).",
 }
 # By which channels, in words.
 CHANNEL_TEXT: dict[str, str] = {
@@ -119,6 +123,8 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
     Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
     Kind.ESCALATIE: (Channel.SMS, Channel.EMAIL),
+    # To the number or address the tenant typed online, before there is a dossier.
+    Kind.VERIFICATIECODE: (Channel.SMS, Channel.EMAIL),
 }
 # The template files per channel; a client overrides one by its name, `kind/file`.
 FILES: dict[Channel, tuple[str, ...]] = {
@@ -136,6 +142,8 @@ def template_names(kind: Kind) -> list[str]:
 def channel_text(kind: Kind) -> str:
     if kind == Kind.ENQUETE_GESPREK:
         return "Per sms (naar een mobiel nummer) of per e-mail, naar wie belde of mailde."
+    if kind == Kind.VERIFICATIECODE:
+        return "Per sms of per e-mail, naar het mobiele nummer of e-mailadres dat de huurder opgaf."
     if kind in TO_CLIENT:
         return CHANNEL_TEXT[kind.value]
     return CHANNEL_TEXT["tenant"]

@@ -163,3 +163,13 @@ class TelefonieRapport(Message):
     gehaald: bool
     verloren: int
     bijlage: str  # the attachment's file name
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verificatiecode(Message):
+    """To a tenant reporting online: the one-time code that confirms their mobile number or
+    e-mail address (server/selfservice/codes.py)."""
+
+    kind = Kind.VERIFICATIECODE
+    code: str
+    minuten: int

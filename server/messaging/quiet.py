@@ -2,7 +2,8 @@
 
 Only `niet_urgent` messages to tenants wait. Acute and urgent ones go at once (an urgent
 appointment may be tonight), and so do messages to a client's on-call contact and "monteur
-onderweg" (he is on his way now).
+onderweg" (he is on his way now), and the code of a tenant reporting online (they are waiting
+for it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from server.messaging.kinds import TO_CLIENT, Kind
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _RANGE = re.compile(r"\s*([0-2]?[0-9]):([0-5][0-9])\s*-\s*([0-2]?[0-9]):([0-5][0-9])\s*")
 # Kinds that are about this very moment, or that go to the client: never held back.
-NEVER_HELD = frozenset({Kind.MONTEUR_ONDERWEG, *TO_CLIENT})
+NEVER_HELD = frozenset({Kind.MONTEUR_ONDERWEG, Kind.VERIFICATIECODE, *TO_CLIENT})
 
 
 @dataclass(frozen=True)

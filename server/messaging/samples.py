@@ -21,6 +21,7 @@ from server.messaging.messages import (
     Piket,
     ProtocolBevestiging,
     TelefonieRapport,
+    Verificatiecode,
 )
 
 _AMS = ZoneInfo("Europe/Amsterdam")
@@ -113,4 +114,5 @@ SAMPLES: dict[Kind, Message] = {
         verloren=105,
         bijlage="telefonierapport-DL-2026-11.xlsx",
     ),
+    Kind.VERIFICATIECODE: Verificatiecode(opdrachtgever=_CLIENT, code="482913", minuten=10),
 }

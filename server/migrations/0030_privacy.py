@@ -9,7 +9,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0022_contact_hours")]
+    dependencies = [("models", "0028_selfservice")]
 
     initial = False
 

@@ -27,6 +27,7 @@ from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.privacy import DossierView, PrivacyRequest
 from server.models.protocols import ProtocolVersion
+from server.models.selfservice import ReportDraft
 from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
 
@@ -46,6 +47,7 @@ MODEL_MODULES = [
     "server.models.mail",
     "server.models.privacy",
     "server.models.escalations",
+    "server.models.selfservice",
 ]
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "PushFollow",
     "PushSubscription",
     "RepairLog",
+    "ReportDraft",
     "RosterEntry",
     "SyncOutcome",
     "SyncPrune",

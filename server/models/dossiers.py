@@ -91,6 +91,9 @@ class Dossier(models.Model):
     # desk) for their messages and pages; None until they pick: Dutch messages, and the
     # tracking page follows their browser.
     language = fields.CharField(max_length=5, null=True)
+    # The tenant asked to be called back (online, server/selfservice): the board flags it until
+    # the desk records a contact with them (first_contact_at).
+    call_back_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
     # Optimistic concurrency: bumped on every change, checked by writers that read first.
     version = fields.IntField(default=1)

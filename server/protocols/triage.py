@@ -217,7 +217,7 @@ class Recorded:
     alert: dict[str, Any] | None
 
 
-def recorded(user: User, decision: Decision, dossier: Dossier, at: datetime) -> Recorded:
+def recorded(user: User | None, decision: Decision, dossier: Dossier, at: datetime) -> Recorded:
     """The writes of `record`, for a dossier as it is (at intake: one not stored yet)."""
     evaluation = decision.evaluation
     outcome = require_complete(decision)
@@ -261,7 +261,9 @@ def require_complete(decision: Decision) -> Outcome:
     return outcome
 
 
-def _stored(decision: Decision, dossier: Dossier, user: User, at: datetime) -> dict[str, Any]:
+def _stored(
+    decision: Decision, dossier: Dossier, user: User | None, at: datetime
+) -> dict[str, Any]:
     """What the dossier keeps: enough to explain the decision without the protocol at hand."""
     data = decision.to_dict()
     evaluation = decision.evaluation
@@ -273,7 +275,8 @@ def _stored(decision: Decision, dossier: Dossier, user: User, at: datetime) -> d
         "protocol": data["protocol"],
         "evaluated_at": data["at"],
         "recorded_at": at.isoformat(),
-        "recorded_by": str(user),
+        # No user: the tenant answered the questions online (server/selfservice).
+        "recorded_by": str(user) if user is not None else "huurder (online)",
         "deadline": data["deadline"],
         "habitability_in_danger": evaluation.habitability_in_danger,
         "notes": data["notes"],

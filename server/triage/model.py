@@ -50,9 +50,15 @@ class Question:
     text: str
     options: tuple[Option, ...]
     help: str | None = None
+    # The question as a tenant reads it online (/melden); without one, `text` is shown.
+    tenant_text: str | None = None
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
+
+    @property
+    def for_tenant(self) -> str:
+        return self.tenant_text or self.text
 
 
 @dataclass(frozen=True)

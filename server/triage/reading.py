@@ -77,7 +77,7 @@ def _subject(subject_id: object, raw: object, loc: Loc) -> Subject:
 
 
 def _question(question_id: object, raw: object, loc: Loc) -> Question:
-    doc = f.mapping(raw, loc, required=("text",), optional=("help", "options"))
+    doc = f.mapping(raw, loc, required=("text",), optional=("help", "tenant_text", "options"))
     options = doc.get("options") or []
     if not isinstance(options, list):
         raise ProtocolFormatError(
@@ -87,6 +87,7 @@ def _question(question_id: object, raw: object, loc: Loc) -> Question:
         id=f.identifier(question_id, loc),
         text=f.text(doc["text"], loc + ("text",)),
         help=f.optional_text(doc.get("help"), loc + ("help",)),
+        tenant_text=f.optional_text(doc.get("tenant_text"), loc + ("tenant_text",)),
         options=tuple(_option(item, loc + ("options", i)) for i, item in enumerate(options)),
     )
 

@@ -33,6 +33,7 @@ def _question(question: Question) -> dict[str, Any]:
         "id": question.id,
         "text": question.text,
         "help": question.help,
+        "tenant_text": question.tenant_text,
         "options": [{"value": o.value, "label": o.label} for o in question.options],
     }
 

@@ -54,6 +54,7 @@ def _question(question: Question) -> dict[str, Any]:
         {
             "text": question.text,
             "help": question.help,
+            "tenant_text": question.tenant_text,
             "options": [_option(option) for option in question.options],
         }
     )

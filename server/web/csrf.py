@@ -8,6 +8,7 @@ form inside the app.
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 
 from asgi_csrf import asgi_csrf_decorator
@@ -18,6 +19,7 @@ from server import settings
 from server.domain.errors import AppError, BadRequest
 from server.web.errors import error_response
 
+_PHOTO_STEP = re.compile(r"/melden/[^/]+/details")
 # Set once the check has passed the request on: an error after that is the app's own.
 _passed: ContextVar[bool] = ContextVar("csrf_passed", default=False)
 
@@ -40,8 +42,14 @@ def protect(app: ASGIApp) -> ASGIApp:
 
 def _signed_webhook(scope: Scope) -> bool:
     """Call events are signed by the telephony platform and act on no session: a browser's
-    cookies there (a desk on the same host) must not turn them into a CSRF refusal."""
-    return str(scope.get("path", "")).startswith("/api/v1/telephony/")
+    cookies there (a desk on the same host) must not turn them into a CSRF refusal.
+
+    A tenant's photos online (/melden/<client>/details) are a multipart form, which asgi-csrf
+    cannot read with this python-multipart (a 400 for every upload); that step acts only on the
+    draft its SameSite=Lax cookie names, which another site's form never sends
+    (server/selfservice/drafts.py)."""
+    path = str(scope.get("path", ""))
+    return path.startswith("/api/v1/telephony/") or _PHOTO_STEP.fullmatch(path) is not None
 
 
 class _Passed:

@@ -20,6 +20,7 @@ from server.web.pages import (
     call_survey,
     contact_settings,
     dossiers,
+    melden,
     message_templates,
     planning,
     protocols,
@@ -199,6 +200,18 @@ page_routes = [
     Route("/privacy/inzage", privacy_pages.access, methods=["POST"]),
     Route("/privacy/wissen", privacy_pages.erase, methods=["POST"]),
     Route("/privacy/inzagelog", privacy_pages.view_log, methods=["GET"]),
+    # Online reporting for tenants, without a login (server/selfservice).
+    Route("/melden/{client}", melden.page, methods=["GET"]),
+    Route("/melden/{client}/adres", melden.start, methods=["POST"]),
+    Route("/melden/{client}/code", melden.code, methods=["POST"]),
+    Route("/melden/{client}/nieuwe-code", melden.new_code, methods=["POST"]),
+    Route("/melden/{client}/woning", melden.home, methods=["POST"]),
+    Route("/melden/{client}/onderwerp", melden.subject, methods=["POST"]),
+    Route("/melden/{client}/antwoord", melden.answer, methods=["POST"]),
+    Route("/melden/{client}/terug", melden.back, methods=["POST"]),
+    Route("/melden/{client}/details", melden.details, methods=["POST"]),
+    Route("/melden/{client}/versturen", melden.send, methods=["POST"]),
+    Route("/melden/{client}/opnieuw", melden.restart, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
     Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),
@@ -227,6 +240,8 @@ LARGE_BODIES = frozenset(
         ("POST", "/api/v1/protocols/{client}"),
         ("POST", "/api/v1/protocols/{client}/check"),
         ("POST", "/protocollen/{client}/bewerken"),
+        # A tenant's photos (scaled in the browser; without script up to four as taken).
+        ("POST", "/melden/{client}/details"),
     }
 )
 
@@ -257,6 +272,19 @@ PUBLIC_PATHS = (
             "/volg/{token}/push/uit",
             "/enquete/{token}",
             "/enquete-gesprek/{token}",
+            # Online reporting: the draft in the tenant's cookie is the key; a confirmed code
+            # before any dossier (server/selfservice).
+            "/melden/{client}",
+            "/melden/{client}/adres",
+            "/melden/{client}/code",
+            "/melden/{client}/nieuwe-code",
+            "/melden/{client}/woning",
+            "/melden/{client}/onderwerp",
+            "/melden/{client}/antwoord",
+            "/melden/{client}/terug",
+            "/melden/{client}/details",
+            "/melden/{client}/versturen",
+            "/melden/{client}/opnieuw",
         }
     )
     | field_routes.PUBLIC_PATHS

@@ -29,6 +29,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from server import settings
 from server.communication import links
+from tests.browser import test_melden as melden
 from tests.browser.conftest import LIVE_SECRET
 from tests.browser.screens import Watch, check
 from tests.browser.test_board import bearer, leak_with_piet_on_duty
@@ -102,6 +103,7 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         "booked": booked,
         "contact": str(contact),
         "case": str(case),
+        "live_server": live_server,
         **signed,
     }
 
@@ -512,3 +514,55 @@ def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/privacy/inzagelog?gebruiker=admin",
         ],
     )
+
+
+def test_online_reporting_screens(screens: Screens, filled: dict[str, str], live_dir: Path) -> None:
+    """Every step of /melden (tests/browser/test_melden.py walks them): the home and number,
+    the code, an unknown home, name and subject, a question, description and photos, the times,
+    the confirmation, and acuut's "Bel nu"."""
+    melden.open_online(filled["live_server"], live_dir)
+    problems: list[str] = []
+    for width in WIDTHS:
+        problems += _walk_online_report(screens(None, width), width, live_dir)
+    assert not problems, f"screenshots in {SHOTS}\n" + "\n".join(problems)
+
+
+def _walk_online_report(screen: Screen, width: int, live_dir: Path) -> list[str]:
+    page = screen.page
+    problems: list[str] = []
+
+    def shot(name: str) -> None:
+        problems.extend(f"/melden {name} @{width}px: {p}" for p in check(page, screen.watch))
+        _shot(page, f"huurder-{width}-melden-{name}")
+
+    to = f"+3162000{width:04d}"
+    page.goto(melden.PAGE)
+    shot("adres")
+    melden.start(page, "12", contact=to)
+    shot("code")
+    melden.confirm(page, live_dir, to)
+    shot("woning")
+    page.get_by_label("Huisnummer").fill("10")
+    page.get_by_role("button", name="Verder").click()
+    shot("onderwerp")
+    melden.choose(page, "Lekkage aanvoerleiding water")
+    shot("vraag")
+    for label in ("Nee", "Gesprongen of spuitende leiding"):
+        melden.answer(page, label)
+    melden.answer(page, "Ja, de leiding is afgesloten of af te sluiten")
+    shot("details")
+    page.get_by_role("button", name="Verder").click()
+    shot("afspraak")
+    page.locator("input[name=tijd]").first.check()
+    page.get_by_role("button", name="Deze tijd kiezen en melding versturen").click()
+    shot("klaar")
+    page.get_by_role("button", name="Opnieuw beginnen").click()
+    again = f"+3162100{width:04d}"
+    melden.start(page, "10", contact=again)
+    melden.confirm(page, live_dir, again)
+    melden.choose(page, "Lekkage aanvoerleiding water")
+    for label in ("Nee", "Gesprongen of spuitende leiding", "Nee, niet af te sluiten"):
+        melden.answer(page, label)
+    shot("bel-nu")
+    page.get_by_role("button", name="Opnieuw beginnen").click()
+    return problems

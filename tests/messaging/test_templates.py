@@ -222,6 +222,10 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "telefonierapport-DL-2026-11.xlsx",
         ),
     },
+    Kind.VERIFICATIECODE: {
+        "sms": ("482913 is uw code", "Woonstichting De Linde", "10 minuten geldig"),
+        "email": ("482913", "Woonstichting De Linde", "10 minuten geldig"),
+    },
 }
 
 

@@ -563,3 +563,50 @@ async def test_every_route_by_role(http: httpx.AsyncClient, app: ASGIApp, role: 
             wrong.append(f"{method} {path}: {status}, expected {expected}")
     await queue.stop_inline(0)  # reminders the bookings scheduled: not this test's business
     assert not wrong, "\n".join(wrong)
+
+
+# Online reporting (server/selfservice): public, without a login; the tenant's draft cookie is
+# the key, and each step refuses what comes before a confirmed code (tests/selfservice).
+MELDEN_ROUTES = {
+    ("GET", "/melden/{client}"),
+    ("POST", "/melden/{client}/adres"),
+    ("POST", "/melden/{client}/code"),
+    ("POST", "/melden/{client}/nieuwe-code"),
+    ("POST", "/melden/{client}/woning"),
+    ("POST", "/melden/{client}/onderwerp"),
+    ("POST", "/melden/{client}/antwoord"),
+    ("POST", "/melden/{client}/terug"),
+    ("POST", "/melden/{client}/details"),
+    ("POST", "/melden/{client}/versturen"),
+    ("POST", "/melden/{client}/opnieuw"),
+}
+
+
+def test_online_reporting_routes_are_public_and_all_listed() -> None:
+    found = {r for r in _all_routes() if r[1].startswith("/melden/")}
+    assert found == MELDEN_ROUTES
+    assert all(path in PUBLIC_PATHS for _, path in MELDEN_ROUTES)
+
+
+async def test_online_reporting_answers_anyone_and_only_for_clients_that_offer_it(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    w.woonstad.settings = {**w.woonstad.settings, "online_melden": {"adres": "woonstad"}}
+    await w.woonstad.save(update_fields=["settings"])
+    for method, template in sorted(MELDEN_ROUTES):
+        path = template.replace("{client}", "woonstad")
+        if method == "GET":
+            response = await http.get(path)
+            assert response.status_code == 200, path
+            continue
+        token = csrf((await http.get("/melden/woonstad")).text)
+        response = await http.post(path, data={"csrf_token": token})
+        # Reached its own checks (a step out of turn is refused by the step, 4xx), never a
+        # login or a CSRF refusal.
+        assert response.status_code not in (401, 403, 500), (path, response.status_code)
+        assert "/login" not in response.headers.get("location", ""), path
+    # Lichtveld does not take reports online; its code and a made-up name are unknown.
+    for path in ("/melden/lvd", "/melden/lichtveld", "/melden/wst-niet"):
+        response = await http.get(path)
+        assert response.status_code == 404, path
+        assert "Op dit adres kunt u geen melding doen" in response.text

@@ -69,7 +69,8 @@ function drawList() {
       el("span", { className: `left${d.overdue ? " overdue" : ""}${d.on_site ? " on-site" : ""}`, textContent: d.deadline_text }),
       el("span", {}, el("strong", { textContent: d.order_number }), ` ${d.address}`, el("br"),
         el("span", { className: "muted", textContent: `${d.client} · ${d.trade_label || "geen vakdiscipline"} · ${d.phase_label}${d.technician ? ` · ${d.technician}` : ""}` }),
-        d.absence_clash ? el("span", { className: "clash", role: "note", textContent: d.absence_clash.text }) : null),
+        d.absence_clash ? el("span", { className: "clash", role: "note", textContent: d.absence_clash.text }) : null,
+        d.call_back ? el("span", { className: "call-back", role: "note", textContent: `Terugbellen${d.contact_phone ? ` ${d.contact_phone}` : ""} (online gemeld)` }) : null),
       el("span", { className: `urgency urgency-${d.urgency || "geen"}`, textContent: d.urgency_label }));
     row.dataset.order = d.order_number;
     row.setAttribute("aria-selected", String(d.order_number === state.selected));
