@@ -112,6 +112,9 @@ class Actor:
     role: Role
     technician_id: int | None = None
     name: str = ""
+    # A contractor's own system (server/chain): it reports from the field for the dossiers
+    # given to that contractor, under the technician's rules (werkbon, field results only).
+    contractor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
     if actor.role not in rule.roles:
         return False
     if actor.role == Role.TECHNICIAN:
+        if actor.contractor_id is not None:
+            return actor.contractor_id == state.contractor_id
         return actor.technician_id is not None and actor.technician_id == state.technician_id
     return True
 

@@ -31,6 +31,8 @@ EVENT_LABELS: dict[str, str] = {
     "anonymised": "Persoonsgegevens verwijderd",
     "email": "E-mail ontvangen",
     "email_antwoord": "E-mail beantwoord",
+    "keten": "Ketenbericht (VERA)",
+    "keten_in": "Melding uit het systeem van de aannemer",
 }
 
 

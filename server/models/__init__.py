@@ -1,6 +1,7 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
+from server.models.chain import ChainMessage, Integration
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.contacts import CallEvent, Contact, ContactDossier, InboundLine, TransferTarget
 from server.models.dispatch import (
@@ -35,6 +36,7 @@ MODEL_MODULES = [
     "server.models.contacts",
     "server.models.knowledge",
     "server.models.mail",
+    "server.models.chain",
 ]
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "AddressParty",
     "CallEvent",
     "CallSurvey",
+    "ChainMessage",
     "ChangeLog",
     "ApiToken",
     "Client",
@@ -63,6 +66,7 @@ __all__ = [
     "MailMessage",
     "MailboxState",
     "InboundLine",
+    "Integration",
     "KnowledgeArticle",
     "KnowledgeVersion",
     "OrderCounter",

@@ -79,6 +79,14 @@ class Outcome:
     refer_to: str | None = None
     knowledge: str | None = None
     escalation: Escalation | None = None
+    # VERA codes for the chain (server/chain, docs/chain.md): DEFECTSOORT, DEFECTLOCATIE,
+    # DEFECTOORZAAK, VERREKENINGSOORT (VER: charged to the tenant) and whether the glass fund
+    # (PRIJSCOMPONENTDETAILSOORT GLF) pays.
+    defect_kind: str | None = None
+    defect_location: str | None = None
+    defect_cause: str | None = None
+    settlement: str | None = None
+    glass_fund: bool = False
 
 
 @dataclass(frozen=True)

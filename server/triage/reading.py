@@ -37,6 +37,11 @@ OUTCOME_KEYS = (
     "refer_to",
     "knowledge",
     "escalation",
+    "defect_kind",
+    "defect_location",
+    "defect_cause",
+    "settlement",
+    "glass_fund",
 )
 
 
@@ -136,6 +141,11 @@ def _outcome(outcome_id: object, raw: object, loc: Loc) -> Outcome:
         refer_to=f.code(doc.get("refer_to"), loc + ("refer_to",)),
         knowledge=f.optional_text(doc.get("knowledge"), loc + ("knowledge",)),
         escalation=_escalation(doc.get("escalation"), loc + ("escalation",)),
+        defect_kind=f.code(doc.get("defect_kind"), loc + ("defect_kind",)),
+        defect_location=f.code(doc.get("defect_location"), loc + ("defect_location",)),
+        defect_cause=f.code(doc.get("defect_cause"), loc + ("defect_cause",)),
+        settlement=f.code(doc.get("settlement"), loc + ("settlement",)),
+        glass_fund=f.flag(doc.get("glass_fund"), loc + ("glass_fund",)),
     )
 
 
