@@ -83,16 +83,24 @@ async def _token(client: httpx.AsyncClient, integration: Integration, secret: st
         token = str(body["access_token"])
         expires = float(body.get("expires_in") or 300)
     except (ValueError, KeyError, TypeError):
-        raise Refused(answer.status_code, f"Geen token van de tokenserver ({answer.status_code}): {answer.text[:200]}") from None
+        raise Refused(
+            answer.status_code,
+            f"Geen token van de tokenserver ({answer.status_code}): {answer.text[:200]}",
+        ) from None
     # A minute early, so a token never expires on its way.
     _tokens[integration.id] = (token, time.monotonic() + max(0.0, expires - 60))
     return token
 
 
-async def _headers(client: httpx.AsyncClient, integration: Integration, row: ChainMessage) -> dict[str, str]:
+async def _headers(
+    client: httpx.AsyncClient, integration: Integration, row: ChainMessage
+) -> dict[str, str]:
     secret = secrets.decrypt(integration.secret)
     if secret is None:
-        raise Refused(0, "Het geheim van deze koppeling is niet meer te lezen (SECRET_KEY gewijzigd); vul het opnieuw in.")
+        raise Refused(
+            0,
+            "Het geheim van deze koppeling is niet meer te lezen (SECRET_KEY gewijzigd); vul het opnieuw in.",
+        )
     headers = {
         "X-Stuurgegevens-Referentienummer": row.message_id,
         "X-Stuurgegevens-Tijdstip-Bericht": row.created_at.astimezone(UTC).isoformat(),
@@ -118,10 +126,14 @@ def _reason(answer: httpx.Response) -> str:
     return f"{answer.status_code}: {str(body)[:300]}"
 
 
-async def deliver(row: ChainMessage, integration: Integration, transport: httpx.AsyncBaseTransport | None = None) -> int:
+async def deliver(
+    row: ChainMessage, integration: Integration, transport: httpx.AsyncBaseTransport | None = None
+) -> int:
     """POST the message; the receiver's status, or raise Transient / Refused."""
     url = integration.endpoint_url.rstrip("/") + row.path
-    async with httpx.AsyncClient(timeout=TIMEOUT, transport=transport, follow_redirects=False) as client:
+    async with httpx.AsyncClient(
+        timeout=TIMEOUT, transport=transport, follow_redirects=False
+    ) as client:
         headers = await _headers(client, integration, row)
         try:
             answer = await client.request(row.method, url, json=row.body, headers=headers)
@@ -146,7 +158,10 @@ async def send(message_id: int, at: datetime | None = None) -> Outcome:
     if row.deliver_after > at:
         return Outcome("later", row.deliver_after, acted=False)
     if await ChainMessage.filter(
-        dossier_id=row.dossier_id, integration_id=row.integration_id, status="wachtrij", id__lt=row.id
+        dossier_id=row.dossier_id,
+        integration_id=row.integration_id,
+        status="wachtrij",
+        id__lt=row.id,
     ).exists():
         return Outcome("later", acted=False)  # the earlier one starts this one when it is done
     if not await _claim(row, at):
@@ -156,11 +171,15 @@ async def send(message_id: int, at: datetime | None = None) -> Outcome:
     row.attempts += 1
     await row.save(update_fields=["attempts"])
     if not integration.active:
-        return await _finish(row, integration, dossier, "opgegeven", "Koppeling staat uit.", None, at)
+        return await _finish(
+            row, integration, dossier, "opgegeven", "Koppeling staat uit.", None, at
+        )
     try:
         status = await deliver(row, integration)
     except Refused as exc:
-        return await _finish(row, integration, dossier, "geweigerd", exc.reason, exc.status or None, at)
+        return await _finish(
+            row, integration, dossier, "geweigerd", exc.reason, exc.status or None, at
+        )
     except Transient as exc:
         return await _retry(row, integration, dossier, str(exc), at)
     return await _finish(row, integration, dossier, "verzonden", "", status, at)
@@ -176,28 +195,46 @@ async def _claim(row: ChainMessage, at: datetime) -> bool:
 
 
 async def _finish(
-    row: ChainMessage, integration: Integration, dossier: Dossier, status: str, reason: str, code: int | None, at: datetime
+    row: ChainMessage,
+    integration: Integration,
+    dossier: Dossier,
+    status: str,
+    reason: str,
+    code: int | None,
+    at: datetime,
 ) -> Outcome:
     row.status, row.last_error, row.response_status, row.finished_at = status, reason, code, at
     await row.save(update_fields=["status", "last_error", "response_status", "finished_at"])
     await events.record(
-        dossier, "keten", None, at,
+        dossier,
+        "keten",
+        None,
+        at,
         **outbound.event_data(row, integration.name, status, reason=reason, attempt=row.attempts),
     )
     await _next_in_line(row)
     return Outcome(status)
 
 
-async def _retry(row: ChainMessage, integration: Integration, dossier: Dossier, error: str, at: datetime) -> Outcome:
+async def _retry(
+    row: ChainMessage, integration: Integration, dossier: Dossier, error: str, at: datetime
+) -> Outcome:
     if at - row.created_at >= timedelta(hours=settings.CHAIN_GIVE_UP_HOURS):
         return await _finish(row, integration, dossier, "opgegeven", error, None, at)
-    wait = min(settings.CHAIN_RETRY_SECONDS * 2 ** (row.attempts - 1), settings.CHAIN_RETRY_MAX_SECONDS)
+    wait = min(
+        settings.CHAIN_RETRY_SECONDS * 2 ** (row.attempts - 1), settings.CHAIN_RETRY_MAX_SECONDS
+    )
     until = at + timedelta(seconds=wait)
     row.last_error, row.deliver_after = error, until
     await row.save(update_fields=["last_error", "deliver_after"])
     await events.record(
-        dossier, "keten", None, at,
-        **outbound.event_data(row, integration.name, "opnieuw", reason=error, attempt=row.attempts, next_try=until),
+        dossier,
+        "keten",
+        None,
+        at,
+        **outbound.event_data(
+            row, integration.name, "opnieuw", reason=error, attempt=row.attempts, next_try=until
+        ),
     )
     return Outcome("wachtrij", until)
 
@@ -205,14 +242,24 @@ async def _retry(row: ChainMessage, integration: Integration, dossier: Dossier, 
 async def _next_in_line(row: ChainMessage) -> None:
     following = (
         await ChainMessage.filter(
-            dossier_id=row.dossier_id, integration_id=row.integration_id, status="wachtrij", id__gt=row.id
-        ).order_by("id").first()
+            dossier_id=row.dossier_id,
+            integration_id=row.integration_id,
+            status="wachtrij",
+            id__gt=row.id,
+        )
+        .order_by("id")
+        .first()
     )
     if following is not None:
         await outbound.start(following)
 
 
-async def sweep(at: datetime | None = None, *, limit: int = SWEEP_BATCH, stopping: Callable[[], bool] = lambda: False) -> dict[str, int]:
+async def sweep(
+    at: datetime | None = None,
+    *,
+    limit: int = SWEEP_BATCH,
+    stopping: Callable[[], bool] = lambda: False,
+) -> dict[str, int]:
     """Send what is due (retries, and messages whose job was lost); every minute."""
     at = (at or now()).astimezone(UTC)
     due: list[int] = await (

@@ -77,7 +77,8 @@ async def _integrations(dossier: Dossier, kind: str) -> list[Integration]:
     found: list[Integration] = []
     if kind in (ORDER, APPOINTMENT) and dossier.contractor_id is not None:  # type: ignore[attr-defined]
         found += await Integration.filter(
-            contractor_id=dossier.contractor_id, active=True  # type: ignore[attr-defined]
+            contractor_id=dossier.contractor_id,
+            active=True,  # type: ignore[attr-defined]
         ).order_by("id")
     if kind in (REQUEST, APPOINTMENT):
         found += await Integration.filter(client_id=dossier.client_id, active=True).order_by("id")  # type: ignore[attr-defined]
@@ -141,7 +142,9 @@ def _message(kind: str, snap: vm.Snapshot, at: datetime) -> tuple[str, str, dict
     return "POST", "/afspraken", vm.afspraak(snap)
 
 
-def event_data(row: ChainMessage, integration: str, status: str, **more: object) -> dict[str, object]:
+def event_data(
+    row: ChainMessage, integration: str, status: str, **more: object
+) -> dict[str, object]:
     """What the timeline shows of a chain message (server/dossiers/events.py 'keten')."""
     return {
         "message_id": row.message_id,
@@ -156,7 +159,9 @@ def event_data(row: ChainMessage, integration: str, status: str, **more: object)
 async def start(row: ChainMessage) -> None:
     try:
         await jobs.enqueue(
-            "send_chain_message", row.id, job_id=f"chain:{row.id}:{row.attempts}",
+            "send_chain_message",
+            row.id,
+            job_id=f"chain:{row.id}:{row.attempts}",
             defer_until=row.deliver_after if row.deliver_after > now() else None,
         )
     except Exception:  # stored: the sweep sends it

@@ -134,7 +134,10 @@ def _task(s: Snapshot, status: str = "CON") -> dict[str, Any]:
         "status": ref(vera.TASK_STATUSES, status),
     }
     if s.trade:
-        task["specialisme"] = {"code": s.trade, "naam": vera.SPECIALISMS.get(s.trade) or TRADE_LABELS.get(s.trade, s.trade)}
+        task["specialisme"] = {
+            "code": s.trade,
+            "naam": vera.SPECIALISMS.get(s.trade) or TRADE_LABELS.get(s.trade, s.trade),
+        }
     if s.labour_minutes:
         task["voorcalculaties"] = [
             {
@@ -230,7 +233,9 @@ def afspraak(s: Snapshot, status: str = "GEP") -> dict[str, Any]:
         "onderhoudsorder": {"id": s.order_number},
         "onderhoudstaak": {"id": task_id(s.order_number)},
         "onderhoudsverzoek": {"id": s.order_number},
-        "extra-attributen": _extra([("dagdeel", day_part(start)), ("dagdeelNaam", vera.DAY_PARTS[day_part(start)])]),
+        "extra-attributen": _extra(
+            [("dagdeel", day_part(start)), ("dagdeelNaam", vera.DAY_PARTS[day_part(start)])]
+        ),
     }
 
 

@@ -153,12 +153,17 @@ def _possible(rule: Rule, state: DossierState) -> bool:
     return True
 
 
+# A contractor's system plans its own appointments (the desk does that for its technicians).
+CONTRACTOR_PLANS = frozenset({(Phase.DOORGEZET, Phase.AFSPRAAK)})
+
+
 def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
+    if actor.role == Role.TECHNICIAN and actor.contractor_id is not None:
+        allowed = actor.role in rule.roles or (rule.source, rule.target) in CONTRACTOR_PLANS
+        return allowed and actor.contractor_id == state.contractor_id
     if actor.role not in rule.roles:
         return False
     if actor.role == Role.TECHNICIAN:
-        if actor.contractor_id is not None:
-            return actor.contractor_id == state.contractor_id
         return actor.technician_id is not None and actor.technician_id == state.technician_id
     return True
 
