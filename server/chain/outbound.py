@@ -148,7 +148,7 @@ def event_data(
     """What the timeline shows of a chain message (server/dossiers/events.py 'keten')."""
     return {
         "message_id": row.message_id,
-        "kind": row.kind,
+        "message": row.kind,
         "label": MESSAGE_KINDS.get(row.kind, row.kind),
         "integration": integration,
         "status": status,

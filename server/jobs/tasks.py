@@ -58,9 +58,10 @@ async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
 async def send_chain_message(ctx: dict[str, Any], message_id: int) -> str:
     """Send one VERA message; a receiver that is down gets it again later (docs/chain.md)."""
     outcome = await chain.send(message_id)
-    if outcome.retry_at is not None and outcome.acted:
+    if outcome.retry_at is not None and outcome.acted and settings.REDIS_URL:
         # A job of its own for the next try (its id names the try): a Retry would end
-        # with arq's tries, long before a receiver down for hours is back.
+        # with arq's tries, long before a receiver down for hours is back. Without Redis the
+        # app's own sweep (server/jobs/periodic.py) tries it again.
         await queue.enqueue(
             "send_chain_message",
             message_id,
