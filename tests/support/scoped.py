@@ -25,7 +25,7 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Dossier, Technician, User
+from server.models import Dossier, Integration, Technician, User
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -57,6 +57,7 @@ class Scoped:
     other_contact: int  # taken in Lichtveld's name, about its tenant
     own_article: int = 0  # Woonstad's own knowledge-base article
     other_article: int = 0  # Lichtveld's
+    integration: int = 0  # a contractor's ERP (server/chain), switched off
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -143,6 +144,12 @@ async def build() -> Scoped:
         )
         for code in ("WST", "LVD")
     ]
+    integration = await Integration.create(
+        name="ERP Noord",
+        contractor_id=w.technician.contractor_id,  # type: ignore[attr-defined]
+        endpoint_url="https://erp.example/vera/v4",
+        messages=["onderhoudsorder"],
+    )
     return Scoped(
         w,
         own,
@@ -157,6 +164,7 @@ async def build() -> Scoped:
         other_contact.id,
         own_article.id,
         other_article.id,
+        integration.id,
     )
 
 
@@ -180,6 +188,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "contact_id": str(s.other_contact if other else s.own_contact),
         "article_id": str(s.other_article if other else s.own_article),
         "article_version": "1",
+        "integration_id": str(s.integration),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")

@@ -472,6 +472,18 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/kennisbank/{article_id}/bewerken"): "AS",
     ("POST", "/kennisbank/{article_id}/bewerken"): "AS",
     ("GET", "/kennisbank/{article_id}/versies/{article_version}"): "ASGC",
+    # The chain's integrations (docs/chain.md): supervisors and admins keep them.
+    ("GET", "/api/v1/integrations"): "AS",
+    ("POST", "/api/v1/integrations"): "AS",
+    ("GET", "/api/v1/integrations/{integration_id}"): "AS",
+    ("PUT", "/api/v1/integrations/{integration_id}"): "AS",
+    ("POST", "/api/v1/integrations/{integration_id}/key"): "AS",
+    ("GET", "/koppelingen"): "AS",
+    ("GET", "/koppelingen/nieuw"): "AS",
+    ("POST", "/koppelingen/nieuw"): "AS",
+    ("GET", "/koppelingen/{integration_id}"): "AS",
+    ("POST", "/koppelingen/{integration_id}"): "AS",
+    ("POST", "/koppelingen/{integration_id}/sleutel"): "AS",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {
@@ -526,3 +538,38 @@ async def test_every_route_by_role(http: httpx.AsyncClient, app: ASGIApp, role: 
             wrong.append(f"{method} {path}: {status}, expected {expected}")
     await queue.stop_inline(0)  # reminders the bookings scheduled: not this test's business
     assert not wrong, "\n".join(wrong)
+
+
+# The chain's VERA API (/api/vera/v4, docs/chain.md) is public to users: an integration's own
+# key (X-API-KEY) is its login. No user's session or token opens it, and a key opens only the
+# dossiers sent to its integration (tests/chain/test_inbound.py).
+VERA_ROUTES = sorted(r for r in _all_routes() if r[1].startswith("/api/vera/"))
+
+
+def test_every_vera_route_is_known_here() -> None:
+    assert VERA_ROUTES == [
+        ("GET", "/api/vera/v4/fotos/{id}"),
+        ("GET", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("GET", "/api/vera/v4/ping"),
+        ("PATCH", "/api/vera/v4/afspraken/{id}"),
+        ("PATCH", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("POST", "/api/vera/v4/afspraken"),
+        ("PUT", "/api/vera/v4/afspraken/{id}"),
+        ("PUT", "/api/vera/v4/onderhoudsorders/{id}"),
+    ]
+    assert all(p in PUBLIC_PATHS for _, p in VERA_ROUTES)
+
+
+@pytest.mark.parametrize("username", [None, "admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"])
+async def test_vera_routes_refuse_every_user_and_no_key(
+    http: httpx.AsyncClient, username: str | None
+) -> None:
+    s = await scoped.build()
+    headers = await token_for(http, username) if username else {}
+    if username:
+        await login(http, username)
+    for method, template in VERA_ROUTES:
+        path = template.replace("{id}", s.own.order_number)
+        response = await http.request(method, path, headers=headers, json={})
+        assert response.status_code == 401, (username, method, path, response.text)
+        assert response.json()["code"] == "NIET_GEAUTORISEERD"
