@@ -209,6 +209,8 @@ vera_routes = [
     Route("/afspraken", vera.appointment, methods=["POST"]),
     Route("/afspraken/{id}", vera.appointment, methods=["PUT", "PATCH"]),
     Route("/fotos/{id}", vera.photo, methods=["GET"]),
+    # Last: any other path answers as VERA does (a Foutbericht), not with our own error shape.
+    Route("/{path:path}", vera.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
 ]
 
 routes = [

@@ -548,14 +548,19 @@ VERA_ROUTES = sorted(r for r in _all_routes() if r[1].startswith("/api/vera/"))
 
 def test_every_vera_route_is_known_here() -> None:
     assert VERA_ROUTES == [
+        ("DELETE", "/api/vera/v4/{path:path}"),
         ("GET", "/api/vera/v4/fotos/{id}"),
         ("GET", "/api/vera/v4/onderhoudsorders/{id}"),
         ("GET", "/api/vera/v4/ping"),
+        ("GET", "/api/vera/v4/{path:path}"),
         ("PATCH", "/api/vera/v4/afspraken/{id}"),
         ("PATCH", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("PATCH", "/api/vera/v4/{path:path}"),
         ("POST", "/api/vera/v4/afspraken"),
+        ("POST", "/api/vera/v4/{path:path}"),
         ("PUT", "/api/vera/v4/afspraken/{id}"),
         ("PUT", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("PUT", "/api/vera/v4/{path:path}"),
     ]
     assert all(p in PUBLIC_PATHS for _, p in VERA_ROUTES)
 
@@ -569,7 +574,7 @@ async def test_vera_routes_refuse_every_user_and_no_key(
     if username:
         await login(http, username)
     for method, template in VERA_ROUTES:
-        path = template.replace("{id}", s.own.order_number)
+        path = template.replace("{id}", s.own.order_number).replace("{path:path}", "onbekend")
         response = await http.request(method, path, headers=headers, json={})
         assert response.status_code == 401, (username, method, path, response.text)
         assert response.json()["code"] == "NIET_GEAUTORISEERD"

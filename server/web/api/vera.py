@@ -108,7 +108,13 @@ async def _ping(request: Request, integration: Integration) -> Response:
     return Response(status_code=200)
 
 
+async def _unknown(request: Request, integration: Integration) -> Response:
+    """Any other path under /api/vera/v4: VERA's 404, for a system that asks the wrong thing."""
+    raise inbound.VeraError(404, "NIET_GEVONDEN", "Deze VERA-resource bestaat hier niet.")
+
+
 order = _vera(_order)
+unknown = _vera(_unknown)
 order_update = _vera(_order_update)
 appointment = _vera(_appointment)
 photo = _vera(_photo)
