@@ -123,8 +123,8 @@ async def _fields(data: IntegrationInput, current: Integration | None) -> dict[s
     has_secret = bool(secret) or bool(current and current.secret)
     values: dict[str, Any] = {
         "name": name,
-        "client": client,
-        "contractor": contractor,
+        "client_id": client.id if client else None,
+        "contractor_id": contractor.id if contractor else None,
         "endpoint_url": _url(data.endpoint_url, "endpoint_url", "Adres"),
         "auth": data.auth,
         "messages": [m for m in allowed if m in data.messages],
