@@ -66,6 +66,19 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
             json={"materials": ["Sifon 32 mm", "Sanitairkit", "Kraanleertje"]},
         )
         assert materials.status_code == 200, materials.text
+        # The chain's integrations page (docs/chain.md): one switched off, pointing nowhere.
+        integration = planner.post(
+            "/api/v1/integrations",
+            json={
+                "name": "Woonstad ERP",
+                "owner": "client:WST",
+                "endpoint_url": "http://127.0.0.1:9/vera/v4",
+                "secret": "geheim",
+                "messages": ["onderhoudsverzoek"],
+            },
+        )
+        assert integration.status_code == 201, integration.text
+        integration_id = integration.json()["integration"]["id"]
     contact = _registered_call(live_server)
     [(dossier_id,)] = live_rows(live_dir, "SELECT id FROM dossier WHERE order_number = ?", booked)
     signed = {}
@@ -78,7 +91,13 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         }
     finally:
         settings.SECRET_KEY = previous
-    return {"waiting": waiting, "booked": booked, "contact": str(contact), **signed}
+    return {
+        "waiting": waiting,
+        "booked": booked,
+        "contact": str(contact),
+        "integration": str(integration_id),
+        **signed,
+    }
 
 
 def _registered_call(base: str) -> int:
@@ -276,6 +295,9 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/contacten",
             "/contactinstellingen",
             "/contactinstellingen/WST",
+            "/koppelingen",
+            "/koppelingen/nieuw",
+            f"/koppelingen/{filled['integration']}",
         ],
     )
 
