@@ -99,7 +99,8 @@ async def _headers(
     if secret is None:
         raise Refused(
             0,
-            "Het geheim van deze koppeling is niet meer te lezen (SECRET_KEY gewijzigd); vul het opnieuw in.",
+            "Het geheim van deze koppeling is niet meer te lezen (SECRET_KEY gewijzigd); "
+            "vul het opnieuw in.",
         )
     headers = {
         "X-Stuurgegevens-Referentienummer": row.message_id,

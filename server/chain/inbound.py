@@ -81,7 +81,7 @@ async def dossier_for(integration: Integration, order_id: str) -> Dossier:
 def actor(integration: Integration) -> Actor:
     return Actor(
         None, Role.TECHNICIAN, None, f"Koppeling {integration.name}", integration.contractor_id
-    )  # type: ignore[attr-defined]
+    )
 
 
 PHASE_STATUS = {
@@ -162,7 +162,8 @@ def _minutes(item: dict[str, Any]) -> float:
     amount = item.get("aantal")
     if isinstance(amount, bool) or not isinstance(amount, int | float) or not 0 <= amount <= 10_000:
         raise bad(
-            f"Aantal van besteding '{str(item.get('omschrijving') or '')[:40]}' moet een getal van 0 tot 10000 zijn."
+            f"Aantal van besteding '{str(item.get('omschrijving') or '')[:40]}' moet een getal "
+            "van 0 tot 10000 zijn."
         )
     unit = _code(item.get("meeteenheid"), vera.UNITS, "MEETEENHEID") or "MIN"
     return float(amount) * (60 if unit == "UUR" else 1) if unit in ("UUR", "MIN") else 0.0
@@ -413,11 +414,9 @@ async def photo(integration: Integration, photo_id: str) -> Photo:
     if not photo_id.isdigit() or len(photo_id) > 18:
         raise not_found("Foto")
     found = await Photo.get_or_none(id=int(photo_id))
-    if (
-        found is None
-        or not await ChainMessage.filter(
-            integration_id=integration.id, dossier_id=found.dossier_id
-        ).exists()
-    ):  # type: ignore[attr-defined]
+    if found is None:
+        raise not_found("Foto")
+    dossier_id = found.dossier_id  # type: ignore[attr-defined]
+    if not await ChainMessage.filter(integration_id=integration.id, dossier_id=dossier_id).exists():
         raise not_found("Foto")
     return found

@@ -192,9 +192,9 @@ async def new_key(user: User, integration_id: int) -> str:
 
 
 def owner_of(integration: Integration) -> str:
-    if integration.client_id is not None:  # type: ignore[attr-defined]
+    if integration.client is not None:
         return f"client:{integration.client.code}"
-    return f"contractor:{integration.contractor_id}"  # type: ignore[attr-defined]
+    return f"contractor:{integration.contractor_id}"
 
 
 def as_json(integration: Integration) -> dict[str, Any]:

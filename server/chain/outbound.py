@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -75,13 +76,12 @@ async def _integrations(dossier: Dossier, kind: str) -> list[Integration]:
     """The switched-on integrations that take this kind of message for this dossier: the
     contractor's for its order, the client's for the request, either for appointments."""
     found: list[Integration] = []
-    if kind in (ORDER, APPOINTMENT) and dossier.contractor_id is not None:  # type: ignore[attr-defined]
-        found += await Integration.filter(
-            contractor_id=dossier.contractor_id,
-            active=True,  # type: ignore[attr-defined]
-        ).order_by("id")
+    contractor_id = dossier.contractor_id  # type: ignore[attr-defined]
+    client_id = dossier.client_id  # type: ignore[attr-defined]
+    if kind in (ORDER, APPOINTMENT) and contractor_id is not None:
+        found += await Integration.filter(contractor_id=contractor_id, active=True).order_by("id")
     if kind in (REQUEST, APPOINTMENT):
-        found += await Integration.filter(client_id=dossier.client_id, active=True).order_by("id")  # type: ignore[attr-defined]
+        found += await Integration.filter(client_id=client_id, active=True).order_by("id")
     return [i for i in found if kind in i.messages]
 
 
@@ -142,9 +142,7 @@ def _message(kind: str, snap: vm.Snapshot, at: datetime) -> tuple[str, str, dict
     return "POST", "/afspraken", vm.afspraak(snap)
 
 
-def event_data(
-    row: ChainMessage, integration: str, status: str, **more: object
-) -> dict[str, object]:
+def event_data(row: ChainMessage, integration: str, status: str, **more: Any) -> dict[str, Any]:
     """What the timeline shows of a chain message (server/dossiers/events.py 'keten')."""
     return {
         "message_id": row.message_id,
@@ -171,8 +169,9 @@ async def start(row: ChainMessage) -> None:
 async def after_transition(dossier: Dossier, source: str) -> None:
     """The desk assigned, planned or cancelled: tell the systems concerned."""
     version = f"{dossier.order_number}:v{dossier.version}"
-    if dossier.phase == ASSIGNED and dossier.contractor_id is not None:  # type: ignore[attr-defined]
-        await record(dossier, ORDER, f"{dossier.order_number}:order:{dossier.contractor_id}")  # type: ignore[attr-defined]
+    contractor_id = dossier.contractor_id  # type: ignore[attr-defined]
+    if dossier.phase == ASSIGNED and contractor_id is not None:
+        await record(dossier, ORDER, f"{dossier.order_number}:order:{contractor_id}")
     elif dossier.phase == "afspraak_ingepland" and dossier.appointment_start is not None:
         await record(dossier, APPOINTMENT, f"{version}:afspraak")
 

@@ -22,9 +22,11 @@ class Integration(models.Model):
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="integrations", null=True, on_delete=fields.CASCADE
     )
+    client_id: int | None
     contractor: fields.ForeignKeyNullableRelation[Contractor] = fields.ForeignKeyField(
         "models.Contractor", related_name="integrations", null=True, on_delete=fields.CASCADE
     )
+    contractor_id: int | None
     # The receiver's VERA base URL; the resource paths (/onderhoudsorders, ...) follow it.
     endpoint_url = fields.CharField(max_length=500)
     # "api_key" (header `api_key_header`) or "oauth2" (client credentials at `token_url`).

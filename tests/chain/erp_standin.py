@@ -73,7 +73,9 @@ def app(erp: Erp) -> Starlette:
                 return _fout(401, "401", "Token ongeldig")
         elif request.headers.get("x-api-key") != API_KEY:
             return _fout(401, "401", "API-sleutel ongeldig")
-        problems = vera_spec.errors(request.method, vera_spec.template(path.removeprefix("/vera/v4")), body)
+        problems = vera_spec.errors(
+            request.method, vera_spec.template(path.removeprefix("/vera/v4")), body
+        )
         if problems:
             return _fout(400, "SCHEMA", "; ".join(problems)[:500])
         if erp.refuse:

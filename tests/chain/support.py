@@ -36,7 +36,9 @@ async def contractor_integration(
     return await integrations.create(w.admin, IntegrationInput(**values))  # type: ignore[arg-type]
 
 
-async def triaged(w: world.World, subject: str = "lekkage_woning", answers: dict[str, str] | None = None) -> Dossier:
+async def triaged(
+    w: world.World, subject: str = "lekkage_woning", answers: dict[str, str] | None = None
+) -> Dossier:
     address = w.addresses[0]
     address.bag_id = BAG_ID
     await address.save(update_fields=["bag_id"])
@@ -47,7 +49,9 @@ async def triaged(w: world.World, subject: str = "lekkage_woning", answers: dict
 
 async def assign(w: world.World, d: Dossier) -> Dossier:
     contractor_id = w.technician.contractor_id  # type: ignore[attr-defined]
-    await dossiers.transition(w.agent, d, "doorgezet_naar_monteur", {"contractor_id": contractor_id})
+    await dossiers.transition(
+        w.agent, d, "doorgezet_naar_monteur", {"contractor_id": contractor_id}
+    )
     await settle()
     return d
 

@@ -30,12 +30,17 @@ ENGLISH = ("Input should", "Field required", "Traceback", "Exception")
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**63), 2**63),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
 )
 anything = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -44,9 +49,13 @@ def code(codes: dict[str, str]) -> st.SearchStrategy[Any]:
     return st.builds(lambda c: {"code": c}, st.sampled_from(sorted(codes))) | anything
 
 
-moments = st.integers(-3 * 86400, 30 * 86400).map(
-    lambda s: (datetime.now(UTC) + timedelta(seconds=s)).isoformat()
-) | st.sampled_from(["2030-01-01T10:00:00", "morgen", "2030-02-30T10:00:00+01:00"]) | anything
+moments = (
+    st.integers(-3 * 86400, 30 * 86400).map(
+        lambda s: (datetime.now(UTC) + timedelta(seconds=s)).isoformat()
+    )
+    | st.sampled_from(["2030-01-01T10:00:00", "morgen", "2030-02-30T10:00:00+01:00"])
+    | anything
+)
 spending = st.fixed_dictionaries(
     {},
     optional={
@@ -68,20 +77,27 @@ task = st.fixed_dictionaries(
         "extra-attributen": st.lists(
             st.fixed_dictionaries({"naam": st.just("verwachteAankomsttijd"), "waarde": moments}),
             max_size=1,
-        ) | anything,
+        )
+        | anything,
     },
 )
-reports = st.fixed_dictionaries({}, optional={"onderhoudstaken": st.lists(task, max_size=2) | anything}) | anything
-appointments = st.fixed_dictionaries(
-    {},
-    optional={
-        "onderhoudsorder": st.fixed_dictionaries({"id": st.just("{own}")}) | anything,
-        "begindatum": moments,
-        "einddatum": moments,
-        "bloktijdBegin": moments,
-        "status": code(vera.APPOINTMENT_STATUSES),
-    },
-) | anything
+reports = (
+    st.fixed_dictionaries({}, optional={"onderhoudstaken": st.lists(task, max_size=2) | anything})
+    | anything
+)
+appointments = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "onderhoudsorder": st.fixed_dictionaries({"id": st.just("{own}")}) | anything,
+            "begindatum": moments,
+            "einddatum": moments,
+            "bloktijdBegin": moments,
+            "status": code(vera.APPOINTMENT_STATUSES),
+        },
+    )
+    | anything
+)
 # Control characters in a path never reach a route: the app refuses those paths itself.
 order_ids = st.sampled_from(["{own}", "MK-2026-000001", "", "x" * 300]) | st.text(
     st.characters(blacklist_categories=("Cc", "Cs")), max_size=40
@@ -138,8 +154,12 @@ async def test_any_appointment_or_order_number_is_answered(
     http: httpx.AsyncClient, sent: tuple[Dossier, dict[str, str]], body: Any, order_id: str
 ) -> None:
     d, key = sent
-    _vera_answer(await http.post(f"{BASE}/afspraken", json=_fill(body, d.order_number), headers=key))
-    path = f"{BASE}/onderhoudsorders/{_fill(order_id, d.order_number)}".replace("#", "%23").replace("?", "%3F")
+    _vera_answer(
+        await http.post(f"{BASE}/afspraken", json=_fill(body, d.order_number), headers=key)
+    )
+    path = f"{BASE}/onderhoudsorders/{_fill(order_id, d.order_number)}".replace("#", "%23").replace(
+        "?", "%3F"
+    )
     _vera_answer(await http.get(path, headers=key))
     await d.refresh_from_db()
     assert d.phase in set(Phase)

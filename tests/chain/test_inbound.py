@@ -93,15 +93,25 @@ async def test_status_messages_move_the_dossier_to_done_with_its_werkbon(
         "GER",
         omschrijving="Dakgoot vrijgemaakt en naad gekit.",
         onderhoudsbestedingen=[
-            {"soort": ref("WER"), "aantal": 1.5, "meeteenheid": ref("UUR"),
-             "uitvoerBegintijd": start.isoformat(),
-             "uitvoerEindtijd": (start + timedelta(minutes=90)).isoformat()},
-            {"soort": ref("MAT"), "omschrijving": "Kit transparant", "aantal": 2,
-             "meeteenheid": ref("STU")},
+            {
+                "soort": ref("WER"),
+                "aantal": 1.5,
+                "meeteenheid": ref("UUR"),
+                "uitvoerBegintijd": start.isoformat(),
+                "uitvoerEindtijd": (start + timedelta(minutes=90)).isoformat(),
+            },
+            {
+                "soort": ref("MAT"),
+                "omschrijving": "Kit transparant",
+                "aantal": 2,
+                "meeteenheid": ref("STU"),
+            },
         ],
     )
     closed = await http.patch(
-        f"{BASE}/onderhoudsorders/{d.order_number}", json=done, headers=key,
+        f"{BASE}/onderhoudsorders/{d.order_number}",
+        json=done,
+        headers=key,
     )
     assert closed.status_code == 200, closed.text
     await d.refresh_from_db()
@@ -114,7 +124,9 @@ async def test_status_messages_move_the_dossier_to_done_with_its_werkbon(
     assert (await tenant_kinds(d))[1:] == ["afspraak_ingepland", "monteur_onderweg", "afgerond"]
     # The same report again (the ERP's retry) changes nothing.
     again = await http.patch(
-        f"{BASE}/onderhoudsorders/{d.order_number}", json=done, headers=key,
+        f"{BASE}/onderhoudsorders/{d.order_number}",
+        json=done,
+        headers=key,
     )
     assert again.status_code == 200 and await RepairLog.filter(dossier_id=d.id).count() == 1
     order = (await http.get(f"{BASE}/onderhoudsorders/{d.order_number}", headers=key)).json()
@@ -132,7 +144,10 @@ async def test_a_move_the_dossier_does_not_allow_is_answered_with_the_reason(
     assert answer.status_code == 409
     refusal = answer.json()
     assert refusal["code"] == "GEWEIGERD"
-    assert "Van 'Doorgezet naar monteur' kan een dossier niet naar 'Afgerond'" in refusal["omschrijving"]
+    assert (
+        "Van 'Doorgezet naar monteur' kan een dossier niet naar 'Afgerond'"
+        in refusal["omschrijving"]
+    )
     await d.refresh_from_db()
     assert d.phase == "doorgezet_naar_monteur"
     (kept,) = await DossierEvent.filter(dossier_id=d.id, kind="keten_in")
@@ -153,7 +168,9 @@ async def test_a_tenant_not_at_home_sends_the_job_back_for_a_new_appointment(
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
     await http.post(f"{BASE}/afspraken", json=appointment(d, start), headers=key)
     moved = start + timedelta(days=1)
-    second = await http.put(f"{BASE}/afspraken/{d.order_number}-A", json=appointment(d, moved), headers=key)
+    second = await http.put(
+        f"{BASE}/afspraken/{d.order_number}-A", json=appointment(d, moved), headers=key
+    )
     assert second.status_code == 200
     await d.refresh_from_db()
     assert d.appointment_start == moved
@@ -175,8 +192,12 @@ async def test_a_key_sees_only_the_dossiers_sent_to_its_integration(
     other, other_key = await integrations.create(
         w.admin,
         IntegrationInput(
-            name="ERP Anders", owner=f"contractor:{(await other_contractor()).id}",
-            endpoint_url=f"{erp.url}/vera/v4", secret="x", messages=["onderhoudsorder"], active=True,
+            name="ERP Anders",
+            owner=f"contractor:{(await other_contractor()).id}",
+            endpoint_url=f"{erp.url}/vera/v4",
+            secret="x",
+            messages=["onderhoudsorder"],
+            active=True,
         ),
     )
     theirs = {"X-API-KEY": other_key}
@@ -185,10 +206,19 @@ async def test_a_key_sees_only_the_dossiers_sent_to_its_integration(
     for method in ("GET", "PATCH", "PUT"):
         answer = await http.request(method, path, headers=theirs, json=task_report(d, "UIT"))
         assert answer.status_code == 404, (method, answer.text)
-        assert answer.json() == {"code": "NIET_GEVONDEN", "omschrijving": f"Onderhoudsorder '{d.order_number}' niet gevonden."}
-    planned = await http.post(f"{BASE}/afspraken", json=appointment(d, datetime.now(UTC) + timedelta(days=1)), headers=theirs)
+        assert answer.json() == {
+            "code": "NIET_GEVONDEN",
+            "omschrijving": f"Onderhoudsorder '{d.order_number}' niet gevonden.",
+        }
+    planned = await http.post(
+        f"{BASE}/afspraken",
+        json=appointment(d, datetime.now(UTC) + timedelta(days=1)),
+        headers=theirs,
+    )
     assert planned.status_code == 404
-    assert (await http.get(f"{BASE}/onderhoudsorders/MK-0000-000000", headers=key)).status_code == 404
+    assert (
+        await http.get(f"{BASE}/onderhoudsorders/MK-0000-000000", headers=key)
+    ).status_code == 404
     for headers in ({}, {"X-API-KEY": "mkv_fout"}, await world.token_for(http, "admin")):
         refused = await http.get(path, headers=headers)
         assert refused.status_code == 401 and refused.json()["code"] == "NIET_GEAUTORISEERD"
@@ -213,11 +243,19 @@ async def test_bad_reports_get_a_dutch_vera_error_and_change_nothing(
     cases = [
         (b"{", "De body is geen geldige JSON."),
         (b"[]", "Stuur een Onderhoudsorder als JSON-object."),
-        (b'{"onderhoudstaken": []}', "Een statusmelding noemt de taak in onderhoudstaken[0] met haar status."),
-        (b'{"onderhoudstaken": [{"status": {"code": "XYZ"}}]}', "Onbekende ONDERHOUDSTAAKSTATUS 'XYZ'"),
+        (
+            b'{"onderhoudstaken": []}',
+            "Een statusmelding noemt de taak in onderhoudstaken[0] met haar status.",
+        ),
+        (
+            b'{"onderhoudstaken": [{"status": {"code": "XYZ"}}]}',
+            "Onbekende ONDERHOUDSTAAKSTATUS 'XYZ'",
+        ),
     ]
     for raw, message in cases:
-        answer = await http.patch(path, content=raw, headers={**key, "content-type": "application/json"})
+        answer = await http.patch(
+            path, content=raw, headers={**key, "content-type": "application/json"}
+        )
         assert answer.status_code == 400, raw
         assert answer.json()["omschrijving"].startswith(message), answer.text
     naive = appointment(d, datetime.now(UTC) + timedelta(days=1))

@@ -66,7 +66,9 @@ async def test_the_api_keeps_the_secret_and_shows_the_key_once(
     listed = await http.get("/api/v1/integrations", headers=headers)
     assert API_KEY not in listed.text and key not in listed.text
     # Saved again without a secret: the stored one stays.
-    kept = await http.put(f"/api/v1/integrations/{number}", json=body(erp.url, secret=""), headers=headers)
+    kept = await http.put(
+        f"/api/v1/integrations/{number}", json=body(erp.url, secret=""), headers=headers
+    )
     assert kept.status_code == 200 and kept.json()["secret_set"] is True
     assert secrets.decrypt((await Integration.get(id=number)).secret) == API_KEY
     renewed = await http.post(f"/api/v1/integrations/{number}/key", headers=headers)
@@ -82,10 +84,22 @@ async def test_the_api_keeps_the_secret_and_shows_the_key_once(
         ({"name": " "}, "name", "Geef de koppeling een naam."),
         ({"owner": "client:NOPE"}, "owner", "Kies de opdrachtgever of aannemer"),
         ({"endpoint_url": "ftp://erp/x"}, "endpoint_url", "Adres: vul een adres in als https://"),
-        ({"endpoint_url": "https://user:pw@erp.example/v4"}, "endpoint_url", "Adres: vul een adres"),
-        ({"messages": ["onderhoudsorder"]}, "messages", "Een opdrachtgever krijgt: Onderhoudsverzoek"),
+        (
+            {"endpoint_url": "https://user:pw@erp.example/v4"},
+            "endpoint_url",
+            "Adres: vul een adres",
+        ),
+        (
+            {"messages": ["onderhoudsorder"]},
+            "messages",
+            "Een opdrachtgever krijgt: Onderhoudsverzoek",
+        ),
         ({"messages": []}, "messages", "Kies welke berichten deze koppeling krijgt"),
-        ({"auth": "oauth2", "token_url": "https://erp.example/token"}, "oauth_client_id", "OAuth2 vraagt om een client-id."),
+        (
+            {"auth": "oauth2", "token_url": "https://erp.example/token"},
+            "oauth_client_id",
+            "OAuth2 vraagt om een client-id.",
+        ),
         ({"api_key_header": "X API"}, "api_key_header", "Header: letters, cijfers en streepjes"),
     ],
 )
@@ -93,7 +107,9 @@ async def test_bad_input_is_a_dutch_error_and_stores_nothing(
     http: httpx.AsyncClient, w: world.World, change: dict[str, object], field: str, message: str
 ) -> None:
     headers = await token_for(http, "admin")
-    answer = await http.post("/api/v1/integrations", json=body("https://erp.example", **change), headers=headers)
+    answer = await http.post(
+        "/api/v1/integrations", json=body("https://erp.example", **change), headers=headers
+    )
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["field"] == field
     assert answer.json()["error"]["message"].startswith(message)
@@ -107,10 +123,15 @@ async def test_the_page_makes_an_integration_and_never_shows_the_secret(
     form = await http.get("/koppelingen/nieuw")
     assert form.status_code == 200 and "Nieuwe koppeling" in form.text
     data = {
-        "csrf_token": csrf(form.text), "name": "ERP Noord",
+        "csrf_token": csrf(form.text),
+        "name": "ERP Noord",
         "owner": f"contractor:{w.technician.contractor_id}",  # type: ignore[attr-defined]
-        "endpoint_url": f"{erp.url}/vera/v4", "auth": "api_key", "api_key_header": "X-API-KEY",
-        "secret": API_KEY, "messages": ["onderhoudsorder", "afspraak"], "active": "ja",
+        "endpoint_url": f"{erp.url}/vera/v4",
+        "auth": "api_key",
+        "api_key_header": "X-API-KEY",
+        "secret": API_KEY,
+        "messages": ["onderhoudsorder", "afspraak"],
+        "active": "ja",
     }
     made = await http.post("/koppelingen/nieuw", data=data)
     assert made.status_code == 201 and "data-inbound-key" in made.text
@@ -130,14 +151,18 @@ async def test_a_new_dossier_reaches_its_clients_system_as_an_onderhoudsverzoek(
 ) -> None:
     headers = await token_for(http, "sanne.supervisie")
     await http.post("/api/v1/integrations", json=body(erp.url), headers=headers)
-    d, _ = await intake.create_with_timeline(w.agent, world.intake(), TriageInput("lekkage_woning", LEAK))
+    d, _ = await intake.create_with_timeline(
+        w.agent, world.intake(), TriageInput("lekkage_woning", LEAK)
+    )
     await settle()
     (request,) = erp.bodies("/vera/v4/onderhoudsverzoeken")
     assert vera_spec.errors("POST", "/onderhoudsverzoeken", request) == []
     assert request["id"] == d.order_number and request["status"]["code"] == "REG"
     assert request["onderhoudstaken"][0]["specialisme"]["code"] == "DAK"
     # The other client's dossier goes nowhere.
-    await intake.create_with_timeline(w.agent, world.intake("LVD"), TriageInput("lekkage_woning", LEAK))
+    await intake.create_with_timeline(
+        w.agent, world.intake("LVD"), TriageInput("lekkage_woning", LEAK)
+    )
     await settle()
     assert len(erp.taken) == 1
 
@@ -148,7 +173,9 @@ async def test_photos_are_fetched_with_the_receivers_own_key(
     _, key = await contractor_integration(w, erp)
     d = await dossiers.create(w.agent, world.intake())
     await dossiers.transition(
-        w.agent, d, "doorgezet_naar_monteur",
+        w.agent,
+        d,
+        "doorgezet_naar_monteur",
         {"technician_id": w.technician.id, "contractor_id": w.technician.contractor_id},  # type: ignore[attr-defined]
     )
     await settle()
@@ -157,15 +184,18 @@ async def test_photos_are_fetched_with_the_receivers_own_key(
     got = await http.get(url, headers={"X-API-KEY": key})
     assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
     assert got.content[:2] == b"\xff\xd8"
-    from tests.chain.test_inbound import other_contractor
     from server.chain import integrations
     from server.chain.integrations import IntegrationInput
+    from tests.chain.test_inbound import other_contractor
 
     _, other_key = await integrations.create(
         w.admin,
         IntegrationInput(
-            name="Ander", owner=f"contractor:{(await other_contractor()).id}",
-            endpoint_url="https://erp.example/v4", messages=["onderhoudsorder"], active=True,
+            name="Ander",
+            owner=f"contractor:{(await other_contractor()).id}",
+            endpoint_url="https://erp.example/v4",
+            messages=["onderhoudsorder"],
+            active=True,
         ),
     )
     assert (await http.get(url, headers={"X-API-KEY": other_key})).status_code == 404

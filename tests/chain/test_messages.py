@@ -58,7 +58,9 @@ def outcomes() -> list[tuple[str, dict[str, Any]]]:
 
 
 @pytest.mark.parametrize(("outcome_id", "outcome"), outcomes())
-def test_every_default_outcome_makes_valid_messages(outcome_id: str, outcome: dict[str, Any]) -> None:
+def test_every_default_outcome_makes_valid_messages(
+    outcome_id: str, outcome: dict[str, Any]
+) -> None:
     s = snapshot(outcome)
     assert outcome["defect_kind"] and outcome["defect_location"], outcome_id
     assert vera_spec.errors("POST", "/onderhoudsorders", vm.onderhoudsorder(s, MOMENT)) == []

@@ -45,7 +45,9 @@ def extra(body: dict[str, object], name: str) -> str | None:
     return found[0] if found else None
 
 
-async def test_an_assigned_dossier_arrives_as_a_valid_onderhoudsorder(w: world.World, erp: Erp) -> None:
+async def test_an_assigned_dossier_arrives_as_a_valid_onderhoudsorder(
+    w: world.World, erp: Erp
+) -> None:
     await contractor_integration(w, erp)
     d = await assign(w, await triaged(w))
     (order,) = erp.bodies("/vera/v4/onderhoudsorders")
@@ -57,7 +59,9 @@ async def test_an_assigned_dossier_arrives_as_a_valid_onderhoudsorder(w: world.W
     assert task["voorcalculaties"][0]["meeteenheid"]["code"] == "UUR"
     (defect,) = order["defecten"]
     assert (defect["soort"]["code"], defect["locatie"]["code"], defect["oorzaak"]["code"]) == (
-        "LEK", "DAK", "WAT",
+        "LEK",
+        "DAK",
+        "WAT",
     )
     assert defect["eenheid"]["idGegevensbeheerder"] == BAG_ID
     # Acuut: the deadline is the latest start and finish.
@@ -131,7 +135,9 @@ async def test_the_appointment_waits_for_the_order_and_follows_it(w: world.World
     d = await assign(w, await triaged(w))
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
     await dossiers.transition(
-        w.agent, d, "afspraak_ingepland",
+        w.agent,
+        d,
+        "afspraak_ingepland",
         {"appointment_start": start, "appointment_end": start + timedelta(hours=2)},
     )
     await settle()
@@ -151,8 +157,12 @@ async def test_the_appointment_waits_for_the_order_and_follows_it(w: world.World
 async def test_oauth2_fetches_one_token_and_reuses_it(w: world.World, erp: Erp) -> None:
     erp.use_oauth = True
     await contractor_integration(
-        w, erp, auth="oauth2", token_url=f"{erp.url}/oauth/token",
-        oauth_client_id=CLIENT_ID, secret=CLIENT_SECRET,
+        w,
+        erp,
+        auth="oauth2",
+        token_url=f"{erp.url}/oauth/token",
+        oauth_client_id=CLIENT_ID,
+        secret=CLIENT_SECRET,
     )
     first = await assign(w, await triaged(w))
     second = await dossiers.create(w.agent, world.intake())

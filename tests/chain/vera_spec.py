@@ -31,7 +31,9 @@ def errors(method: str, path: str, body: object) -> list[str]:
     """What is wrong with `body` as the request of `method path` (empty: valid)."""
     root = {**request_schema(method, path), "components": spec()["components"]}
     validator = OAS30Validator(root, format_checker=OAS30Validator.FORMAT_CHECKER)
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)
+    ]
 
 
 def template(path: str) -> str:

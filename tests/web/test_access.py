@@ -565,7 +565,9 @@ def test_every_vera_route_is_known_here() -> None:
     assert all(p in PUBLIC_PATHS for _, p in VERA_ROUTES)
 
 
-@pytest.mark.parametrize("username", [None, "admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"])
+@pytest.mark.parametrize(
+    "username", [None, "admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"]
+)
 async def test_vera_routes_refuse_every_user_and_no_key(
     http: httpx.AsyncClient, username: str | None
 ) -> None:

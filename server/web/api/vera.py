@@ -69,7 +69,7 @@ async def _order_update(request: Request, integration: Integration) -> Response:
     """PATCH or PUT /onderhoudsorders/{id}: a task's status, the work done with its time and
     materials (onderhoudsbestedingen)."""
     dossier = await inbound.dossier_for(integration, request.path_params["id"])
-    if integration.contractor_id is None:  # type: ignore[attr-defined]
+    if integration.contractor_id is None:
         raise inbound.VeraError(
             403, "NIET_TOEGESTAAN", "Alleen een aannemer meldt de status van een order."
         )
@@ -80,7 +80,7 @@ async def _order_update(request: Request, integration: Integration) -> Response:
 
 async def _appointment(request: Request, integration: Integration) -> Response:
     """POST /afspraken, PUT or PATCH /afspraken/{id}: an appointment made or moved."""
-    if integration.contractor_id is None:  # type: ignore[attr-defined]
+    if integration.contractor_id is None:
         raise inbound.VeraError(403, "NIET_TOEGESTAAN", "Alleen een aannemer plant afspraken.")
     body = await _body(request)
     answer = await inbound.appointment(integration, body, _now())
