@@ -93,9 +93,10 @@ async def _has_base(integration: Integration, dossier: Dossier) -> bool:
 
 
 async def record(
-    dossier: Dossier, kind: str, key: str, at: datetime | None = None
+    dossier: Dossier, kind: str, key: str, at: datetime | None = None, *, cancel: bool = False
 ) -> list[ChainMessage]:
-    """Store the message for every integration that takes it, and start sending."""
+    """Store the message for every integration that takes it, and start sending. `cancel`:
+    the order, request or appointment no longer stands (only to those that have it)."""
     at = at or now()
     rows: list[ChainMessage] = []
     integrations = await _integrations(dossier, kind)
@@ -103,9 +104,9 @@ async def record(
         return rows
     snap = await snapshot(dossier)
     for integration in integrations:
-        if kind == APPOINTMENT and not await _has_base(integration, dossier):
+        if (kind == APPOINTMENT or cancel) and not await _has_base(integration, dossier):
             continue
-        method, path, body = _message(kind, snap, at)
+        method, path, body = _cancelled(kind, snap) if cancel else _message(kind, snap, at)
         row_key = f"{integration.id}:{key}"[:120]
         if await ChainMessage.exists(key=row_key):
             continue
@@ -132,6 +133,15 @@ async def record(
     for row in rows:
         await start(row)
     return rows
+
+
+def _cancelled(kind: str, snap: vm.Snapshot) -> tuple[str, str, dict[str, object]]:
+    number = snap.order_number
+    if kind == ORDER:
+        return "PATCH", f"/onderhoudsorders/{number}", vm.status_update(snap, "GEA")
+    if kind == REQUEST:
+        return "PATCH", f"/onderhoudsverzoeken/{number}", vm.request_status(snap, "GEA")
+    return "PATCH", f"/afspraken/{number}-A", vm.afspraak_cancelled(snap)
 
 
 def _message(kind: str, snap: vm.Snapshot, at: datetime) -> tuple[str, str, dict[str, object]]:
@@ -170,10 +180,15 @@ async def after_transition(dossier: Dossier, source: str) -> None:
     """The desk assigned, planned or cancelled: tell the systems concerned."""
     version = f"{dossier.order_number}:v{dossier.version}"
     contractor_id = dossier.contractor_id  # type: ignore[attr-defined]
+    if source == "afspraak_ingepland" and dossier.phase in (ASSIGNED, "geannuleerd"):
+        await record(dossier, APPOINTMENT, f"{version}:afspraak-vervalt", cancel=True)
     if dossier.phase == ASSIGNED and contractor_id is not None:
         await record(dossier, ORDER, f"{dossier.order_number}:order:{contractor_id}")
     elif dossier.phase == "afspraak_ingepland" and dossier.appointment_start is not None:
         await record(dossier, APPOINTMENT, f"{version}:afspraak")
+    elif dossier.phase == "geannuleerd":
+        await record(dossier, ORDER, f"{version}:order-vervalt", cancel=True)
+        await record(dossier, REQUEST, f"{version}:verzoek-vervalt", cancel=True)
 
 
 async def after_intake(dossier: Dossier) -> bool:

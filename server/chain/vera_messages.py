@@ -242,3 +242,18 @@ def afspraak(s: Snapshot, status: str = "GEP") -> dict[str, Any]:
 def status_update(s: Snapshot, status: str) -> dict[str, Any]:
     """A change of the order's status (PATCH /onderhoudsorders/{id}), e.g. GEA when cancelled."""
     return {"id": s.order_number, "status": ref(vera.ORDER_STATUSES, status)}
+
+
+def request_status(s: Snapshot, status: str) -> dict[str, Any]:
+    """A change of the request's status (PATCH /onderhoudsverzoeken/{id})."""
+    return {"id": s.order_number, "status": ref(vera.REQUEST_STATUSES, status)}
+
+
+def afspraak_cancelled(s: Snapshot) -> dict[str, Any]:
+    """The appointment no longer stands (PATCH /afspraken/{id}, status ANN)."""
+    return {
+        "id": f"{s.order_number}-A",
+        "status": ref(vera.APPOINTMENT_STATUSES, "ANN"),
+        "onderhoudsorder": {"id": s.order_number},
+        "onderhoudsverzoek": {"id": s.order_number},
+    }

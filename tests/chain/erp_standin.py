@@ -89,6 +89,9 @@ def app(erp: Erp) -> Starlette:
             Route("/vera/v4/onderhoudsorders", receive, methods=["POST"]),
             Route("/vera/v4/onderhoudsverzoeken", receive, methods=["POST"]),
             Route("/vera/v4/afspraken", receive, methods=["POST"]),
+            Route("/vera/v4/onderhoudsorders/{id}", receive, methods=["PATCH"]),
+            Route("/vera/v4/onderhoudsverzoeken/{id}", receive, methods=["PATCH"]),
+            Route("/vera/v4/afspraken/{id}", receive, methods=["PATCH"]),
         ]
     )
 

@@ -57,8 +57,12 @@ async def assign(w: world.World, d: Dossier) -> Dossier:
 
 
 async def settle() -> None:
-    """Let the sends a move started in this process finish (no Redis in these tests)."""
-    await queue.stop_inline(5)
+    """Let the sends a move started in this process finish (no Redis in these tests), and the
+    ones they start in turn (the next message in line for a dossier)."""
+    for _ in range(5):
+        if not queue._running:
+            return
+        await queue.stop_inline(5)
 
 
 async def messages(d: Dossier, kind: str | None = None) -> list[ChainMessage]:

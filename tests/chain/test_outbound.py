@@ -177,3 +177,28 @@ async def test_a_switched_off_integration_sends_nothing(w: world.World, erp: Erp
     d = await assign(w, await triaged(w))
     assert await messages(d) == [] and erp.offered == []
     assert outbound.ORDER == "onderhoudsorder"
+
+
+async def test_a_cancelled_dossier_cancels_the_appointment_and_then_the_order(
+    w: world.World, erp: Erp
+) -> None:
+    await contractor_integration(w, erp)
+    d = await assign(w, await triaged(w))
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    await dossiers.transition(
+        w.agent, d, "afspraak_ingepland", {"appointment_start": start, "appointment_end": None}
+    )
+    await dossiers.transition(
+        w.agent, d, "geannuleerd", {"reason": "Huurder heeft het zelf opgelost"}
+    )
+    await settle()
+    sent = [(p, b) for p, b in erp.taken.values()]
+    assert [p for p, _ in sent] == [
+        "/vera/v4/onderhoudsorders",
+        "/vera/v4/afspraken",
+        f"/vera/v4/afspraken/{d.order_number}-A",
+        f"/vera/v4/onderhoudsorders/{d.order_number}",
+    ]
+    assert sent[2][1]["status"]["code"] == "ANN" and sent[3][1]["status"]["code"] == "GEA"
+    assert vera_spec.errors("PATCH", "/afspraken/{id}", sent[2][1]) == []
+    assert vera_spec.errors("PATCH", "/onderhoudsorders/{id}", sent[3][1]) == []
