@@ -65,6 +65,7 @@ async def integration_list(request: Request) -> JSONResponse:
     tags: [chain]
     responses:
       200: [IntegrationRow]
+      403: Supervisor and admin only
     """
     user = current_user(request)
     return JSONResponse([integrations.as_json(i) for i in await integrations.all_for(user)])
@@ -77,6 +78,8 @@ async def integration_create(request: Request) -> JSONResponse:
     body: IntegrationBody
     responses:
       201: IntegrationKey
+      403: Supervisor and admin only
+      422: A field does not fit (the field names it)
     """
     user = current_user(request)
     integrations.require_editor(user)
@@ -96,6 +99,8 @@ async def integration_detail(request: Request) -> JSONResponse:
     tags: [chain]
     responses:
       200: IntegrationRow
+      403: Supervisor and admin only
+      404: No such integration
     """
     user = current_user(request)
     return JSONResponse(integrations.as_json(await integrations.get(user, _id(request))))
@@ -108,6 +113,9 @@ async def integration_update(request: Request) -> JSONResponse:
     body: IntegrationBody
     responses:
       200: IntegrationRow
+      403: Supervisor and admin only
+      404: No such integration
+      422: A field does not fit (the field names it)
     """
     user = current_user(request)
     integrations.require_editor(user)
@@ -124,6 +132,8 @@ async def integration_key(request: Request) -> JSONResponse:
     tags: [chain]
     responses:
       200: IntegrationKey
+      403: Supervisor and admin only
+      404: No such integration
     """
     user = current_user(request)
     integration_id = _id(request)
