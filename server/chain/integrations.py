@@ -168,6 +168,7 @@ async def create(user: User, data: IntegrationInput) -> tuple[Integration, str]:
     made = await Integration.create(
         **values, inbound_key_hash=secrets.key_hash(key), inbound_key_hint=key[-4:]
     )
+    await mark_client(made.client_id)
     return made, key
 
 
@@ -175,6 +176,8 @@ async def update(user: User, integration_id: int, data: IntegrationInput) -> Int
     current = await get(user, integration_id)
     values = await _fields(data, current)
     await Integration.filter(id=current.id).update(**values, updated_at=datetime.now(UTC))
+    await mark_client(current.client_id)
+    await mark_client(values["client_id"])
     from server.chain import delivery
 
     delivery.forget_token(current.id)  # new credentials: a new token
@@ -189,6 +192,24 @@ async def new_key(user: User, integration_id: int) -> str:
         inbound_key_hash=secrets.key_hash(key), inbound_key_hint=key[-4:]
     )
     return key
+
+
+# In the client's settings: whether a new dossier of it goes to a system (a flag, so intake,
+# which counts its statements, asks no extra query for clients without one).
+REQUESTS_FLAG = "vera_requests"
+
+
+async def mark_client(client_id: int | None) -> None:
+    if client_id is None:
+        return
+    wanted = any(
+        outbound.REQUEST in i.messages
+        for i in await Integration.filter(client_id=client_id, active=True)
+    )
+    client = await Client.get(id=client_id)
+    if bool(client.settings.get(REQUESTS_FLAG)) != wanted:
+        client.settings = {**client.settings, REQUESTS_FLAG: wanted}
+        await client.save(update_fields=["settings"])
 
 
 def owner_of(integration: Integration) -> str:

@@ -20,7 +20,7 @@ from server import settings
 from server.chain import vera_messages as vm
 from server.dossiers import events
 from server.jobs import queue as jobs
-from server.models import Address, ChainMessage, Dossier, Integration, Photo
+from server.models import Address, ChainMessage, Client, Dossier, Integration, Photo
 
 log = logging.getLogger("meldkamer.chain")
 ORDER, REQUEST, APPOINTMENT = "onderhoudsorder", "onderhoudsverzoek", "afspraak"
@@ -192,7 +192,11 @@ async def after_transition(dossier: Dossier, source: str) -> None:
 
 
 async def after_intake(dossier: Dossier) -> bool:
-    """A new dossier: its client's system gets the repair request (never fails the intake)."""
+    """A new dossier: its client's system gets the repair request (never fails the intake).
+    The client's flag (server/chain/integrations.py) spares the query for clients without one."""
+    client = getattr(dossier, "client", None)
+    if isinstance(client, Client) and not client.settings.get("vera_requests"):
+        return False
     try:
         return bool(await record(dossier, REQUEST, f"{dossier.order_number}:verzoek"))
     except Exception:
