@@ -191,6 +191,11 @@ TRACKING_DAYS: int = config("TRACKING_DAYS", cast=int, default=30)
 SEND_RETRY_SECONDS: float = config("SEND_RETRY_SECONDS", cast=float, default=30.0)
 # Without Redis the app itself sends messages held by quiet hours this often (0: off).
 OUTBOX_SWEEP_SECONDS: float = config("OUTBOX_SWEEP_SECONDS", cast=float, default=60.0)
+# The chain (docs/chain.md): first retry after this many seconds, doubling up to
+# CHAIN_RETRY_MAX_SECONDS; a message is given up CHAIN_GIVE_UP_HOURS after it was made.
+CHAIN_RETRY_SECONDS: float = config("CHAIN_RETRY_SECONDS", cast=float, default=60.0)
+CHAIN_RETRY_MAX_SECONDS: float = config("CHAIN_RETRY_MAX_SECONDS", cast=float, default=900.0)
+CHAIN_GIVE_UP_HOURS: float = config("CHAIN_GIVE_UP_HOURS", cast=float, default=24.0)
 # Excel exports of more dossiers than this run as a background job, offered when done.
 EXPORT_JOB_ROWS: int = config("EXPORT_JOB_ROWS", cast=int, default=20000)
 

@@ -9,6 +9,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.demo.call_surveys import write_call_surveys
+from server.demo.chain import write_integrations
 from server.demo.contacts import write_contacts
 from server.demo.history import write_history
 from server.demo.knowledge import write_knowledge
@@ -63,6 +64,7 @@ async def load_demo(
     async with in_transaction():
         clients = await write_stock(plan_stock(random.Random(SEED)))
         staff = await write_staff(clients)
+        await write_integrations()
         await write_absences(staff.technicians, now)
         sites = await _sites(list(clients.values()))
         stories = plan_history(random.Random(SEED + 1), sites, _crew(staff), now)

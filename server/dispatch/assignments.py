@@ -137,6 +137,9 @@ async def _move(
     await publish(dossier, "appointment", previous)
     if at is None:  # a move with an explicit past moment is history: nobody is told
         await communication.safely(communication.appointment_moved(dossier, old_start, old_end))
+        from server.chain import outbound
+
+        await communication.safely(outbound.after_appointment_moved(dossier))
     return dossier
 
 

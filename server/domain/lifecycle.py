@@ -112,6 +112,9 @@ class Actor:
     role: Role
     technician_id: int | None = None
     name: str = ""
+    # A contractor's own system (server/chain): it reports from the field for the dossiers
+    # given to that contractor, under the technician's rules (werkbon, field results only).
+    contractor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,14 @@ def _possible(rule: Rule, state: DossierState) -> bool:
     return True
 
 
+# A contractor's system plans its own appointments (the desk does that for its technicians).
+CONTRACTOR_PLANS = frozenset({(Phase.DOORGEZET, Phase.AFSPRAAK)})
+
+
 def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
+    if actor.role == Role.TECHNICIAN and actor.contractor_id is not None:
+        allowed = actor.role in rule.roles or (rule.source, rule.target) in CONTRACTOR_PLANS
+        return allowed and actor.contractor_id == state.contractor_id
     if actor.role not in rule.roles:
         return False
     if actor.role == Role.TECHNICIAN:

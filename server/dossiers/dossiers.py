@@ -273,6 +273,7 @@ async def transition(
     at: datetime | None = None,
     *,
     reported_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Dossier:
     """Move a dossier to another phase, or raise and change nothing. `user` None is the tenant
     (TENANT: the tracking page, or online reporting).
@@ -281,7 +282,8 @@ async def transition(
     it puts the job on or takes it off the list of (push); a move with an explicit past `at`
     is history and sends nothing. `reported_at` is when the technician's
     app says it happened (device clock, corrected): the timeline shows that moment and keeps
-    the server's own time beside it.
+    the server's own time beside it. `actor` without a `user` is a system acting under its own
+    rules (a contractor's ERP, server/chain), named on the timeline by `actor.name`.
     """
     live_move = at is None
     at = at or now()
@@ -289,7 +291,10 @@ async def transition(
     state = state_of(dossier)
     if target == Phase.AFGEROND:
         state = replace(state, visit_werkbon=await visit_werkbon(dossier))
-    plan = plan_transition(state, target, await actor_for(user), data, when)
+    if actor is None:
+        assert user is not None
+        actor = await actor_for(user)
+    plan = plan_transition(state, target, actor, data, when)
     names = await _check_references(plan.changes)
     source = dossier.phase
     before = worklist.Holding(dossier.phase, dossier.technician_id)  # type: ignore[attr-defined]
@@ -302,7 +307,15 @@ async def transition(
         user,
         at,
         "transition",
-        {"from": source, "to": target, "reason": plan.reason, **details, **names, **plan.facts},
+        {
+            "from": source,
+            "to": target,
+            "reason": plan.reason,
+            **details,
+            **names,
+            **plan.facts,
+            **({"via": actor.name} if user is None and actor.name else {}),
+        },
         event_at=when,
     )
     await _publish_move(dossier, source)
@@ -314,6 +327,11 @@ async def transition(
         await communication.safely(
             communication.after_transition(dossier, source, old_start, old_end, plan.reason)
         )
+        from server.chain import outbound
+
+        # The chain hears of what it did not do itself (a contractor's own report is not echoed).
+        if user is not None:
+            await communication.safely(outbound.after_transition(dossier, source))
     return dossier
 
 

@@ -36,6 +36,8 @@ EVENT_LABELS: dict[str, str] = {
     "email_antwoord": "E-mail beantwoord",
     # A tenant reporting online asked to be called (or reported something acuut).
     "terugbellen": "Huurder vraagt om terugbellen",
+    "keten": "Ketenbericht (VERA)",
+    "keten_in": "Melding uit het systeem van de aannemer",
 }
 
 

@@ -88,6 +88,10 @@ async def create_with_timeline(
             )
             if made.alerted:
                 await communication.safely(communication.send_client_notifications(dossier=dossier))
+            from server.chain import outbound
+
+            if await outbound.after_intake(dossier):
+                made.timeline = None  # the request to the client's system is on it since
     return dossier, made.timeline
 
 

@@ -18,7 +18,7 @@ from server.models import Dossier, RepairLog, Technician, User
 
 async def store(
     job: Dossier,
-    author: User,
+    author: User | None,
     technician: Technician | None,
     op_id: str,
     values: dict[str, Any],

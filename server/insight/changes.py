@@ -35,6 +35,8 @@ QUIET_KINDS = frozenset(
         "anonymised",
         "email",
         "email_antwoord",
+        "keten",
+        "keten_in",
     }
 )
 

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 from server import settings
+from server.chain import delivery as chain
 from server.communication.sending import sweep
 from server.contacts import mail_in
 from server.contacts import retention as contact_retention
@@ -65,6 +66,13 @@ async def in_process(grace_seconds: float = 5.0) -> AsyncIterator[None]:
                 settings.OUTBOX_SWEEP_SECONDS,
                 lambda: sweep(senders.get({}), stopping=stop.is_set),
                 "outbox sweep",
+            )
+        )
+        work.append(
+            (
+                settings.OUTBOX_SWEEP_SECONDS,
+                lambda: chain.sweep(stopping=stop.is_set),
+                "chain sweep",
             )
         )
     tasks = [asyncio.create_task(_every(every, stop, job, name)) for every, job, name in work]

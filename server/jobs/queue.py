@@ -33,6 +33,8 @@ JOBS = frozenset(
         "prune_exports",
         "prune_sync_changes",
         "purge_positions",
+        "send_chain_message",
+        "send_due_chain_messages",
         "send_due_messages",
         "send_message",
         "send_telephony_reports",

@@ -8,6 +8,7 @@ from typing import Any
 from arq.worker import Retry
 
 from server import settings
+from server.chain import delivery as chain
 from server.communication.sending import send, sweep
 from server.contacts import mail_in
 from server.contacts import retention as contact_retention
@@ -54,6 +55,27 @@ async def send_due_messages(ctx: dict[str, Any]) -> dict[str, int]:
     return await sweep(senders.get(ctx))
 
 
+async def send_chain_message(ctx: dict[str, Any], message_id: int) -> str:
+    """Send one VERA message; a receiver that is down gets it again later (docs/chain.md)."""
+    outcome = await chain.send(message_id)
+    if outcome.retry_at is not None and outcome.acted and settings.REDIS_URL:
+        # A job of its own for the next try (its id names the try): a Retry would end
+        # with arq's tries, long before a receiver down for hours is back. Without Redis the
+        # app's own sweep (server/jobs/periodic.py) tries it again.
+        await queue.enqueue(
+            "send_chain_message",
+            message_id,
+            job_id=f"chain:{message_id}:{outcome.retry_at.isoformat()}",
+            defer_until=outcome.retry_at,
+        )
+    return outcome.status
+
+
+async def send_due_chain_messages(ctx: dict[str, Any]) -> dict[str, int]:
+    """The chain sweep (every minute): retries that are due, messages whose job was lost."""
+    return await chain.sweep()
+
+
 async def send_telephony_reports(ctx: dict[str, Any], today: str = "") -> int:
     """Each client's monthly telephony report, on the first working day (daily cron; once per
     client and month however often it runs). `today` (ISO date) is for tests and reruns."""
@@ -90,6 +112,8 @@ FUNCTIONS: list[Any] = [
     prune_exports,
     prune_sync_changes,
     send_message,
+    send_chain_message,
+    send_due_chain_messages,
     purge_positions,
     send_due_messages,
     poll_mailboxes,

@@ -19,6 +19,7 @@ from server.jobs.tasks import (
     prune_exports,
     prune_sync_changes,
     purge_positions,
+    send_due_chain_messages,
     send_due_messages,
     send_telephony_reports,
 )
@@ -54,6 +55,8 @@ def make_worker(
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
         # The outbox sweep: every minute, and at once when the worker starts.
         cron(send_due_messages, run_at_startup=True),
+        # The chain's retries (docs/chain.md): every minute, and at once when the worker starts.
+        cron(send_due_chain_messages, run_at_startup=True),
         # Inbound e-mail: every client's mailbox, every minute (docs/contacts.md, E-mail).
         cron(poll_mailboxes, run_at_startup=True),
     ]

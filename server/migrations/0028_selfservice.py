@@ -21,7 +21,7 @@ def _fk(model: str, name: str, null: bool, on_delete: OnDelete) -> Any:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0022_contact_hours")]
+    dependencies = [("models", "0025_chain")]
 
     initial = False
 

@@ -1,6 +1,7 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
+from server.models.chain import ChainMessage, Integration
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.contacts import (
     CallEvent,
@@ -48,6 +49,7 @@ MODEL_MODULES = [
     "server.models.privacy",
     "server.models.escalations",
     "server.models.selfservice",
+    "server.models.chain",
 ]
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "AddressParty",
     "CallEvent",
     "CallSurvey",
+    "ChainMessage",
     "ChangeLog",
     "ApiToken",
     "Client",
@@ -80,6 +83,7 @@ __all__ = [
     "MailMessage",
     "MailboxState",
     "InboundLine",
+    "Integration",
     "KnowledgeArticle",
     "KnowledgeVersion",
     "OrderCounter",

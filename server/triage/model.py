@@ -87,6 +87,14 @@ class Outcome:
     escalation: Escalation | None = None
     # What the tenant does until help arrives (gas: ventilate, no switches), on their page.
     tenant_advice: str = ""
+    # VERA codes for the chain (server/chain, docs/chain.md): DEFECTSOORT, DEFECTLOCATIE,
+    # DEFECTOORZAAK, VERREKENINGSOORT (VER: charged to the tenant) and whether the glass fund
+    # (PRIJSCOMPONENTDETAILSOORT GLF) pays.
+    defect_kind: str | None = None
+    defect_location: str | None = None
+    defect_cause: str | None = None
+    settlement: str | None = None
+    glass_fund: bool = False
 
 
 @dataclass(frozen=True)

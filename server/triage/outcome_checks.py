@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from server.domain import codes
+from server.domain import codes, vera
 from server.domain.codes import TriageAction, Urgency
 from server.triage.errors import Loc
 from server.triage.model import Outcome
@@ -74,6 +74,10 @@ def _known_codes(outcome: Outcome, loc: Loc, rules: OutcomeRules) -> Iterator[Pr
         ("order_type", outcome.order_type, rules.order_types, "ordersoort"),
         ("refer_to", outcome.refer_to, rules.referral_kinds, "soort partij"),
         ("escalation", role, rules.client_roles, "rol"),
+        ("defect_kind", outcome.defect_kind, vera.DEFECT_KINDS, "DEFECTSOORT"),
+        ("defect_location", outcome.defect_location, vera.DEFECT_LOCATIONS, "DEFECTLOCATIE"),
+        ("defect_cause", outcome.defect_cause, vera.DEFECT_CAUSES, "DEFECTOORZAAK"),
+        ("settlement", outcome.settlement, vera.SETTLEMENTS, "VERREKENINGSOORT"),
     )
     for name, value, known, what in lists:
         if value is not None and value not in known:

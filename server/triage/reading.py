@@ -38,6 +38,11 @@ OUTCOME_KEYS = (
     "knowledge",
     "escalation",
     "tenant_advice",
+    "defect_kind",
+    "defect_location",
+    "defect_cause",
+    "settlement",
+    "glass_fund",
 )
 
 
@@ -139,6 +144,11 @@ def _outcome(outcome_id: object, raw: object, loc: Loc) -> Outcome:
         knowledge=f.optional_text(doc.get("knowledge"), loc + ("knowledge",)),
         escalation=_escalation(doc.get("escalation"), loc + ("escalation",)),
         tenant_advice=f.optional_text(doc.get("tenant_advice"), loc + ("tenant_advice",)) or "",
+        defect_kind=f.code(doc.get("defect_kind"), loc + ("defect_kind",)),
+        defect_location=f.code(doc.get("defect_location"), loc + ("defect_location",)),
+        defect_cause=f.code(doc.get("defect_cause"), loc + ("defect_cause",)),
+        settlement=f.code(doc.get("settlement"), loc + ("settlement",)),
+        glass_fund=f.flag(doc.get("glass_fund"), loc + ("glass_fund",)),
     )
 
 

@@ -8,6 +8,7 @@ from server.domain.codes import TRIAGE_ACTION_LABELS, URGENCY_LABELS
 from server.triage.model import Outcome, Question
 from server.triage.result import AnswerStep, Evaluation, PathStep
 from server.triage.wording import render_description
+from server.triage.writing import vera_codes
 
 
 def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
@@ -63,6 +64,7 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
             if escalation
             else None
         ),
+        **vera_codes(outcome),
     }
 
 

@@ -93,8 +93,20 @@ def _outcome(outcome: Outcome) -> dict[str, Any]:
             "knowledge": outcome.knowledge,
             "description": outcome.description,
             "tenant_advice": outcome.tenant_advice,
+            **vera_codes(outcome),
         }
     )
+
+
+def vera_codes(outcome: Outcome) -> dict[str, Any]:
+    """The outcome's VERA codes (docs/chain.md), as the protocol file and the dossier keep them."""
+    return {
+        "defect_kind": outcome.defect_kind,
+        "defect_location": outcome.defect_location,
+        "defect_cause": outcome.defect_cause,
+        "settlement": outcome.settlement,
+        "glass_fund": outcome.glass_fund,
+    }
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:

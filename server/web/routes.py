@@ -9,7 +9,7 @@ from server.web.api import absences as api_absences
 from server.web.api import contacts as api_contacts
 from server.web.api import dispatch as api_dispatch
 from server.web.api import endpoints as api
-from server.web.api import figures, telephony, webhooks
+from server.web.api import figures, integrations, telephony, vera, webhooks
 from server.web.api import knowledge as api_knowledge
 from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
@@ -33,6 +33,9 @@ from server.web.pages import board as board_pages
 from server.web.pages import contacts as contact_pages
 from server.web.pages import dashboard as dashboard_pages
 from server.web.pages import escalations as escalation_pages
+from server.web.pages import (
+    integrations as integration_pages,
+)
 from server.web.pages import knowledge as knowledge_pages
 from server.web.pages import mail as mail_pages
 from server.web.pages import portal as portal_pages
@@ -103,6 +106,11 @@ api_routes = [
     ),
     Route("/protocols/{client}/subjects", api_knowledge.subject_search, methods=["GET"]),
     Route("/figures/telephony", figures.telephony_figures, methods=["GET"]),
+    Route("/integrations", integrations.integration_list, methods=["GET"]),
+    Route("/integrations", integrations.integration_create, methods=["POST"]),
+    Route("/integrations/{integration_id}", integrations.integration_detail, methods=["GET"]),
+    Route("/integrations/{integration_id}", integrations.integration_update, methods=["PUT"]),
+    Route("/integrations/{integration_id}/key", integrations.integration_key, methods=["POST"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]
 
@@ -212,10 +220,29 @@ page_routes = [
     Route("/melden/{client}/details", melden.details, methods=["POST"]),
     Route("/melden/{client}/versturen", melden.send, methods=["POST"]),
     Route("/melden/{client}/opnieuw", melden.restart, methods=["POST"]),
+    # Fixed paths before /koppelingen/{integration_id}.
+    Route("/koppelingen", integration_pages.integration_list, methods=["GET"]),
+    Route("/koppelingen/nieuw", integration_pages.new_form, methods=["GET"]),
+    Route("/koppelingen/nieuw", integration_pages.create, methods=["POST"]),
+    Route("/koppelingen/{integration_id}", integration_pages.edit, methods=["GET"]),
+    Route("/koppelingen/{integration_id}", integration_pages.save, methods=["POST"]),
+    Route("/koppelingen/{integration_id}/sleutel", integration_pages.new_key, methods=["POST"]),
     Route("/enquete/{token}", survey.form, methods=["GET"]),
     Route("/enquete/{token}", survey.submit, methods=["POST"]),
     Route("/enquete-gesprek/{token}", call_survey.form, methods=["GET"]),
     Route("/enquete-gesprek/{token}", call_survey.submit, methods=["POST"]),
+]
+
+# VERA's own paths for a contractor's or client's system (docs/chain.md); its key is the login.
+vera_routes = [
+    Route("/ping", vera.ping, methods=["GET"]),
+    Route("/onderhoudsorders/{id}", vera.order, methods=["GET"]),
+    Route("/onderhoudsorders/{id}", vera.order_update, methods=["PATCH", "PUT"]),
+    Route("/afspraken", vera.appointment, methods=["POST"]),
+    Route("/afspraken/{id}", vera.appointment, methods=["PUT", "PATCH"]),
+    Route("/fotos/{id}", vera.photo, methods=["GET"]),
+    # Last: any other path answers as VERA does (a Foutbericht), not with our own error shape.
+    Route("/{path:path}", vera.unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
 ]
 
 routes = [
@@ -225,6 +252,7 @@ routes = [
     # Prometheus (METRICS_TOKEN) or an admin; not in the API's description.
     Route("/metrics", metrics.endpoint, methods=["GET"], include_in_schema=False),
     Mount("/api/v1", routes=[*api_routes, *field_routes.api_routes]),
+    Mount("/api/vera/v4", routes=vera_routes),
     Mount("/static", HashedStaticFiles(directory=static.ROOT), name="static"),
     *page_routes,
     *field_routes.page_routes,
@@ -285,6 +313,8 @@ PUBLIC_PATHS = (
             "/melden/{client}/details",
             "/melden/{client}/versturen",
             "/melden/{client}/opnieuw",
+            # An integration's own key (X-API-KEY) is the login (server/web/api/vera.py).
+            *(f"/api/vera/v4{r.path}" for r in vera_routes),
         }
     )
     | field_routes.PUBLIC_PATHS

@@ -68,6 +68,19 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
             json={"materials": ["Sifon 32 mm", "Sanitairkit", "Kraanleertje"]},
         )
         assert materials.status_code == 200, materials.text
+        # The chain's integrations page (docs/chain.md): one switched off, pointing nowhere.
+        integration = planner.post(
+            "/api/v1/integrations",
+            json={
+                "name": "Woonstad ERP",
+                "owner": "client:WST",
+                "endpoint_url": "http://127.0.0.1:9/vera/v4",
+                "secret": "geheim",
+                "messages": ["onderhoudsverzoek"],
+            },
+        )
+        assert integration.status_code == 201, integration.text
+        integration_id = integration.json()["integration"]["id"]
     contact = _registered_call(live_server)
     movable = _booked_dossier(live_server)  # the day after tomorrow: movable online
     escalated = httpx.post(
@@ -104,6 +117,7 @@ def filled(live_server: str, live_dir: Path) -> dict[str, str]:
         "contact": str(contact),
         "case": str(case),
         "live_server": live_server,
+        "integration": str(integration_id),
         **signed,
     }
 
@@ -316,6 +330,9 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/contactinstellingen/WST",
             "/escalaties",
             f"/escalaties/{filled['case']}",
+            "/koppelingen",
+            "/koppelingen/nieuw",
+            f"/koppelingen/{filled['integration']}",
         ],
     )
 

@@ -25,7 +25,7 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Dossier, EscalationCase, Technician, User
+from server.models import Dossier, EscalationCase, Integration, Technician, User
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -59,6 +59,7 @@ class Scoped:
     other_article: int = 0  # Lichtveld's
     own_case: int = 0  # an escalation case about Woonstad's dossier
     other_case: int = 0  # about Lichtveld's
+    integration: int = 0  # a contractor's ERP (server/chain), switched off
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -157,6 +158,12 @@ async def build() -> Scoped:
         )
         for d in (own, other)
     ]
+    integration = await Integration.create(
+        name="ERP Noord",
+        contractor_id=w.technician.contractor_id,  # type: ignore[attr-defined]
+        endpoint_url="https://erp.example/vera/v4",
+        messages=["onderhoudsorder"],
+    )
     return Scoped(
         w,
         own,
@@ -173,6 +180,7 @@ async def build() -> Scoped:
         other_article.id,
         own_case.id,
         other_case.id,
+        integration.id,
     )
 
 
@@ -197,6 +205,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "article_id": str(s.other_article if other else s.own_article),
         "article_version": "1",
         "case_id": str(s.other_case if other else s.own_case),
+        "integration_id": str(s.integration),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")

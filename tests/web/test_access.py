@@ -509,6 +509,18 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/privacy/inzage"): "A",
     ("POST", "/privacy/wissen"): "A",
     ("GET", "/privacy/inzagelog"): "A",
+    # The chain's integrations (docs/chain.md): supervisors and admins keep them.
+    ("GET", "/api/v1/integrations"): "AS",
+    ("POST", "/api/v1/integrations"): "AS",
+    ("GET", "/api/v1/integrations/{integration_id}"): "AS",
+    ("PUT", "/api/v1/integrations/{integration_id}"): "AS",
+    ("POST", "/api/v1/integrations/{integration_id}/key"): "AS",
+    ("GET", "/koppelingen"): "AS",
+    ("GET", "/koppelingen/nieuw"): "AS",
+    ("POST", "/koppelingen/nieuw"): "AS",
+    ("GET", "/koppelingen/{integration_id}"): "AS",
+    ("POST", "/koppelingen/{integration_id}"): "AS",
+    ("POST", "/koppelingen/{integration_id}/sleutel"): "AS",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {
@@ -610,3 +622,45 @@ async def test_online_reporting_answers_anyone_and_only_for_clients_that_offer_i
         response = await http.get(path)
         assert response.status_code == 404, path
         assert "Op dit adres kunt u geen melding doen" in response.text
+
+
+# The chain's VERA API (/api/vera/v4, docs/chain.md) is public to users: an integration's own
+# key (X-API-KEY) is its login. No user's session or token opens it, and a key opens only the
+# dossiers sent to its integration (tests/chain/test_inbound.py).
+VERA_ROUTES = sorted(r for r in _all_routes() if r[1].startswith("/api/vera/"))
+
+
+def test_every_vera_route_is_known_here() -> None:
+    assert VERA_ROUTES == [
+        ("DELETE", "/api/vera/v4/{path:path}"),
+        ("GET", "/api/vera/v4/fotos/{id}"),
+        ("GET", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("GET", "/api/vera/v4/ping"),
+        ("GET", "/api/vera/v4/{path:path}"),
+        ("PATCH", "/api/vera/v4/afspraken/{id}"),
+        ("PATCH", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("PATCH", "/api/vera/v4/{path:path}"),
+        ("POST", "/api/vera/v4/afspraken"),
+        ("POST", "/api/vera/v4/{path:path}"),
+        ("PUT", "/api/vera/v4/afspraken/{id}"),
+        ("PUT", "/api/vera/v4/onderhoudsorders/{id}"),
+        ("PUT", "/api/vera/v4/{path:path}"),
+    ]
+    assert all(p in PUBLIC_PATHS for _, p in VERA_ROUTES)
+
+
+@pytest.mark.parametrize(
+    "username", [None, "admin", "sanne.supervisie", "anna.agent", "wim.woonstad", "piet.monteur"]
+)
+async def test_vera_routes_refuse_every_user_and_no_key(
+    http: httpx.AsyncClient, username: str | None
+) -> None:
+    s = await scoped.build()
+    headers = await token_for(http, username) if username else {}
+    if username:
+        await login(http, username)
+    for method, template in VERA_ROUTES:
+        path = template.replace("{id}", s.own.order_number).replace("{path:path}", "onbekend")
+        response = await http.request(method, path, headers=headers, json={})
+        assert response.status_code == 401, (username, method, path, response.text)
+        assert response.json()["code"] == "NIET_GEAUTORISEERD"

@@ -34,6 +34,7 @@ from server.web.api import (
     dispatch_schemas,
     field,
     figure_schemas,
+    integrations,
     knowledge_schemas,
     materials,
     responses,
@@ -67,6 +68,7 @@ PATH_PARAMETERS: dict[str, dict[str, Any]] = {
     "article_version": {**_ID, "description": "Version number of the article"},
     "contractor_id": _ID,
     "absence_id": _ID,
+    "integration_id": {**_ID, "description": "Number of the integration"},
     "subscription_id": _ID,
     "secret": {"type": "string", "description": "SMS_WEBHOOK_SECRET"},
     "client_id": {"type": "string", "description": "The id the app gave the photo"},
@@ -98,6 +100,7 @@ _MODELS: dict[str, type[BaseModel]] = {
         materials,
         knowledge_schemas,
         figure_schemas,
+        integrations,
     )
     for model in vars(module).values()
     if isinstance(model, type)

@@ -1,0 +1,1 @@
+"""The chain: dossiers to clients' and contractors' systems as VERA messages, status back."""
