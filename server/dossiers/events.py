@@ -31,6 +31,8 @@ EVENT_LABELS: dict[str, str] = {
     "anonymised": "Persoonsgegevens verwijderd",
     "email": "E-mail ontvangen",
     "email_antwoord": "E-mail beantwoord",
+    "opdracht_geaccepteerd": "Opdracht geaccepteerd door aannemer",
+    "aannemer_monteur": "Monteur van de aannemer toegewezen",
 }
 
 
