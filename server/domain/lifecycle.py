@@ -341,9 +341,7 @@ def check_field_appointment(start: datetime, end: datetime | None, now: datetime
     if start < now - PLAN_SLACK:
         raise LifecycleError("Een afspraak kan niet in het verleden liggen.", "appointment_start")
     if start > now + PLAN_AHEAD:
-        raise LifecycleError(
-            "Een afspraak ligt hoogstens een jaar vooruit.", "appointment_start"
-        )
+        raise LifecycleError("Een afspraak ligt hoogstens een jaar vooruit.", "appointment_start")
     if end is None:
         raise LifecycleError("Geef ook de eindtijd van de afspraak.", "appointment_end")
     if end - start > LONGEST_VISIT:
