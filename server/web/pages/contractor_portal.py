@@ -110,10 +110,6 @@ def _result_labels() -> dict[str, str]:
     return {code: RESULT_LABELS[code] for code in RESULT_LABELS if code in FIELD_RESULTS}
 
 
-async def _form(request: Request) -> FormData:
-    return await request.form(max_files=orders.MAX_PHOTOS + 1, max_fields=MAX_FORM_FIELDS)
-
-
 def _text(form: FormData, key: str) -> str:
     value = form.get(key, "")
     return value.strip() if isinstance(value, str) else ""
@@ -130,12 +126,14 @@ async def _act(request: Request, done: str, work: Any) -> Response:
     what was typed (nothing lost), else back to the order with `done` said."""
     user = await _user(request)
     dossier = await orders.order(user, request.path_params["order_number"])
-    form = await _form(request)
-    try:
-        await work(user, dossier, form)
-    except AppError as exc:
-        typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-        return await detail(request, exc, typed)
+    async with request.form(
+        max_files=orders.MAX_PHOTOS + 1, max_fields=MAX_FORM_FIELDS
+    ) as form:  # closes the uploads' temporary files
+        try:
+            await work(user, dossier, form)
+        except AppError as exc:
+            typed = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+            return await detail(request, exc, typed)
     if dossier.phase not in orders.WORKING:
         return RedirectResponse(f"/aannemer?gedaan={done}", status_code=303)
     return _back(dossier, done)
