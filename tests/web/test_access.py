@@ -342,8 +342,9 @@ async def test_dispatch_planning_routes_by_role(
 
 
 # Every route with who may use it: A admin, S supervisor, G agent (desk), C a client's user,
-# T a technician, K a contractor's user (aannemer). Public routes are PUBLIC_PATHS. A role not listed is refused with 403, or
-# with 404 where the route names something outside its scope (HIDDEN), which is not revealed.
+# T a technician, K a contractor's user (aannemer). Public routes are PUBLIC_PATHS. A role not
+# listed is refused with 403, or with 404 where the route names something outside its scope
+# (HIDDEN), which is not revealed.
 ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/clients"): "ASGCT",
     ("GET", "/api/v1/addresses"): "ASGC",
