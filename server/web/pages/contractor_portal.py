@@ -23,6 +23,7 @@ from server.domain.roles import Role
 from server.dossiers import dossiers, work_queue
 from server.fieldwork.field_input import MAX_MATERIALS
 from server.models import Dossier, Photo, RepairLog, User
+from server.web import input_text
 from server.web.auth import current_user, still_allowed
 from server.web.templating import templates
 
@@ -112,7 +113,11 @@ def _result_labels() -> dict[str, str]:
 
 def _text(form: FormData, key: str) -> str:
     value = form.get(key, "")
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        raise Unprocessable(f"Veld '{key}' hoort tekst te zijn, geen bestand.", key)
+    if input_text.is_bad(value):  # a multipart form passes the edge's check unread
+        raise Unprocessable(f"Veld '{key}' bevat een ongeldig teken.", key)
+    return value.strip()
 
 
 def _back(dossier: Dossier, done: str) -> Response:
