@@ -37,6 +37,7 @@ def log_in(page: Page, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
     page.wait_for_load_state("networkidle")
 
 
