@@ -132,6 +132,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             trades=args.trade or (),
             home_postcode=args.home_postcode,
             phone=args.phone,
+            contractor_code=args.contractor,
         )
         print(f"Gebruiker {user.username} ({user.role}) aangemaakt.")
         tech = await Technician.get_or_none(user_id=user.id)
@@ -334,12 +335,18 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         choices=[r.value for r in Role],
         help="rol: admin (beheer), supervisor (supervisie), agent (meldkamermedewerker), "
-        "technician (monteur) of client (opdrachtgever, met --client)",
+        "technician (monteur), client (opdrachtgever, met --client) of contractor "
+        "(aannemer, met --contractor)",
     )
     create.add_argument(
         "--client",
         metavar="CODE",
         help="code van de opdrachtgever (zoals WST); verplicht bij rol client",
+    )
+    create.add_argument(
+        "--contractor",
+        metavar="CODE",
+        help="code van de aannemer; verplicht bij rol contractor, bij een monteur zijn werkgever",
     )
     create.add_argument(
         "--name", default="", metavar="NAAM", help="volledige naam, zoals getoond in de tijdlijn"

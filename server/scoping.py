@@ -22,6 +22,9 @@ def dossiers(user: User) -> QuerySet[Dossier]:
         return qs.filter(client_id=user.client_id)  # type: ignore[attr-defined]
     if user.role == Role.TECHNICIAN:
         return qs.filter(technician__user_id=user.id)
+    if user.role == Role.CONTRACTOR and user.contractor_id is not None:  # type: ignore[attr-defined]
+        # The orders sent to its contractor; one given back or sent elsewhere is gone.
+        return qs.filter(contractor_id=user.contractor_id)  # type: ignore[attr-defined]
     return qs.filter(id__in=[])  # no rows: an unknown role sees nothing
 
 

@@ -125,7 +125,15 @@ async def test_demo_loads_a_realistic_consistent_world_once(http: httpx.AsyncCli
     roles = {username: role for username, _, role in logins}
     assert roles["klant.wst"] == "Opdrachtgever Woonstad Utrecht"
     assert roles["monteur.piet"] == "Servicemonteur (cv-installateur, loodgieter)"
-    for username in ("admin", "sanne.supervisie", "anna.agent", "klant.wst", "monteur.piet"):
+    assert roles["bram.aannemer"] == "Aannemer Bouw- en Onderhoudsbedrijf Van Rijn"
+    for username in (
+        "admin",
+        "sanne.supervisie",
+        "anna.agent",
+        "klant.wst",
+        "monteur.piet",
+        "bram.aannemer",
+    ):
         response = await http.post(
             "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
         )
@@ -234,3 +242,15 @@ async def _a_year_of_contacts_with_the_rhythm(contacts: list[Any]) -> None:
     per_day = Counter(t.date() for t in local if t.weekday() < 5)
     for storm in storm_days(DEMO_NOW):
         assert per_day[storm] > 3 * median(per_day.values())
+
+
+async def test_demo_contractor_has_new_orders_in_its_portal(db_clean: None) -> None:
+    from server.contractors import orders
+
+    await load_demo(now=DEMO_NOW)
+    user = await User.get(username="bram.aannemer")
+    assert (user.role, (await orders.contractor_of(user)).code) == ("contractor", "VRB")
+    open_orders = await orders.open_orders(user)
+    new = [d for d in open_orders if d.contractor_accepted_at is None]
+    assert len(new) == 3 and all(d.phase == "doorgezet_naar_monteur" for d in new)
+    assert all(d.trade in ("TIM", "GLA", "DAK") for d in new)

@@ -13,7 +13,7 @@ from server.auth.passwords import hash_password
 from server.dispatch import technicians
 from server.domain.errors import Conflict, NotFound, Unprocessable
 from server.domain.roles import Role
-from server.models import ApiToken, Client, User
+from server.models import ApiToken, Client, Contractor, User
 
 
 async def create_user(
@@ -26,9 +26,11 @@ async def create_user(
     trades: Sequence[str] = (),
     home_postcode: str = "",
     phone: str = "",
+    contractor_code: str | None = None,
 ) -> User:
     """A user; a technician also gets the technician record the desk sends jobs to, with his
-    trades, home postcode and phone (all checked before anything is written)."""
+    trades, home postcode and phone (all checked before anything is written). A contractor's
+    user belongs to its contractor; a technician may (his employer, who can send him work)."""
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
         raise Unprocessable(
@@ -38,6 +40,7 @@ async def create_user(
         raise Unprocessable(f"Onbekende rol '{role}'.", "role")
     password_rule.check(password, password_rule.personal_words(username, full_name, email))
     client = await _client_for(role, client_code)
+    contractor = await _contractor_for(role, contractor_code)
     technician = _technician_for(role, trades, home_postcode, phone)
     if await User.exists(username=username):
         raise Conflict(f"Gebruiker '{username}' bestaat al.", "username")
@@ -46,13 +49,16 @@ async def create_user(
             username=username,
             role=role,
             client=client,
+            contractor=contractor if role == Role.CONTRACTOR else None,
             full_name=full_name.strip(),
             email=email.strip(),
             password_hash=hash_password(password),
             using_db=conn,
         )
         if technician is not None:
-            await technicians.create(str(user), technician, user=user, using_db=conn)
+            await technicians.create(
+                str(user), technician, user=user, contractor=contractor, using_db=conn
+            )
     return user
 
 
@@ -71,6 +77,27 @@ async def _client_for(role: str, client_code: str | None) -> Client | None:
     if client is None:
         raise Unprocessable(f"Opdrachtgever '{client_code}' bestaat niet.", "client")
     return client
+
+
+async def _contractor_for(role: str, contractor_code: str | None) -> Contractor | None:
+    if role not in (Role.CONTRACTOR, Role.TECHNICIAN):
+        if contractor_code:
+            raise Unprocessable(
+                "Alleen een aannemer of monteur (--role contractor of technician) hoort bij een "
+                "aannemer.",
+                "contractor",
+            )
+        return None
+    if not contractor_code:
+        if role == Role.CONTRACTOR:
+            raise Unprocessable(
+                "Een aannemer-gebruiker hoort bij een aannemer (--contractor).", "contractor"
+            )
+        return None
+    contractor = await Contractor.get_or_none(code=contractor_code.strip().upper())
+    if contractor is None:
+        raise Unprocessable(f"Aannemer '{contractor_code}' bestaat niet.", "contractor")
+    return contractor
 
 
 def _technician_for(

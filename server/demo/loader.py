@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from server.demo.call_surveys import write_call_surveys
 from server.demo.chain import write_integrations
 from server.demo.contacts import write_contacts
+from server.demo.contractor_portal import write_contractor_portal
 from server.demo.history import write_history
 from server.demo.knowledge import write_knowledge
 from server.demo.scenarios import Crew, Site, plan_history
@@ -72,6 +73,9 @@ async def load_demo(
         await write_contacts(clients, staff.users, now)
         await write_knowledge(clients, staff.users["sanne.supervisie"], now)
         await write_call_surveys(now)
+        await write_contractor_portal(
+            staff.users["anna.agent"], staff.password_hash, MAIL_DOMAIN, now
+        )
     return logins()
 
 

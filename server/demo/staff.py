@@ -100,7 +100,13 @@ TECHNICIANS = (
     TechnicianSpec("Hakan", "Yıldız", "RMN", ("ONT",), 12, "06 5170 6621"),
 )
 
-DEMO_USERNAMES = tuple(p.username for p in STAFF) + tuple(t.username for t in TECHNICIANS)
+# The contractor portal's planner (server/demo/contractor_portal.py).
+CONTRACTOR_LOGIN = ("bram.aannemer", "VRB")
+DEMO_USERNAMES = (
+    tuple(p.username for p in STAFF)
+    + tuple(t.username for t in TECHNICIANS)
+    + (CONTRACTOR_LOGIN[0],)
+)
 DEMO_CONTRACTOR_CODES = tuple(c.code for c in CONTRACTORS)
 
 
@@ -116,6 +122,8 @@ def logins() -> list[tuple[str, str, str]]:
     for tech in TECHNICIANS:
         trades = ", ".join(TRADE_LABELS[t].lower() for t in tech.trades)
         rows.append((tech.username, PASSWORD, f"{ROLE_LABELS['technician']} ({trades})"))
+    contractor = next(c.name for c in CONTRACTORS if c.code == CONTRACTOR_LOGIN[1])
+    rows.append((CONTRACTOR_LOGIN[0], PASSWORD, f"{ROLE_LABELS['contractor']} {contractor}"))
     return rows
 
 
@@ -125,6 +133,7 @@ class Staff:
     technicians: list[Technician]
     # Technician id -> the technician's own login.
     technician_users: dict[int, User]
+    password_hash: str = ""
 
 
 async def write_staff(clients: dict[str, Client]) -> Staff:
@@ -179,7 +188,7 @@ async def write_staff(clients: dict[str, Client]) -> Staff:
         )
         technicians.append(technician)
         technician_users[technician.id] = user
-    return Staff(users, technicians, technician_users)
+    return Staff(users, technicians, technician_users, password_hash)
 
 
 async def write_absences(technicians: list[Technician], now: datetime) -> None:

@@ -107,19 +107,36 @@ async def book(
     return dossier
 
 
+async def move_planned(
+    user: User,
+    dossier: Dossier,
+    technician_id: int | None,
+    start: datetime,
+    end: datetime,
+    reason: str = "",
+) -> Dossier:
+    """Move a booked appointment for whoever may plan it (the caller checked); the tenant is
+    told as when the desk moves it."""
+    return await _move(user, dossier, technician_id, start, end, reason, None)
+
+
 async def _move(
     user: User | None,
     dossier: Dossier,
-    technician_id: int,
+    technician_id: int | None,
     start: datetime,
     end: datetime,
     reason: str,
     at: datetime | None,
 ) -> Dossier:
-    tech = await _technician(technician_id)
+    """Move a booked appointment; without a technician (a contractor's order it plans
+    itself) the one it has stays."""
+    tech = await _technician(technician_id) if technician_id is not None else None
     previous = dossier.technician_id  # type: ignore[attr-defined]
     old_start, old_end = dossier.appointment_start, dossier.appointment_end
-    changes = {"appointment_start": start, "appointment_end": end, "technician_id": tech.id}
+    changes: dict[str, object] = {"appointment_start": start, "appointment_end": end}
+    if tech is not None:
+        changes["technician_id"] = tech.id
     await dossiers._save(
         dossier,
         changes,
@@ -130,7 +147,7 @@ async def _move(
             "from": old_start.isoformat() if old_start else None,
             "to": start.isoformat(),
             "end": end.isoformat(),
-            "technician": tech.name,
+            "technician": tech.name if tech else None,
             "reason": reason.strip() or None,
         },
     )

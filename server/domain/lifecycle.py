@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -51,7 +51,11 @@ FINAL_PHASES = CLOSED_PHASES | {Phase.GEARCHIVEERD}
 OPEN_PHASES = frozenset(Phase) - FINAL_PHASES
 
 SUPERVISORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
-DESK_AND_TECHNICIAN = DESK_ROLES | {Role.TECHNICIAN}
+# Whoever does the work on site: a technician on his own jobs, a contractor (its portal) on its
+# own orders; the desk records what it is told.
+FIELD = frozenset({Role.TECHNICIAN, Role.CONTRACTOR})
+DESK_AND_TECHNICIAN = DESK_ROLES | FIELD
+DESK_AND_CONTRACTOR = DESK_ROLES | {Role.CONTRACTOR}
 
 # Exits every open phase has: solved remotely, referred, cancelled (with their button text).
 _EXITS = {
@@ -79,8 +83,9 @@ def _rules() -> list[Rule]:
         Rule(Phase.ANALYSEREN, Phase.DOORGEZET, desk, "Doorzetten naar monteur"),
         Rule(Phase.CONTACT_OPNEMEN, Phase.ANALYSEREN, desk, "Terug naar analyseren"),
         Rule(Phase.CONTACT_OPNEMEN, Phase.DOORGEZET, desk, "Doorzetten naar monteur"),
-        Rule(Phase.DOORGEZET, Phase.AFSPRAAK, desk, "Afspraak inplannen"),
-        Rule(Phase.DOORGEZET, Phase.ANALYSEREN, desk, "Terug naar analyseren"),
+        # A contractor plans its own orders, and may give one back (declined, with a reason).
+        Rule(Phase.DOORGEZET, Phase.AFSPRAAK, DESK_AND_CONTRACTOR, "Afspraak inplannen"),
+        Rule(Phase.DOORGEZET, Phase.ANALYSEREN, DESK_AND_CONTRACTOR, "Terug naar analyseren"),
         Rule(Phase.AFSPRAAK, Phase.IN_UITVOERING, DESK_AND_TECHNICIAN, "Start uitvoering"),
         # Acuut and urgent work is done as soon as someone can go: no appointment to wait for.
         Rule(
@@ -112,8 +117,9 @@ class Actor:
     role: Role
     technician_id: int | None = None
     name: str = ""
-    # A contractor's own system (server/chain): it reports from the field for the dossiers
-    # given to that contractor, under the technician's rules (werkbon, field results only).
+    # A contractor acting for itself, on the dossiers given to it: its own system (server/chain)
+    # or its planner in the portal (server/contractors), under the technician's rules and
+    # planning and declining its own orders.
     contractor_id: int | None = None
 
 
@@ -165,6 +171,8 @@ def _may(rule: Rule, state: DossierState, actor: Actor) -> bool:
         return False
     if actor.role == Role.TECHNICIAN:
         return actor.technician_id is not None and actor.technician_id == state.technician_id
+    if actor.role == Role.CONTRACTOR:
+        return actor.contractor_id is not None and actor.contractor_id == state.contractor_id
     return True
 
 
@@ -180,7 +188,7 @@ class Plan:
 
 
 # Keys `_requirements` returns beside the dossier's fields, for the timeline only.
-_FACTS = ("lapsed_appointment",)
+_FACTS = ("lapsed_appointment", "declined")
 
 
 def plan_transition(
@@ -206,7 +214,7 @@ def plan_transition(
     if actor.role not in DESK_ROLES:
         check_field_result(data)
     changes: dict[str, Any] = {"phase": to}
-    changes.update(_requirements(state, to, data, now))
+    changes.update(_requirements(state, to, data, now, actor))
     if actor.role not in DESK_ROLES and to == Phase.AFGEROND and not state.visit_werkbon:
         raise LifecycleError(NO_WERKBON, "werkbon")
     reason = changes.pop("reason", None)
@@ -250,10 +258,14 @@ def _text(data: Mapping[str, Any], key: str, message: str) -> str:
 
 
 def _requirements(
-    state: DossierState, to: Phase, data: Mapping[str, Any], now: datetime
+    state: DossierState, to: Phase, data: Mapping[str, Any], now: datetime, actor: Actor
 ) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    if to == Phase.DOORGEZET and state.phase == Phase.IN_UITVOERING:
+    if actor.role == Role.CONTRACTOR and to == Phase.ANALYSEREN:
+        # Declined: back to the desk, no longer the contractor's (nor its technician's).
+        changes["reason"] = _text(data, "reason", "Geef een reden waarom u de opdracht weigert.")
+        changes.update(contractor_id=None, technician_id=None, declined=True)
+    elif to == Phase.DOORGEZET and state.phase == Phase.IN_UITVOERING:
         changes["reason"] = _text(data, "reason", "Geef aan waarom de storing niet is opgelost.")
     elif to == Phase.IN_UITVOERING and state.phase == Phase.DOORGEZET:
         if state.urgency not in WITHOUT_APPOINTMENT:
@@ -275,6 +287,8 @@ def _requirements(
         changes.update(technician_id=tech, contractor_id=contractor)
     elif to == Phase.AFSPRAAK:
         changes.update(_appointment(state, data, now))
+        if actor.role not in DESK_ROLES:
+            check_field_appointment(changes["appointment_start"], changes["appointment_end"], now)
     elif to == Phase.AFGEROND:
         changes["result_code"] = _result_code(data)
     elif to == Phase.OP_AFSTAND:
@@ -323,3 +337,25 @@ def _appointment(state: DossierState, data: Mapping[str, Any], now: datetime) ->
     if not tech and not state.contractor_id:
         raise LifecycleError("Kies eerst een monteur voor de afspraak.", "technician_id")
     return {"appointment_start": start, "appointment_end": end, "technician_id": tech}
+
+
+# A contractor's own planning: from now (a little slack for a slow form) to a year ahead, a
+# visit of at most a working day. The desk books through its slot finder and may record
+# what was agreed by phone, so this binds the portal only.
+PLAN_SLACK = timedelta(minutes=5)
+PLAN_AHEAD = timedelta(days=365)
+LONGEST_VISIT = timedelta(hours=12)
+
+
+def check_field_appointment(start: datetime, end: datetime | None, now: datetime) -> None:
+    if start < now - PLAN_SLACK:
+        raise LifecycleError("Een afspraak kan niet in het verleden liggen.", "appointment_start")
+    if start > now + PLAN_AHEAD:
+        raise LifecycleError("Een afspraak ligt hoogstens een jaar vooruit.", "appointment_start")
+    if end is None:
+        raise LifecycleError("Geef ook de eindtijd van de afspraak.", "appointment_end")
+    if end - start > LONGEST_VISIT:
+        raise LifecycleError(
+            "Een afspraak duurt hoogstens 12 uur; plan een vervolgafspraak voor meer.",
+            "appointment_end",
+        )

@@ -11,6 +11,8 @@ class Role(StrEnum):
     AGENT = "agent"
     TECHNICIAN = "technician"
     CLIENT = "client"
+    # An aannemer without an ERP of its own: works its orders in the contractor portal.
+    CONTRACTOR = "contractor"
 
 
 ROLE_LABELS: dict[str, str] = {
@@ -19,6 +21,7 @@ ROLE_LABELS: dict[str, str] = {
     "agent": "Meldkamermedewerker",
     "technician": "Servicemonteur",
     "client": "Opdrachtgever",
+    "contractor": "Aannemer",
 }
 
 # The meldkamer's own people: they work on every client's dossiers.

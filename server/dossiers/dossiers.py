@@ -23,7 +23,7 @@ from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
 from server.insight import changes as changes_live
-from server.models import Address, Client, Dossier, DossierEvent, Technician, User
+from server.models import Address, Client, Contractor, Dossier, DossierEvent, Technician, User
 
 
 def now() -> datetime:
@@ -67,7 +67,8 @@ async def actor_for(user: User | None) -> Actor:
     if user.role == Role.TECHNICIAN:
         tech = await Technician.get_or_none(user_id=user.id)
         technician_id = tech.id if tech else None
-    return Actor(user.id, Role(user.role), technician_id, str(user))
+    contractor_id = user.contractor_id if user.role == Role.CONTRACTOR else None  # type: ignore[attr-defined]
+    return Actor(user.id, Role(user.role), technician_id, str(user), contractor_id)
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,11 @@ async def transition(
     before = worklist.Holding(dossier.phase, dossier.technician_id)  # type: ignore[attr-defined]
     old_start, old_end = dossier.appointment_start, dossier.appointment_end
     changes = {k: v for k, v in plan.changes.items() if v != getattr(dossier, k, None)}
-    details = {k: _show(v) for k, v in changes.items() if k != "phase"}
+    if "contractor_id" in changes:  # another contractor (or none) has not accepted it
+        changes["contractor_accepted_at"] = None
+    details = {
+        k: _show(v) for k, v in changes.items() if k not in ("phase", "contractor_accepted_at")
+    }
     await _save(
         dossier,
         changes,
@@ -351,13 +356,20 @@ async def _publish_move(dossier: Dossier, source: str) -> None:
 
 async def _check_references(changes: dict[str, Any]) -> dict[str, str]:
     """Refuse unknown assignees; return their names, so the timeline reads without lookups."""
+    names: dict[str, str] = {}
+    contractor_id = changes.get("contractor_id")
+    if contractor_id is not None:
+        contractor = await Contractor.get_or_none(id=contractor_id)
+        if contractor is None:
+            raise Unprocessable(f"Aannemer {contractor_id} bestaat niet.", "contractor_id")
+        names["contractor"] = contractor.name
     tech_id = changes.get("technician_id")
     if tech_id is None:
-        return {}
+        return names
     tech = await Technician.get_or_none(id=tech_id, active=True)
     if tech is None:
         raise Unprocessable(f"Monteur {tech_id} bestaat niet of is niet actief.", "technician_id")
-    return {"technician": tech.name}
+    return {**names, "technician": tech.name}
 
 
 def _show(value: Any) -> Any:

@@ -38,6 +38,8 @@ EVENT_LABELS: dict[str, str] = {
     "terugbellen": "Huurder vraagt om terugbellen",
     "keten": "Ketenbericht (VERA)",
     "keten_in": "Melding uit het systeem van de aannemer",
+    "opdracht_geaccepteerd": "Opdracht geaccepteerd door aannemer",
+    "aannemer_monteur": "Monteur van de aannemer toegewezen",
 }
 
 

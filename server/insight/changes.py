@@ -90,6 +90,12 @@ async def dossier_changed(dossier: Dossier) -> None:
                 for channel in ("dashboard:*", *(f"dashboard:{c}" for c in code))
             ),
             *((f"client:{c}", "dossier", data) for c in code),
+            # The contractor portal's list of open orders (server/web/pages/contractor_portal.py).
+            *(
+                [(f"contractor:{dossier.contractor_id}", "dossier", data)]  # type: ignore[attr-defined]
+                if getattr(dossier, "contractor_id", None) is not None
+                else []
+            ),
         ]
     )
 

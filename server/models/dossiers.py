@@ -69,6 +69,8 @@ class Dossier(models.Model):
     contractor: fields.ForeignKeyNullableRelation[Contractor] = fields.ForeignKeyField(
         "models.Contractor", related_name="dossiers", null=True, on_delete=fields.SET_NULL
     )
+    # When the contractor accepted the order in its portal; cleared when it goes to another.
+    contractor_accepted_at = fields.DatetimeField(null=True)
     appointment_start = fields.DatetimeField(null=True)
     appointment_end = fields.DatetimeField(null=True)
     parent: fields.ForeignKeyNullableRelation[Dossier] = fields.ForeignKeyField(

@@ -15,10 +15,14 @@ class User(models.Model):
     username = fields.CharField(max_length=80, unique=True)
     full_name = fields.CharField(max_length=200, default="")
     email = fields.CharField(max_length=254, default="")
-    # admin, supervisor, agent, technician, client (see server.domain.roles)
+    # admin, supervisor, agent, technician, client, contractor (see server.domain.roles)
     role = fields.CharField(max_length=20)
     client: fields.ForeignKeyNullableRelation[Client] = fields.ForeignKeyField(
         "models.Client", related_name="users", null=True, on_delete=fields.CASCADE
+    )
+    # A contractor's user works in the contractor portal, on that contractor's orders only.
+    contractor: fields.ForeignKeyNullableRelation[Contractor] = fields.ForeignKeyField(
+        "models.Contractor", related_name="users", null=True, on_delete=fields.CASCADE
     )
     password_hash = fields.CharField(max_length=200)
     active = fields.BooleanField(default=True)

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from server import settings
 from server.auth import tokens
 from server.domain.errors import Forbidden, Unauthorized
+from server.domain.roles import Role
 from server.models import User
 
 # Set beside a technician's website session and readable by script: the app asks to take that
@@ -103,12 +104,24 @@ def on_auth_error(conn: HTTPConnection, exc: Exception) -> Response:
     return error_response(conn, Unauthorized(str(exc)))
 
 
+# A contractor's user works in its portal only (and sees its orders' photos): every other
+# page and API route answers 403 whatever its own checks would say. Here, because every
+# endpoint starts here, a route added later is closed to contractors until listed.
+CONTRACTOR_AREA = ("/aannemer/", "/api/v1/photos/")
+CONTRACTOR_PATHS = frozenset({"/", "/aannemer", "/logout", "/api/v1/auth/logout"})
+
+
 def current_user(request: Request) -> User:
     """The logged-in user, or 401. Every endpoint except login and health starts here."""
     principal = request.user
     if not isinstance(principal, Principal):
         raise Unauthorized("Log eerst in.")
-    return principal.model
+    user = principal.model
+    if user.role == Role.CONTRACTOR:
+        path = request.url.path
+        if path not in CONTRACTOR_PATHS and not path.startswith(CONTRACTOR_AREA):
+            raise Forbidden("Uw rol heeft alleen toegang tot het aannemersportaal.")
+    return user
 
 
 def still_allowed(

@@ -19,6 +19,7 @@ from server.web.pages import (
     auth,
     call_survey,
     contact_settings,
+    contractor_portal,
     dossiers,
     melden,
     message_templates,
@@ -157,6 +158,29 @@ page_routes = [
     Route("/dashboard/telefonie.xlsx", dashboard_pages.telephony_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
+    # The contractor portal (docs/chain.md): its own orders only.
+    Route("/aannemer", contractor_portal.page, methods=["GET"]),
+    Route("/aannemer/live", contractor_portal.changes, methods=["GET"]),
+    Route("/aannemer/opdrachten/{order_number}", contractor_portal.detail, methods=["GET"]),
+    Route(
+        "/aannemer/opdrachten/{order_number}/accepteren",
+        contractor_portal.accept,
+        methods=["POST"],
+    ),
+    Route(
+        "/aannemer/opdrachten/{order_number}/weigeren", contractor_portal.decline, methods=["POST"]
+    ),
+    Route(
+        "/aannemer/opdrachten/{order_number}/inplannen", contractor_portal.plan, methods=["POST"]
+    ),
+    Route(
+        "/aannemer/opdrachten/{order_number}/monteur", contractor_portal.assign, methods=["POST"]
+    ),
+    Route(
+        "/aannemer/opdrachten/{order_number}/gereed",
+        contractor_portal.report_done,
+        methods=["POST"],
+    ),
     Route("/sjablonen", message_templates.clients, methods=["GET"]),
     Route("/sjablonen/{client}", message_templates.overview, methods=["GET"]),
     Route("/sjablonen/{client}/{kind}/{file}", message_templates.edit, methods=["GET"]),
@@ -270,6 +294,8 @@ LARGE_BODIES = frozenset(
         ("POST", "/protocollen/{client}/bewerken"),
         # A tenant's photos (scaled in the browser; without script up to four as taken).
         ("POST", "/melden/{client}/details"),
+        # A contractor's werkbon with its photos.
+        ("POST", "/aannemer/opdrachten/{order_number}/gereed"),
     }
 )
 

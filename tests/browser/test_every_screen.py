@@ -4,7 +4,8 @@ the console (404s of resources included), and no axe-core violation (tests/brows
 
 One logged-in browser context per role and width. The live server's world gets what makes the
 pages full: a triaged dossier waiting for a technician, one with an appointment, an absence, a
-tracking and a survey link, a client's telephone line with a registered call, a materials list.
+tracking and a survey link, a client's telephone line with a registered call, a materials list,
+an order sent to a contractor (its portal).
 The technician app is checked screen by screen from its first start through closing a job
 (question, result, werkbon, signature, confirmation); the closed job's werkbon on the dossier
 page and in the archive after. Screenshots of every page go to $SCREENSHOTS, else a folder in
@@ -34,6 +35,7 @@ from tests.browser.conftest import LIVE_SECRET
 from tests.browser.screens import Watch, check
 from tests.browser.test_board import bearer, leak_with_piet_on_duty
 from tests.browser.test_contacts import call_event, woonstad_line
+from tests.browser.test_contractor_portal import order_for_contractor
 from tests.browser.test_dossier_live import _booked_dossier
 from tests.browser.test_monteur import api, job_for_piet
 from tests.browser.test_monteur_closing import draw, job_at
@@ -142,6 +144,9 @@ def _login(page: Page, username: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.keyboard.press("Enter")
+    # Logging in hashes the password (slow on purpose): wait for the page it leads to, or a
+    # visit made next interrupts the login's navigation.
+    page.wait_for_url(lambda url: "/login" not in url)
     page.wait_for_load_state("networkidle")
 
 
@@ -357,6 +362,29 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
             f"/escalaties/{filled['case']}",
         ],
     )
+
+
+def _accepted(page: Page) -> None:
+    """The order accepted: the forms to plan, send a technician and report done show."""
+    accept = page.get_by_role("button", name="Opdracht accepteren")
+    if accept.count():
+        accept.click()
+    page.locator("#gereed").wait_for()
+
+
+def test_contractor_screens(screens: Screens, live_server: str) -> None:
+    number = order_for_contractor(live_server)
+    _run(
+        screens,
+        "bas.aannemer",
+        [
+            "/aannemer",
+            f"/aannemer/opdrachten/{number}",
+            (f"/aannemer/opdrachten/{number}", _accepted),
+        ],
+    )
+    # The desk's page of an order with a contractor.
+    _run(screens, "anna.agent", [f"/dossiers/{number}"])
 
 
 def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> None:

@@ -25,7 +25,7 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Dossier, EscalationCase, Integration, Technician, User
+from server.models import Contractor, Dossier, EscalationCase, Integration, Technician, User
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -38,6 +38,7 @@ USERS = {
     "agent": "anna.agent",
     "client": "wim.woonstad",
     "technician": "piet.monteur",
+    "contractor": "bas.aannemer",
 }
 EXPORT_TOKEN = "export-token-0123456789"
 
@@ -45,8 +46,10 @@ EXPORT_TOKEN = "export-token-0123456789"
 @dataclass
 class Scoped:
     w: world.World
-    own: Dossier  # Woonstad's, assigned to piet: the client user's and the technician's
-    other: Dossier  # Lichtveld's, assigned to kees: neither's
+    # Woonstad's, sent to piet of Installatiebedrijf Noord: the client user's, the technician's
+    # and the contractor's (bas.aannemer)
+    own: Dossier
+    other: Dossier  # Lichtveld's, sent to kees for Dakwerken Zuid: none of theirs
     own_photo: str
     other_photo: str
     own_subscription: int  # piet's
@@ -79,10 +82,15 @@ CONTACT = {"client": "WST", "subject": "Vraag over huur", "result_code": "algeme
 ARTICLE = {"title": "Kraan lekt", "body": "Draai de stopkraan dicht."}
 
 
-async def _job(w: world.World, client: str, technician: Technician, name: str) -> Dossier:
+async def _job(
+    w: world.World, client: str, technician: Technician, name: str, contractor: Contractor
+) -> Dossier:
     d = await dossiers.create(w.agent, world.intake(client, category="elektra", contact_name=name))
     await dossiers.transition(
-        w.agent, d, "doorgezet_naar_monteur", {"technician_id": technician.id}
+        w.agent,
+        d,
+        "doorgezet_naar_monteur",
+        {"technician_id": technician.id, "contractor_id": contractor.id},
     )
     return d
 
@@ -102,8 +110,8 @@ def no_exports() -> None:
 async def build() -> Scoped:
     no_exports()
     w = await world.build()
-    own = await _job(w, "WST", w.technician, "Fatima el Amrani")
-    other = await _job(w, "LVD", w.other_technician, OTHER_TENANT)
+    own = await _job(w, "WST", w.technician, "Fatima el Amrani", w.contractor)
+    other = await _job(w, "LVD", w.other_technician, OTHER_TENANT, w.other_contractor)
     own_photo, _ = await photos.upload(w.tech_user, "photo-own-0001", own.order_number, jpeg())
     other_photo, _ = await photos.upload(
         w.other_tech_user, "photo-other-0001", other.order_number, jpeg(colour=(10, 200, 10))
@@ -306,6 +314,18 @@ def bodies(s: Scoped) -> dict[tuple[str, str], dict[str, Any]]:
         ("PUT", "/api/v1/knowledge/{article_id}"): ARTICLE,
         ("POST", "/kennisbank/nieuw"): ARTICLE,
         ("POST", "/kennisbank/{article_id}/bewerken"): ARTICLE,
+        ("POST", "/aannemer/opdrachten/{order_number}/weigeren"): {"reason": "Geen capaciteit."},
+        ("POST", "/aannemer/opdrachten/{order_number}/inplannen"): {
+            "datum": local.date().isoformat(),
+            "van": "09:00",
+            "tot": "10:00",
+        },
+        ("POST", "/aannemer/opdrachten/{order_number}/monteur"): {"technician_id": str(piet)},
+        ("POST", "/aannemer/opdrachten/{order_number}/gereed"): {
+            "result_code": "verholpen",
+            "work_done": "Groep vervangen.",
+            "minutes": "30",
+        },
         ("POST", "/contactinstellingen/{client}"): {
             "greeting": "{dagdeel}, {opdrachtgever}.",
             "result_codes": "opdracht | Leidt tot opdracht | dossier",

@@ -30,14 +30,21 @@ class World:
     other_tech_user: User
     technician: Technician
     other_technician: Technician
+    contractor: Contractor  # piet's and kees's employer; bas.aannemer works in its portal
+    other_contractor: Contractor  # another contractor, with dirk.aannemer
+    contractor_user: User
+    other_contractor_user: User
 
 
-async def user(username: str, role: str, client: Client | None = None) -> User:
+async def user(
+    username: str, role: str, client: Client | None = None, contractor: Contractor | None = None
+) -> User:
     return await User.create(
         username=username,
         full_name=username.replace(".", " ").title(),
         role=role,
         client=client,
+        contractor=contractor,
         password_hash=_HASH,
     )
 
@@ -72,6 +79,7 @@ async def build() -> World:
         ),
     ]
     contractor = await Contractor.create(code="INST", name="Installatiebedrijf Noord")
+    other_contractor = await Contractor.create(code="DAKZ", name="Dakwerken Zuid")
     tech_user = await user("piet.monteur", "technician")
     other_tech_user = await user("kees.monteur", "technician")
     technician = await Technician.create(
@@ -93,6 +101,12 @@ async def build() -> World:
         other_tech_user=other_tech_user,
         technician=technician,
         other_technician=other,
+        contractor=contractor,
+        other_contractor=other_contractor,
+        contractor_user=await user("bas.aannemer", "contractor", contractor=contractor),
+        other_contractor_user=await user(
+            "dirk.aannemer", "contractor", contractor=other_contractor
+        ),
     )
 
 

@@ -367,8 +367,9 @@ async def test_dispatch_planning_routes_by_role(
 
 
 # Every route with who may use it: A admin, S supervisor, G agent (desk), C a client's user,
-# T a technician. Public routes are PUBLIC_PATHS. A role not listed is refused with 403, or
-# with 404 where the route names something outside its scope (HIDDEN), which is not revealed.
+# T a technician, K a contractor's user (aannemer). Public routes are PUBLIC_PATHS. A role not
+# listed is refused with 403, or with 404 where the route names something outside its scope
+# (HIDDEN), which is not revealed.
 ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/clients"): "ASGCT",
     ("GET", "/api/v1/addresses"): "ASGC",
@@ -401,20 +402,20 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/sync/push"): "T",
     ("GET", "/api/v1/sync/pull"): "T",
     ("PUT", "/api/v1/photos/{client_id}"): "T",
-    ("GET", "/api/v1/photos/{key}/{variant}"): "ASGCT",
+    ("GET", "/api/v1/photos/{key}/{variant}"): "ASGCTK",
     ("GET", "/api/v1/dossiers/{order_number}/messages"): "ASGCT",
     ("POST", "/api/v1/dossiers/{order_number}/messages"): "ASGCT",
     ("GET", "/api/v1/me/push-subscriptions"): "T",
     ("POST", "/api/v1/me/push-subscriptions"): "T",
     ("DELETE", "/api/v1/me/push-subscriptions/{subscription_id}"): "T",
     ("POST", "/api/v1/auth/device-token"): "T",
-    ("POST", "/api/v1/auth/logout"): "ASGCT",
+    ("POST", "/api/v1/auth/logout"): "ASGCTK",
     ("GET", "/api/v1/clients/{client}/materials"): "ASGC",
     ("PUT", "/api/v1/clients/{client}/materials"): "AS",
     ("GET", "/api/v1/contractors/{contractor_id}/materials"): "ASG",
     ("PUT", "/api/v1/contractors/{contractor_id}/materials"): "AS",
-    ("GET", "/"): "ASGCT",
-    ("POST", "/logout"): "ASGCT",
+    ("GET", "/"): "ASGCTK",
+    ("POST", "/logout"): "ASGCTK",
     ("GET", "/dossiers"): "ASGCT",
     ("GET", "/dossiers/nieuw"): "ASGC",
     ("POST", "/dossiers/nieuw"): "ASGC",
@@ -521,6 +522,16 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/koppelingen/{integration_id}"): "AS",
     ("POST", "/koppelingen/{integration_id}"): "AS",
     ("POST", "/koppelingen/{integration_id}/sleutel"): "AS",
+    # The contractor portal: a contractor's user only, on its own orders; everything else is
+    # closed to it (server/web/auth.py, CONTRACTOR_AREA). Declining is last: the order leaves.
+    ("GET", "/aannemer"): "K",
+    ("GET", "/aannemer/live"): "K",
+    ("GET", "/aannemer/opdrachten/{order_number}"): "K",
+    ("POST", "/aannemer/opdrachten/{order_number}/accepteren"): "K",
+    ("POST", "/aannemer/opdrachten/{order_number}/inplannen"): "K",
+    ("POST", "/aannemer/opdrachten/{order_number}/monteur"): "K",
+    ("POST", "/aannemer/opdrachten/{order_number}/gereed"): "K",
+    ("POST", "/aannemer/opdrachten/{order_number}/weigeren"): "K",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {
@@ -536,9 +547,16 @@ HIDDEN: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/clients/{client}/materials"): "T",
     ("GET", "/api/v1/protocols/{client}/subjects"): "T",
     # The upload names a job; anyone but its technician gets 'not found'.
-    ("PUT", "/api/v1/photos/{client_id}"): "ASGC",
+    ("PUT", "/api/v1/photos/{client_id}"): "ASGCK",
 }
-LETTERS = {"A": "admin", "S": "supervisor", "G": "agent", "C": "client", "T": "technician"}
+LETTERS = {
+    "A": "admin",
+    "S": "supervisor",
+    "G": "agent",
+    "C": "client",
+    "T": "technician",
+    "K": "contractor",
+}
 # Logging out ends the caller's session or token: tried last.
 LAST = {("POST", "/logout"), ("POST", "/api/v1/auth/logout")}
 

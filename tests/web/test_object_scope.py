@@ -38,11 +38,12 @@ async def _session(http: httpx.AsyncClient, username: str) -> tuple[dict[str, st
     return headers, csrf((await http.get("/login")).text)
 
 
-@pytest.mark.parametrize("role", ["client", "technician"])
+@pytest.mark.parametrize("role", ["client", "technician", "contractor"])
 async def test_another_clients_dossier_and_photo_on_every_route(
     http: httpx.AsyncClient, app: ASGIApp, role: str
 ) -> None:
-    """The client's user gets Lichtveld's dossier; the technician gets Kees's job."""
+    """The client's user gets Lichtveld's dossier; the technician gets Kees's job; the
+    contractor another contractor's order."""
     s = await scoped.build()
     bodies = scoped.bodies(s)
     headers, token = await _session(http, scoped.USERS[role])

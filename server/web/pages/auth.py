@@ -27,8 +27,9 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-# Where each role starts: the technician in his app, a client in its portal, the desk at work.
-HOMES = {Role.TECHNICIAN: "/monteur/", Role.CLIENT: "/portaal"}
+# Where each role starts: the technician in his app, a client or contractor in its portal, the
+# desk at work.
+HOMES = {Role.TECHNICIAN: "/monteur/", Role.CLIENT: "/portaal", Role.CONTRACTOR: "/aannemer"}
 
 
 def home_for(role: str) -> str:

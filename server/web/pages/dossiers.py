@@ -25,7 +25,7 @@ from server.dossiers import dossiers, work_queue
 from server.dossiers import intake as intake_service
 from server.dossiers.dossiers import AddressInput, DossierInput
 from server.fieldwork import fieldwork_view
-from server.models import Contact, Technician, User
+from server.models import Contact, Contractor, Technician, User
 from server.privacy import views
 from server.web.auth import current_user
 from server.web.pages.triage import triage_from_form
@@ -233,6 +233,7 @@ async def detail(request: Request, error: AppError | None = None) -> Response:
         "events": await dossiers.timeline(dossier),
         "moves": transitions_for(dossiers.state_of(dossier), actor),
         "technicians": technicians,
+        "contractors": await Contractor.all() if is_desk else [],
         "technician_groups": suggestions.choice_groups(technicians, dossier.trade, found, now),
         "repeats": await dossier.repeats.all(),  # type: ignore[attr-defined]
         # The contacts it was made in or that concern it, as far as the user sees contacts.
@@ -330,6 +331,7 @@ async def move(request: Request) -> Response:
             "reason": text("reason") or None,
             "referred_to": text("referred_to") or None,
             "technician_id": _int(text("technician_id"), "technician_id"),
+            "contractor_id": _int(text("contractor_id"), "contractor_id"),
             "appointment_start": local_datetime(text("appointment_start"), "appointment_start"),
             "appointment_end": local_datetime(text("appointment_end"), "appointment_end"),
         }
