@@ -63,12 +63,17 @@ def render_sms(message: Message, overrides: Mapping[str, str] | None = None) -> 
     return _one_line(_render(env, f"{message.kind}/sms.txt", message))
 
 
-def render_email(message: Message, overrides: Mapping[str, str] | None = None) -> EmailContent:
+def render_email(
+    message: Message,
+    overrides: Mapping[str, str] | None = None,
+    brand: Mapping[str, str] | None = None,
+) -> EmailContent:
+    """`brand`: the client's house style for the layout (huisstijl_kleur, logo_url)."""
     env = _environment(message.kind, Channel.EMAIL, overrides)
     return EmailContent(
         subject=" ".join(_render(env, f"{message.kind}/onderwerp.txt", message).split()),
         text=_render(env, f"{message.kind}/email.txt", message).strip() + "\n",
-        html=_render(env, f"{message.kind}/email.html", message).strip() + "\n",
+        html=_render(env, f"{message.kind}/email.html", message, brand).strip() + "\n",
     )
 
 
@@ -144,8 +149,10 @@ def _imported(tree: nodes.Template) -> set[str]:
     return names
 
 
-def _render(env: Sandbox, name: str, message: Message) -> str:
-    return env.get_template(name).render(message.context())
+def _render(
+    env: Sandbox, name: str, message: Message, extra: Mapping[str, str] | None = None
+) -> str:
+    return env.get_template(name).render({**(extra or {}), **message.context()})
 
 
 def _one_line(text: str) -> str:

@@ -1,6 +1,13 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
+from server.models.admin import (
+    AccountLink,
+    ChangeRecord,
+    PlatformSetting,
+    StockImport,
+    TwoFactor,
+)
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.contacts import CallEvent, Contact, ContactDossier, InboundLine, TransferTarget
 from server.models.dispatch import (
@@ -35,10 +42,16 @@ MODEL_MODULES = [
     "server.models.contacts",
     "server.models.knowledge",
     "server.models.mail",
+    "server.models.admin",
 ]
 
 __all__ = [
     "MODEL_MODULES",
+    "AccountLink",
+    "ChangeRecord",
+    "PlatformSetting",
+    "StockImport",
+    "TwoFactor",
     "Absence",
     "Address",
     "AddressParty",

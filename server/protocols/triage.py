@@ -100,7 +100,9 @@ def now() -> datetime:
 def calendar_for(client: Client) -> ClientCalendar:
     try:
         return ClientCalendar.from_settings(
-            client.office_hours, client.settings.get("heating_season")
+            client.office_hours,
+            client.settings.get("heating_season"),
+            client.settings.get("closure_days"),
         )
     except TriageError as error:
         raise Unprocessable(

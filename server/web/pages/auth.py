@@ -36,9 +36,12 @@ def home_for(role: str) -> str:
 
 
 async def login_form(request: Request) -> Response:
-    return templates.TemplateResponse(
-        request, "login.html", {"next": _safe_next(request.query_params.get("next"))}
-    )
+    context = {
+        "next": _safe_next(request.query_params.get("next")),
+        "username": request.query_params.get("gebruiker", "")[:80],
+        "password_set": request.query_params.get("ingesteld") == "1",
+    }
+    return templates.TemplateResponse(request, "login.html", context)
 
 
 async def login(request: Request) -> Response:
@@ -56,6 +59,14 @@ async def login(request: Request) -> Response:
             status_code=exc.status,
             headers=error_headers(exc),
         )
+    # Imported here: account.py builds on this module's home_for.
+    from server.admin import two_factor
+    from server.web.pages.account import begin_second_step
+
+    if await two_factor.enrolled(user):
+        return begin_second_step(request, user, target, enrol=False)
+    if await two_factor.must_enrol(user):
+        return begin_second_step(request, user, target, enrol=True)
     request.session.clear()
     request.session.update({"uid": user.id, "epoch": user.session_epoch})
     response = RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)

@@ -12,8 +12,9 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from server import settings
 from server.communication import links, surveys, tracking
+from server.domain import brand
 from server.domain.errors import AppError
-from server.models import Dossier
+from server.models import Client, Dossier
 from server.triage import dutch
 from server.web.api.common import json_object
 from server.web.templating import templates
@@ -46,8 +47,11 @@ async def page(request: Request, message: str = "", error: str = "") -> Response
     except AppError as exc:
         return link_error(request, exc)
     view = await tracking.view(dossier)
+    client = await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "v": view,
+        "client_code": client.code,
+        "logo_url": brand.brand(client.settings, client.code, "")["logo_url"],
         "token": token,
         "appointment": _moment(view.appointment_start),
         "appointment_end": _time(view.appointment_end),
