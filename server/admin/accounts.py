@@ -234,7 +234,7 @@ async def set_password_by_link(token: str, password: str, repeat: str) -> User:
         await User.filter(id=user.id).using_db(conn).update(password_hash=hashed)
         await _end_sessions(user, conn)
         what = "ingesteld via uitnodiging" if link.purpose == "invite" else "hersteld via e-mail"
-        await changes.record(user, "user", user.id, {"password": ("", what)}, using_db=conn)
+        await changes.record(user, "user", user.id, {"wachtwoord": ("", what)}, using_db=conn)
     await login_limit.clear(user.username)
     await user.refresh_from_db()
     return user

@@ -11,7 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from server.models import ChangeRecord, User
 
 # Never written into the record, only that it changed.
-SECRET_FIELDS = frozenset({"password", "two_factor", "logo"})
+SECRET_FIELDS = frozenset({"wachtwoord"})
 
 
 def shown(value: Any) -> str:

@@ -123,7 +123,7 @@ async def confirm(user: User, code: str, at: datetime | None = None) -> list[str
     row.last_step = step
     row.recovery_hashes = [_hash(c) for c in codes]
     await row.save()
-    await changes.record(user, "user", user.id, {"two_factor": ("", "")})
+    await changes.record(user, "user", user.id, {"tweestapsverificatie": ("", "ingesteld")})
     return [f"{c[:5]}-{c[5:]}" for c in codes]
 
 
@@ -158,7 +158,7 @@ async def reset(by: User, user: User) -> None:
     """Remove his second factor (a lost phone): at his next login he enrols again if required."""
     deleted = await TwoFactor.filter(user_id=user.id).delete()
     if deleted:
-        await changes.record(by, "user", user.id, {"two_factor": ("", "")})
+        await changes.record(by, "user", user.id, {"tweestapsverificatie": ("ingesteld", "verwijderd")})
 
 
 def too_many() -> TooManyRequests:
