@@ -158,7 +158,9 @@ async def reset(by: User, user: User) -> None:
     """Remove his second factor (a lost phone): at his next login he enrols again if required."""
     deleted = await TwoFactor.filter(user_id=user.id).delete()
     if deleted:
-        await changes.record(by, "user", user.id, {"tweestapsverificatie": ("ingesteld", "verwijderd")})
+        await changes.record(
+            by, "user", user.id, {"tweestapsverificatie": ("ingesteld", "verwijderd")}
+        )
 
 
 def too_many() -> TooManyRequests:

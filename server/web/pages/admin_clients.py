@@ -15,6 +15,7 @@ from server.domain.errors import AppError, NotFound, Unprocessable
 from server.models import Client
 from server.triage.client_calendar import WEEKDAY_KEYS
 from server.web.auth import require_role
+from server.web.csrf import checked_form
 from server.web.pages.admin import STAFF, page
 
 LOGO_MAX_BYTES = clients.LOGO_LIMITS.max_bytes
@@ -75,18 +76,10 @@ async def client_save(request: Request) -> Response:
     return RedirectResponse(f"/beheer/opdrachtgevers/{client.code}?opgeslagen=1", status_code=303)
 
 
-async def _upload(request: Request, name: str) -> tuple[str, bytes] | None:
-    form = await request.form()
-    item = form.get(name)
-    if item is None or isinstance(item, str) or not item.filename:
-        return None
-    return item.filename, await item.read()
-
-
 async def logo_save(request: Request) -> Response:
     user = require_role(request, *STAFF)
     client = await scoping.client(user, request.path_params["client"])
-    form = await request.form()
+    form = await checked_form(request)
     try:
         if form.get("remove") == "ja":
             await clients.set_logo(user, client, None)
@@ -97,6 +90,8 @@ async def logo_save(request: Request) -> Response:
             await clients.set_logo(user, client, await item.read())
     except AppError as exc:
         return page(request, "client", await _context(client, clients.form_of(client)), error=exc)
+    finally:
+        await form.close()
     return RedirectResponse(
         f"/beheer/opdrachtgevers/{client.code}?opgeslagen=1#logo", status_code=303
     )
@@ -129,16 +124,17 @@ async def house_style(request: Request) -> Response:
 async def import_start(request: Request) -> Response:
     user = require_role(request, *STAFF)
     client = await scoping.client(user, request.path_params["client"])
-    form = await request.form()
-    item = form.get("file")
+    form = await checked_form(request)
     try:
+        item = form.get("file")
         if item is None or isinstance(item, str) or not item.filename:
             raise Unprocessable("Kies een .csv- of .xlsx-bestand.", "file")
-        row = await stock.start(
-            user, client, item.filename, await item.read(), form.get("mode") != "echt"
-        )
+        dry_run = form.get("mode") != "echt"
+        row = await stock.start(user, client, item.filename, await item.read(), dry_run)
     except AppError as exc:
         return page(request, "client", await _context(client, clients.form_of(client)), error=exc)
+    finally:
+        await form.close()
     return RedirectResponse(
         f"/beheer/opdrachtgevers/{client.code}/woningbestand/{row.id}", status_code=303
     )
