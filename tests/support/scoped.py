@@ -25,7 +25,7 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Dossier, Technician, User
+from server.models import Dossier, StockImport, Technician, User
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -57,6 +57,7 @@ class Scoped:
     other_contact: int  # taken in Lichtveld's name, about its tenant
     own_article: int = 0  # Woonstad's own knowledge-base article
     other_article: int = 0  # Lichtveld's
+    stock_import: int = 0  # a finished housing stock import of Woonstad's
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -143,6 +144,9 @@ async def build() -> Scoped:
         )
         for code in ("WST", "LVD")
     ]
+    stock_import = await StockImport.create(
+        client=w.woonstad, file_name="adressen.csv", status="klaar", started_at=datetime.now(UTC)
+    )
     return Scoped(
         w,
         own,
@@ -157,6 +161,7 @@ async def build() -> Scoped:
         other_contact.id,
         own_article.id,
         other_article.id,
+        stock_import.id,
     )
 
 
@@ -180,6 +185,9 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "contact_id": str(s.other_contact if other else s.own_contact),
         "article_id": str(s.other_article if other else s.own_article),
         "article_version": "1",
+        # The admin screens: another client's user (deactivating him harms no later call).
+        "user_id": str(s.w.other_client_user.id),
+        "import_id": str(s.stock_import),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
