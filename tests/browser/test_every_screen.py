@@ -280,6 +280,39 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
     )
 
 
+def _stock_dry_run(page: Page) -> None:
+    """A dry run of a file with bad rows: the result page lists every row's problem."""
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    page.set_input_files("input[name=file]", fixtures / "adressen_fouten.csv")
+    page.get_by_role("button", name="Proefimport").click()
+    page.locator(".import-errors li").first.wait_for()
+
+
+def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "admin",
+        [
+            "/beheer",
+            "/beheer/gebruikers",
+            "/beheer/gebruikers/nieuw",
+            "/beheer/gebruikers/3",
+            "/beheer/instellingen",
+            "/beheer/opdrachtgevers",
+            "/beheer/opdrachtgevers/WST",
+            "/beheer/monteurs",
+            "/beheer/monteurs/1",
+            "/beheer/monteurs/nieuw",
+            "/account/tweestaps",
+        ],
+    )
+    _run(
+        screens,
+        "sanne.supervisie",
+        ["/beheer", ("/beheer/opdrachtgevers/WST", _stock_dry_run)],
+    )
+
+
 def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
     _run(
         screens,
@@ -301,7 +334,16 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
 
 
 def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> None:
-    _run(screens, None, ["/login", filled["volg"], filled["enquete"]])
+    _run(
+        screens,
+        None,
+        [
+            "/login",
+            filled["volg"],
+            filled["enquete"],
+            "/wachtwoord-vergeten",
+        ],
+    )
 
 
 def test_the_technician_apps_first_start(screens: Screens) -> None:
