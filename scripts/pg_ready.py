@@ -9,7 +9,7 @@ import asyncpg
 async def main(url: str) -> int:
     try:
         conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return 1
     await conn.close()
     return 0

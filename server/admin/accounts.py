@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -93,7 +94,7 @@ def _fields(user: User) -> dict[str, object]:
         "naam": user.full_name,
         "e-mail": user.email,
         "rol": ROLE_LABELS.get(user.role, user.role),
-        "opdrachtgever": user.client.code if user.client else "",  # type: ignore[union-attr]
+        "opdrachtgever": user.client.code if user.client else "",
         "actief": user.active,
     }
 
@@ -145,7 +146,7 @@ async def update(by: User, user: User, data: UserInput) -> User:
     user.full_name = " ".join(data.full_name.split())
     user.email = data.email.strip()
     user.role = data.role
-    user.client = client  # type: ignore[assignment]
+    user.client = client
     async with in_transaction() as conn:
         await user.save(using_db=conn)
         if scope_changed:
@@ -177,15 +178,15 @@ async def set_active(by: User, user: User, active: bool) -> None:
     user.active = active
 
 
-async def _end_sessions(user: User, conn: object) -> None:
-    await User.filter(id=user.id).using_db(conn).update(session_epoch=F("session_epoch") + 1)  # type: ignore[arg-type]
-    await ApiToken.filter(user_id=user.id).using_db(conn).delete()  # type: ignore[arg-type]
+async def _end_sessions(user: User, conn: BaseDBAsyncClient | None) -> None:
+    await User.filter(id=user.id).using_db(conn).update(session_epoch=F("session_epoch") + 1)
+    await ApiToken.filter(user_id=user.id).using_db(conn).delete()
 
 
-async def _new_link(user: User, purpose: str, conn: object = None) -> str:
+async def _new_link(user: User, purpose: str, conn: BaseDBAsyncClient | None = None) -> str:
     token = secrets.token_urlsafe(32)
     moment = now()
-    await AccountLink.filter(user_id=user.id, purpose=purpose, used_at=None).using_db(conn).delete()  # type: ignore[arg-type]
+    await AccountLink.filter(user_id=user.id, purpose=purpose, used_at=None).using_db(conn).delete()
     await AccountLink.create(
         user=user,
         purpose=purpose,

@@ -92,7 +92,7 @@ def _view(tech: Technician, roster: list[RosterEntry]) -> dict[str, object]:
         "telefoon": tech.phone,
         "vakdisciplines": trade_labels(tech.trades),
         "thuispostcode": tech.home_postcode,
-        "aannemer": tech.contractor.name if tech.contractor else "",  # type: ignore[union-attr]
+        "aannemer": tech.contractor.name if tech.contractor else "",
         "rooster": roster_text(roster).replace("\n", "; "),
         "piket avonden": tech.on_call_evenings,
         "piket weekenden": tech.on_call_weekends,
@@ -138,7 +138,7 @@ async def save(by: User, tech: Technician, form: TechnicianForm) -> Technician:
         tech.phone = checked.phone
         tech.trades = list(checked.trades)
         tech.home_postcode = checked.home_postcode
-        tech.contractor = contractor  # type: ignore[assignment]
+        tech.contractor = contractor
         tech.active = form.active
         if moved:
             # The postcode's centre until the supervisor sets the exact point (API).

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from PIL import Image
 
+from server.domain import brand
 from server.messaging.messages import MeldingOntvangen
 from server.messaging.templates import render_email
 from server.models import ChangeRecord, Client
-from server.domain import brand
 from tests.admin.support import post_form
 from tests.support import world
 from tests.support.pages import csrf, login

@@ -107,7 +107,7 @@ async def _user_context(user: User) -> dict[str, Any]:
             "full_name": user.full_name,
             "email": user.email,
             "role": user.role,
-            "client": user.client.code if user.client else "",  # type: ignore[union-attr]
+            "client": user.client.code if user.client else "",
         },
         "invited": user.password_hash == accounts.NO_PASSWORD,
         "open_invite": await AccountLink.filter(
