@@ -31,6 +31,8 @@ from server.messaging.samples import SAMPLES
 from server.messaging.sandbox import Sandbox, sandbox
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The client's house style in the e-mail layout; the platform's until a client sets its own.
+BRAND_DEFAULTS = {"huisstijl_kleur": "#1d4ed8", "logo_url": ""}
 # A client's template may be long, but not without end.
 MAX_TEMPLATE = 20_000
 
@@ -122,14 +124,14 @@ def validate_template(text: str, name: str | None = None) -> None:
         used = meta.find_undeclared_variables(tree)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Fout in sjabloon op regel {exc.lineno}: {exc.message}") from exc
-    unknown = sorted(used - set(context) - set(env.globals) - _imported(tree))
+    unknown = sorted(used - set(context) - set(BRAND_DEFAULTS) - set(env.globals) - _imported(tree))
     if unknown:
         raise TemplateProblem(
             f"Onbekende variabele in sjabloon: {', '.join(unknown)}. "
             f"Beschikbaar: {', '.join(sorted(context))}."
         )
     try:
-        env.get_template(name).render(context)
+        env.get_template(name).render({**BRAND_DEFAULTS, **context})
     except SecurityError as exc:
         raise TemplateProblem(f"Niet toegestaan in een sjabloon: {exc}") from exc
     except TemplateError as exc:
@@ -152,7 +154,7 @@ def _imported(tree: nodes.Template) -> set[str]:
 def _render(
     env: Sandbox, name: str, message: Message, extra: Mapping[str, str] | None = None
 ) -> str:
-    return env.get_template(name).render({**(extra or {}), **message.context()})
+    return env.get_template(name).render({**BRAND_DEFAULTS, **(extra or {}), **message.context()})
 
 
 def _one_line(text: str) -> str:

@@ -167,12 +167,14 @@ class Migration(migrations.Migration):
             name="TwoFactor",
             fields=[
                 (
+                    "id",
+                    fields.IntField(generated=True, primary_key=True, unique=True, db_index=True),
+                ),
+                (
                     "user",
                     fields.OneToOneField(
                         "models.User",
                         source_field="user_id",
-                        primary_key=True,
-                        db_index=True,
                         db_constraint=True,
                         to_field="id",
                         related_name="two_factor",
@@ -197,7 +199,7 @@ class Migration(migrations.Migration):
             options={
                 "table": "two_factor",
                 "app": "models",
-                "pk_attr": "user_id",
+                "pk_attr": "id",
                 "table_description": "A user's TOTP secret (RFC 6238) and the hashes of his unused recovery codes. The",
             },
             bases=["Model"],

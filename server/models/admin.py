@@ -58,8 +58,9 @@ class TwoFactor(models.Model):
     """A user's TOTP secret (RFC 6238) and the hashes of his unused recovery codes. The
     secret counts once `confirmed_at` is set: he proved his app shows the right codes."""
 
+    id = fields.IntField(primary_key=True)
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
-        "models.User", related_name="two_factor", on_delete=fields.CASCADE, primary_key=True
+        "models.User", related_name="two_factor", on_delete=fields.CASCADE
     )
     secret = fields.CharField(max_length=64)
     confirmed_at = fields.DatetimeField(null=True)

@@ -163,3 +163,24 @@ async def test_logo_and_colour_reach_the_tenant(
     assert "border-bottom:3px solid #ffcc00" in html
     assert 'src="https://mk.example.nl/merk/WST/logo.png"' in html
     assert await ChangeRecord.filter(object_type="client", field="logo", new="nieuw").exists()
+
+
+async def test_without_a_glass_fund_glass_damage_is_ordinary_repair(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    crack = {
+        "client": "WST",
+        "subject": "glasschade",
+        "answers": {"bewoonbaarheid": "nee", "schade": "scheur"},
+    }
+    async with client_factory() as api:
+        headers = await token_for(api, "anna.agent")
+        before = await api.post("/api/v1/triage/evaluate", json=crack, headers=headers)
+        assert before.json()["outcome"]["order_type"] == "glasfonds"
+        await login(http, "admin")
+        form = {k: v for k, v in FORM.items() if k != "glass_fund"}  # the box unticked
+        assert (await post_form(http, PAGE, PAGE, **form)).status_code == 303
+        after = await api.post("/api/v1/triage/evaluate", json=crack, headers=headers)
+    assert after.json()["outcome"]["order_type"] == "reparatieonderhoud"
+    record = await ChangeRecord.get(object_type="client", field="glasfonds")
+    assert (record.old, record.new) == ("ja", "nee")

@@ -90,20 +90,6 @@ async def forgot(request: Request) -> Response:
 # -- the second step of a login --------------------------------------------------------------
 
 
-def begin_second_step(request: Request, user: User, target: str, enrol: bool) -> Response:
-    """The password was right; the session holds a pending login, not a login."""
-    request.session.clear()
-    request.session.update(
-        {
-            "pending": user.id,
-            "pending_epoch": user.session_epoch,
-            "pending_next": target,
-            "tries": 0,
-        }
-    )
-    return RedirectResponse("/login/tweestaps" if enrol else "/login/code", status_code=303)
-
-
 async def _pending(request: Request) -> User | None:
     uid = request.session.get("pending")
     if not isinstance(uid, int):

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from tortoise.expressions import F
 
+from server.admin import two_factor
 from server.auth import login as login_service
 from server.domain.errors import AppError
 from server.domain.roles import Role
@@ -59,10 +60,6 @@ async def login(request: Request) -> Response:
             status_code=exc.status,
             headers=error_headers(exc),
         )
-    # Imported here: account.py builds on this module's home_for.
-    from server.admin import two_factor
-    from server.web.pages.account import begin_second_step
-
     if await two_factor.enrolled(user):
         return begin_second_step(request, user, target, enrol=False)
     if await two_factor.must_enrol(user):
@@ -71,6 +68,20 @@ async def login(request: Request) -> Response:
     request.session.update({"uid": user.id, "epoch": user.session_epoch})
     response = RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)
     return offer_handover(response, user.role == Role.TECHNICIAN)
+
+
+def begin_second_step(request: Request, user: User, target: str, enrol: bool) -> Response:
+    """The password was right; the session holds a pending login, not a login."""
+    request.session.clear()
+    request.session.update(
+        {
+            "pending": user.id,
+            "pending_epoch": user.session_epoch,
+            "pending_next": target,
+            "tries": 0,
+        }
+    )
+    return RedirectResponse("/login/tweestaps" if enrol else "/login/code", status_code=303)
 
 
 async def logout(request: Request) -> Response:
