@@ -16,9 +16,10 @@ import segno
 from tortoise.transactions import in_transaction
 
 from server.admin import changes
+from server.auth import login_limit
 from server.domain.errors import TooManyRequests, Unprocessable
 from server.domain.roles import Role
-from server.models import PlatformSetting, TwoFactor, User
+from server.models import LoginThrottle, PlatformSetting, TwoFactor, User
 
 ISSUER = "Meldkamer"
 # The roles that may use two-factor login (and so may be required to).
@@ -165,3 +166,30 @@ async def reset(by: User, user: User) -> None:
 
 def too_many() -> TooManyRequests:
     return TooManyRequests("Te veel onjuiste codes. Log opnieuw in.", "code")
+
+
+# Tries at a code per user within the login window, counted in the database: a pending login
+# lives in a signed cookie, which a replay would reset.
+MAX_TRIES = 5
+
+
+async def take_try(user: User, at: datetime | None = None) -> None:
+    """Count one try at a code for `user`, or refuse it (429) when he has had his tries."""
+    await login_limit.take_limited(
+        [(f"code:{user.id}", MAX_TRIES)],
+        at or datetime.now(UTC),
+        "Te veel onjuiste codes. Probeer het later opnieuw of vraag de beheerder.",
+    )
+
+
+async def tries_succeeded(user: User) -> None:
+    await LoginThrottle.filter(key=f"code:{user.id}").delete()
+
+
+async def check(user: User, code: str) -> bool:
+    """`verify`, counted against the user's tries."""
+    await take_try(user)
+    if await verify(user, code):
+        await tries_succeeded(user)
+        return True
+    return False

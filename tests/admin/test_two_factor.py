@@ -111,6 +111,11 @@ async def test_too_many_wrong_codes_end_the_pending_login(
     last = await http.post("/login/code", data={"csrf_token": csrf(page.text), "code": "123456"})
     assert last.status_code == 429 and "Te veel onjuiste codes" in last.text
     assert (await http.get("/login/code")).headers["location"] == "/login"
+    # Counted on the server: a new pending login (or a replayed cookie) gets no new tries.
+    await _password(http, "anna.agent")
+    page = await http.get("/login/code")
+    again = await http.post("/login/code", data={"csrf_token": csrf(page.text), "code": "123456"})
+    assert again.status_code == 429
 
 
 async def test_the_api_asks_for_the_code_of_a_user_with_two_factor(

@@ -39,7 +39,7 @@ async def token(request: Request) -> JSONResponse:
     remote = request.client.host if request.client else ""
     user = await login.authenticate(body.username, body.password, remote)
     second = await two_factor.enrolled(user) or await two_factor.must_enrol(user)
-    if second and not await two_factor.verify(user, body.code):
+    if second and not await two_factor.check(user, body.code):
         raise Unauthorized(
             "Geef de code van uw authenticator-app mee (code); nog niet ingesteld? Doe dat"
             " eerst op de website.",

@@ -17,8 +17,6 @@ from server.web.errors import error_headers
 from server.web.pages.auth import home_for
 from server.web.templating import templates
 
-# Wrong codes allowed in one pending login before it must start again with the password.
-MAX_CODE_TRIES = 5
 SAME_ANSWER = (
     "Als dit adres bij een actieve gebruiker hoort, is er een mail met een link onderweg."
     " De link werkt 2 uur en één keer."
@@ -119,15 +117,14 @@ async def code(request: Request) -> Response:
     if user is None:
         return RedirectResponse("/login", status_code=303)
     form = await request.form()
-    tries = int(request.session.get("tries", 0)) + 1
-    request.session["tries"] = tries
-    if tries > MAX_CODE_TRIES:
+    try:
+        right = await two_factor.check(user, str(form.get("code", ""))[:40])
+    except TooManyRequests as exc:
         request.session.clear()
-        exc = two_factor.too_many()
         return templates.TemplateResponse(
             request, "login.html", {"error": exc.message, "next": "/"}, status_code=429
         )
-    if not await two_factor.verify(user, str(form.get("code", ""))[:40]):
+    if not right:
         return _page(
             request,
             "code",
@@ -187,9 +184,16 @@ async def enrol(request: Request) -> Response:
         return RedirectResponse("/login", status_code=303)
     form = await request.form()
     try:
+        await two_factor.take_try(user)
         codes = await two_factor.confirm(user, str(form.get("code", ""))[:40])
+    except TooManyRequests as exc:
+        request.session.clear()
+        return templates.TemplateResponse(
+            request, "login.html", {"error": exc.message, "next": "/"}, status_code=429
+        )
     except AppError as exc:
         return await _enrol_page(request, user, pending, exc)
+    await two_factor.tries_succeeded(user)
     target = _finish(request, user) if pending else home_for(user.role)
     return _page(request, "recovery", {"codes": codes, "target": target})
 

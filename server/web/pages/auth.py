@@ -78,7 +78,6 @@ def begin_second_step(request: Request, user: User, target: str, enrol: bool) ->
             "pending": user.id,
             "pending_epoch": user.session_epoch,
             "pending_next": target,
-            "tries": 0,
         }
     )
     return RedirectResponse("/login/tweestaps" if enrol else "/login/code", status_code=303)
