@@ -169,7 +169,7 @@ def cmd_import_addresses(args: argparse.Namespace) -> int:
     from server.housing.imports import import_addresses
 
     async def go() -> int:
-        report = await import_addresses(args.client, Path(args.file))
+        report = await import_addresses(args.client, Path(args.file), dry_run=args.proef)
         print(report.summary())
         return 0 if report.ok else 1
 
@@ -401,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
         "file",
         metavar="bestand",
         help="het bestand: .csv (komma, puntkomma of tab) of .xlsx (het eerste blad)",
+    )
+    imp.add_argument(
+        "--proef",
+        action="store_true",
+        help="proefimport: alles controleren en tellen, niets opslaan",
     )
     imp.set_defaults(func=cmd_import_addresses)
 

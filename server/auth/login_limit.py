@@ -128,6 +128,22 @@ async def _take(conn: BaseDBAsyncClient, key: _Key, now: datetime) -> _Locked | 
     raise RuntimeError(f"login_throttle row {key.key!r} keeps disappearing")
 
 
+async def take_limited(keys: list[tuple[str, int]], now: datetime, message: str) -> None:
+    """Count one request against each (key, limit) in the current window, or refuse it (429)
+    with `message` when one is used up: for requests that are limited whatever their answer
+    (a password reset by e-mail)."""
+    await LoginThrottle.filter(window_start__lte=now - _window()).delete()
+    try:
+        async with in_transaction() as conn:
+            for key, limit in keys:
+                lock = await _take(conn, _Key(key[:100], limit, False), now)
+                if lock is not None:
+                    raise lock
+    except _Locked as lock:
+        seconds = max(1, math.ceil(min(lock.until - now, _window()).total_seconds()))
+        raise TooManyRequests(message, "email", retry_after=seconds) from None
+
+
 def _refusal(lock: _Locked, now: datetime) -> TooManyRequests:
     # A try that waited for the row's lock has a `now` from before the lock-out began.
     left = min(lock.until - now, _window())

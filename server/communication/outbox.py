@@ -23,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from server import live, settings
 from server.communication import message_log
+from server.domain import brand
 from server.jobs import queue as jobs
 from server.messaging.errors import PermanentSendError
 from server.messaging.kinds import Channel
@@ -193,7 +194,7 @@ def _row_fields(
 ) -> dict[str, Any]:
     """One recipient's row as `record` and `new_rows` both store it: its key, the rendered
     text and the data its channel needs."""
-    content = _render(message, recipient.channel, overrides)
+    content = _render(message, recipient.channel, overrides, _brand(client))
     return {
         "key": f"{key}:{recipient.channel}:{index}"[:120],
         "dossier": dossier,
@@ -237,22 +238,30 @@ def _sender(client: Client) -> dict[str, str]:
     }
 
 
-def _render(message: Message, channel: Channel, overrides: Any) -> dict[str, Any]:
+def _brand(client: Client) -> dict[str, str]:
+    return brand.brand(client.settings, client.code, settings.BASE_URL)
+
+
+def _render(
+    message: Message, channel: Channel, overrides: Any, house: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Subject, body, html and extra data for the channel; built-in texts if the client's fail."""
     try:
-        return _render_with(message, channel, overrides)
+        return _render_with(message, channel, overrides, house)
     except Exception:
         if not overrides:
             raise
         log.exception("client template for %s/%s failed; built-in text used", message.kind, channel)
-        return _render_with(message, channel, None)
+        return _render_with(message, channel, None, house)
 
 
-def _render_with(message: Message, channel: Channel, overrides: Any) -> dict[str, Any]:
+def _render_with(
+    message: Message, channel: Channel, overrides: Any, house: dict[str, str] | None = None
+) -> dict[str, Any]:
     if channel == Channel.SMS:
         return {"body": render_sms(message, overrides)}
     if channel == Channel.EMAIL:
-        mail = render_email(message, overrides)
+        mail = render_email(message, overrides, house)
         return {"subject": mail.subject[:300], "body": mail.text, "html": mail.html}
     assert isinstance(message, TenantMessage)  # only tenant kinds have a push channel
     push = render_push(message, overrides)

@@ -9,11 +9,16 @@ the value).
 Parties (VvE, huismeester, lift, monitoring, netbeheerder) come from optional columns such as
 `vve`, `vve_telefoon`, `vve_email`. A party named identically on every row of a complex is
 registered once for the complex; otherwise it is registered for each address.
+
+A dry run (`dry_run`, the screen's "proefimport" and `--proef`) does all of it inside the
+transaction and then rolls it back: the report counts exactly what a real import would do.
+`progress` hears (done, total) as the addresses are written, for the screen's progress bar.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -33,9 +38,21 @@ from server.models import Address, AddressParty, Client, Complex
 
 BATCH = 500
 
+Progress = Callable[[int, int], Awaitable[None]]
 
-async def import_addresses(client_code: str, path: Path) -> ImportReport:
-    """Check the whole file, then write all of it or nothing."""
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction: rolls everything back."""
+
+
+async def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+async def import_addresses(
+    client_code: str, path: Path, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Check the whole file, then write all of it or nothing (nothing at all on a dry run)."""
     client = await Client.get_or_none(code=client_code.strip().upper())
     if client is None:
         raise NotFound(f"Opdrachtgever '{client_code}' bestaat niet.", "client")
@@ -44,9 +61,15 @@ async def import_addresses(client_code: str, path: Path) -> ImportReport:
     if sheet is None or report.errors:
         return report
     report.rows = len(sheet.rows)
+    tell = progress or _no_progress
+    await tell(0, report.rows)
     try:
         async with in_transaction() as conn:
-            await _write(client, sheet, report, conn)
+            await _write(client, sheet, report, conn, tell)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     except IntegrityError as exc:
         raise Conflict(
             f"Het woningbestand van {client.code} werd tegelijk door iemand anders gewijzigd; "
@@ -59,7 +82,11 @@ async def import_addresses(client_code: str, path: Path) -> ImportReport:
 
 
 async def _write(
-    client: Client, sheet: Sheet, report: ImportReport, conn: BaseDBAsyncClient
+    client: Client,
+    sheet: Sheet,
+    report: ImportReport,
+    conn: BaseDBAsyncClient,
+    progress: Progress = _no_progress,
 ) -> None:
     complexes = await _upsert_complexes(client, sheet, report, conn)
     existing = {
@@ -83,9 +110,18 @@ async def _write(
                 setattr(current, key, value)
             changed.append(current)
             changed_fields.update(diff)
-    await Address.bulk_create(new, batch_size=BATCH, using_db=conn)
-    if changed:
-        await Address.bulk_update(changed, sorted(changed_fields), batch_size=BATCH, using_db=conn)
+    total = len(sheet.rows)
+    written = len(sheet.rows) - len(new) - len(changed)
+    for start in range(0, len(new), BATCH):
+        await Address.bulk_create(new[start : start + BATCH], using_db=conn)
+        written += len(new[start : start + BATCH])
+        await progress(written, total)
+    for start in range(0, len(changed), BATCH):
+        part = changed[start : start + BATCH]
+        await Address.bulk_update(part, sorted(changed_fields), using_db=conn)
+        written += len(part)
+        await progress(written, total)
+    await progress(total, total)
     report.created, report.updated = len(new), len(changed)
     report.unchanged = len(sheet.rows) - len(new) - len(changed)
     if any(row.parties for row in sheet.rows):

@@ -36,6 +36,8 @@ from server.messaging.samples import SAMPLES
 from server.messaging.sandbox import Sandbox, sandbox
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The client's house style in the e-mail layout; the platform's until a client sets its own.
+BRAND_DEFAULTS = {"huisstijl_kleur": "#1d4ed8", "logo_url": ""}
 # A client's template may be long, but not without end.
 MAX_TEMPLATE = 20_000
 
@@ -68,12 +70,17 @@ def render_sms(message: Message, overrides: Mapping[str, str] | None = None) -> 
     return _one_line(_render(env, f"{message.kind}/sms.txt", message))
 
 
-def render_email(message: Message, overrides: Mapping[str, str] | None = None) -> EmailContent:
+def render_email(
+    message: Message,
+    overrides: Mapping[str, str] | None = None,
+    brand: Mapping[str, str] | None = None,
+) -> EmailContent:
+    """`brand`: the client's house style for the layout (huisstijl_kleur, logo_url)."""
     env = _environment(message.kind, Channel.EMAIL, overrides)
     return EmailContent(
         subject=" ".join(_render(env, f"{message.kind}/onderwerp.txt", message).split()),
         text=_render(env, f"{message.kind}/email.txt", message).strip() + "\n",
-        html=_render(env, f"{message.kind}/email.html", message).strip() + "\n",
+        html=_render(env, f"{message.kind}/email.html", message, brand).strip() + "\n",
     )
 
 
@@ -123,14 +130,14 @@ def validate_template(text: str, name: str | None = None) -> None:
         used = meta.find_undeclared_variables(tree)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"Fout in sjabloon op regel {exc.lineno}: {exc.message}") from exc
-    unknown = sorted(used - set(context) - set(env.globals) - _imported(tree))
+    unknown = sorted(used - set(context) - set(BRAND_DEFAULTS) - set(env.globals) - _imported(tree))
     if unknown:
         raise TemplateProblem(
             f"Onbekende variabele in sjabloon: {', '.join(unknown)}. "
             f"Beschikbaar: {', '.join(sorted(context))}."
         )
     try:
-        env.get_template(name).render(context)
+        env.get_template(name).render({**BRAND_DEFAULTS, **context})
     except SecurityError as exc:
         raise TemplateProblem(f"Niet toegestaan in een sjabloon: {exc}") from exc
     except TemplateError as exc:
@@ -150,8 +157,10 @@ def _imported(tree: nodes.Template) -> set[str]:
     return names
 
 
-def _render(env: Sandbox, name: str, message: Message) -> str:
-    return env.get_template(name).render(message.context())
+def _render(
+    env: Sandbox, name: str, message: Message, extra: Mapping[str, str] | None = None
+) -> str:
+    return env.get_template(name).render({**BRAND_DEFAULTS, **(extra or {}), **message.context()})
 
 
 def _one_line(text: str) -> str:

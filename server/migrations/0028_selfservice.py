@@ -21,7 +21,7 @@ def _fk(model: str, name: str, null: bool, on_delete: OnDelete) -> Any:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0026_contractor_portal")]
+    dependencies = [("models", "0027_admin")]
 
     initial = False
 

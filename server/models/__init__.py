@@ -1,6 +1,13 @@
 """Tortoise models: they hold data; the rules live in server/domain."""
 
 from server.models import derived  # noqa: F401  (its save hooks keep the derived columns)
+from server.models.admin import (
+    AccountLink,
+    ChangeRecord,
+    PlatformSetting,
+    StockImport,
+    TwoFactor,
+)
 from server.models.chain import ChainMessage, Integration
 from server.models.clients import Address, AddressParty, Client, Complex
 from server.models.contacts import (
@@ -50,10 +57,16 @@ MODEL_MODULES = [
     "server.models.escalations",
     "server.models.selfservice",
     "server.models.chain",
+    "server.models.admin",
 ]
 
 __all__ = [
     "MODEL_MODULES",
+    "AccountLink",
+    "ChangeRecord",
+    "PlatformSetting",
+    "StockImport",
+    "TwoFactor",
     "Absence",
     "Address",
     "AddressParty",

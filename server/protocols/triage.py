@@ -77,6 +77,7 @@ class Decision:
         out["article"] = _article(self.article)
         if out["outcome"] is not None:
             outcome = out["outcome"]
+            outcome["order_type"] = order_type_for(self.client, outcome["order_type"])
             outcome["trade_label"] = TRADE_LABELS.get(outcome["trade"] or "")
             outcome["order_type_label"] = ORDER_TYPE_LABELS.get(outcome["order_type"] or "")
         return out
@@ -101,7 +102,9 @@ def now() -> datetime:
 def calendar_for(client: Client) -> ClientCalendar:
     try:
         return ClientCalendar.from_settings(
-            client.office_hours, client.settings.get("heating_season")
+            client.office_hours,
+            client.settings.get("heating_season"),
+            client.settings.get("closure_days"),
         )
     except TriageError as error:
         raise Unprocessable(
@@ -224,7 +227,7 @@ def recorded(user: User | None, decision: Decision, dossier: Dossier, at: dateti
     triage = _stored(decision, dossier, user, at)
     changes = {
         "urgency": outcome.urgency.value if outcome.urgency else None,
-        "order_type": outcome.order_type,
+        "order_type": order_type_for(decision.client, outcome.order_type),
         "trade": outcome.trade,
         "labour_minutes": outcome.labour_minutes,
         "deadline_at": deadline(dossier, decision.client, outcome, evaluation),
@@ -236,6 +239,17 @@ def recorded(user: User | None, decision: Decision, dossier: Dossier, at: dateti
     return Recorded(
         changes, _event(decision, dossier.triage or {}), _alert(triage) if alert else None
     )
+
+
+GLASS_FUND = "glasfonds"
+
+
+def order_type_for(client: Client, order_type: str | None) -> str | None:
+    """The protocol's order type for this client: glass damage goes through the glass fund only
+    when the client has one (admin screen, settings["glass_fund"]; unset: it has)."""
+    if order_type == GLASS_FUND and client.settings.get("glass_fund") is False:
+        return "reparatieonderhoud"
+    return order_type
 
 
 def deadline(

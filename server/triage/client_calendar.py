@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,13 +29,15 @@ class ClientCalendar:
     """Office hours per weekday (0 = Monday; a missing day is closed), heating season as MM-DD.
 
     The heating season may wrap the year end (10-01 .. 04-30). Dutch public holidays come from
-    the `holidays` package and close the office all day.
+    the `holidays` package and close the office all day; so do the client's own closure days
+    (a bridge day, a company outing), each with the reason the desk reads back.
     """
 
     office_hours: dict[int, list[tuple[time, time]]] = field(default_factory=_default_office_hours)
     heating_season_start: str = DEFAULT_HEATING_SEASON["start"]
     heating_season_end: str = DEFAULT_HEATING_SEASON["end"]
     timezone: str = "Europe/Amsterdam"
+    closure_days: dict[date, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_month_day(self.heating_season_start, "heating_season.start")
@@ -61,13 +63,16 @@ class ClientCalendar:
         cls,
         office_hours: dict[str, list[list[str]]],
         heating_season: dict[str, str] | None = None,
+        closure_days: list[dict[str, str]] | None = None,
     ) -> ClientCalendar:
-        """Build from a client's stored settings: {"mon": [["08:00", "17:00"]], ...}."""
+        """Build from a client's stored settings: {"mon": [["08:00", "17:00"]], ...} and
+        closure days [{"date": "2026-05-15", "reason": "Brugdag"}, ...]."""
         season = heating_season or DEFAULT_HEATING_SEASON
         return cls(
             office_hours=_parse_office_hours(office_hours),
             heating_season_start=_season_bound(season, "start"),
             heating_season_end=_season_bound(season, "end"),
+            closure_days=_parse_closure_days(closure_days or []),
         )
 
 
@@ -100,6 +105,24 @@ def _parse_office_hours(raw: dict[str, Any]) -> dict[int, list[tuple[time, time]
             for i, interval in enumerate(intervals)
         ]
     return hours
+
+
+def _parse_closure_days(raw: object) -> dict[date, str]:
+    if not isinstance(raw, list):
+        raise TriageError("verwacht een lijst van sluitingsdagen", "closure_days")
+    days: dict[date, str] = {}
+    for i, item in enumerate(raw):
+        field_name = f"closure_days[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("date"), str):
+            raise TriageError("verwacht {'date': 'JJJJ-MM-DD', 'reason': ...}", field_name)
+        try:
+            day = date.fromisoformat(item["date"])
+        except ValueError:
+            raise TriageError(
+                f"ongeldige datum {item['date']!r}: verwacht JJJJ-MM-DD", field_name
+            ) from None
+        days[day] = str(item.get("reason") or "kantoor gesloten")
+    return days
 
 
 def _parse_interval(raw: object, field_name: str) -> tuple[time, time]:

@@ -11,7 +11,8 @@ from server.triage.client_calendar import ClientCalendar
 from server.triage.model import Condition
 from server.triage.office import (
     SEARCH_DAYS,
-    holiday_name,
+    closed_reason,
+    closure_days_between,
     holidays_between,
     next_opening,
     open_until,
@@ -89,6 +90,9 @@ def _office_unreachable(local: datetime, calendar: ClientCalendar) -> tuple[bool
     closed_days = holidays_between(calendar, local, opening)
     if closed_days:
         reason += f"; feestdag: {', '.join(closed_days)}"
+    closures = closure_days_between(calendar, local, opening)
+    if closures:
+        reason += f"; sluitingsdag: {', '.join(closures)}"
     return unreachable, reason
 
 
@@ -96,7 +100,7 @@ def _after_hours(local: datetime, calendar: ClientCalendar) -> tuple[bool, str]:
     closes = open_until(calendar, local)
     if closes is not None:
         return False, f"kantoor is nu open tot {closes:%H:%M}"
-    holiday = holiday_name(local.date())
+    holiday = closed_reason(calendar, local.date())
     why = holiday if holiday is not None else "kantoor gesloten"
     return True, f"{dutch.moment(local)}, {why}"
 

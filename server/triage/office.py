@@ -1,4 +1,5 @@
-"""When a client's office is open: office hours per weekday, closed on Dutch public holidays."""
+"""When a client's office is open: office hours per weekday, closed on Dutch public holidays
+and on the client's own closure days."""
 
 from __future__ import annotations
 
@@ -24,9 +25,14 @@ def holiday_name(day: date) -> str | None:
     return _public_holidays(day.year).get(day)
 
 
+def closed_reason(calendar: ClientCalendar, day: date) -> str | None:
+    """Why the office is shut all day: a public holiday's name or the client's closure reason."""
+    return holiday_name(day) or calendar.closure_days.get(day)
+
+
 def opening_intervals(calendar: ClientCalendar, day: date) -> list[tuple[datetime, datetime]]:
     """The office's open intervals on a local calendar day, as aware datetimes in UTC."""
-    if holiday_name(day) is not None:
+    if closed_reason(calendar, day) is not None:
         return []
     zone = calendar.zone
     return [
@@ -62,9 +68,23 @@ def open_until(calendar: ClientCalendar, at: datetime) -> datetime | None:
     return None
 
 
-def holidays_between(calendar: ClientCalendar, at: datetime, until: datetime) -> list[str]:
-    """Names of the public holidays on the local days from `at` up to and including `until`."""
+def closure_days_between(calendar: ClientCalendar, at: datetime, until: datetime) -> list[str]:
+    """Reasons of the client's own closure days from `at` up to and including `until`."""
+    return [
+        reason
+        for day in _local_days(calendar, at, until)
+        if holiday_name(day) is None and (reason := calendar.closure_days.get(day)) is not None
+    ]
+
+
+def _local_days(calendar: ClientCalendar, at: datetime, until: datetime) -> list[date]:
     first = at.astimezone(calendar.zone).date()
     last = until.astimezone(calendar.zone).date()
-    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return [name for day in days if (name := holiday_name(day)) is not None]
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def holidays_between(calendar: ClientCalendar, at: datetime, until: datetime) -> list[str]:
+    """Names of the public holidays on the local days from `at` up to and including `until`."""
+    return [
+        name for day in _local_days(calendar, at, until) if (name := holiday_name(day)) is not None
+    ]

@@ -15,6 +15,10 @@ from server.web.api import protocols as api_protocols
 from server.web.api import triage as api_triage
 from server.web.api.openapi import openapi
 from server.web.pages import (
+    account,
+    admin,
+    admin_clients,
+    admin_technicians,
     appointments,
     auth,
     call_survey,
@@ -120,6 +124,54 @@ page_routes = [
     Route("/login", auth.login_form, methods=["GET"]),
     Route("/login", auth.login, methods=["POST"]),
     Route("/logout", auth.logout, methods=["POST"]),
+    # The second step of a login, and passwords by e-mailed link (docs/admin.md).
+    Route("/login/code", account.code_form, methods=["GET"]),
+    Route("/login/code", account.code, methods=["POST"]),
+    Route("/login/tweestaps", account.enrol_form, methods=["GET"]),
+    Route("/login/tweestaps", account.enrol, methods=["POST"]),
+    Route("/wachtwoord-vergeten", account.forgot_form, methods=["GET"]),
+    Route("/wachtwoord-vergeten", account.forgot, methods=["POST"]),
+    Route("/account/wachtwoord/{token}", account.password_form, methods=["GET"]),
+    Route("/account/wachtwoord/{token}", account.password_save, methods=["POST"]),
+    Route("/account/tweestaps", account.account_enrol_form, methods=["GET"]),
+    Route("/account/tweestaps", account.account_enrol, methods=["POST"]),
+    Route("/merk/{client}/logo.png", admin_clients.logo, methods=["GET"]),
+    Route("/merk/{client}/huisstijl.css", admin_clients.house_style, methods=["GET"]),
+    # Administration: users and settings for the admin; the rest for supervisie too.
+    Route("/beheer", admin.index, methods=["GET"]),
+    Route("/beheer/gebruikers", admin.user_list, methods=["GET"]),
+    Route("/beheer/gebruikers/nieuw", admin.invite_form, methods=["GET"]),
+    Route("/beheer/gebruikers/nieuw", admin.invite, methods=["POST"]),
+    Route("/beheer/gebruikers/{user_id}", admin.user_detail, methods=["GET"]),
+    Route("/beheer/gebruikers/{user_id}", admin.user_save, methods=["POST"]),
+    Route("/beheer/gebruikers/{user_id}/actief", admin.user_active, methods=["POST"]),
+    Route("/beheer/gebruikers/{user_id}/uitnodiging", admin.user_reinvite, methods=["POST"]),
+    Route(
+        "/beheer/gebruikers/{user_id}/tweestaps-verwijderen",
+        admin.user_two_factor_reset,
+        methods=["POST"],
+    ),
+    Route("/beheer/instellingen", admin.settings_form, methods=["GET"]),
+    Route("/beheer/instellingen", admin.settings_save, methods=["POST"]),
+    Route("/beheer/opdrachtgevers", admin_clients.client_list, methods=["GET"]),
+    Route("/beheer/opdrachtgevers/{client}", admin_clients.client_detail, methods=["GET"]),
+    Route("/beheer/opdrachtgevers/{client}", admin_clients.client_save, methods=["POST"]),
+    Route("/beheer/opdrachtgevers/{client}/logo", admin_clients.logo_save, methods=["POST"]),
+    Route(
+        "/beheer/opdrachtgevers/{client}/woningbestand",
+        admin_clients.import_start,
+        methods=["POST"],
+    ),
+    Route(
+        "/beheer/opdrachtgevers/{client}/woningbestand/{import_id}",
+        admin_clients.import_detail,
+        methods=["GET"],
+    ),
+    Route("/beheer/monteurs", admin_technicians.technician_list, methods=["GET"]),
+    Route("/beheer/monteurs/nieuw", admin_technicians.new_form, methods=["GET"]),
+    Route("/beheer/monteurs/nieuw", admin_technicians.create, methods=["POST"]),
+    Route("/beheer/monteurs/{technician_id}", admin_technicians.detail, methods=["GET"]),
+    Route("/beheer/monteurs/{technician_id}", admin_technicians.save, methods=["POST"]),
     Route("/dossiers", dossiers.dossier_list, methods=["GET"]),
     Route("/dossiers/nieuw", dossiers.intake_form, methods=["GET"]),
     Route("/dossiers/nieuw", dossiers.intake, methods=["POST"]),
@@ -296,6 +348,8 @@ LARGE_BODIES = frozenset(
         ("POST", "/melden/{client}/details"),
         # A contractor's werkbon with its photos.
         ("POST", "/aannemer/opdrachten/{order_number}/gereed"),
+        ("POST", "/beheer/opdrachtgevers/{client}/logo"),
+        ("POST", "/beheer/opdrachtgevers/{client}/woningbestand"),
     }
 )
 
@@ -341,6 +395,14 @@ PUBLIC_PATHS = (
             "/melden/{client}/opnieuw",
             # An integration's own key (X-API-KEY) is the login (server/web/api/vera.py).
             *(f"/api/vera/v4{r.path}" for r in vera_routes),
+            # A pending login (password right, code still to come) is its own check; the
+            # e-mailed link's single-use token is the key; a client's logo is no secret.
+            "/login/code",
+            "/login/tweestaps",
+            "/wachtwoord-vergeten",
+            "/account/wachtwoord/{token}",
+            "/merk/{client}/logo.png",
+            "/merk/{client}/huisstijl.css",
         }
     )
     | field_routes.PUBLIC_PATHS

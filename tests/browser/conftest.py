@@ -48,13 +48,19 @@ def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def live_server(live_dir: Path) -> Iterator[str]:
-    tmp = live_dir
+    yield from serve(live_dir)
+
+
+def serve(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`meldkamer serve` on a fresh database in `tmp` seeded with the test world; `extra_env`
+    points it at other local stand-ins (an SMTP server)."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{tmp / 'live.sqlite3'}",
         "VAR_DIR": str(tmp),
         "SECRET_KEY": LIVE_SECRET,
         "PYTHONPATH": str(ROOT),
+        **(extra_env or {}),
     }
     env.pop("REDIS_URL", None)
     bin_dir = Path(sys.executable).parent

@@ -342,6 +342,42 @@ def test_supervisor_screens(screens: Screens, filled: dict[str, str]) -> None:
     )
 
 
+def _stock_dry_run(page: Page) -> None:
+    """A dry run of a file with bad rows: the result page lists every row's problem."""
+    fixtures = Path(__file__).parent.parent / "fixtures"
+    page.set_input_files("input[name=file]", fixtures / "adressen_fouten.csv")
+    page.get_by_role("button", name="Proefimport").click()
+    page.locator(".import-errors li").first.wait_for()
+
+
+def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
+    _run(
+        screens,
+        "admin",
+        [
+            "/beheer",
+            "/beheer/gebruikers",
+            "/beheer/gebruikers/nieuw",
+            "/beheer/gebruikers/3",
+            "/beheer/instellingen",
+            "/beheer/opdrachtgevers",
+            "/beheer/opdrachtgevers/WST",
+            "/beheer/monteurs",
+            "/beheer/monteurs/1",
+            "/beheer/monteurs/nieuw",
+            "/account/tweestaps",
+            f"/dossiers/{filled['booked']}",  # with who opened it
+            "/privacy",
+            "/privacy/inzagelog?gebruiker=admin",
+        ],
+    )
+    _run(
+        screens,
+        "sanne.supervisie",
+        ["/beheer", ("/beheer/opdrachtgevers/WST", _stock_dry_run)],
+    )
+
+
 def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
     _run(
         screens,
@@ -408,6 +444,16 @@ def test_tenant_and_login_screens(screens: Screens, filled: dict[str, str]) -> N
             # The broken link's page answers 404 on purpose: only its other problems count.
             broken += [p for p in found if "404" not in p]
     assert not broken, f"screenshots in {SHOTS}\n" + "\n".join(broken)
+    _run(
+        screens,
+        None,
+        [
+            "/login",
+            filled["volg"],
+            filled["enquete"],
+            "/wachtwoord-vergeten",
+        ],
+    )
 
 
 def test_the_technician_apps_first_start(screens: Screens) -> None:
@@ -547,18 +593,6 @@ def test_the_checks_see_what_a_user_would(screens: Screens) -> None:
     assert "404 op " in problems and "bestaat-niet.png" in problems
     assert "axe image-alt" in problems
     assert 'tabel zonder opmaak: <table.kaal> "Piet"' in problems
-
-
-def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
-    _run(
-        screens,
-        "admin",
-        [
-            f"/dossiers/{filled['booked']}",  # with who opened it
-            "/privacy",
-            "/privacy/inzagelog?gebruiker=admin",
-        ],
-    )
 
 
 def test_online_reporting_screens(screens: Screens, filled: dict[str, str], live_dir: Path) -> None:

@@ -25,7 +25,15 @@ from server.fieldwork import photos, technician_push
 from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
-from server.models import Contractor, Dossier, EscalationCase, Integration, Technician, User
+from server.models import (
+    Contractor,
+    Dossier,
+    EscalationCase,
+    Integration,
+    StockImport,
+    Technician,
+    User,
+)
 from server.protocols import protocols
 from tests.fieldwork.support import jpeg
 from tests.support import world
@@ -63,6 +71,7 @@ class Scoped:
     own_case: int = 0  # an escalation case about Woonstad's dossier
     other_case: int = 0  # about Lichtveld's
     integration: int = 0  # a contractor's ERP (server/chain), switched off
+    stock_import: int = 0  # a finished housing stock import of Woonstad's
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -172,6 +181,9 @@ async def build() -> Scoped:
         endpoint_url="https://erp.example/vera/v4",
         messages=["onderhoudsorder"],
     )
+    stock_import = await StockImport.create(
+        client=w.woonstad, file_name="adressen.csv", status="klaar", started_at=datetime.now(UTC)
+    )
     return Scoped(
         w,
         own,
@@ -189,6 +201,7 @@ async def build() -> Scoped:
         own_case.id,
         other_case.id,
         integration.id,
+        stock_import.id,
     )
 
 
@@ -214,6 +227,9 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "article_version": "1",
         "case_id": str(s.other_case if other else s.own_case),
         "integration_id": str(s.integration),
+        # The admin screens: another client's user (deactivating him harms no later call).
+        "user_id": str(s.w.other_client_user.id),
+        "import_id": str(s.stock_import),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")

@@ -532,6 +532,33 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/aannemer/opdrachten/{order_number}/monteur"): "K",
     ("POST", "/aannemer/opdrachten/{order_number}/gereed"): "K",
     ("POST", "/aannemer/opdrachten/{order_number}/weigeren"): "K",
+    # Administration (docs/admin.md): users and the platform's settings are the admin's;
+    # clients, technicians and the housing stock are supervisie's work too. Enrolling in
+    # two-factor login is for every staff and client user (technicians log in on the phone).
+    ("GET", "/account/tweestaps"): "ASGC",
+    ("POST", "/account/tweestaps"): "ASGC",
+    ("GET", "/beheer"): "AS",
+    ("GET", "/beheer/gebruikers"): "A",
+    ("GET", "/beheer/gebruikers/nieuw"): "A",
+    ("POST", "/beheer/gebruikers/nieuw"): "A",
+    ("GET", "/beheer/gebruikers/{user_id}"): "A",
+    ("POST", "/beheer/gebruikers/{user_id}"): "A",
+    ("POST", "/beheer/gebruikers/{user_id}/actief"): "A",
+    ("POST", "/beheer/gebruikers/{user_id}/uitnodiging"): "A",
+    ("POST", "/beheer/gebruikers/{user_id}/tweestaps-verwijderen"): "A",
+    ("GET", "/beheer/instellingen"): "A",
+    ("POST", "/beheer/instellingen"): "A",
+    ("GET", "/beheer/opdrachtgevers"): "AS",
+    ("GET", "/beheer/opdrachtgevers/{client}"): "AS",
+    ("POST", "/beheer/opdrachtgevers/{client}"): "AS",
+    ("POST", "/beheer/opdrachtgevers/{client}/logo"): "AS",
+    ("POST", "/beheer/opdrachtgevers/{client}/woningbestand"): "AS",
+    ("GET", "/beheer/opdrachtgevers/{client}/woningbestand/{import_id}"): "AS",
+    ("GET", "/beheer/monteurs"): "AS",
+    ("GET", "/beheer/monteurs/nieuw"): "AS",
+    ("POST", "/beheer/monteurs/nieuw"): "AS",
+    ("GET", "/beheer/monteurs/{technician_id}"): "AS",
+    ("POST", "/beheer/monteurs/{technician_id}"): "AS",
 }
 # A technician has no client: a client's protocol is out of his scope (404, like any other).
 HIDDEN: dict[tuple[str, str], str] = {

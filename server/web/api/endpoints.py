@@ -6,7 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server import scoping
+from server.admin import two_factor
 from server.auth import login, tokens
+from server.domain.errors import Unauthorized
 from server.domain.numbers import HOUSE_NUMBER_MAX
 from server.dossiers import dossiers, intake
 from server.housing import housing
@@ -37,6 +39,13 @@ async def token(request: Request) -> JSONResponse:
     body = await parse(request, TokenRequest)
     remote = request.client.host if request.client else ""
     user = await login.authenticate(body.username, body.password, remote)
+    second = await two_factor.enrolled(user) or await two_factor.must_enrol(user)
+    if second and not await two_factor.check(user, body.code):
+        raise Unauthorized(
+            "Geef de code van uw authenticator-app mee (code); nog niet ingesteld? Doe dat"
+            " eerst op de website.",
+            "code",
+        )
     value, expires = await tokens.issue(user, body.label)
     return JSONResponse(token_json(user, value, expires))
 

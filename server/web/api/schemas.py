@@ -30,6 +30,12 @@ class TokenRequest(Body):
     username: str = Field(max_length=80)
     password: str
     label: str = Field("", max_length=100, description="Shown to the admin beside the token")
+    code: str = Field(
+        "",
+        max_length=40,
+        description="The code of the user's authenticator app (or a recovery code), when he"
+        " has two-factor login",
+    )
 
 
 class AddressBody(Body):

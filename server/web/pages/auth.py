@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from tortoise.expressions import F
 
+from server.admin import two_factor
 from server.auth import login as login_service
 from server.domain.errors import AppError
 from server.domain.roles import Role
@@ -37,9 +38,12 @@ def home_for(role: str) -> str:
 
 
 async def login_form(request: Request) -> Response:
-    return templates.TemplateResponse(
-        request, "login.html", {"next": _safe_next(request.query_params.get("next"))}
-    )
+    context = {
+        "next": _safe_next(request.query_params.get("next")),
+        "username": request.query_params.get("gebruiker", "")[:80],
+        "password_set": request.query_params.get("ingesteld") == "1",
+    }
+    return templates.TemplateResponse(request, "login.html", context)
 
 
 async def login(request: Request) -> Response:
@@ -57,10 +61,27 @@ async def login(request: Request) -> Response:
             status_code=exc.status,
             headers=error_headers(exc),
         )
+    if await two_factor.enrolled(user):
+        return begin_second_step(request, user, target, enrol=False)
+    if await two_factor.must_enrol(user):
+        return begin_second_step(request, user, target, enrol=True)
     request.session.clear()
     request.session.update({"uid": user.id, "epoch": user.session_epoch})
     response = RedirectResponse(target if target != "/" else home_for(user.role), status_code=303)
     return offer_handover(response, user.role == Role.TECHNICIAN)
+
+
+def begin_second_step(request: Request, user: User, target: str, enrol: bool) -> Response:
+    """The password was right; the session holds a pending login, not a login."""
+    request.session.clear()
+    request.session.update(
+        {
+            "pending": user.id,
+            "pending_epoch": user.session_epoch,
+            "pending_next": target,
+        }
+    )
+    return RedirectResponse("/login/tweestaps" if enrol else "/login/code", status_code=303)
 
 
 async def logout(request: Request) -> Response:

@@ -21,6 +21,7 @@ from server.communication import (
     tenant_appointments,
     tracking,
 )
+from server.domain import brand
 from server.domain.errors import AppError, BadRequest
 from server.domain.slots import Slot
 from server.fieldwork.photos import check_size
@@ -81,6 +82,8 @@ async def page(request: Request, message: str = "", error: str = "", status: int
     slots = await tenant_appointments.options(dossier) if rule.allowed else []
     context: dict[str, Any] = {
         "v": view,
+        "client_code": client.code,
+        "logo_url": brand.brand(client.settings, client.code, "")["logo_url"],
         "token": token,
         "appointment": _moment(view.appointment_start),
         "appointment_end": _time(view.appointment_end),

@@ -1,0 +1,155 @@
+"""Two-factor login: required per role on the admin screen, enrolment with a QR code drawn on
+the server, a code good once, recovery codes, and the API asking for the code too."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import httpx
+import pyotp
+import pytest
+
+from server.admin import two_factor
+from server.models import ChangeRecord, TwoFactor
+from tests.admin.support import post_form
+from tests.support import world
+from tests.support.pages import csrf
+from tests.support.world import PASSWORD
+
+
+@pytest.fixture
+async def w(db_clean: None) -> world.World:
+    return await world.build()
+
+
+async def _password(http: httpx.AsyncClient, username: str) -> httpx.Response:
+    page = await http.get("/login")
+    return await http.post(
+        "/login", data={"csrf_token": csrf(page.text), "username": username, "password": PASSWORD}
+    )
+
+
+def _secret(html: str) -> str:
+    found = re.search(r"<code data-secret>([A-Z2-7 ]+)</code>", html)
+    assert found, html
+    return found.group(1).replace(" ", "")
+
+
+async def _require(http: httpx.AsyncClient, *roles: str) -> None:
+    await _password(http, "admin")
+    saved = await post_form(
+        http, "/beheer/instellingen", "/beheer/instellingen", two_factor_roles=list(roles)
+    )
+    assert saved.status_code == 303, saved.text
+    await http.post("/logout", data={"csrf_token": csrf((await http.get("/dossiers")).text)})
+
+
+async def test_a_required_role_enrols_at_login_then_logs_in_with_a_code(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    await _require(http, "agent")
+    first = await _password(http, "anna.agent")
+    assert first.headers["location"] == "/login/tweestaps"
+    # A pending login is not a login.
+    assert (await http.get("/dossiers")).status_code == 303
+    enrol = await http.get("/login/tweestaps")
+    assert enrol.status_code == 200
+    assert "<svg" in enrol.text and "verplicht" in enrol.text
+    totp = pyotp.TOTP(_secret(enrol.text))
+    wrong = await http.post(
+        "/login/tweestaps", data={"csrf_token": csrf(enrol.text), "code": "000000"}
+    )
+    assert wrong.status_code == 422 and "klopt niet" in wrong.text
+    assert _secret(wrong.text) == totp.secret  # the same secret: the app need not rescan
+    done = await http.post(
+        "/login/tweestaps", data={"csrf_token": csrf(enrol.text), "code": totp.now()}
+    )
+    assert done.status_code == 200
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", done.text)
+    assert len(codes) == 10
+    assert (await http.get("/dossiers")).status_code == 200
+
+    async with client_factory() as other:
+        step = await _password(other, "anna.agent")
+        assert step.headers["location"] == "/login/code"
+        page = await other.get("/login/code")
+        # The code just used to enrol is not good a second time.
+        reused = await other.post(
+            "/login/code", data={"csrf_token": csrf(page.text), "code": totp.now()}
+        )
+        assert reused.status_code == 422
+        recovery = await other.post(
+            "/login/code", data={"csrf_token": csrf(page.text), "code": codes[0].upper()}
+        )
+        assert recovery.status_code == 303 and recovery.headers["location"] == "/dossiers"
+    async with client_factory() as third:
+        await _password(third, "anna.agent")
+        page = await third.get("/login/code")
+        spent = await third.post(
+            "/login/code", data={"csrf_token": csrf(page.text), "code": codes[0]}
+        )
+        assert spent.status_code == 422
+    assert await two_factor.recovery_left(w.agent) == 9
+    assert await ChangeRecord.filter(object_id=str(w.agent.id), field="herstelcode").exists()
+
+
+async def test_too_many_wrong_codes_end_the_pending_login(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await TwoFactor.create(
+        user=w.agent, secret=pyotp.random_base32(), confirmed_at=datetime.now(UTC)
+    )
+    await _password(http, "anna.agent")
+    page = await http.get("/login/code")
+    for _ in range(5):
+        answer = await http.post(
+            "/login/code", data={"csrf_token": csrf(page.text), "code": "123456"}
+        )
+        assert answer.status_code == 422
+    last = await http.post("/login/code", data={"csrf_token": csrf(page.text), "code": "123456"})
+    assert last.status_code == 429 and "Te veel onjuiste codes" in last.text
+    assert (await http.get("/login/code")).headers["location"] == "/login"
+    # Counted on the server: a new pending login (or a replayed cookie) gets no new tries.
+    await _password(http, "anna.agent")
+    page = await http.get("/login/code")
+    again = await http.post("/login/code", data={"csrf_token": csrf(page.text), "code": "123456"})
+    assert again.status_code == 429
+
+
+async def test_the_api_asks_for_the_code_of_a_user_with_two_factor(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    secret = pyotp.random_base32()
+    await TwoFactor.create(user=w.client_user, secret=secret, confirmed_at=datetime.now(UTC))
+    body = {"username": "wim.woonstad", "password": PASSWORD}
+    refused = await http.post("/api/v1/auth/token", json=body)
+    assert refused.status_code == 401
+    assert "authenticator-app" in refused.json()["error"]["message"]
+    given = await http.post("/api/v1/auth/token", json={**body, "code": pyotp.TOTP(secret).now()})
+    assert given.status_code == 200
+
+
+async def test_roles_not_required_log_in_as_before_and_technicians_cannot_be_required(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await _require(http, "client")
+    assert (await _password(http, "anna.agent")).headers["location"] == "/dossiers"
+    with pytest.raises(Exception, match="medewerkers en opdrachtgevers"):
+        await two_factor.set_required_roles(w.admin, ["technician"])
+    assert await two_factor.required_roles() == ["client"]
+
+
+async def test_the_admin_removes_a_lost_second_factor(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await TwoFactor.create(
+        user=w.supervisor, secret=pyotp.random_base32(), confirmed_at=datetime.now(UTC)
+    )
+    await _password(http, "admin")
+    page = f"/beheer/gebruikers/{w.supervisor.id}"
+    assert "ingesteld" in (await http.get(page)).text
+    done = await post_form(http, page, f"{page}/tweestaps-verwijderen")
+    assert done.status_code == 303
+    assert not await TwoFactor.exists(user_id=w.supervisor.id)
