@@ -292,8 +292,7 @@ async def transition(
     state = state_of(dossier)
     if target == Phase.AFGEROND:
         state = replace(state, visit_werkbon=await visit_werkbon(dossier))
-    if actor is None:
-        assert user is not None
+    if actor is None:  # no user either: the tenant (TENANT)
         actor = await actor_for(user)
     plan = plan_transition(state, target, actor, data, when)
     names = await _check_references(plan.changes)

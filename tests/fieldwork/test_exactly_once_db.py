@@ -18,6 +18,7 @@ from server.fieldwork.sync_store import DeviceStore, device_for
 from server.models import (
     Address,
     Client,
+    Contractor,
     DossierEvent,
     DossierMessage,
     RepairLog,
@@ -141,6 +142,7 @@ async def load_world() -> world.World:
     users = {u.username: u for u in await User.all()}
     techs = {t.name: t for t in await Technician.all()}
     clients = {c.code: c for c in await Client.all()}
+    contractors = {c.code: c for c in await Contractor.all()}
     return world.World(
         woonstad=clients["WST"],
         lichtveld=clients["LVD"],
@@ -154,4 +156,8 @@ async def load_world() -> world.World:
         other_tech_user=users["kees.monteur"],
         technician=techs["Piet Monteur"],
         other_technician=techs["Kees Monteur"],
+        contractor=contractors["INST"],
+        other_contractor=contractors["DAKZ"],
+        contractor_user=users["bas.aannemer"],
+        other_contractor_user=users["dirk.aannemer"],
     )
