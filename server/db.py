@@ -63,10 +63,29 @@ async def close() -> None:
     await Tortoise.close_connections()
 
 
+# pg_advisory_lock key held while migrating ("mkmg").
+MIGRATION_LOCK = 0x6D6B6D67
+
+
 async def migrate(url: str | None = None) -> None:
-    """Apply every pending migration; safe to run on every start."""
-    await run_migrations(config=tortoise_config(url))
-    await Tortoise.close_connections()
+    """Apply every pending migration; safe to run on every start, also by several processes
+    starting at once on one PostgreSQL (app servers on two machines): they take turns under an
+    advisory lock, and whoever comes second finds nothing left to do."""
+    url = url or settings.DATABASE_URL
+    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        await run_migrations(config=tortoise_config(url))
+        await Tortoise.close_connections()
+        return
+    import asyncpg
+
+    dsn = "postgresql://" + url.split("://", 1)[1].split("?", 1)[0]
+    lock = await asyncpg.connect(dsn)
+    try:
+        await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        await run_migrations(config=tortoise_config(url))
+        await Tortoise.close_connections()
+    finally:
+        await lock.close()  # the session ends, and its lock with it
 
 
 def connection() -> BaseDBAsyncClient:
