@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server import db
 from server.demo.call_surveys import write_call_surveys
 from server.demo.chain import write_integrations
 from server.demo.contacts import write_contacts
@@ -26,6 +27,7 @@ from server.demo.staff import (
 )
 from server.demo.stock import DEMO_CLIENT_CODES, plan_stock, write_stock
 from server.domain.errors import Conflict
+from server.dossiers import ordernumbers
 from server.dossiers.ordernumbers import PREFIX
 from server.models import (
     Address,
@@ -36,7 +38,6 @@ from server.models import (
     Dossier,
     KnowledgeArticle,
     KnowledgeVersion,
-    OrderCounter,
     Technician,
     User,
 )
@@ -171,12 +172,11 @@ async def remove_demo() -> None:
 
 
 async def _recount_order_numbers() -> None:
-    """Let each year's counter continue from the highest number still in use."""
-    for counter in await OrderCounter.all():
-        numbers = await Dossier.filter(
-            order_number__startswith=f"{PREFIX}-{counter.year}-"
-        ).values_list("order_number", flat=True)
-        highest = max((int(str(n).rsplit("-", 1)[1]) for n in numbers), default=0)
-        if highest != counter.value:
-            counter.value = highest
-            await counter.save(update_fields=["value"])
+    """Let each year's numbering continue from the highest number still in use."""
+    highest: dict[int, int] = {}
+    for year in sorted(await ordernumbers.years_numbered(db.connection())):
+        numbers = await Dossier.filter(order_number__startswith=f"{PREFIX}-{year}-").values_list(
+            "order_number", flat=True
+        )
+        highest[year] = max((int(str(n).rsplit("-", 1)[1]) for n in numbers), default=0)
+    await ordernumbers.continue_after(db.connection(), highest)

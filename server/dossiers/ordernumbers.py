@@ -67,3 +67,35 @@ async def _from_sequence(conn: BaseDBAsyncClient, year: int) -> int:
     await conn.execute_script(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {start}')
     rows = await conn.execute_query_dict("SELECT nextval($1::regclass) AS value", [name])
     return int(rows[0]["value"])
+
+
+async def years_numbered(conn: BaseDBAsyncClient) -> set[int]:
+    """The years that have a counter row or (PostgreSQL) a sequence."""
+    rows = await conn.execute_query_dict("SELECT year FROM order_counter")
+    years = {int(row["year"]) for row in rows}
+    if dialect(conn) == "postgres":
+        found = await conn.execute_query_dict(
+            "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE $1",
+            [f"{SEQUENCE}%"],
+        )
+        years |= {int(str(row["relname"]).removeprefix(SEQUENCE)) for row in found}
+    return years
+
+
+async def continue_after(conn: BaseDBAsyncClient, highest: dict[int, int]) -> None:
+    """Let each year's numbering continue after `highest[year]` (0: start at 1 again), when
+    dossiers were removed (the demo's reset): its counter row, and on PostgreSQL its sequence."""
+    for year, value in highest.items():
+        (p1, p2) = placeholders(conn, 2)
+        await conn.execute_query(
+            f"UPDATE order_counter SET value = {p1} WHERE year = {p2}", [value, year]
+        )
+    if dialect(conn) != "postgres":
+        return
+    for year, value in highest.items():
+        name = f"{SEQUENCE}{int(year)}"
+        # setval(…, 1, false): the next number is 1; a year without a sequence is left alone.
+        await conn.execute_query(
+            "SELECT setval(to_regclass($1), $2, $3) WHERE to_regclass($1) IS NOT NULL",
+            [name, max(value, 1), value > 0],
+        )

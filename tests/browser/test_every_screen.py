@@ -615,6 +615,8 @@ def _walk_online_report(screen: Screen, width: int, live_dir: Path) -> list[str]
         _shot(page, f"huurder-{width}-melden-{name}")
 
     to = f"+3162000{width:04d}"
+    # The tenant's context visited the tracking pages in English before: start afresh in Dutch.
+    page.context.clear_cookies()
     page.goto(melden.PAGE)
     shot("adres")
     melden.start(page, "12", contact=to)

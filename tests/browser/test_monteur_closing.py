@@ -239,7 +239,7 @@ def test_urgency_badges_and_what_a_job_is_about(
         assert "Overig" not in job.inner_text()
     assert colours == {
         "Acuut": "rgb(179, 38, 30)",  # red
-        "Urgent": "rgb(180, 83, 9)",  # amber
+        "Urgent": "rgb(138, 90, 0)",  # amber
         "Niet urgent": "rgb(60, 64, 67)",  # neutral
     }
     open_job(page, numbers["urgent"])
