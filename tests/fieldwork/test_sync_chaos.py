@@ -185,6 +185,12 @@ async def send(
 
 async def drive(servers: Servers, phone: Phone, rng: random.Random) -> None:
     while phone.answered < OPS:
+        # A third and two thirds into its queue, a device waits for the next kill: servers die
+        # while work is still queued however fast (or loaded) the machine is; without this
+        # the devices could finish between two kills.
+        for share in (1, 2):
+            while phone.answered >= OPS * share // 3 and servers.kills < share:
+                await asyncio.sleep(0.05)  # noqa: ASYNC110 - a counter the chaos task bumps
         batch = phone.ops[phone.answered : phone.answered + rng.randint(5, 40)]
         alive = [n for n in (0, 1) if servers.up[n]] or [0, 1]
         chance = rng.random()
