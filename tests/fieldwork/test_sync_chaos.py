@@ -189,8 +189,9 @@ async def drive(servers: Servers, phone: Phone, rng: random.Random) -> None:
         # while work is still queued however fast (or loaded) the machine is; without this
         # the devices could finish between two kills.
         for share in (1, 2):
-            while phone.answered >= OPS * share // 3 and servers.kills < share:
-                await asyncio.sleep(0.05)  # noqa: ASYNC110 - a counter the chaos task bumps
+            # A plain counter the chaos task bumps, polled: no event to wait on.
+            while phone.answered >= OPS * share // 3 and servers.kills < share:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
         batch = phone.ops[phone.answered : phone.answered + rng.randint(5, 40)]
         alive = [n for n in (0, 1) if servers.up[n]] or [0, 1]
         chance = rng.random()
