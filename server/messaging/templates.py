@@ -124,7 +124,8 @@ def validate_template(text: str, name: str | None = None) -> None:
     context: dict[str, object] = {}
     for kind in kinds:
         context.update(SAMPLES[kind].context())
-    env = sandbox(ChoiceLoader([DictLoader({name: text}), FileSystemLoader(TEMPLATES)]))
+    language = name.split("/", 1)[0] if name != plain else i18n.SOURCE
+    env = _in(language, ChoiceLoader([DictLoader({name: text}), FileSystemLoader(TEMPLATES)]))
     try:
         tree = env.parse(text)
         used = meta.find_undeclared_variables(tree)
@@ -209,12 +210,20 @@ def _own_environment(overrides: frozenset[tuple[str, str]], language: str) -> Sa
     client's SMS and e-mail cost about 8 ms per message before this cache, against 0.15 ms
     to render them once compiled.
     """
-    return sandbox(ChoiceLoader([DictLoader(dict(overrides)), *_loaders(language)]))
+    return _in(language, ChoiceLoader([DictLoader(dict(overrides)), *_loaders(language)]))
 
 
 @functools.cache
 def _builtin(language: str) -> Sandbox:
-    return sandbox(ChoiceLoader(_loaders(language)))
+    return _in(language, ChoiceLoader(_loaders(language)))
+
+
+def _in(language: str, loader: ChoiceLoader) -> Sandbox:
+    """A sandbox rendering in `language`: the e-mail layout names it (`<html lang>`), so
+    every language shares the one layout with the client's logo and colour."""
+    env = sandbox(loader)
+    env.globals["taal"] = language
+    return env
 
 
 @functools.cache

@@ -53,6 +53,12 @@ async def test_an_english_dossiers_messages_are_english_and_a_dutch_ones_unchang
     assert "er is een afspraak voor uw melding" in nl["sms"]
     assert "op dinsdag 24 november tussen 10:00 en 12:00" in nl["sms"]
     assert "Beste Fatima el Amrani" in nl["email"]
+    # One e-mail layout for every language (with the client's logo and colour), naming it.
+    html = {
+        r.dossier_id: r.html
+        for r in await OutboundMessage.filter(kind="afspraak_ingepland", channel="email")
+    }
+    assert '<html lang="en">' in html[english.id] and '<html lang="nl">' in html[dutch.id]
     for word in ("afspraak", "Beste", "dinsdag"):
         assert word not in en["sms"] + en["email"], word
     # The next morning's job: the appointment time, in the tenant's language.
