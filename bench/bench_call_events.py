@@ -219,8 +219,8 @@ def main() -> None:
         "BENCH_TOKEN": "unused",
     }
     servers = [
-        start("server.app:create_app", APP_PORT, args.workers, env),
-        start("bench.bare_app:app", BARE_PORT, args.workers, env),
+        start("server.app:create_app", APP_PORT, args.workers, env, "httptools"),
+        start("bench.bare_app:app", BARE_PORT, args.workers, env, "httptools"),
     ]
     results: list[Result] = []
     loads: list[str] = []
