@@ -1,6 +1,7 @@
 """Everything held about one tenant (server/privacy/subjects.py): their dossiers (as the
 caller), contacts (calls and e-mails from them), e-mails, messages sent to them, surveys,
-push follows and the photos and werkbon signatures of their dossiers.
+push follows, the photos and werkbon signatures of their dossiers, and the escalation cases
+opened on their dossiers (the complaint and the steps' notes speak of them).
 
 Found by the number or address as stored now. A dossier whose number was corrected away is
 not found by the old one; its timeline still holds the old value and is scrubbed with the
@@ -20,6 +21,8 @@ from server.models import (
     Contact,
     Dossier,
     DossierEvent,
+    EscalationCase,
+    EscalationStep,
     MailMessage,
     OutboundMessage,
     Photo,
@@ -41,6 +44,8 @@ class Holdings:
     call_surveys: list[CallSurvey] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
     signatures: list[RepairLog] = field(default_factory=list)
+    escalations: list[EscalationCase] = field(default_factory=list)
+    escalation_steps: list[EscalationStep] = field(default_factory=list)
     push_follows: int = 0
 
     @property
@@ -56,6 +61,7 @@ class Holdings:
             "enquetes": len(self.surveys) + len(self.call_surveys),
             "fotos": len(self.photos),
             "handtekeningen": len(self.signatures),
+            "escalaties": len(self.escalations),
             "pushvolgers": self.push_follows,
         }
 
@@ -98,6 +104,14 @@ async def find(subject: Subject) -> Holdings:
     found.photos = list(await Photo.filter(dossier_id__in=ids).order_by("created_at", "id"))
     found.signatures = list(
         await RepairLog.filter(dossier_id__in=ids, signature__not_isnull=True).order_by("id")
+    )
+    found.escalations = list(
+        await EscalationCase.filter(dossier_id__in=ids).order_by("opened_at", "id")
+    )
+    found.escalation_steps = list(
+        await EscalationStep.filter(case_id__in=[c.id for c in found.escalations]).order_by(
+            "at", "id"
+        )
     )
     found.push_follows = await PushFollow.filter(dossier_id__in=ids).count()
     return found
@@ -219,6 +233,24 @@ async def as_document(found: Holdings) -> dict[str, Any]:
                 "naam": r.signed_by,
             }
             for r in found.signatures
+        ],
+        "escalaties": [
+            {
+                "dossier": order_numbers.get(c.dossier_id),  # type: ignore[attr-defined]
+                "partij": c.party,
+                "klacht": c.complaint,
+                "geopend": _when(c.opened_at),
+                "contact_uiterlijk": _when(c.contact_due_at),
+                "contact_gehad": _when(c.contacted_at),
+                "resultaat": c.result,
+                "gesloten": _when(c.closed_at),
+                "stappen": [
+                    {"soort": step.kind, "tekst": step.text, "wanneer": _when(step.at)}
+                    for step in found.escalation_steps
+                    if step.case_id == c.id  # type: ignore[attr-defined]
+                ],
+            }
+            for c in found.escalations
         ],
         "pushvolgers": found.push_follows,
     }

@@ -19,6 +19,8 @@ from server.dossiers import events
 from server.dossiers import retention as dossier_retention
 from server.models import (
     CallSurvey,
+    EscalationCase,
+    EscalationStep,
     MailMessage,
     OutboundMessage,
     Photo,
@@ -127,6 +129,18 @@ async def erase(
             .update(recipient="", recipient_name="", body="", html="")
         )
         await Survey.filter(dossier_id__in=ids).using_db(conn).update(remark="")
+        # The case stays for the client's figures (opened, contacted in time, closed); what
+        # was written about the tenant goes.
+        await (
+            EscalationCase.filter(id__in=[c.id for c in found.escalations])
+            .using_db(conn)
+            .update(complaint="", result="")
+        )
+        await (
+            EscalationStep.filter(id__in=[s.id for s in found.escalation_steps])
+            .using_db(conn)
+            .update(text="")
+        )
         await (
             CallSurvey.filter(id__in=[s.id for s in found.call_surveys])
             .using_db(conn)

@@ -22,6 +22,8 @@ from server.models import (
     Contact,
     Dossier,
     DossierEvent,
+    EscalationCase,
+    EscalationStep,
     OutboundMessage,
     Photo,
     PrivacyRequest,
@@ -78,6 +80,18 @@ async def _tenant_world(w: world.World) -> tuple[Dossier, Dossier]:
         remark="Fatima is tevreden",
         submitted_at=at,
     )
+    case = await EscalationCase.create(
+        client=w.woonstad,
+        dossier=mine,
+        role="projectleider",
+        party="Monitoring BV",
+        complaint="Fatima: de leverancier neemt niet op",
+        opened_at=at,
+        contact_due_at=at,
+    )
+    await EscalationStep.create(
+        case=case, kind="contact", text="Fatima gebeld op haar 06", by_name="pl", at=at
+    )
     return mine, other
 
 
@@ -125,6 +139,9 @@ async def test_access_request_gives_everything_about_the_tenant_and_nothing_else
     assert document["dossiers"][0]["tijdlijn"], "the dossier's timeline is part of it"
     assert [c["notitie"] for c in document["contacten"]] == ["belde over de cv"]
     assert document["enquetes"][0]["opmerking"] == "Fatima is tevreden"
+    [case] = document["escalaties"]
+    assert case["klacht"] == "Fatima: de leverancier neemt niet op"
+    assert [step["tekst"] for step in case["stappen"]] == ["Fatima gebeld op haar 06"]
     assert any(m["aan"] == "+31612345678" for m in document["berichten"]), document["berichten"]
     assert f"fotos/{mine.order_number}/1.jpg" in archive.namelist()
     whole = archive.read("gegevens.json").decode()
@@ -176,6 +193,9 @@ async def test_erasure_removes_the_tenant_everywhere_and_is_recorded(
     assert not await OutboundMessage.filter(recipient__in=["+31612345678", EMAIL]).exists()
     assert (await Survey.get(dossier_id=mine.id)).remark == ""
     assert (await Survey.get(dossier_id=mine.id)).friendliness == 5  # the figures keep it
+    case = await EscalationCase.get(dossier_id=mine.id)  # kept for the client's figures
+    assert (case.complaint, case.party) == ("", "Monitoring BV")
+    assert [s.text for s in await EscalationStep.filter(case_id=case.id)] == [""]
     event = await DossierEvent.get(dossier_id=mine.id, kind="anonymised")
     assert event.data["request"] == "wissen" and event.data["reference"] == "AVG-8"
     page = await http.get(f"/dossiers/{mine.order_number}")
