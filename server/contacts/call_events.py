@@ -275,7 +275,7 @@ async def _record(
     if pg:
         sql = _sql.get("pg") or _sql.setdefault("pg", _pg_record())
         ref = event.agent.strip().lower()
-        found = (await conn.execute_query_dict(sql, [*contact_values, *event_values, ref]))[0]
+        found = (await _rows(conn, sql, [*contact_values, *event_values, ref]))[0]
         created, fresh = bool(found.pop("created")), bool(found.pop("fresh"))
         agent = (ref, found.pop("agent_user"), found.pop("agent_label") or "")
         history = [
@@ -340,7 +340,8 @@ async def _sqlite_contact(
 
 async def _history(conn: BaseDBAsyncClient, contact_id: int) -> list[Event]:
     mark = "$1" if db.dialect(conn) == "postgres" else "?1"
-    found = await conn.execute_query_dict(
+    found = await _rows(
+        conn,
         f"SELECT kind, at, agent, transferred_to FROM call_event WHERE contact_id = {mark}",
         [contact_id],
     )
@@ -376,8 +377,25 @@ async def _save(
     values = [_db(getattr(row, meta.fields_db_projection_reverse.get(c, c)), pg) for c in _CHANGED]
     if seen is not None:
         values += [seen[0], _db(seen[1], pg)]
-    changed, _ = await conn.execute_query(sql, [row.id, *values])
-    return bool(changed)
+    pool = _pool(conn)
+    if pool is None:
+        changed, _ = await conn.execute_query(sql, [row.id, *values])
+        return bool(changed)
+    return str(await pool.execute(sql, row.id, *values)) != "UPDATE 0"
+
+
+def _pool(conn: BaseDBAsyncClient) -> Any:
+    """The asyncpg pool behind Tortoise's PostgreSQL client, once it has one (not inside a
+    transaction): a statement through it directly skips Tortoise's wrapping, a fifth of an
+    event's CPU on the webhook's path."""
+    return getattr(conn, "_pool", None)
+
+
+async def _rows(conn: BaseDBAsyncClient, sql: str, values: list[Any]) -> list[dict[str, Any]]:
+    pool = _pool(conn)
+    if pool is None:
+        return await conn.execute_query_dict(sql, values)
+    return [dict(r) for r in await pool.fetch(sql, *values)]
 
 
 async def _contact(conn: BaseDBAsyncClient, contact_id: int) -> Contact:
