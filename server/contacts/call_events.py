@@ -199,6 +199,7 @@ _CHANGED = (
     "state", "closed_at", "wait_seconds", "talk_seconds", "wrap_seconds", "events_folded",
     "updated_at",
 )  # fmt: skip
+_CHANGED_FIELDS: list[str] = []  # their model field names, filled on first use
 _LINE_CLIENT = (
     "(SELECT client_id FROM inbound_line WHERE kind = 'telefoon' AND value = CAST({} AS VARCHAR))"
 )
@@ -373,8 +374,12 @@ async def _save(
             else ""
         ),
     )
-    meta = Contact._meta
-    values = [_db(getattr(row, meta.fields_db_projection_reverse.get(c, c)), pg) for c in _CHANGED]
+    if not _CHANGED_FIELDS:
+        reverse = Contact._meta.fields_db_projection_reverse
+        _CHANGED_FIELDS.extend(reverse.get(c, c) for c in _CHANGED)
+    values = [getattr(row, name) for name in _CHANGED_FIELDS]
+    if not pg:
+        values = [_db(v, pg) for v in values]
     if seen is not None:
         values += [seen[0], _db(seen[1], pg)]
     pool = _pool(conn)
