@@ -17,8 +17,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
 
 from server.contacts import mail_in, mailbox
 from server.messaging.imap import Mailbox, MailboxError, MailboxSettings
@@ -78,13 +81,32 @@ class Watch(threading.Thread):
             self.stopping.wait(self.retry_seconds)
 
 
+# With several workers, one holds a mailbox's IDLE: its claim in Redis, renewed every refresh;
+# a worker that dies without letting go loses it after CLAIM_SECONDS to the next one.
+CLAIM_KEY = "mk:mail-idle:{}"
+CLAIM_SECONDS = 150
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+"""
+_LET_GO = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
 @dataclass
 class Idler:
-    """The worker's IDLE connections, and the polls they set off."""
+    """The worker's IDLE connections, and the polls they set off. With `redis` (the worker's),
+    a mailbox is watched by one worker only."""
 
     max_watches: int = MAX_WATCHES
     refresh_seconds: float = REFRESH_SECONDS
     retry_seconds: float = RETRY_SECONDS
+    redis: Redis | None = None
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
     watches: dict[int, Watch] = field(default_factory=dict)
     _polling: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     _again: set[int] = field(default_factory=set)
@@ -104,6 +126,8 @@ class Idler:
             watch.stopping.set()
         for watch in list(self.watches.values()):
             await asyncio.to_thread(watch.join, STEP_SECONDS + 10)
+        for client_id in list(self.watches):
+            await self._let_go(client_id)
         self.watches.clear()
         await asyncio.gather(*self._polling.values(), return_exceptions=True)
 
@@ -121,12 +145,18 @@ class Idler:
         wanted: dict[int, MailboxSettings] = {}
         for client in await Client.filter(active=True).order_by("id"):
             where = mailbox.connection(client)
-            if where is not None and len(wanted) < self.max_watches:
+            if (
+                where is not None
+                and len(wanted) < self.max_watches
+                and await self._claim(client.id)
+            ):
                 wanted[client.id] = where
         for client_id, watch in list(self.watches.items()):
             if wanted.get(client_id) != watch.where or not (watch.is_alive() or watch.unsupported):
                 watch.stopping.set()
                 del self.watches[client_id]
+                if client_id not in wanted:
+                    await self._let_go(client_id)
         loop = asyncio.get_running_loop()
         for client_id, where in wanted.items():
             if client_id not in self.watches:
@@ -137,6 +167,17 @@ class Idler:
                 watch = Watch(client_id, where, arrived, self.retry_seconds)
                 self.watches[client_id] = watch
                 watch.start()
+
+    async def _claim(self, client_id: int) -> bool:
+        if self.redis is None:
+            return True
+        key = CLAIM_KEY.format(client_id)
+        held = await self.redis.eval(_RENEW, 1, key, self.token, str(CLAIM_SECONDS * 1000))  # type: ignore[misc]
+        return bool(held)
+
+    async def _let_go(self, client_id: int) -> None:
+        if self.redis is not None:
+            await self.redis.eval(_LET_GO, 1, CLAIM_KEY.format(client_id), self.token)  # type: ignore[misc]
 
     def _arrived(self, client_id: int) -> None:
         if self._stop.is_set():

@@ -41,7 +41,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 async def start_idle(ctx: dict[str, Any]) -> None:
     """IMAP IDLE on the clients' mailboxes while the worker runs (docs/contacts.md)."""
-    ctx["mail_idle"] = idler = mail_idle.Idler()
+    ctx["mail_idle"] = idler = mail_idle.Idler(redis=ctx.get("redis"))
     await idler.start()
 
 

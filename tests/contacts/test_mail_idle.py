@@ -5,9 +5,13 @@ stopping ends every IDLE."""
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
+
+import pytest
+from redis.asyncio import Redis
 
 from server.contacts import mail_idle, mail_in
 from server.models import Contact
@@ -112,3 +116,34 @@ async def test_a_server_without_idle_is_left_to_the_minutes_poll(
         assert not idler.watches[w.woonstad.id].is_alive()
     finally:
         await idler.stop()
+
+
+async def test_two_workers_hold_one_idle_connection_per_mailbox(
+    w: world.World, dovecot: Dovecot
+) -> None:
+    redis = Redis.from_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    try:
+        await redis.ping()
+    except OSError as exc:
+        await redis.aclose()
+        if os.environ.get("CI", "").lower() == "true":
+            raise
+        pytest.skip(f"Redis unreachable: {exc}")
+    await redis.delete(mail_idle.CLAIM_KEY.format(w.woonstad.id))
+    address = await give_mailbox(w.woonstad, dovecot)
+    first = mail_idle.Idler(refresh_seconds=3600, redis=redis)
+    second = mail_idle.Idler(refresh_seconds=3600, redis=redis)
+    try:
+        await first.start()
+        await _idling(first, w.woonstad.id)
+        await second.refresh()
+        assert w.woonstad.id not in second.watches  # the first worker holds it
+        dovecot.deliver(address, mail("Eén keer gelezen"), at(4))
+        await _until(_contacts(1))
+        await first.stop()  # lets go of its claim
+        await second.refresh()
+        await _idling(second, w.woonstad.id)  # and the other takes it up
+    finally:
+        await first.stop()
+        await second.stop()
+        await redis.aclose()
