@@ -9,12 +9,14 @@ drops, a password that cannot be read: that mailbox is left to the minute's poll
 whatever happens here; a dropped connection is tried again after RETRY_SECONDS.
 
 Which mailboxes are watched is read again every REFRESH_SECONDS (a mailbox added, changed or
-removed on /contactinstellingen). Stopping ends every IDLE and logs out within a second or two.
+removed on /contactinstellingen). With several workers, a claim in Redis gives each mailbox's
+IDLE to one of them. Stopping ends every IDLE and logs out within a second or two.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import uuid
@@ -162,7 +164,9 @@ class Idler:
             if client_id not in self.watches:
 
                 def arrived(cid: int) -> None:
-                    loop.call_soon_threadsafe(self._arrived, cid)
+                    # The loop is gone only once the worker has exited: nothing to tell.
+                    with contextlib.suppress(RuntimeError):
+                        loop.call_soon_threadsafe(self._arrived, cid)
 
                 watch = Watch(client_id, where, arrived, self.retry_seconds)
                 self.watches[client_id] = watch
