@@ -15,9 +15,11 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from server import db, live, logs, settings
 from server.jobs import periodic, queue, tasks
 from server.web import csrf
+from server.web.api import telephony
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.body_limits import BodyLimits
 from server.web.compression import Compression
+from server.web.direct import Direct
 from server.web.errors import HANDLERS
 from server.web.headers import SecurityHeaders
 from server.web.input_text import TextCheck
@@ -80,7 +82,9 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     if settings.TRUSTED_PROXIES:
         trusted = list(settings.TRUSTED_PROXIES)
         outer = ProxyHeadersMiddleware(outer, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
-    return RequestContext(outer, settings.TRUSTED_PROXIES)
+    # The telephony platform's signed webhook skips the stack (server/web/direct.py).
+    webhooks = {("POST", "/api/v1/telephony/events"): telephony.direct_call_event()}
+    return RequestContext(Direct(outer, webhooks), settings.TRUSTED_PROXIES)
 
 
 logs.configure(settings.LOG_FORMAT, settings.LOG_LEVEL)

@@ -67,6 +67,10 @@ class Broker:
             for channel, event, data in messages:
                 self._deliver({"channel": channel, "event": event, "data": data})
             return
+        if len(messages) == 1:  # the usual case (a call event): a pipeline costs more CPU
+            channel, event, data = messages[0]
+            await self.publish(channel, event, data)
+            return
         async with self._redis.pipeline(transaction=False) as pipe:
             for channel, event, data in messages:
                 message = {"channel": channel, "event": event, "data": data}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from arq import cron
+from arq.typing import StartupShutdown
 from arq.worker import Worker
 
 from server import db, settings
+from server.contacts import mail_idle
 from server.jobs import senders
 from server.jobs.queue import MAX_TRIES, redis_settings
 from server.jobs.tasks import (
@@ -28,11 +30,25 @@ from server.jobs.tasks import (
 async def startup(ctx: dict[str, Any]) -> None:
     await db.init()
     await senders.start(ctx)
+    await start_idle(ctx)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await stop_idle(ctx)
     await senders.stop(ctx)
     await db.close()
+
+
+async def start_idle(ctx: dict[str, Any]) -> None:
+    """IMAP IDLE on the clients' mailboxes while the worker runs (docs/contacts.md)."""
+    ctx["mail_idle"] = idler = mail_idle.Idler(redis=ctx.get("redis"))
+    await idler.start()
+
+
+async def stop_idle(ctx: dict[str, Any]) -> None:
+    idler = ctx.pop("mail_idle", None)
+    if idler is not None:
+        await idler.stop()
 
 
 def make_worker(
@@ -64,12 +80,22 @@ def make_worker(
         functions=FUNCTIONS,
         cron_jobs=[] if burst else periodic,
         redis_settings=redis_settings(redis_url),
-        on_startup=startup if manage_db else senders.start,
+        # A burst worker holds no IDLE connections either: it runs what is queued and stops.
+        on_startup=startup if manage_db and not burst else _burst_start(manage_db),
         on_shutdown=shutdown if manage_db else senders.stop,
         burst=burst,
         max_tries=MAX_TRIES,
         handle_signals=not burst,
     )
+
+
+def _burst_start(manage_db: bool) -> StartupShutdown:
+    async def start(ctx: dict[str, Any]) -> None:
+        if manage_db:
+            await db.init()
+        await senders.start(ctx)
+
+    return start
 
 
 def run_worker() -> int:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import ssl
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -60,7 +62,7 @@ class Mailbox:
         self.client: IMAPClient | None = None
         self.flag = KEYWORD
 
-    def open(self) -> None:
+    def open(self, readonly: bool = False) -> None:
         s = self.settings
         context = s.tls_context or ssl.create_default_context()
         client: IMAPClient | None = None
@@ -76,7 +78,7 @@ class Mailbox:
             if s.tls == "starttls":
                 client.starttls(context)
             client.login(s.username, s.password)
-            selected = client.select_folder(s.folder)
+            selected = client.select_folder(s.folder, readonly=readonly)
         except (IMAPClientError, OSError, ssl.SSLError) as exc:
             if client is not None:
                 _shut(client)
@@ -117,6 +119,36 @@ class Mailbox:
             self._client().add_flags([uid], [self.flag], silent=True)
         except (IMAPClientError, OSError) as exc:
             raise MailboxError(_reason(exc)) from exc
+
+    def can_idle(self) -> bool:
+        """Whether the server offers IDLE (RFC 2177), as it said after the login."""
+        try:
+            return bool(self._client().has_capability("IDLE"))
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(_reason(exc)) from exc
+
+    def idle(self, seconds: float, stopping: Callable[[], bool], step: float = 1.0) -> bool:
+        """Wait in IDLE, up to `seconds` or until `stopping()` (asked every `step` seconds),
+        for the server to say a mail arrived (EXISTS); True when one did. The IDLE is ended
+        before returning, so the connection can IDLE again."""
+        client = self._client()
+        deadline = time.monotonic() + seconds
+        arrived = False
+        try:
+            client.idle()
+            while not arrived and not stopping() and time.monotonic() < deadline:
+                began = time.monotonic()
+                responses = client.idle_check(timeout=step)
+                if any(r and r[0] == b"BYE" for r in responses) or (
+                    # IMAPClient answers a closed connection with nothing, at once.
+                    not responses and time.monotonic() - began < step / 2
+                ):
+                    raise MailboxError("the server closed the connection")
+                arrived = any(len(r) > 1 and r[1] == b"EXISTS" for r in responses)
+            client.idle_done()
+        except (IMAPClientError, OSError) as exc:
+            raise MailboxError(_reason(exc)) from exc
+        return arrived
 
     def close(self) -> None:
         if self.client is None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
-from tests.contacts.dovecot import Dovecot, binary, start
+from tests.contacts.dovecot import WITHOUT_IDLE, Dovecot, binary, start
 from tests.contacts.support import NOW, telephony
 from tests.support import world
 
@@ -28,12 +28,24 @@ async def w(db_clean: None) -> world.World:
     return built
 
 
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[Dovecot]:
-    """A private Dovecot for the session; missing Dovecot fails in CI, else skips."""
+def _need_dovecot() -> None:
+    """Missing Dovecot fails in CI, else skips."""
     if binary() is None:
         message = "dovecot is missing (apt-get install dovecot-imapd; scripts/ensure-packages)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """A private Dovecot for the session."""
+    _need_dovecot()
     yield from start()
+
+
+@pytest.fixture(scope="session")
+def dovecot_without_idle() -> Iterator[Dovecot]:
+    """A second Dovecot that does not offer IDLE (imap_capability without it)."""
+    _need_dovecot()
+    yield from start(WITHOUT_IDLE)

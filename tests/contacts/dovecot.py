@@ -85,7 +85,7 @@ def binary() -> str | None:
     )
 
 
-def _config(root: Path, port: int, tls_port: int) -> str:
+def _config(root: Path, port: int, tls_port: int, extra: str = "") -> str:
     me = pwd.getpwuid(os.getuid())
     if os.getuid() == 0:
         login = mail = pwd.getpwnam("nobody")
@@ -131,6 +131,7 @@ service imap-login {{
 service anvil {{
   chroot =
 }}
+{extra}
 """
 
 
@@ -155,7 +156,16 @@ def _wait(
     raise RuntimeError("dovecot did not answer within 15 s")
 
 
-def start() -> Iterator[Dovecot]:
+# What Dovecot 2.3 says it can do after the login, less IDLE: a server without IDLE.
+WITHOUT_IDLE = """
+protocol imap {
+  imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ UIDPLUS MOVE
+}
+"""
+
+
+def start(extra: str = "") -> Iterator[Dovecot]:
+    """Dovecot with our configuration, and `extra` configuration after it."""
     path = binary()
     assert path is not None
     root = Path(tempfile.mkdtemp(prefix="meldkamer-dovecot-"))
@@ -169,7 +179,7 @@ def start() -> Iterator[Dovecot]:
     users.write_text("".join(f"{user_name(n)}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
     port, tls_port = free_port(), free_port()
     _, client_context = _tls_contexts(root)
-    (root / "dovecot.conf").write_text(_config(root, port, tls_port))
+    (root / "dovecot.conf").write_text(_config(root, port, tls_port, extra))
     # Not under faketime (the suite's run a year ahead): Dovecot keeps its own clock; the tests
     # give every mail its moment.
     env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}

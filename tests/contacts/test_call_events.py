@@ -248,3 +248,35 @@ async def test_a_transfer_reported_first_does_not_decide_the_client(
     await post(http, event("c-13", "offered"))
     await contact.refresh_from_db()
     assert (contact.client_id, contact.line, contact.offered_at) == (w.woonstad.id, WST_LINE, NOW)
+
+
+async def test_the_webhook_answers_in_front_of_the_stack_with_its_headers_and_limits(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """The call-event path skips the session, CSRF and compression (server/web/direct.py),
+    but keeps the request id, the security headers, the body limit and JSON errors."""
+    answered = await post(http, event("c-14", "offered"))
+    assert answered.status_code == 200
+    assert answered.headers["content-type"] == "application/json"
+    assert len(answered.headers["x-request-id"]) == 32
+    assert answered.headers["x-content-type-options"] == "nosniff"
+    assert answered.headers["x-frame-options"] == "DENY"
+    assert "set-cookie" not in answered.headers  # no session for a machine
+    huge = b'{"call_id": "' + b"x" * 70_000 + b'"}'
+    refused = await http.post("/api/v1/telephony/events", content=huge, headers=signed(huge))
+    assert refused.status_code == 413
+    assert refused.json()["error"]["message"] == "De body is groter dan 64 kB."
+    assert refused.headers["x-frame-options"] == "DENY"
+    unsigned = await http.post("/api/v1/telephony/events", content=b"{}")
+    assert unsigned.status_code == 403
+    assert unsigned.json()["error"] == {
+        "message": "Handtekening ontbreekt (X-Meldkamer-Signature).",
+        "field": "signature",
+    }
+    nul = json.dumps(event("c-15", "offered", agent="anna\x00")).encode()
+    bad_text = await http.post("/api/v1/telephony/events", content=nul, headers=signed(nul))
+    assert bad_text.status_code == 422
+    assert bad_text.json()["error"]["field"] == "agent"
+    other_method = await http.get("/api/v1/telephony/events")  # the stack's own answer
+    assert other_method.status_code == 405
+    assert await Contact.filter(call_id="api:c-15").count() == 0
