@@ -9,6 +9,7 @@ deterministic. When a technician is on duty comes from server.domain.duty.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -369,14 +370,20 @@ class CandidateIndex:
     """A spatial prefilter for ranking many technicians: one index per trade, each technician
     in it at his home base and, when usable now, at his last position; `near` returns those of
     a trade within a radius of either point. Rebuild it when positions change (10,000
-    technicians take about 10 ms)."""
+    technicians take about 10 ms).
+
+    With `now` None it serves any moment (an index kept across requests): every consented
+    position is indexed whatever its age. A position too old or too new to use then is one
+    more point to look from, never a missing one, so the search stays exact."""
 
     def __init__(
-        self, candidates: Iterable[Candidate], now: datetime, rules: DispatchRules = DEFAULT_RULES
+        self,
+        candidates: Iterable[Candidate],
+        now: datetime | None,
+        rules: DispatchRules = DEFAULT_RULES,
     ) -> None:
         self.candidates = list(candidates)
-        now = now.astimezone(UTC)
-        self.now = now
+        self.now = now.astimezone(UTC) if now is not None else None
         by_trade: dict[str, list[tuple[int, Point]]] = {}
         self._crews: dict[tuple[str, int | None], list[int]] = {}
         # Every indexed point as a unit vector, and whose it is: for the least travel time
@@ -391,7 +398,7 @@ class CandidateIndex:
             if (
                 candidate.position_consent
                 and position is not None
-                and timedelta(0) <= now - position.at <= rules.position_max_age
+                and (now is None or timedelta(0) <= now - position.at <= rules.position_max_age)
             ):
                 points.append(position.point)
             for trade in candidate.trades:
@@ -411,6 +418,23 @@ class CandidateIndex:
         # meanwhile; technicians on the same roster (the same shifts) share its windows.
         self._windows: dict[tuple[int, bool], list[Shift]] = {}
         self._rosters: dict[tuple[tuple[int, ...], bool], list[Shift]] = {}
+
+    def serves(self, now: datetime, rules: DispatchRules) -> bool:
+        """Whether ranking at `now` with `rules` can use its points and kept duty windows."""
+        return rules == self.rules and (self.now is None or now.astimezone(UTC) == self.now)
+
+    def with_loads(self, candidates: Sequence[Candidate]) -> CandidateIndex:
+        """The same index over the same technicians in the same order, where only their open
+        jobs differ: nothing spatial is rebuilt and the duty windows are shared."""
+        assert [c.id for c in candidates] == [c.id for c in self.candidates]
+        other = copy.copy(self)
+        other.candidates = list(candidates)
+        return other
+
+    def keep_windows(self, earlier: CandidateIndex) -> None:
+        """Take over the duty windows `earlier` worked out: its technicians share their shift
+        lists with this one's (a new index for moved positions)."""
+        self._windows, self._rosters = earlier._windows, earlier._rosters
 
     def windows(self, urgency: str) -> Callable[[Candidate], list[Shift]]:
         """His duty windows for jobs of `urgency` (duty.duty_windows), kept."""
@@ -503,7 +527,7 @@ def rank_nearby(
     index built at another moment or with other rules (their positions may not be usable now),
     a pool of `small_pool` or fewer is ranked directly."""
     covering = _covering(job, coverage)
-    same = rules == index.rules and now.astimezone(UTC) == index.now
+    same = index.serves(now, rules)
     windows = index.windows(job.urgency) if same else None
     if covering is not None:
         numbers = index.crew_numbers(job.trade, [*sorted(covering), None])

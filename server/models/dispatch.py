@@ -101,3 +101,18 @@ class GeocodeCache(models.Model):
 
     class Meta:
         table = "geocode_cache"
+
+
+class DispatchGeneration(models.Model):
+    """Changed by database triggers whenever what dispatch ranks on changes (migration 0038).
+
+    `crew`: technicians, rosters, absences, coverage; `positions`; `loads`: dossiers on a
+    technician's plate. Each process keeps its ranking index until a value it read differs
+    (server.dispatch.kept); a new row starts at a random value, so a table emptied and filled
+    again does not repeat a value a process kept."""
+
+    name = fields.CharField(max_length=20, primary_key=True)
+    value = fields.BigIntField()
+
+    class Meta:
+        table = "dispatch_generation"

@@ -1,0 +1,132 @@
+"""The ranking index kept per process across suggestions (docs/dispatch.md, "Kept index").
+
+Built once from every active technician with his shifts for the days ahead; each suggestion
+first reads the dispatch generations (one small query, server/models/dispatch.py), which
+database triggers change in the same transaction as the change, whichever process makes it:
+
+- `crew` changed (technicians, trades, rosters, absences, coverage): build again;
+- `positions` changed: the positions are read again and the spatial part rebuilt, the duty
+  windows kept;
+- `loads` changed: the open jobs are counted again; nothing spatial is rebuilt.
+
+Shifts are expanded for KEEP_DAYS from the build; a suggestion that needs them farther ahead,
+or asks about a moment before the build, builds again (or, beyond KEEP_DAYS, is not served).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from geo.point import Point
+from server import db
+from server.dispatch import candidates
+from server.domain.dispatch import Candidate, CandidateIndex, Coverage, DispatchRules, Position
+from server.models import TechnicianPosition
+
+CREW, POSITIONS, LOADS = "crew", "positions", "loads"
+KEEP_DAYS = 10
+
+
+@dataclass
+class Kept:
+    generations: dict[str, int]
+    rules: DispatchRules
+    built: datetime
+    index: CandidateIndex
+    coverage: dict[int, Coverage | None] = field(default_factory=dict)
+
+    def serves(self, now: datetime, horizon: timedelta, rules: DispatchRules) -> bool:
+        """Its shifts run from a day before the build; candidates.load asks for them from a
+        day before `now` to `now + horizon`."""
+        return (
+            rules == self.rules
+            and self.built <= now
+            and now + horizon <= self.built + timedelta(days=KEEP_DAYS)
+        )
+
+
+_kept: Kept | None = None
+_lock = asyncio.Lock()
+
+
+async def generations() -> dict[str, int]:
+    """The current dispatch generations; a kind never changed has none."""
+    _, rows = await db.connection().execute_query("SELECT name, value FROM dispatch_generation")
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+async def index(now: datetime, horizon: timedelta, rules: DispatchRules) -> Kept | None:
+    """The kept index, current as of the generations read now; None when `horizon` reaches
+    beyond what is kept (the caller loads what it needs itself)."""
+    global _kept
+    now = now.astimezone(UTC)
+    if horizon > timedelta(days=KEEP_DAYS - 1):
+        return None
+    current = await generations()
+    kept = _kept
+    if kept is not None and kept.generations == current and kept.serves(now, horizon, rules):
+        return kept
+    async with _lock:
+        kept = _kept
+        # Read before the rows: a change committed meanwhile shows as a newer generation on
+        # the next suggestion, which reads again.
+        current = await generations()
+        if (
+            kept is None
+            or kept.generations.get(CREW) != current.get(CREW)
+            or not kept.serves(now, horizon, rules)
+        ):
+            kept = await _build(now, rules, current)
+        else:
+            if kept.generations.get(POSITIONS) != current.get(POSITIONS):
+                kept = await _moved(kept)
+            if kept.generations.get(LOADS) != current.get(LOADS):
+                kept = await _loaded(kept)
+            kept = replace(kept, generations=current)
+        _kept = kept
+        return kept
+
+
+async def coverage(kept: Kept, client_id: int) -> Coverage | None:
+    """The client's coverage rules, kept with the index (they change the `crew` generation)."""
+    if client_id not in kept.coverage:
+        kept.coverage[client_id] = await candidates.coverage(client_id)
+    return kept.coverage[client_id]
+
+
+def forget() -> None:
+    """Drop the kept index (a test that changes the clock's day, a changed setting)."""
+    global _kept
+    _kept = None
+
+
+async def _build(now: datetime, rules: DispatchRules, current: dict[str, int]) -> Kept:
+    # From a day before now, like candidates.load, so a shift begun yesterday is there.
+    everyone = await candidates.load(now, horizon=timedelta(days=KEEP_DAYS))
+    return Kept(current, rules, now, CandidateIndex(everyone, None, rules))
+
+
+async def _moved(kept: Kept) -> Kept:
+    rows = await TechnicianPosition.all().values_list(
+        "technician_id", "latitude", "longitude", "reported_at"
+    )
+    positions = {int(t): Position(Point(lat, lon), at) for t, lat, lon, at in rows}
+    everyone = [_placed(c, positions.get(c.id)) for c in kept.index.candidates]
+    index = CandidateIndex(everyone, None, kept.rules)
+    index.keep_windows(kept.index)
+    return replace(kept, index=index)
+
+
+async def _loaded(kept: Kept) -> Kept:
+    loads = await candidates.open_jobs(None)
+    everyone = [
+        c if c.open_jobs == loads.get(c.id, 0) else replace(c, open_jobs=loads.get(c.id, 0))
+        for c in kept.index.candidates
+    ]
+    return replace(kept, index=kept.index.with_loads(everyone))
+
+
+def _placed(c: Candidate, position: Position | None) -> Candidate:
+    return c if c.position == position else replace(c, position=position)
