@@ -5,8 +5,8 @@ first reads the dispatch generations (one small query, server/models/dispatch.py
 database triggers change in the same transaction as the change, whichever process makes it:
 
 - `crew` changed (technicians, trades, rosters, absences, coverage): build again;
-- `positions` changed: the positions are read again and the spatial part rebuilt, the duty
-  windows kept;
+- `positions` changed: the positions are read again and those that changed put in place
+  (CandidateIndex.move: no rebuild until MOVES_KEPT of them);
 - `loads` changed: the open jobs are counted again; nothing spatial is rebuilt.
 
 Shifts are expanded for KEEP_DAYS from the build; a suggestion that needs them farther ahead,
@@ -16,13 +16,15 @@ or asks about a moment before the build, builds again (or, beyond KEEP_DAYS, is 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from geo.point import Point
 from server import db
 from server.dispatch import candidates
-from server.domain.dispatch import Candidate, CandidateIndex, Coverage, DispatchRules, Position
+from server.domain.dispatch import CandidateIndex, Coverage, DispatchRules, Position
 from server.models import TechnicianPosition
 
 CREW, POSITIONS, LOADS = "crew", "positions", "loads"
@@ -35,6 +37,8 @@ class Kept:
     rules: DispatchRules
     built: datetime
     index: CandidateIndex
+    # Every technician's last position as the index has it, by technician id.
+    positions: dict[int, Position] = field(default_factory=dict)
     coverage: dict[int, Coverage | None] = field(default_factory=dict)
 
     def serves(self, now: datetime, horizon: timedelta, rules: DispatchRules) -> bool:
@@ -105,18 +109,43 @@ def forget() -> None:
 async def _build(now: datetime, rules: DispatchRules, current: dict[str, int]) -> Kept:
     # From a day before now, like candidates.load, so a shift begun yesterday is there.
     everyone = await candidates.load(now, horizon=timedelta(days=KEEP_DAYS))
-    return Kept(current, rules, now, CandidateIndex(everyone, None, rules))
+    positions = {c.id: c.position for c in everyone if c.position is not None}
+    return Kept(current, rules, now, CandidateIndex(everyone, None, rules), positions)
 
 
 async def _moved(kept: Kept) -> Kept:
-    rows = await TechnicianPosition.all().values_list(
-        "technician_id", "latitude", "longitude", "reported_at"
-    )
-    positions = {int(t): Position(Point(lat, lon), at) for t, lat, lon, at in rows}
-    everyone = [_placed(c, positions.get(c.id)) for c in kept.index.candidates]
-    index = CandidateIndex(everyone, None, kept.rules)
-    index.keep_windows(kept.index)
-    return replace(kept, index=index)
+    """New positions into the index: those that changed, in place (CandidateIndex.move);
+    a new index when too many points were added that way."""
+    positions = await _positions()
+    index = kept.index
+    changed = {t for t, p in positions.items() if kept.positions.get(t) != p}
+    changed |= kept.positions.keys() - positions.keys()
+    numbers = {c.id: n for n, c in enumerate(index.candidates)}
+    fits = True
+    for technician_id in changed:
+        number = numbers.get(technician_id)
+        if number is not None:
+            moved = replace(index.candidates[number], position=positions.get(technician_id))
+            fits = index.move(number, moved) and fits
+    if not fits:
+        index = CandidateIndex(index.candidates, None, kept.rules)
+        index.keep_windows(kept.index)
+    return replace(kept, index=index, positions=positions)
+
+
+async def _positions() -> dict[int, Position]:
+    conn = db.connection()
+    rows: Sequence[Any]
+    if db.dialect(conn) == "postgres":
+        # The raw rows: a few thousand after every position report, without the ORM's cost.
+        _, rows = await conn.execute_query(
+            "SELECT technician_id, latitude, longitude, reported_at FROM technician_position"
+        )
+    else:
+        rows = await TechnicianPosition.all().values_list(
+            "technician_id", "latitude", "longitude", "reported_at"
+        )
+    return {int(t): Position(Point(lat, lon), at) for t, lat, lon, at in rows}
 
 
 async def _loaded(kept: Kept) -> Kept:
@@ -126,7 +155,3 @@ async def _loaded(kept: Kept) -> Kept:
         for c in kept.index.candidates
     ]
     return replace(kept, index=kept.index.with_loads(everyone))
-
-
-def _placed(c: Candidate, position: Position | None) -> Candidate:
-    return c if c.position == position else replace(c, position=position)

@@ -68,15 +68,19 @@ async def suggest(
 async def ranked(
     dossier: Dossier, *, trade: str | None = None, now: datetime | None = None, limit: int = 10
 ) -> Suggestions:
-    now = now or datetime.now(UTC)
-    job = candidates.job_for(dossier, trade)
+    return await for_job(candidates.job_for(dossier, trade), now or datetime.now(UTC), limit=limit)
+
+
+async def for_job(job: Job, now: datetime, *, limit: int = 10, keep: bool = True) -> Suggestions:
+    """`ranked` for a job; `keep=False` loads and indexes the technicians for this one
+    suggestion instead of using the index kept across suggestions (the bench's baseline)."""
     rules = candidates.rules()
     # Shifts are needed only up to the deadline (or the search horizon), plus a day's margin.
     until = job.deadline if job.deadline is not None else now + rules.horizon
     horizon = max(until - now, timedelta(0)) + timedelta(days=1)
     engine = routing.client()
     first = limit if engine is None else routing.pool_size(limit)
-    ready = await kept.index(now, horizon, rules)
+    ready = await kept.index(now, horizon, rules) if keep else None
     if ready is not None:
         # The index kept across suggestions (server/dispatch/kept.py), current as of now.
         pool: Sequence[Candidate] = ready.index.candidates

@@ -28,6 +28,8 @@ from server.domain.deadlines import by_arrival, duration
 from server.domain.duty import Shift, duty_windows, on_call_at
 
 ZONE = ZoneInfo("Europe/Amsterdam")
+# Positions a kept index takes in place (CandidateIndex.move) before it is built again.
+MOVES_KEPT = 500
 
 
 # --- who and what ----------------------------------------------------------------------------
@@ -412,6 +414,10 @@ class CandidateIndex:
             rows.setdefault(number, []).append(row)
         self._rows = rows
         self.rules = rules
+        # Points added by `move`, by trade, beside the trees built here.
+        self._moved: dict[str, list[tuple[int, Point]]] = {}
+        self._moved_indexes: dict[str, PointIndex[int]] = {}
+        self._added = 0
         # Duty windows by shift list and whether on-call shifts count, worked out the first
         # time a query needs them (most of the time of ranking went there). Keyed by
         # identity: the index holds every candidate and so every shift, so no id is reused
@@ -429,7 +435,27 @@ class CandidateIndex:
         assert [c.id for c in candidates] == [c.id for c in self.candidates]
         other = copy.copy(self)
         other.candidates = list(candidates)
+        other._rows, other._moved = dict(self._rows), dict(self._moved)
+        other._moved_indexes = dict(self._moved_indexes)
         return other
+
+    def move(self, number: int, candidate: Candidate) -> bool:
+        """Put `candidate`, the technician at `number` with a new position (or none), in place
+        without rebuilding, in an index for any moment: his new point is added beside his
+        old ones, which stay as points to look from (a superset, so the search stays exact).
+        False once MOVES_KEPT points were added so: then a new index pays."""
+        assert self.now is None and self.candidates[number].id == candidate.id
+        self.candidates[number] = candidate
+        position = candidate.position
+        if candidate.position_consent and position is not None:
+            point = position.point
+            self._xyz = np.vstack([self._xyz, unit_vectors([point.lat], [point.lon])])
+            self._rows[number] = [*self._rows.get(number, ()), len(self._xyz) - 1]
+            for trade in candidate.trades:
+                self._moved[trade] = [*self._moved.get(trade, ()), (number, point)]
+                self._moved_indexes[trade] = PointIndex(self._moved[trade])
+            self._added += 1
+        return self._added < MOVES_KEPT
 
     def keep_windows(self, earlier: CandidateIndex) -> None:
         """Take over the duty windows `earlier` worked out: its technicians share their shift
@@ -456,11 +482,10 @@ class CandidateIndex:
 
     def near(self, trade: str, point: Point, radius_km: float) -> dict[int, Candidate]:
         """Technicians of `trade` near `point`, by their position in `candidates`."""
-        index = self._indexes.get(trade)
-        if index is None:
-            return {}
         return {
             neighbour.key: self.candidates[neighbour.key]
+            for index in (self._indexes.get(trade), self._moved_indexes.get(trade))
+            if index is not None
             for neighbour in index.within(point, radius_km, exact=False)
         }
 

@@ -346,9 +346,9 @@ def test_the_nearest_first_ranking_gives_what_ranking_everyone_gives() -> None:
 
 
 def test_an_index_kept_across_moments_gives_what_ranking_everyone_gives() -> None:
-    """The index a server process keeps (built for any moment, then given new loads and new
-    positions without rebuilding its duty windows) answers exactly what `rank` answers, at
-    moments before, at and long after the positions were reported."""
+    """The index a server process keeps (built for any moment, then given new loads, and new
+    positions either rebuilt keeping its duty windows or moved in place) answers exactly what
+    `rank` answers, at moments before, at and long after the positions were reported."""
     for seed in range(2):
         rng = random.Random(100 + seed)
         crowd = _crowd(rng, 1200)
@@ -366,9 +366,14 @@ def test_an_index_kept_across_moments_gives_what_ranking_everyone_gives() -> Non
             for c in loaded
         ]
         after_loads = kept.with_loads(loaded)
-        after_moves = CandidateIndex(moved, None)
-        after_moves.keep_windows(after_loads)
-        for index, everyone in ((kept, crowd), (after_loads, loaded), (after_moves, moved)):
+        rebuilt = CandidateIndex(moved, None)
+        rebuilt.keep_windows(after_loads)
+        in_place = after_loads.with_loads(loaded)
+        for number, candidate in enumerate(moved):
+            if candidate is not loaded[number]:
+                assert in_place.move(number, candidate)
+        cases = ((kept, crowd), (after_loads, loaded), (rebuilt, moved), (in_place, moved))
+        for index, everyone in cases:
             for _ in range(8):
                 job = Job(
                     trade=rng.choice(["LOO", "ELE", "CVI", "DAK"]),
