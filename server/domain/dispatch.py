@@ -10,10 +10,11 @@ deterministic. When a technician is on duty comes from server.domain.duty.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -633,9 +634,17 @@ def _covering(job: Job, coverage: Coverage | None) -> frozenset[int] | None:
 
 def when_text(at: datetime, now: datetime) -> str:
     """A moment as the desk reads it: "10:10" today, else "wo 25 nov 10:00"."""
-    return dutch.short_moment(at, now.astimezone(ZONE).date())
+    return _moment_text(at, now.astimezone(ZONE).date())
 
 
+# Kept: wording the shown suggestions with Babel was most of a suggestion's CPU once the
+# index is kept, and shift ends, deadlines and distances recur from one to the next.
+@functools.lru_cache(maxsize=4096)
+def _moment_text(at: datetime, today: date) -> str:
+    return dutch.short_moment(at, today)
+
+
+@functools.lru_cache(maxsize=4096)
 def _km(value: float) -> str:
     return dutch.number(value, 1, fixed=True)
 
