@@ -182,13 +182,16 @@ async def _write_native(
     loop = asyncio.get_running_loop()
     count = 0
 
+    headers = [col.header for col in cols]
+    converters = [_converter(col) for col in cols]
+
     def records() -> Iterator[dict[str, Any]]:
         nonlocal count
         page = first
         while page:
+            count += len(page)
             for record in page:
-                count += 1
-                yield {col.header: _value(col, record) for col in cols}
+                yield dict(zip(headers, [f(record) for f in converters], strict=True))
             page = asyncio.run_coroutine_threadsafe(_next(pages), loop).result()
 
     def save() -> None:
@@ -224,19 +227,21 @@ async def _next(pages: AsyncIterator[list[dict[str, Any]]]) -> list[dict[str, An
     return await anext(pages, [])
 
 
-def _value(col: Column, record: dict[str, Any]) -> Any:
-    """A cell for the native writer, as `_cell` writes it: None leaves it empty."""
-    value = record.get(col.source)
-    if value is None:
-        return None
+def _converter(col: Column) -> Callable[[dict[str, Any]], Any]:
+    """A cell for the native writer from a row, as `_cell` writes it (None leaves it empty);
+    one function per column, chosen once, as 2.5 million cells go through them."""
+    source, label = col.source, col.label
     if col.kind == "hours":
-        return float((value - record["created_at"]).total_seconds() / 3600)
+        return lambda r: (
+            None if r.get(source) is None else (r[source] - r["created_at"]).total_seconds() / 3600
+        )
     if col.kind == "datetime":
-        return _local(value)
+        return lambda r: _local(r.get(source))
     if col.kind == "int":
-        return value
-    text = col.label(value) if col.label else value
-    return str(text)[:CELL_MAX] if text else None
+        return lambda r: r.get(source)
+    if label is not None:
+        return lambda r: str(text)[:CELL_MAX] if (text := label(r.get(source))) else None
+    return lambda r: str(value)[:CELL_MAX] if (value := r.get(source)) else None
 
 
 def _cell(
