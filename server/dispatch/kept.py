@@ -5,8 +5,9 @@ first reads the dispatch generations (one small query, server/models/dispatch.py
 database triggers change in the same transaction as the change, whichever process makes it:
 
 - `crew` changed (technicians, trades, rosters, absences, coverage): build again;
-- `positions` changed: the positions are read again and those that changed put in place
-  (CandidateIndex.move: no rebuild until MOVES_KEPT of them);
+- `positions` changed: the positions stamped after the kept value are read and put in place
+  (CandidateIndex.move: no rebuild until MOVES_KEPT of them); `positions_gone` changed: all
+  positions are read again;
 - `loads` changed: the open jobs are counted again; nothing spatial is rebuilt.
 
 Shifts are expanded for KEEP_DAYS from the build; a suggestion that needs them farther ahead,
@@ -16,10 +17,8 @@ or asks about a moment before the build, builds again (or, beyond KEEP_DAYS, is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from geo.point import Point
 from server import db
@@ -27,7 +26,7 @@ from server.dispatch import candidates
 from server.domain.dispatch import CandidateIndex, Coverage, DispatchRules, Position
 from server.models import TechnicianPosition
 
-CREW, POSITIONS, LOADS = "crew", "positions", "loads"
+CREW, POSITIONS, GONE, LOADS = "crew", "positions", "positions_gone", "loads"
 KEEP_DAYS = 10
 
 
@@ -39,6 +38,8 @@ class Kept:
     index: CandidateIndex
     # Every technician's last position as the index has it, by technician id.
     positions: dict[int, Position] = field(default_factory=dict)
+    # Where each technician stands in the index, by id.
+    numbers: dict[int, int] = field(default_factory=dict)
     coverage: dict[int, Coverage | None] = field(default_factory=dict)
 
     def serves(self, now: datetime, horizon: timedelta, rules: DispatchRules) -> bool:
@@ -84,8 +85,8 @@ async def index(now: datetime, horizon: timedelta, rules: DispatchRules) -> Kept
         ):
             kept = await _build(now, rules, current)
         else:
-            if kept.generations.get(POSITIONS) != current.get(POSITIONS):
-                kept = await _moved(kept)
+            if any(kept.generations.get(k) != current.get(k) for k in (POSITIONS, GONE)):
+                kept = await _moved(kept, current)
             if kept.generations.get(LOADS) != current.get(LOADS):
                 kept = await _loaded(kept)
             kept = replace(kept, generations=current)
@@ -110,20 +111,26 @@ async def _build(now: datetime, rules: DispatchRules, current: dict[str, int]) -
     # From a day before now, like candidates.load, so a shift begun yesterday is there.
     everyone = await candidates.load(now, horizon=timedelta(days=KEEP_DAYS))
     positions = {c.id: c.position for c in everyone if c.position is not None}
-    return Kept(current, rules, now, CandidateIndex(everyone, None, rules), positions)
+    numbers = {c.id: n for n, c in enumerate(everyone)}
+    return Kept(current, rules, now, CandidateIndex(everyone, None, rules), positions, numbers)
 
 
-async def _moved(kept: Kept) -> Kept:
+async def _moved(kept: Kept, current: dict[str, int]) -> Kept:
     """New positions into the index: those that changed, in place (CandidateIndex.move);
-    a new index when too many points were added that way."""
-    positions = await _positions()
-    index = kept.index
-    changed = {t for t, p in positions.items() if kept.positions.get(t) != p}
+    a new index when too many points were added that way. Only the rows stamped after the
+    kept generation are read, unless positions were deleted or the count started again."""
+    was, now = kept.generations.get(POSITIONS), current.get(POSITIONS)
+    if kept.generations.get(GONE) == current.get(GONE) and was is not None and (now or 0) > was:
+        fresh = await _positions(was)
+        positions = {**kept.positions, **fresh}
+    else:
+        fresh = positions = await _positions(None)
+    changed = {t for t, p in fresh.items() if kept.positions.get(t) != p}
     changed |= kept.positions.keys() - positions.keys()
-    numbers = {c.id: n for n, c in enumerate(index.candidates)}
+    index = kept.index
     fits = True
     for technician_id in changed:
-        number = numbers.get(technician_id)
+        number = kept.numbers.get(technician_id)
         if number is not None:
             moved = replace(index.candidates[number], position=positions.get(technician_id))
             fits = index.move(number, moved) and fits
@@ -133,18 +140,10 @@ async def _moved(kept: Kept) -> Kept:
     return replace(kept, index=index, positions=positions)
 
 
-async def _positions() -> dict[int, Position]:
-    conn = db.connection()
-    rows: Sequence[Any]
-    if db.dialect(conn) == "postgres":
-        # The raw rows: a few thousand after every position report, without the ORM's cost.
-        _, rows = await conn.execute_query(
-            "SELECT technician_id, latitude, longitude, reported_at FROM technician_position"
-        )
-    else:
-        rows = await TechnicianPosition.all().values_list(
-            "technician_id", "latitude", "longitude", "reported_at"
-        )
+async def _positions(after: int | None) -> dict[int, Position]:
+    """The positions stamped after generation `after`, or (None) all of them."""
+    qs = TechnicianPosition.all() if after is None else TechnicianPosition.filter(stamp__gt=after)
+    rows = await qs.values_list("technician_id", "latitude", "longitude", "reported_at")
     return {int(t): Position(Point(lat, lon), at) for t, lat, lon, at in rows}
 
 

@@ -5,7 +5,9 @@ it. Each process keeps its ranking index and reads these values per suggestion
 
 - `crew`: any write to technician, roster_entry, technician_absence or contractor_coverage
   (statement triggers on PostgreSQL, TRUNCATE included);
-- `positions`: any write to technician_position;
+- `positions`: a position written; the row gets the new value in `stamp`, so a process reads
+  only the rows stamped after the value it kept;
+- `positions_gone`: a position deleted (then a process reads them all);
 - `loads`: a dossier that enters or leaves a technician's plate (assigned phases,
   server.dispatch.candidates.ASSIGNED_PHASES), or changes technician while on it.
 
@@ -41,12 +43,19 @@ def _sqlite_bump(name: str) -> str:
 def _sqlite_triggers() -> list[tuple[str, str, str, str]]:
     """(trigger name, event, table, WHEN condition or '')."""
     found = [
-        (f"dispatch_{kind}_{table}_{event.split()[0].lower()}", event, table, "")
-        for kind, tables in (("crew", CREW_TABLES), ("positions", ("technician_position",)))
-        for table in tables
+        (f"dispatch_crew_{table}_{event.lower()}", event, table, "")
+        for table in CREW_TABLES
         for event in ("INSERT", "UPDATE", "DELETE")
     ]
     return found + [
+        ("dispatch_positions_insert", "INSERT", "technician_position", ""),
+        (
+            "dispatch_positions_update",
+            "UPDATE OF technician_id, latitude, longitude, reported_at",
+            "technician_position",
+            "",
+        ),
+        ("dispatch_positionsgone_delete", "DELETE", "technician_position", ""),
         ("dispatch_loads_dossier_insert", "INSERT", "dossier", ROW.format("NEW")),
         ("dispatch_loads_dossier_update", "UPDATE OF technician_id, phase", "dossier", ""),
         ("dispatch_loads_dossier_delete", "DELETE", "dossier", ROW.format("OLD")),
@@ -62,13 +71,26 @@ async def create_triggers(apps: Any, schema_editor: Any) -> None:
             "VALUES (TG_ARGV[0], (random() * 1e15)::bigint) ON CONFLICT (name) "
             "DO UPDATE SET value = dispatch_generation.value + 1; RETURN NULL; END $$;"
         ]
-        for kind, tables in (("crew", CREW_TABLES), ("positions", ("technician_position",))):
-            for table in tables:
-                script.append(
-                    f"CREATE TRIGGER dispatch_{kind}_{table} AFTER INSERT OR UPDATE OR DELETE "
-                    f"OR TRUNCATE ON {table} FOR EACH STATEMENT "
-                    f"EXECUTE FUNCTION dispatch_bump('{kind}');"
-                )
+        for table in CREW_TABLES:
+            script.append(
+                f"CREATE TRIGGER dispatch_crew_{table} AFTER INSERT OR UPDATE OR DELETE "
+                f"OR TRUNCATE ON {table} FOR EACH STATEMENT "
+                "EXECUTE FUNCTION dispatch_bump('crew');"
+            )
+        script += [
+            # Row by row, before the write: the row carries the generation it made.
+            "CREATE OR REPLACE FUNCTION dispatch_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN INSERT INTO dispatch_generation (name, value) "
+            "VALUES ('positions', (random() * 1e15)::bigint) ON CONFLICT (name) "
+            "DO UPDATE SET value = dispatch_generation.value + 1 RETURNING value INTO NEW.stamp; "
+            "RETURN NEW; END $$;",
+            "CREATE TRIGGER dispatch_positions_stamp BEFORE INSERT OR UPDATE OF technician_id, "
+            "latitude, longitude, reported_at ON technician_position FOR EACH ROW "
+            "EXECUTE FUNCTION dispatch_stamp();",
+            "CREATE TRIGGER dispatch_positionsgone AFTER DELETE OR TRUNCATE ON "
+            "technician_position FOR EACH STATEMENT "
+            "EXECUTE FUNCTION dispatch_bump('positions_gone');",
+        ]
         for event, when in (
             ("INSERT", ROW.format("NEW")),
             ("UPDATE OF technician_id, phase", LOAD_CHANGE),
@@ -86,13 +108,20 @@ async def create_triggers(apps: Any, schema_editor: Any) -> None:
         return
     script = []
     for name, event, table, when in _sqlite_triggers():
-        kind = name.split("_")[1]
+        kind = {"positionsgone": "positions_gone"}.get(name.split("_")[1], name.split("_")[1])
         if name == "dispatch_loads_dossier_update":
             when = LOAD_CHANGE.replace("IS DISTINCT FROM", "IS NOT")
         condition = f" WHEN {when}" if when else ""
+        body = _sqlite_bump(kind)
+        if kind == "positions":
+            # Not itself a write the trigger watches (UPDATE OF), and SQLite does not recurse.
+            body += (
+                " UPDATE technician_position SET stamp = (SELECT value FROM "
+                "dispatch_generation WHERE name = 'positions') WHERE id = NEW.id;"
+            )
         script.append(
             f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} FOR EACH ROW"
-            f"{condition} BEGIN {_sqlite_bump(kind)} END;"
+            f"{condition} BEGIN {body} END;"
         )
     await client.execute_script("\n".join(script))
 
@@ -100,15 +129,21 @@ async def create_triggers(apps: Any, schema_editor: Any) -> None:
 async def drop_triggers(apps: Any, schema_editor: Any) -> None:
     client = schema_editor.client
     if _pg(schema_editor):
-        names = [
-            f"DROP TRIGGER IF EXISTS dispatch_{kind}_{table} ON {table};"
-            for kind, tables in (("crew", CREW_TABLES), ("positions", ("technician_position",)))
-            for table in tables
-        ] + [
-            f"DROP TRIGGER IF EXISTS dispatch_loads_dossier_{event} ON dossier;"
-            for event in ("insert", "update", "delete", "truncate")
-        ]
-        await client.execute_script("\n".join([*names, "DROP FUNCTION IF EXISTS dispatch_bump();"]))
+        names = (
+            [f"DROP TRIGGER IF EXISTS dispatch_crew_{t} ON {t};" for t in CREW_TABLES]
+            + [
+                f"DROP TRIGGER IF EXISTS {name} ON technician_position;"
+                for name in ("dispatch_positions_stamp", "dispatch_positionsgone")
+            ]
+            + [
+                f"DROP TRIGGER IF EXISTS dispatch_loads_dossier_{event} ON dossier;"
+                for event in ("insert", "update", "delete", "truncate")
+            ]
+        )
+        functions = (
+            "DROP FUNCTION IF EXISTS dispatch_bump(); DROP FUNCTION IF EXISTS dispatch_stamp();"
+        )
+        await client.execute_script("\n".join([*names, functions]))
         return
     await client.execute_script(
         "\n".join(f"DROP TRIGGER IF EXISTS {name};" for name, *_ in _sqlite_triggers())
@@ -124,11 +159,24 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name="DispatchGeneration",
             fields=[
-                ("name", fields.CharField(primary_key=True, unique=True, db_index=True, max_length=20)),
+                (
+                    "name",
+                    fields.CharField(primary_key=True, unique=True, db_index=True, max_length=20),
+                ),
                 ("value", fields.BigIntField()),
             ],
-            options={"table": "dispatch_generation", "app": "models", "pk_attr": "name", "table_description": "Changed by database triggers whenever what dispatch ranks on changes (migration 0038)."},
+            options={
+                "table": "dispatch_generation",
+                "app": "models",
+                "pk_attr": "name",
+                "table_description": "Changed by database triggers whenever what dispatch ranks on changes (migration 0038).",
+            },
             bases=["Model"],
+        ),
+        ops.AddField(
+            model_name="TechnicianPosition",
+            name="stamp",
+            field=fields.BigIntField(default=0, db_index=True),
         ),
         ops.RunPython(create_triggers, drop_triggers),
     ]

@@ -63,6 +63,9 @@ class TechnicianPosition(models.Model):
     longitude = fields.FloatField()
     accuracy_m = fields.FloatField(null=True)
     reported_at = fields.DatetimeField()
+    # The `positions` dispatch generation of the write, set by a trigger (migration 0038): a
+    # process that kept positions up to generation g reads only the rows stamped after g.
+    stamp = fields.BigIntField(default=0, db_index=True)
 
     class Meta:
         table = "technician_position"

@@ -102,6 +102,12 @@ async def test_positions_and_load_are_current(w: world.World) -> None:
         latitude=ZEIST[0], longitude=ZEIST[1]
     )
     assert (await _found(d))["Zeist Loodgieter"].distance_km == pytest.approx(before.distance_km)
+    await TechnicianPosition.filter(technician_id=zeist.id).update(
+        latitude=UTRECHT[0], longitude=UTRECHT[1]
+    )
+    assert (await _found(d))["Zeist Loodgieter"].origin == "positie"
+    await TechnicianPosition.filter(technician_id=zeist.id).delete()
+    assert (await _found(d))["Zeist Loodgieter"].origin == "thuisbasis"
 
     other = await triaged_dossier(w.agent)
     await Dossier.filter(id=other.id).update(technician_id=zeist.id, phase="afspraak_ingepland")
