@@ -10,7 +10,8 @@ COPY and kept: a second run with the same size only measures; --reload builds it
 Measures the whole dashboard (dashboard.build: every figure for the period and the previous
 period, and the charts) for the largest client and for all clients, for each period the page
 offers, with the time per figure; then an Excel export of about 100,000 dossiers (all columns)
-with its time and peak memory.
+with each writer in turn (rustpy-xlsxwriter, then XlsxWriter), each in a fresh child process
+so its peak memory (VmHWM) is its own: wall time, CPU time (all threads) and peak RSS.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import resource
 import statistics
+import subprocess
+import sys
 import time
-import tracemalloc
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -138,7 +139,12 @@ async def measure_dashboard(runs: int) -> None:
             )
 
 
-async def measure_export() -> None:
+def _peak_rss() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) * 1024
+
+
+async def _export_query() -> Any:
     desk = await _desk()
     conn = db.connection()
     # A realistic filter with about 100,000 rows: the largest client's closed dossiers since
@@ -149,31 +155,38 @@ async def measure_export() -> None:
     )
     since = found[0]["created_at"].astimezone(kpis.TZ).date() + timedelta(days=1) if found else None
     wanted = {"status": "gesloten", "klant": "C001", "van": since.isoformat() if since else ""}
-    filters = archive.parse(wanted)
-    qs = archive.query(desk, filters)
+    return archive.query(desk, archive.parse(wanted))
+
+
+async def export_once(writer: str) -> None:
+    """In a child process: one export with `writer`, its figures on one line."""
+    qs = await _export_query()
     handle, name = mkstemp(suffix=".xlsx")
     os.close(handle)
     path = Path(name)
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
-    rows = await export.write(qs, list(export.COLUMNS), path)
-    took = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_before = _peak_rss()
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = await export.write(qs, list(export.COLUMNS), path, fast=writer == "rustpy-xlsxwriter")
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    rss_after = _peak_rss()
     print(
-        f"export {rows:,} rows x {len(export.COLUMNS)} columns: {took:.1f} s, peak RSS "
-        f"{rss_after / 1024:.0f} MiB (+{(rss_after - rss_before) / 1024:.0f} MiB during the "
-        f"export), file {path.stat().st_size / 2**20:.1f} MiB"
+        f"| {writer} | {rows:,} x {len(export.COLUMNS)} | {took:.1f} s | {cpu:.1f} s | "
+        f"{rss_after / 2**20:.0f} MiB (+{(rss_after - rss_before) / 2**20:.0f}) | "
+        f"{path.stat().st_size / 2**20:.1f} MiB |"
     )
-    # Python allocations alone, on fewer rows (tracemalloc slows everything down).
-    tracemalloc.start()
-    await export.write(qs.filter(id__lte=200_000), list(export.COLUMNS), path)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(
-        f"export of {await qs.filter(id__lte=200_000).count():,} rows under tracemalloc: ", end=""
-    )
-    print(f"peak Python allocations {peak / 2**20:.1f} MiB")
     path.unlink()
+
+
+def measure_export(url: str) -> None:
+    print(f"Excel export, all columns (load average {os.getloadavg()[0]:.1f}):")
+    print("| writer | rows x columns | wall | CPU | peak RSS (+ during export) | file |")
+    print("|---|---|---|---|---|---|")
+    writers = ["rustpy-xlsxwriter", "xlsxwriter"] if export.native_available() else ["xlsxwriter"]
+    for writer in writers:
+        subprocess.run(
+            [sys.executable, "-m", "bench.bench_insight", "--url", url, "--export-writer", writer],
+            check=True,
+        )
 
 
 def main() -> None:
@@ -184,7 +197,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--only", choices=("dashboard", "export"), default=None)
+    parser.add_argument("--export-writer", help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    async def child() -> None:
+        await db.init(args.url)
+        try:
+            await export_once(args.export_writer)
+        finally:
+            await db.close()
+
+    if args.export_writer:
+        asyncio.run(child())
+        return
 
     async def run() -> None:
         await ensure_database(args.url)
@@ -196,12 +221,12 @@ def main() -> None:
         try:
             if args.only != "export":
                 await measure_dashboard(args.runs)
-            if args.only != "dashboard":
-                await measure_export()
         finally:
             await db.close()
 
     asyncio.run(run())
+    if args.only != "dashboard":
+        measure_export(args.url)
 
 
 if __name__ == "__main__":

@@ -188,13 +188,14 @@ async def _crew(
     return crew
 
 
-async def open_jobs(technician_ids: list[int]) -> dict[int, int]:
-    rows = (
-        await Dossier.filter(technician_id__in=technician_ids, phase__in=list(ASSIGNED_PHASES))
-        .annotate(n=Count("id"))
-        .group_by("technician_id")
-        .values("technician_id", "n")
-    )
+async def open_jobs(technician_ids: list[int] | None) -> dict[int, int]:
+    """Open jobs by technician, of these or (None) of everyone."""
+    qs = Dossier.filter(phase__in=list(ASSIGNED_PHASES))
+    if technician_ids is None:
+        qs = qs.filter(technician_id__isnull=False)
+    else:
+        qs = qs.filter(technician_id__in=technician_ids)
+    rows = await qs.annotate(n=Count("id")).group_by("technician_id").values("technician_id", "n")
     return {int(r["technician_id"]): int(r["n"]) for r in rows}
 
 

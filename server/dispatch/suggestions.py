@@ -10,10 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from geo.distance import ROUTING
 from server import scoping
-from server.dispatch import assignments, candidates, routing
+from server.dispatch import assignments, candidates, kept, routing
 from server.domain import dutch
 from server.domain.codes import TRADE_LABELS, Urgency
 from server.domain.dispatch import (
+    Candidate,
     CandidateIndex,
     Job,
     Suggestion,
@@ -67,21 +68,32 @@ async def suggest(
 async def ranked(
     dossier: Dossier, *, trade: str | None = None, now: datetime | None = None, limit: int = 10
 ) -> Suggestions:
-    now = now or datetime.now(UTC)
-    job = candidates.job_for(dossier, trade)
+    return await for_job(candidates.job_for(dossier, trade), now or datetime.now(UTC), limit=limit)
+
+
+async def for_job(job: Job, now: datetime, *, limit: int = 10, keep: bool = True) -> Suggestions:
+    """`ranked` for a job; `keep=False` loads and indexes the technicians for this one
+    suggestion instead of using the index kept across suggestions (the bench's baseline)."""
     rules = candidates.rules()
     # Shifts are needed only up to the deadline (or the search horizon), plus a day's margin.
     until = job.deadline if job.deadline is not None else now + rules.horizon
     horizon = max(until - now, timedelta(0)) + timedelta(days=1)
-    pool = await candidates.load(now, trade=job.trade, horizon=horizon)
-    coverage = await candidates.coverage(job.client_id or 0)
     engine = routing.client()
     first = limit if engine is None else routing.pool_size(limit)
-    if len(pool) <= SCAN_UP_TO:
-        items = rank(job, pool, now, rules=rules, coverage=coverage, limit=first)
+    ready = await kept.index(now, horizon, rules) if keep else None
+    if ready is not None:
+        # The index kept across suggestions (server/dispatch/kept.py), current as of now.
+        pool: Sequence[Candidate] = ready.index.candidates
+        coverage = await kept.coverage(ready, job.client_id or 0)
+        items = rank_nearby(job, ready.index, now, rules=rules, coverage=coverage, limit=first)
     else:
-        index = CandidateIndex(pool, now, rules)
-        items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=first)
+        pool = await candidates.load(now, trade=job.trade, horizon=horizon)
+        coverage = await candidates.coverage(job.client_id or 0)
+        if len(pool) <= SCAN_UP_TO:
+            items = rank(job, pool, now, rules=rules, coverage=coverage, limit=first)
+        else:
+            index = CandidateIndex(pool, now, rules)
+            items = rank_nearby(job, index, now, rules=rules, coverage=coverage, limit=first)
     if engine is not None and items:
         items = await routing.refine_by_route(engine, job, pool, items, now, rules, limit)
     return Suggestions(job, items, order_reasons(items, now, rules))

@@ -9,10 +9,12 @@ deterministic. When a technician is on duty comes from server.domain.duty.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,6 +29,8 @@ from server.domain.deadlines import by_arrival, duration
 from server.domain.duty import Shift, duty_windows, on_call_at
 
 ZONE = ZoneInfo("Europe/Amsterdam")
+# Positions a kept index takes in place (CandidateIndex.move) before it is built again.
+MOVES_KEPT = 500
 
 
 # --- who and what ----------------------------------------------------------------------------
@@ -369,14 +373,20 @@ class CandidateIndex:
     """A spatial prefilter for ranking many technicians: one index per trade, each technician
     in it at his home base and, when usable now, at his last position; `near` returns those of
     a trade within a radius of either point. Rebuild it when positions change (10,000
-    technicians take about 10 ms)."""
+    technicians take about 10 ms).
+
+    With `now` None it serves any moment (an index kept across requests): every consented
+    position is indexed whatever its age. A position too old or too new to use then is one
+    more point to look from, never a missing one, so the search stays exact."""
 
     def __init__(
-        self, candidates: Iterable[Candidate], now: datetime, rules: DispatchRules = DEFAULT_RULES
+        self,
+        candidates: Iterable[Candidate],
+        now: datetime | None,
+        rules: DispatchRules = DEFAULT_RULES,
     ) -> None:
         self.candidates = list(candidates)
-        now = now.astimezone(UTC)
-        self.now = now
+        self.now = now.astimezone(UTC) if now is not None else None
         by_trade: dict[str, list[tuple[int, Point]]] = {}
         self._crews: dict[tuple[str, int | None], list[int]] = {}
         # Every indexed point as a unit vector, and whose it is: for the least travel time
@@ -391,7 +401,7 @@ class CandidateIndex:
             if (
                 candidate.position_consent
                 and position is not None
-                and timedelta(0) <= now - position.at <= rules.position_max_age
+                and (now is None or timedelta(0) <= now - position.at <= rules.position_max_age)
             ):
                 points.append(position.point)
             for trade in candidate.trades:
@@ -405,12 +415,53 @@ class CandidateIndex:
             rows.setdefault(number, []).append(row)
         self._rows = rows
         self.rules = rules
+        # Points added by `move`, by trade, beside the trees built here.
+        self._moved: dict[str, list[tuple[int, Point]]] = {}
+        self._moved_indexes: dict[str, PointIndex[int]] = {}
+        self._added = 0
         # Duty windows by shift list and whether on-call shifts count, worked out the first
         # time a query needs them (most of the time of ranking went there). Keyed by
         # identity: the index holds every candidate and so every shift, so no id is reused
         # meanwhile; technicians on the same roster (the same shifts) share its windows.
         self._windows: dict[tuple[int, bool], list[Shift]] = {}
         self._rosters: dict[tuple[tuple[int, ...], bool], list[Shift]] = {}
+
+    def serves(self, now: datetime, rules: DispatchRules) -> bool:
+        """Whether ranking at `now` with `rules` can use its points and kept duty windows."""
+        return rules == self.rules and (self.now is None or now.astimezone(UTC) == self.now)
+
+    def with_loads(self, candidates: Sequence[Candidate]) -> CandidateIndex:
+        """The same index over the same technicians in the same order, where only their open
+        jobs differ: nothing spatial is rebuilt and the duty windows are shared."""
+        assert [c.id for c in candidates] == [c.id for c in self.candidates]
+        other = copy.copy(self)
+        other.candidates = list(candidates)
+        other._rows, other._moved = dict(self._rows), dict(self._moved)
+        other._moved_indexes = dict(self._moved_indexes)
+        return other
+
+    def move(self, number: int, candidate: Candidate) -> bool:
+        """Put `candidate`, the technician at `number` with a new position (or none), in place
+        without rebuilding, in an index for any moment: his new point is added beside his
+        old ones, which stay as points to look from (a superset, so the search stays exact).
+        False once MOVES_KEPT points were added so: then a new index pays."""
+        assert self.now is None and self.candidates[number].id == candidate.id
+        self.candidates[number] = candidate
+        position = candidate.position
+        if candidate.position_consent and position is not None:
+            point = position.point
+            self._xyz = np.vstack([self._xyz, unit_vectors([point.lat], [point.lon])])
+            self._rows[number] = [*self._rows.get(number, ()), len(self._xyz) - 1]
+            for trade in candidate.trades:
+                self._moved[trade] = [*self._moved.get(trade, ()), (number, point)]
+                self._moved_indexes[trade] = PointIndex(self._moved[trade])
+            self._added += 1
+        return self._added < MOVES_KEPT
+
+    def keep_windows(self, earlier: CandidateIndex) -> None:
+        """Take over the duty windows `earlier` worked out: its technicians share their shift
+        lists with this one's (a new index for moved positions)."""
+        self._windows, self._rosters = earlier._windows, earlier._rosters
 
     def windows(self, urgency: str) -> Callable[[Candidate], list[Shift]]:
         """His duty windows for jobs of `urgency` (duty.duty_windows), kept."""
@@ -432,11 +483,10 @@ class CandidateIndex:
 
     def near(self, trade: str, point: Point, radius_km: float) -> dict[int, Candidate]:
         """Technicians of `trade` near `point`, by their position in `candidates`."""
-        index = self._indexes.get(trade)
-        if index is None:
-            return {}
         return {
             neighbour.key: self.candidates[neighbour.key]
+            for index in (self._indexes.get(trade), self._moved_indexes.get(trade))
+            if index is not None
             for neighbour in index.within(point, radius_km, exact=False)
         }
 
@@ -503,7 +553,7 @@ def rank_nearby(
     index built at another moment or with other rules (their positions may not be usable now),
     a pool of `small_pool` or fewer is ranked directly."""
     covering = _covering(job, coverage)
-    same = rules == index.rules and now.astimezone(UTC) == index.now
+    same = index.serves(now, rules)
     windows = index.windows(job.urgency) if same else None
     if covering is not None:
         numbers = index.crew_numbers(job.trade, [*sorted(covering), None])
@@ -584,9 +634,17 @@ def _covering(job: Job, coverage: Coverage | None) -> frozenset[int] | None:
 
 def when_text(at: datetime, now: datetime) -> str:
     """A moment as the desk reads it: "10:10" today, else "wo 25 nov 10:00"."""
-    return dutch.short_moment(at, now.astimezone(ZONE).date())
+    return _moment_text(at, now.astimezone(ZONE).date())
 
 
+# Kept: wording the shown suggestions with Babel was most of a suggestion's CPU once the
+# index is kept, and shift ends, deadlines and distances recur from one to the next.
+@functools.lru_cache(maxsize=4096)
+def _moment_text(at: datetime, today: date) -> str:
+    return dutch.short_moment(at, today)
+
+
+@functools.lru_cache(maxsize=4096)
 def _km(value: float) -> str:
     return dutch.number(value, 1, fixed=True)
 

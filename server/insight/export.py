@@ -1,15 +1,21 @@
 """Excel exports in constant memory: rows read from the database in keyset pages and written
-one by one with XlsxWriter's constant_memory mode, so 100,000 dossiers cost no more memory
-than 100. Dates are real Excel dates (local time), numbers real numbers, the header row is
-frozen and carries an autofilter.
+as they come, so 100,000 dossiers cost no more memory than 100. Dates are real Excel dates
+(local time), numbers real numbers, the header row is frozen and carries an autofilter.
+
+The dossier export writes with rustpy-xlsxwriter (Rust's rust_xlsxwriter; about five times
+less CPU than XlsxWriter, docs/performance.md "Export") when it is installed, streaming in
+its constant-memory mode; otherwise, and for an export without rows (it would write no
+header), with XlsxWriter's constant_memory mode. Both give the same cells.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import xlsxwriter
@@ -20,7 +26,17 @@ from server.domain.errors import Unprocessable
 from server.domain.lifecycle import PHASE_LABELS
 from server.models import Dossier
 
+native: ModuleType | None
+try:
+    import rustpy_xlsxwriter as native
+except ImportError:  # pragma: no cover - the wheel is a dependency; XlsxWriter stands in
+    native = None
+
 PAGE = 2000
+# Excel keeps at most this many characters in a cell (XlsxWriter cuts longer text too).
+CELL_MAX = 32767
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+HOURS_FORMAT = "0.0"
 
 
 @dataclass(frozen=True)
@@ -106,30 +122,126 @@ def _local(value: datetime | None) -> datetime | None:
     return value.astimezone(kpis.TZ).replace(tzinfo=None) if value else None
 
 
-async def write(qs: QuerySet[Dossier], names: list[str], path: Path) -> int:
-    """Write the filtered dossiers to `path` (.xlsx); returns the number of rows."""
+def native_available() -> bool:
+    return native is not None
+
+
+async def write(
+    qs: QuerySet[Dossier], names: list[str], path: Path, *, fast: bool | None = None
+) -> int:
+    """Write the filtered dossiers to `path` (.xlsx); returns the number of rows. `fast`:
+    with rustpy-xlsxwriter (default: when installed), else with XlsxWriter."""
     cols = [COLUMNS[n] for n in names]
+    pages = _pages(qs, [c.source for c in cols])
+    first: list[dict[str, Any]] = await anext(pages, [])
+    if (native_available() if fast is None else fast) and first:
+        return await _write_native(cols, first, pages, path)
+    return await _write_xlsxwriter(cols, first, pages, path)
+
+
+async def _write_xlsxwriter(
+    cols: list[Column],
+    first: list[dict[str, Any]],
+    pages: AsyncIterator[list[dict[str, Any]]],
+    path: Path,
+) -> int:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
     try:
         sheet = book.add_worksheet("Dossiers")
         header = book.add_format({"bold": True, "bg_color": "#EEF1F5", "bottom": 1})
-        when = book.add_format({"num_format": "dd-mm-yyyy hh:mm"})
-        hours = book.add_format({"num_format": "0.0"})
+        when = book.add_format({"num_format": DATETIME_FORMAT})
+        hours = book.add_format({"num_format": HOURS_FORMAT})
         for i, col in enumerate(cols):
             sheet.set_column(i, i, col.width)
         sheet.freeze_panes(1, 0)
         for i, col in enumerate(cols):
             sheet.write_string(0, i, col.header, header)
         row = 0
-        async for page in _pages(qs, [c.source for c in cols]):
+        page = first
+        while page:
             for record in page:
                 row += 1
                 for i, col in enumerate(cols):
                     _cell(sheet, row, i, col, record, when, hours)
+            page = await anext(pages, [])
         sheet.autofilter(0, 0, max(row, 1), len(cols) - 1)
     finally:
         book.close()
     return row
+
+
+async def _write_native(
+    cols: list[Column],
+    first: list[dict[str, Any]],
+    pages: AsyncIterator[list[dict[str, Any]]],
+    path: Path,
+) -> int:
+    """The writer runs in a thread and pulls its rows from a generator there, which asks
+    the event loop for each next page: one page in memory at a time."""
+    assert native is not None
+    loop = asyncio.get_running_loop()
+    count = 0
+
+    headers = [col.header for col in cols]
+    converters = [_converter(col) for col in cols]
+
+    def records() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        page = first
+        while page:
+            count += len(page)
+            for record in page:
+                yield dict(zip(headers, [f(record) for f in converters], strict=True))
+            page = asyncio.run_coroutine_threadsafe(_next(pages), loop).result()
+
+    def save() -> None:
+        when = native.Format().set_num_format(DATETIME_FORMAT)
+        formats = {
+            c.header: (
+                when if c.kind == "datetime" else native.Format().set_num_format(HOURS_FORMAT)
+            )
+            for c in cols
+            if c.kind in ("datetime", "hours")
+        }
+        native.write_worksheet(
+            records(),
+            str(path),
+            sheet_name="Dossiers",
+            freeze_row=1,
+            freeze_col=0,
+            datetime_format=DATETIME_FORMAT,
+            column_widths=[float(c.width) for c in cols],
+            column_formats=formats,
+            header_format=native.Format()
+            .set_bold()
+            .set_background_color("#EEF1F5")
+            .set_border_bottom("thin"),
+            autofilter=True,
+        )
+
+    await asyncio.to_thread(save)
+    return count
+
+
+async def _next(pages: AsyncIterator[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return await anext(pages, [])
+
+
+def _converter(col: Column) -> Callable[[dict[str, Any]], Any]:
+    """A cell for the native writer from a row, as `_cell` writes it (None leaves it empty);
+    one function per column, chosen once, as 2.5 million cells go through them."""
+    source, label = col.source, col.label
+    if col.kind == "hours":
+        return lambda r: (
+            None if r.get(source) is None else (r[source] - r["created_at"]).total_seconds() / 3600
+        )
+    if col.kind == "datetime":
+        return lambda r: _local(r.get(source))
+    if col.kind == "int":
+        return lambda r: r.get(source)
+    if label is not None:
+        return lambda r: str(text)[:CELL_MAX] if (text := label(r.get(source))) else None
+    return lambda r: str(value)[:CELL_MAX] if (value := r.get(source)) else None
 
 
 def _cell(

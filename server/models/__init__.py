@@ -21,6 +21,7 @@ from server.models.contacts import (
 from server.models.dispatch import (
     Absence,
     ContractorCoverage,
+    DispatchGeneration,
     GeocodeCache,
     RosterEntry,
     TechnicianPosition,
@@ -85,6 +86,7 @@ __all__ = [
     "Contractor",
     "ContractorCoverage",
     "Device",
+    "DispatchGeneration",
     "Dossier",
     "DossierEvent",
     "DossierMessage",

@@ -63,6 +63,9 @@ class TechnicianPosition(models.Model):
     longitude = fields.FloatField()
     accuracy_m = fields.FloatField(null=True)
     reported_at = fields.DatetimeField()
+    # The `positions` dispatch generation of the write, set by a trigger (migration 0038): a
+    # process that kept positions up to generation g reads only the rows stamped after g.
+    stamp = fields.BigIntField(default=0, db_index=True)
 
     class Meta:
         table = "technician_position"
@@ -101,3 +104,18 @@ class GeocodeCache(models.Model):
 
     class Meta:
         table = "geocode_cache"
+
+
+class DispatchGeneration(models.Model):
+    """Changed by database triggers whenever what dispatch ranks on changes (migration 0038).
+
+    `crew`: technicians, rosters, absences, coverage; `positions`; `loads`: dossiers on a
+    technician's plate. Each process keeps its ranking index until a value it read differs
+    (server.dispatch.kept); a new row starts at a random value, so a table emptied and filled
+    again does not repeat a value a process kept."""
+
+    name = fields.CharField(max_length=20, primary_key=True)
+    value = fields.BigIntField()
+
+    class Meta:
+        table = "dispatch_generation"

@@ -343,3 +343,48 @@ def test_the_nearest_first_ranking_gives_what_ranking_everyone_gives() -> None:
                     assert rank_nearby(
                         job, indexes[rules], moment, rules=rules, coverage=cover, limit=limit
                     ) == rank(job, crowd, moment, rules=rules, coverage=cover, limit=limit), job
+
+
+def test_an_index_kept_across_moments_gives_what_ranking_everyone_gives() -> None:
+    """The index a server process keeps (built for any moment, then given new loads, and new
+    positions either rebuilt keeping its duty windows or moved in place) answers exactly what
+    `rank` answers, at moments before, at and long after the positions were reported."""
+    for seed in range(2):
+        rng = random.Random(100 + seed)
+        crowd = _crowd(rng, 1200)
+        coverage = Coverage(
+            CoverageRule(contractor, 0, low, low + rng.randrange(100, 1500))
+            for contractor in range(10)
+            for low in [rng.randrange(1000, 9000)]
+        )
+        kept = CandidateIndex(crowd, None)
+        loaded = [replace(c, open_jobs=rng.randrange(5)) for c in crowd]
+        moved = [
+            replace(c, position=Position(north_of(c.home, rng.uniform(-30, 30)), NOW))
+            if c.home is not None and rng.random() < 0.3
+            else c
+            for c in loaded
+        ]
+        after_loads = kept.with_loads(loaded)
+        rebuilt = CandidateIndex(moved, None)
+        rebuilt.keep_windows(after_loads)
+        in_place = after_loads.with_loads(loaded)
+        for number, candidate in enumerate(moved):
+            if candidate is not loaded[number]:
+                assert in_place.move(number, candidate)
+        cases = ((kept, crowd), (after_loads, loaded), (rebuilt, moved), (in_place, moved))
+        for index, everyone in cases:
+            for _ in range(8):
+                job = Job(
+                    trade=rng.choice(["LOO", "ELE", "CVI", "DAK"]),
+                    urgency=rng.choice(["acuut", "urgent", "niet_urgent"]),
+                    location=Point(rng.uniform(51.6, 52.5), rng.uniform(4.2, 5.8)),
+                    deadline=rng.choice((None, at(24, 13), at(25, 10))),
+                    client_id=0,
+                    postcode=f"{rng.randrange(1000, 9999)}AB",
+                )
+                for cover in (coverage, None):
+                    for moment in (NOW - timedelta(hours=1), NOW, NOW + timedelta(hours=3)):
+                        assert rank_nearby(job, index, moment, coverage=cover) == rank(
+                            job, everyone, moment, coverage=cover
+                        ), job
