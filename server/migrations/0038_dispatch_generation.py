@@ -9,7 +9,8 @@ it. Each process keeps its ranking index and reads these values per suggestion
   only the rows stamped after the value it kept;
 - `positions_gone`: a position deleted (then a process reads them all);
 - `loads`: a dossier that enters or leaves a technician's plate (assigned phases,
-  server.dispatch.candidates.ASSIGNED_PHASES), or changes technician while on it.
+  server.dispatch.candidates.ASSIGNED_PHASES), or changes technician while on it; on
+  PostgreSQL counted when the transaction commits (a deferred constraint trigger).
 
 A missing row is written at a random value, a present one counts up.
 """
@@ -91,14 +92,19 @@ async def create_triggers(apps: Any, schema_editor: Any) -> None:
             "technician_position FOR EACH STATEMENT "
             "EXECUTE FUNCTION dispatch_bump('positions_gone');",
         ]
+        # Deferred to the commit: a sync push or an assignment holds the row lock of `loads`
+        # only while it commits, not for the rest of its transaction (two pushes that each
+        # complete a job would otherwise wait for each other's whole run), and as the last
+        # lock a transaction takes it cannot close a deadlock with the others.
         for event, when in (
             ("INSERT", ROW.format("NEW")),
             ("UPDATE OF technician_id, phase", LOAD_CHANGE),
             ("DELETE", ROW.format("OLD")),
         ):
             script.append(
-                f"CREATE TRIGGER dispatch_loads_dossier_{event.split()[0].lower()} AFTER {event} "
-                f"ON dossier FOR EACH ROW WHEN ({when}) EXECUTE FUNCTION dispatch_bump('loads');"
+                f"CREATE CONSTRAINT TRIGGER dispatch_loads_dossier_{event.split()[0].lower()} "
+                f"AFTER {event} ON dossier DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"WHEN ({when}) EXECUTE FUNCTION dispatch_bump('loads');"
             )
         script.append(
             "CREATE TRIGGER dispatch_loads_dossier_truncate AFTER TRUNCATE ON dossier "
