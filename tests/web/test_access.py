@@ -549,6 +549,8 @@ ACCESS: dict[tuple[str, str], str] = {
     ("GET", "/beheer/instellingen"): "A",
     ("POST", "/beheer/instellingen"): "A",
     ("GET", "/beheer/opdrachtgevers"): "AS",
+    ("GET", "/beheer/opdrachtgevers/nieuw"): "A",
+    ("POST", "/beheer/opdrachtgevers/nieuw"): "A",
     ("GET", "/beheer/opdrachtgevers/{client}"): "AS",
     ("POST", "/beheer/opdrachtgevers/{client}"): "AS",
     ("POST", "/beheer/opdrachtgevers/{client}/logo"): "AS",
