@@ -4,7 +4,9 @@ this process without Redis) so the page can show its progress, a dry run first i
 the report with every row's problems.
 
 Progress and report live on the StockImport row, so whichever app process answers the page
-reads the same; the upload waits on that row until the job has read it.
+reads the same; the upload waits on that row until the job has read it. A clean dry run keeps
+it, so that **Nu importeren** imports that very file (one such file per client: a newer run
+drops it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from server.admin import changes
-from server.domain.errors import AppError, NotFound, Unprocessable
+from server.domain.errors import AppError, Conflict, NotFound, Unprocessable
 from server.domain.numbers import row_id
 from server.domain.stock_sheet import EXTENSIONS
 from server.housing.imports import import_addresses
@@ -41,6 +43,12 @@ async def start(
         raise Unprocessable("Kies een .csv- of .xlsx-bestand.", "file")
     if not data:
         raise Unprocessable("Het bestand is leeg.", "file")
+    # A newer run makes older dry runs' files moot.
+    await (
+        StockImport.filter(client_id=client.id, upload__isnull=False)
+        .exclude(status="bezig")
+        .update(upload=None)
+    )
     row = await StockImport.create(
         client=client,
         by=by,
@@ -85,7 +93,8 @@ async def run(import_id: int) -> str:
             {"errors": ["De import liep vast; niets opgeslagen. Probeer het opnieuw."]},
             "fout",
         )
-    await _finish(row.id, status, body)
+    clean = status == "klaar" and not body["errors"]
+    await _finish(row.id, status, body, keep_upload=clean and row.dry_run)
     if status == "klaar" and not row.dry_run and not body["errors"]:
         by = await User.get_or_none(id=row.by_id)  # type: ignore[attr-defined]
         summary = (
@@ -98,10 +107,40 @@ async def run(import_id: int) -> str:
     return status
 
 
-async def _finish(import_id: int, status: str, report: dict[str, Any]) -> None:
-    await StockImport.filter(id=import_id).update(
-        report=report, status=status, finished_at=datetime.now(UTC), upload=None
+async def _finish(
+    import_id: int, status: str, report: dict[str, Any], keep_upload: bool = False
+) -> None:
+    fields: dict[str, Any] = {"report": report, "status": status, "finished_at": datetime.now(UTC)}
+    if not keep_upload:
+        fields["upload"] = None
+    await StockImport.filter(id=import_id).update(**fields)
+
+
+def can_confirm(row: StockImport) -> bool:
+    """A clean dry run whose file is still kept: it can be imported as it is."""
+    return (
+        row.dry_run
+        and row.status == "klaar"
+        and not row.report.get("errors")
+        and row.upload is not None
     )
+
+
+async def confirm(by: User, client: Client, import_id: str) -> StockImport:
+    """Import the file of a clean dry run for real (once: a second press finds it gone)."""
+    row = await get(client, import_id)
+    data = bytes(row.upload) if can_confirm(row) and row.upload is not None else b""
+    # Conditional: of two presses at once, one takes the file.
+    taken = bool(data) and bool(
+        await StockImport.filter(id=row.id, upload__isnull=False).update(upload=None)
+    )
+    if not taken:
+        raise Conflict(
+            "Deze proefimport kan niet meer worden doorgezet (al geïmporteerd of een nieuwere"
+            " upload). Kies het bestand opnieuw.",
+            "import",
+        )
+    return await start(by, client, row.file_name, data, dry_run=False)
 
 
 async def get(client: Client, import_id: str) -> StockImport:

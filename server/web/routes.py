@@ -169,6 +169,11 @@ page_routes = [
         admin_clients.import_detail,
         methods=["GET"],
     ),
+    Route(
+        "/beheer/opdrachtgevers/{client}/woningbestand/{import_id}/importeren",
+        admin_clients.import_confirm,
+        methods=["POST"],
+    ),
     Route("/beheer/monteurs", admin_technicians.technician_list, methods=["GET"]),
     Route("/beheer/monteurs/nieuw", admin_technicians.new_form, methods=["GET"]),
     Route("/beheer/monteurs/nieuw", admin_technicians.create, methods=["POST"]),

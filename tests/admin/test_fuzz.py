@@ -3,6 +3,8 @@ a server error: a refusal is a Dutch message on the page, and a refused save cha
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -154,3 +156,18 @@ async def test_user_technician_and_public_forms_take_anything(
     assert response.status_code in (*ANSWERS, 200, 404), (path, response.status_code)
     if response.status_code in (404, 409, 422):
         assert 'role="alert"' in response.text, response.text[-400:]
+
+
+@FUZZ
+@given(import_id=st.text(min_size=1, max_size=30))
+async def test_any_import_number_is_answered(
+    http: httpx.AsyncClient, w: world.World, import_id: str
+) -> None:
+    token = await _as_admin(http)
+    path = f"/beheer/opdrachtgevers/WST/woningbestand/{quote(import_id, safe='')}"
+    shown = await http.get(path)
+    assert shown.status_code in (200, 404), (path, shown.status_code)
+    confirmed = await http.post(f"{path}/importeren", data={"csrf_token": token})
+    assert confirmed.status_code in (303, 404, 409), (path, confirmed.status_code)
+    if confirmed.status_code != 303:
+        assert 'role="alert"' in confirmed.text or "niet gevonden" in confirmed.text

@@ -109,7 +109,9 @@ def test_a_new_client_its_user_and_its_technician_are_set_up_on_the_screens(
 
     # Its housing stock: the import runs beside the page (in the app: no Redis here).
     page.get_by_label("Bestand", exact=True).set_input_files(FIXTURES / "adressen_woonstad.csv")
-    page.get_by_role("button", name="Importeren").click()
+    page.get_by_role("button", name="Proefimport").click()
+    expect(page.get_by_role("status")).to_contain_text("Proefimport in orde")
+    page.get_by_role("button", name="Nu importeren").click()
     expect(page.get_by_role("status")).to_contain_text("Geïmporteerd: 8 adressen ingelezen")
 
     # Its user, invited by mail.

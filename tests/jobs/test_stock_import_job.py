@@ -52,10 +52,14 @@ async def test_the_worker_runs_the_dry_run_then_the_import(
 
     dry = await _start(http, "adressen_woonstad.csv", "proef")
     assert await burst(redis_url) == (1, 0)
-    assert "8 nieuw, 0 bijgewerkt, 0 ongewijzigd" in (await http.get(dry)).text
+    checked = await http.get(dry)
+    assert "8 nieuw, 0 bijgewerkt, 0 ongewijzigd" in checked.text
     assert await Address.filter(client_id=w.woonstad.id).count() == before
 
-    real = await _start(http, "adressen_woonstad.csv", "echt")
+    # The file the dry run checked, imported as it is: no second upload.
+    confirmed = await http.post(f"{dry}/importeren", data={"csrf_token": csrf(checked.text)})
+    assert confirmed.status_code == 303, confirmed.text
+    real = confirmed.headers["location"]
     assert await burst(redis_url) == (1, 0)
     assert "Geïmporteerd" in (await http.get(real)).text
     assert await Address.filter(client_id=w.woonstad.id).count() == before + 8
@@ -68,6 +72,10 @@ async def test_the_worker_runs_the_dry_run_then_the_import(
         "adressen_woonstad.csv: 8 nieuw",
     )
     assert await burst(redis_url) == (0, 0)
+    # Pressed again (another tab): the file is gone, nothing runs twice.
+    again = await http.post(f"{dry}/importeren", data={"csrf_token": csrf(checked.text)})
+    assert again.status_code == 409 and "Kies het bestand opnieuw" in again.text
+    assert await StockImport.filter(dry_run=False).count() == 1
 
 
 async def test_a_run_whose_worker_came_too_late_is_failed_and_stores_nothing(

@@ -556,6 +556,7 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", "/beheer/opdrachtgevers/{client}/logo"): "AS",
     ("POST", "/beheer/opdrachtgevers/{client}/woningbestand"): "AS",
     ("GET", "/beheer/opdrachtgevers/{client}/woningbestand/{import_id}"): "AS",
+    ("POST", "/beheer/opdrachtgevers/{client}/woningbestand/{import_id}/importeren"): "AS",
     ("GET", "/beheer/monteurs"): "AS",
     ("GET", "/beheer/monteurs/nieuw"): "AS",
     ("POST", "/beheer/monteurs/nieuw"): "AS",

@@ -162,4 +162,20 @@ async def import_detail(request: Request) -> Response:
     user = require_role(request, *STAFF)
     client = await scoping.client(user, request.path_params["client"])
     row = await stock.get(client, request.path_params["import_id"])
-    return page(request, "import", {"client": client, "run": row})
+    context = {"client": client, "run": row, "can_confirm": stock.can_confirm(row)}
+    return page(request, "import", context)
+
+
+async def import_confirm(request: Request) -> Response:
+    """The real import of the file a clean dry run checked."""
+    user = require_role(request, *STAFF)
+    client = await scoping.client(user, request.path_params["client"])
+    try:
+        row = await stock.confirm(user, client, request.path_params["import_id"])
+    except AppError as exc:
+        dry = await stock.get(client, request.path_params["import_id"])
+        context = {"client": client, "run": dry, "can_confirm": False}
+        return page(request, "import", context, error=exc)
+    return RedirectResponse(
+        f"/beheer/opdrachtgevers/{client.code}/woningbestand/{row.id}", status_code=303
+    )
