@@ -19,6 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from server.admin import changes
 from server.domain.errors import AppError, Conflict, NotFound, Unprocessable
 from server.domain.numbers import row_id
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 # shown as failed, and the job no longer runs it if it still comes.
 STALE = timedelta(hours=1)
 INTERRUPTED = "De import is onderbroken (herstart); niets opgeslagen."
+NOT_QUEUED = (
+    "De import kon niet worden gestart (de takenwachtrij is onbereikbaar); niets opgeslagen."
+)
 
 
 async def start(
@@ -57,7 +62,12 @@ async def start(
         started_at=datetime.now(UTC),
         upload=data,
     )
-    await queue.enqueue("import_stock", row.id, job_id=f"stock-import:{row.id}")
+    try:
+        await queue.enqueue("import_stock", row.id, job_id=f"stock-import:{row.id}")
+    except (OSError, RedisError):  # Redis unreachable: say so now, not after an hour of "bezig"
+        log.exception("stock import %s could not be queued", row.id)
+        await _finish(row.id, "fout", {"errors": [NOT_QUEUED]})
+        await row.refresh_from_db()
     return row
 
 

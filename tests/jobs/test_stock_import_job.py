@@ -90,3 +90,22 @@ async def test_a_run_whose_worker_came_too_late_is_failed_and_stores_nothing(
     assert await burst(redis_url) == (1, 0)
     assert await Address.filter(client_id=w.woonstad.id).count() == before
     assert (await StockImport.get(id=run.id)).upload is None
+
+
+async def test_without_its_queue_the_page_says_so_at_once(
+    http: httpx.AsyncClient, w: world.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import settings
+    from server.jobs import queue
+    from tests.geo.servers import closed_port_url
+
+    await login(http, "admin")
+    await queue.close()
+    monkeypatch.setattr(settings, "REDIS_URL", closed_port_url().replace("http", "redis"))
+    try:
+        page = await _start(http, "adressen_woonstad.csv", "echt")
+    finally:
+        await queue.close()
+    shown = await http.get(page)
+    assert "takenwachtrij is onbereikbaar" in shown.text and "Bezig" not in shown.text
+    assert (await StockImport.get()).upload is None
