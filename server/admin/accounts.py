@@ -170,7 +170,7 @@ async def update(by: User, user: User, data: UserInput) -> User:
     async with in_transaction() as conn:
         await user.save(using_db=conn)
         if scope_changed:
-            await _end_sessions(user, conn)
+            await end_sessions(user, conn)
         await changes.record(
             by, "user", user.id, changes.diff(before, _fields(user)), using_db=conn
         )
@@ -186,7 +186,7 @@ async def set_active(by: User, user: User, active: bool) -> None:
     async with in_transaction() as conn:
         await User.filter(id=user.id).using_db(conn).update(active=active)
         if not active:
-            await _end_sessions(user, conn)
+            await end_sessions(user, conn)
             await AccountLink.filter(user_id=user.id, used_at=None).using_db(conn).delete()
         await changes.record(
             by,
@@ -198,7 +198,8 @@ async def set_active(by: User, user: User, active: bool) -> None:
     user.active = active
 
 
-async def _end_sessions(user: User, conn: BaseDBAsyncClient | None) -> None:
+async def end_sessions(user: User, conn: BaseDBAsyncClient | None) -> None:
+    """Every session cookie and API token of his stops working at once."""
     await User.filter(id=user.id).using_db(conn).update(session_epoch=F("session_epoch") + 1)
     await ApiToken.filter(user_id=user.id).using_db(conn).delete()
 
@@ -253,7 +254,7 @@ async def set_password_by_link(token: str, password: str, repeat: str) -> User:
             raise NotFound("Deze link is al gebruikt.", "token")
         await AccountLink.filter(user_id=user.id, used_at=None).using_db(conn).delete()
         await User.filter(id=user.id).using_db(conn).update(password_hash=hashed)
-        await _end_sessions(user, conn)
+        await end_sessions(user, conn)
         what = "ingesteld via uitnodiging" if link.purpose == "invite" else "hersteld via e-mail"
         await changes.record(user, "user", user.id, {"wachtwoord": ("", what)}, using_db=conn)
     await login_limit.clear(user.username)

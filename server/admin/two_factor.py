@@ -15,7 +15,7 @@ import pyotp
 import segno
 from tortoise.transactions import in_transaction
 
-from server.admin import changes
+from server.admin import accounts, changes
 from server.auth import login_limit
 from server.domain.errors import TooManyRequests, Unprocessable
 from server.domain.roles import Role
@@ -173,12 +173,20 @@ async def recovery_left(user: User) -> int:
 
 
 async def reset(by: User, user: User) -> None:
-    """Remove his second factor (a lost phone): at his next login he enrols again if required."""
-    deleted = await TwoFactor.filter(user_id=user.id).delete()
-    if deleted:
-        await changes.record(
-            by, "user", user.id, {"tweestapsverificatie": ("ingesteld", "verwijderd")}
-        )
+    """Remove his second factor (a lost phone). His sessions and API tokens end with it: the
+    lost phone may hold one, and a session that showed a code to a factor that is gone no
+    longer counts as having shown one. He logs in again and enrols if his role requires it."""
+    async with in_transaction() as conn:
+        deleted = await TwoFactor.filter(user_id=user.id).using_db(conn).delete()
+        if deleted:
+            await accounts.end_sessions(user, conn)
+            await changes.record(
+                by,
+                "user",
+                user.id,
+                {"tweestapsverificatie": ("ingesteld", "verwijderd")},
+                using_db=conn,
+            )
 
 
 def too_many() -> TooManyRequests:

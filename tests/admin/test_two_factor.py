@@ -144,17 +144,27 @@ async def test_roles_not_required_log_in_as_before_and_technicians_cannot_be_req
 
 
 async def test_the_admin_removes_a_lost_second_factor(
-    http: httpx.AsyncClient, w: world.World
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
 ) -> None:
-    await TwoFactor.create(
-        user=w.supervisor, secret=pyotp.random_base32(), confirmed_at=datetime.now(UTC)
+    secret = pyotp.random_base32()
+    await TwoFactor.create(user=w.supervisor, secret=secret, confirmed_at=datetime.now(UTC))
+    lost = client_factory()
+    step = await _password(lost, "sanne.supervisie")
+    page_code = await lost.get(step.headers["location"])
+    await lost.post(
+        "/login/code",
+        data={"csrf_token": csrf(page_code.text), "code": pyotp.TOTP(secret).now()},
     )
+    assert (await lost.get("/dossiers")).status_code == 200
     await _password(http, "admin")
     page = f"/beheer/gebruikers/{w.supervisor.id}"
     assert "ingesteld" in (await http.get(page)).text
     done = await post_form(http, page, f"{page}/tweestaps-verwijderen")
     assert done.status_code == 303
     assert not await TwoFactor.exists(user_id=w.supervisor.id)
+    # The lost phone's session ends with it.
+    assert (await lost.get("/dossiers")).status_code == 303
+    await lost.aclose()
 
 
 async def _required_by_admin(

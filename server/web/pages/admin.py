@@ -131,8 +131,8 @@ async def user_detail(request: Request) -> Response:
         "opgeslagen": "Opgeslagen.",
         "gedeactiveerd": f"{user} is gedeactiveerd; zijn sessies en tokens zijn beëindigd.",
         "geactiveerd": f"{user} is weer actief.",
-        "tweestaps": "Tweestapsverificatie verwijderd; bij de volgende login stelt hij die"
-        " opnieuw in als zijn rol dat vereist.",
+        "tweestaps": "Tweestapsverificatie verwijderd en zijn sessies en tokens beëindigd; bij"
+        " de volgende login stelt hij die opnieuw in als zijn rol dat vereist.",
     }.get(next((k for k in request.query_params if request.query_params[k] == "1"), ""), "")
     if request.query_params.get("niet_gemaild") == "1":
         context["error"] = (
