@@ -25,6 +25,7 @@ from server.web.headers import SecurityHeaders
 from server.web.input_text import TextCheck
 from server.web.request_context import RequestContext, RouteProbe
 from server.web.routes import LARGE_BODIES, routes
+from server.web.second_step import SecondStepDue
 
 
 def create_app(manage_db: bool = True) -> ASGIApp:
@@ -57,6 +58,8 @@ def create_app(manage_db: bool = True) -> ASGIApp:
                 https_only=settings.HTTPS,
             ),
             Middleware(AuthenticationMiddleware, backend=MeldkamerAuth(), on_error=on_auth_error),
+            # Two-factor login made required for his role: the next request asks for it.
+            Middleware(SecondStepDue),
             # Inside the session: its refusal is the usual page for the signed-in user.
             Middleware(TextCheck),
         ],

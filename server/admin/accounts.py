@@ -24,7 +24,7 @@ from server.auth import login_limit, password_rule
 from server.auth.passwords import hash_password
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.roles import ROLE_LABELS, Role
-from server.models import AccountLink, ApiToken, Client, User
+from server.models import AccountLink, ApiToken, Client, Contractor, User
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ class UserInput:
     email: str
     role: str
     client_code: str = ""
-    # The role `aannemer` (a contractor's own user) arrives with User.contractor: its
-    # contractor is chosen here, beside the client of a client user.
+    # A contractor's own user (role `contractor`) works for one contractor, chosen here.
+    contractor_code: str = ""
 
 
 def _digest(token: str) -> str:
@@ -88,6 +88,17 @@ async def client_of(role: str, code: str) -> Client | None:
     return client
 
 
+async def contractor_of(role: str, code: str) -> Contractor | None:
+    if role != Role.CONTRACTOR:
+        return None
+    contractor = await Contractor.get_or_none(code=code.strip().upper()) if code.strip() else None
+    if contractor is None:
+        raise Unprocessable(
+            "Een aannemer-gebruiker hoort bij een aannemer: kies de aannemer.", "contractor"
+        )
+    return contractor
+
+
 def _fields(user: User) -> dict[str, object]:
     return {
         "gebruikersnaam": user.username,
@@ -95,6 +106,7 @@ def _fields(user: User) -> dict[str, object]:
         "e-mail": user.email,
         "rol": ROLE_LABELS.get(user.role, user.role),
         "opdrachtgever": user.client.code if user.client else "",
+        "aannemer": user.contractor.code if user.contractor else "",
         "actief": user.active,
     }
 
@@ -104,6 +116,7 @@ async def invite(by: User, data: UserInput) -> tuple[User, str]:
     check_input(data)
     username = data.username.strip().lower()
     client = await client_of(data.role, data.client_code)
+    contractor = await contractor_of(data.role, data.contractor_code)
     if await User.exists(username=username):
         raise Conflict(f"Gebruiker '{username}' bestaat al.", "username")
     async with in_transaction() as conn:
@@ -113,10 +126,11 @@ async def invite(by: User, data: UserInput) -> tuple[User, str]:
             email=data.email.strip(),
             role=data.role,
             client=client,
+            contractor=contractor,
             password_hash=NO_PASSWORD,
             using_db=conn,
         )
-        await user.fetch_related("client", using_db=conn)
+        await user.fetch_related("client", "contractor", using_db=conn)
         await changes.record(by, "user", user.id, changes.diff({}, _fields(user)), using_db=conn)
         link = await _new_link(user, "invite", conn)
     await mail.send_invite(user, link)
@@ -133,24 +147,30 @@ async def resend_invite(by: User, user: User) -> str:
 
 
 async def update(by: User, user: User, data: UserInput) -> User:
-    """Name, e-mail, role and client; the username stays. A changed role or client ends his
-    sessions and tokens: they were granted to the old one."""
+    """Name, e-mail, role, client and contractor; the username stays. A changed role, client
+    or contractor ends his sessions and tokens: they were granted to the old one."""
     data.username = user.username
     check_input(data)
     if user.id == by.id and data.role != user.role:
         raise Forbidden("U kunt uw eigen rol niet wijzigen.")
     client = await client_of(data.role, data.client_code)
-    await user.fetch_related("client")
+    contractor = await contractor_of(data.role, data.contractor_code)
+    await user.fetch_related("client", "contractor")
     before = _fields(user)
-    scope_changed = data.role != user.role or (client.id if client else None) != user.client_id  # type: ignore[attr-defined]
+    scope_changed = (
+        data.role != user.role
+        or (client.id if client else None) != user.client_id  # type: ignore[attr-defined]
+        or (contractor.id if contractor else None) != user.contractor_id  # type: ignore[attr-defined]
+    )
     user.full_name = " ".join(data.full_name.split())
     user.email = data.email.strip()
     user.role = data.role
     user.client = client
+    user.contractor = contractor
     async with in_transaction() as conn:
         await user.save(using_db=conn)
         if scope_changed:
-            await _end_sessions(user, conn)
+            await end_sessions(user, conn)
         await changes.record(
             by, "user", user.id, changes.diff(before, _fields(user)), using_db=conn
         )
@@ -166,7 +186,7 @@ async def set_active(by: User, user: User, active: bool) -> None:
     async with in_transaction() as conn:
         await User.filter(id=user.id).using_db(conn).update(active=active)
         if not active:
-            await _end_sessions(user, conn)
+            await end_sessions(user, conn)
             await AccountLink.filter(user_id=user.id, used_at=None).using_db(conn).delete()
         await changes.record(
             by,
@@ -178,7 +198,8 @@ async def set_active(by: User, user: User, active: bool) -> None:
     user.active = active
 
 
-async def _end_sessions(user: User, conn: BaseDBAsyncClient | None) -> None:
+async def end_sessions(user: User, conn: BaseDBAsyncClient | None) -> None:
+    """Every session cookie and API token of his stops working at once."""
     await User.filter(id=user.id).using_db(conn).update(session_epoch=F("session_epoch") + 1)
     await ApiToken.filter(user_id=user.id).using_db(conn).delete()
 
@@ -233,7 +254,7 @@ async def set_password_by_link(token: str, password: str, repeat: str) -> User:
             raise NotFound("Deze link is al gebruikt.", "token")
         await AccountLink.filter(user_id=user.id, used_at=None).using_db(conn).delete()
         await User.filter(id=user.id).using_db(conn).update(password_hash=hashed)
-        await _end_sessions(user, conn)
+        await end_sessions(user, conn)
         what = "ingesteld via uitnodiging" if link.purpose == "invite" else "hersteld via e-mail"
         await changes.record(user, "user", user.id, {"wachtwoord": ("", what)}, using_db=conn)
     await login_limit.clear(user.username)
@@ -268,7 +289,7 @@ async def request_reset(email: str, remote: str, at: datetime | None = None) -> 
 
 async def get_user(user_id: str) -> User:
     user = (
-        await User.get_or_none(id=int(user_id)).prefetch_related("client")
+        await User.get_or_none(id=int(user_id)).prefetch_related("client", "contractor")
         if user_id.isdigit() and len(user_id) < 10
         else None
     )

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from PIL import Image
+from tortoise.exceptions import IntegrityError
 
 from media.errors import PhotoError
 from media.limits import MB, MEGAPIXEL, Limits
@@ -24,7 +25,7 @@ from media.validate import open_image
 from server import settings
 from server.admin import changes
 from server.domain import brand, kpis
-from server.domain.errors import Unprocessable
+from server.domain.errors import Conflict, Unprocessable
 from server.domain.numbers import whole_number
 from server.models import Client, User
 from server.triage.client_calendar import DEFAULT_HEATING_SEASON, WEEKDAY_KEYS, ClientCalendar
@@ -59,6 +60,32 @@ class ClientForm:
     oncall_email: str
     glass_fund: bool
     colour: str
+
+
+_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
+
+
+async def create(by: User, code: str, name: str) -> Client:
+    """A new client with the usual office hours and heating season; the rest is set on its
+    page. The code is what staff type and what the API and order numbers use: fixed for good."""
+    code = code.strip().upper()
+    name = " ".join(name.split())
+    if not _CODE.match(code):
+        raise Unprocessable(
+            "Een code is 2 tot 10 hoofdletters of cijfers, zoals WST of PORT2.", "code"
+        )
+    if not 2 <= len(name) <= 200:
+        raise Unprocessable("Vul de naam van de opdrachtgever in (2 tot 200 tekens).", "name")
+    if await Client.exists(code=code):
+        raise Conflict(f"Er is al een opdrachtgever met code {code}.", "code")
+    try:
+        client = await Client.create(
+            code=code, name=name, settings={"heating_season": dict(DEFAULT_HEATING_SEASON)}
+        )
+    except IntegrityError:  # the same code typed twice at once
+        raise Conflict(f"Er is al een opdrachtgever met code {code}.", "code") from None
+    await changes.record(by, "client", client.id, {"code": ("", code), "naam": ("", name)})
+    return client
 
 
 def form_of(client: Client) -> ClientForm:

@@ -15,11 +15,11 @@ import pyotp
 import segno
 from tortoise.transactions import in_transaction
 
-from server.admin import changes
+from server.admin import accounts, changes
 from server.auth import login_limit
 from server.domain.errors import TooManyRequests, Unprocessable
 from server.domain.roles import Role
-from server.models import LoginThrottle, PlatformSetting, TwoFactor, User
+from server.models import ApiToken, LoginThrottle, PlatformSetting, TwoFactor, User
 
 ISSUER = "Meldkamer"
 # The roles that may use two-factor login (and so may be required to).
@@ -44,7 +44,10 @@ async def required_roles() -> list[str]:
     return [r for r in value if r in ELIGIBLE] if isinstance(value, list) else []
 
 
-async def set_required_roles(by: User, roles: list[str]) -> None:
+async def set_required_roles(by: User, roles: list[str]) -> int:
+    """Store the roles that must use two-factor login. Logged-in users of a newly required role
+    are asked on their next request (server/web/second_step.py); the API tokens of those who
+    have not set it up are revoked now, as a token outlives any session. Returns how many."""
     wanted = [r for r in ELIGIBLE if r in roles]
     unknown = set(roles) - set(wanted)
     if unknown:
@@ -52,13 +55,27 @@ async def set_required_roles(by: User, roles: list[str]) -> None:
             "Tweestapsverificatie kan alleen voor medewerkers en opdrachtgevers.", "roles"
         )
     before = await required_roles()
-    await PlatformSetting.update_or_create(defaults={"value": wanted}, key=SETTING)
-    await changes.record(
-        by,
-        "settings",
-        "platform",
-        changes.diff({"tweestaps_verplicht": before}, {"tweestaps_verplicht": wanted}),
-    )
+    newly = [r for r in wanted if r not in before]
+    async with in_transaction() as conn:
+        await PlatformSetting.update_or_create(
+            defaults={"value": wanted}, key=SETTING, using_db=conn
+        )
+        enrolled_ids = (
+            await TwoFactor.filter(confirmed_at__isnull=False)
+            .using_db(conn)
+            .values_list("user_id", flat=True)
+        )
+        without = await (
+            User.filter(role__in=newly).exclude(id__in=enrolled_ids).using_db(conn)
+        ).values_list("id", flat=True)
+        revoked = (
+            await ApiToken.filter(user_id__in=without).using_db(conn).delete() if without else 0
+        )
+        record = changes.diff({"tweestaps_verplicht": before}, {"tweestaps_verplicht": wanted})
+        if revoked:
+            record["API-tokens zonder tweestaps"] = ("", f"{revoked} ingetrokken")
+        await changes.record(by, "settings", "platform", record, using_db=conn)
+    return revoked
 
 
 async def enrolled(user: User) -> bool:
@@ -156,12 +173,20 @@ async def recovery_left(user: User) -> int:
 
 
 async def reset(by: User, user: User) -> None:
-    """Remove his second factor (a lost phone): at his next login he enrols again if required."""
-    deleted = await TwoFactor.filter(user_id=user.id).delete()
-    if deleted:
-        await changes.record(
-            by, "user", user.id, {"tweestapsverificatie": ("ingesteld", "verwijderd")}
-        )
+    """Remove his second factor (a lost phone). His sessions and API tokens end with it: the
+    lost phone may hold one, and a session that showed a code to a factor that is gone no
+    longer counts as having shown one. He logs in again and enrols if his role requires it."""
+    async with in_transaction() as conn:
+        deleted = await TwoFactor.filter(user_id=user.id).using_db(conn).delete()
+        if deleted:
+            await accounts.end_sessions(user, conn)
+            await changes.record(
+                by,
+                "user",
+                user.id,
+                {"tweestapsverificatie": ("ingesteld", "verwijderd")},
+                using_db=conn,
+            )
 
 
 def too_many() -> TooManyRequests:

@@ -8,8 +8,15 @@ from datetime import UTC, datetime
 
 from server.auth import login_limit
 from server.auth.passwords import hash_password, needs_rehash, verify_password
-from server.domain.errors import Unauthorized
+from server.domain.errors import Forbidden, Unauthorized
+from server.domain.roles import Role
 from server.models import User
+
+# A contractor's user sees only his contractor's orders: without one there is nothing to show.
+NO_CONTRACTOR = (
+    "Uw account is nog niet aan een aannemer gekoppeld, dus het aannemersportaal heeft niets"
+    " voor u. Vraag de beheerder van de meldkamer u aan uw aannemer te koppelen."
+)
 
 
 async def authenticate(
@@ -27,4 +34,6 @@ async def authenticate(
         user.password_hash = await asyncio.to_thread(hash_password, password)
         await user.save(update_fields=["password_hash"])
     await login_limit.succeeded(username, remote)
+    if user.role == Role.CONTRACTOR and user.contractor_id is None:  # type: ignore[attr-defined]
+        raise Forbidden(NO_CONTRACTOR, "username")
     return user

@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 
 from media import PhotoError, StoredPhoto, store_async
 from server import scoping, settings
+from server.auth.login import NO_CONTRACTOR
 from server.dispatch import assignments
 from server.domain.errors import Forbidden, Unprocessable
 from server.domain.lifecycle import Phase, check_field_appointment
@@ -38,8 +39,10 @@ def now() -> datetime:
 async def contractor_of(user: User) -> Contractor:
     """The user's contractor; anyone else (or a contractor user without one) is refused."""
     contractor_id = user.contractor_id  # type: ignore[attr-defined]
-    if user.role != Role.CONTRACTOR or contractor_id is None:
+    if user.role != Role.CONTRACTOR:
         raise Forbidden("Alleen een aannemer heeft toegang tot het aannemersportaal.")
+    if contractor_id is None:
+        raise Forbidden(NO_CONTRACTOR)
     return await Contractor.get(id=contractor_id)
 
 

@@ -29,6 +29,7 @@ JOBS = frozenset(
         "archive_closed_dossiers",
         "export_dossiers",
         "geocode_dossier",
+        "import_stock",
         "poll_mailboxes",
         "prune_exports",
         "prune_sync_changes",
@@ -107,6 +108,12 @@ async def _run_inline(name: str, *args: Any, defer_until: datetime | None = None
             log.exception("in-process job %s failed", name)
             return
     log.error("in-process job %s gave up after %d tries", name, MAX_TRIES)
+
+
+async def wait_inline() -> None:
+    """For tests: every job run in this process (no Redis) has finished, retries included."""
+    while _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
 
 
 async def stop_inline(grace_seconds: float = 5.0) -> None:

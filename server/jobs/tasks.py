@@ -8,6 +8,7 @@ from typing import Any
 from arq.worker import Retry
 
 from server import settings
+from server.admin import stock
 from server.chain import delivery as chain
 from server.communication.sending import send, sweep
 from server.contacts import mail_in
@@ -103,7 +104,13 @@ async def export_dossiers(
     return await export_jobs.run(user_id, token, query, columns)
 
 
+async def import_stock(ctx: dict[str, Any], import_id: int) -> str:
+    """A housing stock import started on the admin screen (dry run or real), once."""
+    return await stock.run(import_id)
+
+
 FUNCTIONS: list[Any] = [
+    import_stock,
     export_dossiers,
     geocode_dossier,
     archive_closed_dossiers,

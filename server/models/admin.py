@@ -101,6 +101,9 @@ class StockImport(models.Model):
     report: dict[str, Any] = fields.JSONField(default=dict)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
+    # The uploaded file until the worker has read it: in the database, so a worker on another
+    # machine than the page that took the upload can run it.
+    upload = fields.BinaryField(null=True)
 
     class Meta:
         table = "stock_import"

@@ -240,3 +240,77 @@ async def test_password_reset_answers_the_same_for_any_address_and_is_limited(
 def _answer(html: str) -> str:
     start = html.index("<main")
     return html[start : html.index("</main>")]
+
+
+async def test_a_contractor_user_is_linked_to_his_contractor_on_the_forms(
+    http: httpx.AsyncClient,
+    client_factory: Callable[[], httpx.AsyncClient],
+    w: world.World,
+) -> None:
+    await login(http, "admin")
+    unlinked = await _invite(http, username="jan.noord", role="contractor", contractor="")
+    assert (
+        unlinked.status_code == 422 and "hoort bij een aannemer: kies de aannemer" in unlinked.text
+    )
+    assert 'value="jan.noord"' in unlinked.text
+    unknown = await _invite(http, username="jan.noord", role="contractor", contractor="NEP")
+    assert unknown.status_code == 422
+    sent = await _invite(http, username="jan.noord", role="contractor", contractor="INST")
+    assert sent.status_code == 303, sent.text
+    jan = await User.get(username="jan.noord")
+    assert jan.contractor_id == w.contractor.id  # type: ignore[attr-defined]
+    page = sent.headers["location"]
+    shown = (await http.get(page)).text
+    assert '<option value="INST" selected>' in shown
+    # Bas moves to the other contractor: his session and tokens end (they saw INST's orders).
+    async with client_factory() as api:
+        headers = await token_for(api, "bas.aannemer")
+    async with client_factory() as bas:
+        await login(bas, "bas.aannemer")
+        assert (await bas.get("/aannemer")).status_code == 200
+        bas_page = f"/beheer/gebruikers/{w.contractor_user.id}"
+        moved = await post_form(
+            http,
+            bas_page,
+            bas_page,
+            full_name="Bas Aannemer",
+            email="bas@example.nl",
+            role="contractor",
+            contractor="DAKZ",
+        )
+        assert moved.status_code == 303, moved.text
+        assert (await bas.get("/aannemer")).status_code == 303
+        assert (await bas.get("/api/v1/clients", headers=headers)).status_code == 401
+    record = await ChangeRecord.get(object_id=str(w.contractor_user.id), field="aannemer")
+    assert (record.old, record.new, record.by_name) == ("INST", "DAKZ", "Admin")
+    # Another role keeps no contractor.
+    agent_page = f"/beheer/gebruikers/{w.agent.id}"
+    await post_form(
+        http, agent_page, agent_page, email="anna@example.nl", role="agent", contractor="INST"
+    )
+    assert (await User.get(id=w.agent.id)).contractor_id is None  # type: ignore[attr-defined]
+
+
+async def test_a_contractor_user_without_a_contractor_is_told_why_he_cannot_log_in(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    await User.filter(id=w.contractor_user.id).update(contractor_id=None)
+    page = await http.get("/login")
+    refused = await http.post(
+        "/login",
+        data={
+            "csrf_token": csrf(page.text),
+            "username": "bas.aannemer",
+            "password": world.PASSWORD,
+            "next": "/aannemer",
+        },
+    )
+    assert refused.status_code == 403
+    assert "nog niet aan een aannemer gekoppeld" in refused.text
+    assert (await http.get("/aannemer")).status_code == 303  # not logged in
+    async with client_factory() as app:
+        api = await app.post(
+            "/api/v1/auth/token", json={"username": "bas.aannemer", "password": world.PASSWORD}
+        )
+    assert api.status_code == 403, api.text
+    assert "aannemer gekoppeld" in api.json()["error"]["message"]

@@ -184,3 +184,32 @@ async def test_without_a_glass_fund_glass_damage_is_ordinary_repair(
     assert after.json()["outcome"]["order_type"] == "reparatieonderhoud"
     record = await ChangeRecord.get(object_type="client", field="glasfonds")
     assert (record.old, record.new) == ("ja", "nee")
+
+
+async def test_the_admin_creates_a_client_and_sets_its_calendar(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    await login(http, "admin")
+    new = "/beheer/opdrachtgevers/nieuw"
+    bad = await post_form(http, new, new, code="w s", name="Woonzorg Stichtse Vecht")
+    assert bad.status_code == 422 and "2 tot 10 hoofdletters of cijfers" in bad.text
+    assert 'value="Woonzorg Stichtse Vecht"' in bad.text
+    taken = await post_form(http, new, new, code="wst", name="Nog een Woonstad")
+    assert taken.status_code == 409 and "al een opdrachtgever met code WST" in taken.text
+    made = await post_form(http, new, new, code="wsv", name="  Woonzorg  Stichtse Vecht ")
+    assert (made.status_code, made.headers["location"]) == (
+        303,
+        "/beheer/opdrachtgevers/WSV?nieuw=1",
+    )
+    client = await Client.get(code="WSV")
+    assert client.name == "Woonzorg Stichtse Vecht"
+    shown = await http.get(made.headers["location"])
+    assert "Opdrachtgever aangemaakt" in shown.text
+    page = "/beheer/opdrachtgevers/WSV"
+    saved = await post_form(http, page, page, **{**FORM, "closure_days": "15-05-2026 Brugdag"})
+    assert saved.status_code == 303, saved.text
+    assert (await ChangeRecord.get(object_id=str(client.id), field="code")).new == "WSV"
+    # Supervisie keeps calendars, but a new client is the admin's.
+    await login(http, "sanne.supervisie")
+    assert (await http.get(new)).status_code == 403
+    assert "Nieuwe opdrachtgever" not in (await http.get("/beheer/opdrachtgevers")).text

@@ -57,6 +57,40 @@ async def test_dry_run_then_import_from_the_screen(http: httpx.AsyncClient, w: w
     assert "woningbestand" in (await http.get(PAGE)).text
 
 
+async def test_a_clean_dry_run_is_imported_as_it_is_and_a_bad_one_cannot_be(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """Without Redis (the embedded default) the job runs in the app process."""
+    await login(http, "admin")
+    before = await Address.filter(client_id=w.woonstad.id).count()
+    bad = await _upload(http, "adressen_fouten.csv", "proef")
+    assert "Nu importeren" not in bad
+    bad_run = await StockImport.get()
+    refused = await post_form(
+        http,
+        f"{PAGE}/woningbestand/{bad_run.id}",
+        f"{PAGE}/woningbestand/{bad_run.id}/importeren",
+    )
+    assert refused.status_code == 409 and 'role="alert"' in refused.text
+    dry = await _upload(http, "adressen_woonstad.csv", "proef")
+    assert "Nu importeren" in dry
+    run = await StockImport.filter(dry_run=True).order_by("-id").first()
+    assert run is not None
+    done = await post_form(
+        http, f"{PAGE}/woningbestand/{run.id}", f"{PAGE}/woningbestand/{run.id}/importeren"
+    )
+    assert done.status_code == 303
+    await stock.wait_all()
+    real = (await http.get(done.headers["location"])).text
+    assert "Geïmporteerd" in real and "8 nieuw" in real
+    assert await Address.filter(client_id=w.woonstad.id).count() == before + 8
+    # Someone else's run is not found through another client's page.
+    hidden = await post_form(
+        http, PAGE, f"/beheer/opdrachtgevers/LVD/woningbestand/{run.id}/importeren"
+    )
+    assert hidden.status_code == 404
+
+
 async def test_an_import_of_another_type_or_someone_elses_is_refused(
     http: httpx.AsyncClient, w: world.World
 ) -> None:

@@ -63,8 +63,10 @@ async def test_a_required_role_enrols_at_login_then_logs_in_with_a_code(
     )
     assert wrong.status_code == 422 and "klopt niet" in wrong.text
     assert _secret(wrong.text) == totp.secret  # the same secret: the app need not rescan
+    # Kept: the same code again below, even when the 30 s step has turned in between.
+    first_code = totp.now()
     done = await http.post(
-        "/login/tweestaps", data={"csrf_token": csrf(enrol.text), "code": totp.now()}
+        "/login/tweestaps", data={"csrf_token": csrf(enrol.text), "code": first_code}
     )
     assert done.status_code == 200
     codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", done.text)
@@ -77,7 +79,7 @@ async def test_a_required_role_enrols_at_login_then_logs_in_with_a_code(
         page = await other.get("/login/code")
         # The code just used to enrol is not good a second time.
         reused = await other.post(
-            "/login/code", data={"csrf_token": csrf(page.text), "code": totp.now()}
+            "/login/code", data={"csrf_token": csrf(page.text), "code": first_code}
         )
         assert reused.status_code == 422
         recovery = await other.post(
@@ -142,14 +144,128 @@ async def test_roles_not_required_log_in_as_before_and_technicians_cannot_be_req
 
 
 async def test_the_admin_removes_a_lost_second_factor(
-    http: httpx.AsyncClient, w: world.World
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
 ) -> None:
-    await TwoFactor.create(
-        user=w.supervisor, secret=pyotp.random_base32(), confirmed_at=datetime.now(UTC)
+    secret = pyotp.random_base32()
+    await TwoFactor.create(user=w.supervisor, secret=secret, confirmed_at=datetime.now(UTC))
+    lost = client_factory()
+    step = await _password(lost, "sanne.supervisie")
+    page_code = await lost.get(step.headers["location"])
+    await lost.post(
+        "/login/code",
+        data={"csrf_token": csrf(page_code.text), "code": pyotp.TOTP(secret).now()},
     )
+    assert (await lost.get("/dossiers")).status_code == 200
     await _password(http, "admin")
     page = f"/beheer/gebruikers/{w.supervisor.id}"
     assert "ingesteld" in (await http.get(page)).text
     done = await post_form(http, page, f"{page}/tweestaps-verwijderen")
     assert done.status_code == 303
     assert not await TwoFactor.exists(user_id=w.supervisor.id)
+    # The lost phone's session ends with it.
+    assert (await lost.get("/dossiers")).status_code == 303
+    await lost.aclose()
+
+
+async def _required_by_admin(
+    client_factory: Callable[[], httpx.AsyncClient], *roles: str
+) -> httpx.Response:
+    async with client_factory() as admin:
+        await _password(admin, "admin")
+        return await post_form(
+            admin, "/beheer/instellingen", "/beheer/instellingen", two_factor_roles=list(roles)
+        )
+
+
+async def test_a_logged_in_user_is_taken_to_the_set_up_on_his_next_request(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    await _password(http, "anna.agent")
+    assert (await http.get("/dossiers/nieuw")).status_code == 200
+    script = client_factory()
+    await _password(script, "anna.agent")
+    saved = await _required_by_admin(client_factory, "agent")
+    assert saved.status_code == 303
+    # A page's script asking JSON with her session is told why, in JSON.
+    asked = await script.get("/dossiers", headers={"accept": "application/json"})
+    assert asked.status_code == 401 and "nu verplicht" in asked.json()["error"]["message"]
+    await script.aclose()
+    # Not at her next login: her very next click.
+    taken = await http.get("/dossiers/nieuw")
+    assert (taken.status_code, taken.headers["location"]) == (303, "/login/tweestaps")
+    # Her session is a pending login now: nothing else opens until she has set it up.
+    assert (await http.get("/dossiers")).headers["location"] == "/login?next=/dossiers"
+    assert (
+        await http.get("/api/v1/clients", headers={"accept": "application/json"})
+    ).status_code == 401
+    enrol = await http.get("/login/tweestaps")
+    assert "verplicht" in enrol.text
+    done = await http.post(
+        "/login/tweestaps",
+        data={"csrf_token": csrf(enrol.text), "code": pyotp.TOTP(_secret(enrol.text)).now()},
+    )
+    assert done.status_code == 200 and 'href="/dossiers/nieuw"' in done.text
+    assert (await http.get("/dossiers/nieuw")).status_code == 200
+    assert (await http.get("/dossiers")).status_code == 200
+
+
+async def test_a_session_without_the_code_is_asked_for_it_and_a_session_with_it_is_not(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    # Sanne sets it up herself in one browser while logged in in another.
+    await _password(http, "sanne.supervisie")
+    async with client_factory() as phone:
+        await _password(phone, "sanne.supervisie")
+        enrol = await phone.get("/account/tweestaps")
+        totp = pyotp.TOTP(_secret(enrol.text))
+        done = await phone.post(
+            "/account/tweestaps", data={"csrf_token": csrf(enrol.text), "code": totp.now()}
+        )
+        assert done.status_code == 200
+        await _required_by_admin(client_factory, "supervisor")
+        # The browser where she gave a code carries on.
+        assert (await phone.get("/dossiers")).status_code == 200
+    # The other one logged in with her password only: it asks for the code.
+    asked = await http.get("/dossiers")
+    assert asked.headers["location"] == "/login/code"
+    page = await http.get("/login/code")
+    code = await http.post(
+        "/login/code",
+        data={"csrf_token": csrf(page.text), "code": totp.at(datetime.now(UTC).timestamp() + 30)},
+    )
+    assert (code.status_code, code.headers["location"]) == (303, "/dossiers")
+    assert (await http.get("/dossiers")).status_code == 200
+
+
+async def test_requiring_it_revokes_the_api_tokens_of_those_who_have_not_set_it_up(
+    http: httpx.AsyncClient, client_factory: Callable[[], httpx.AsyncClient], w: world.World
+) -> None:
+    secret = pyotp.random_base32()
+    await TwoFactor.create(user=w.client_user, secret=secret, confirmed_at=datetime.now(UTC))
+    with_code = {
+        "username": "wim.woonstad",
+        "password": PASSWORD,
+        "code": pyotp.TOTP(secret).now(),
+    }
+    enrolled = await http.post("/api/v1/auth/token", json=with_code)
+    other = await http.post(
+        "/api/v1/auth/token", json={"username": "lisa.lichtveld", "password": PASSWORD}
+    )
+    agent = await http.post(
+        "/api/v1/auth/token", json={"username": "anna.agent", "password": PASSWORD}
+    )
+    tokens = {
+        name: {"Authorization": f"Bearer {r.json()['token']}"}
+        for name, r in (("wim", enrolled), ("lisa", other), ("anna", agent))
+    }
+    await _required_by_admin(client_factory, "client")
+    # Lisa's app is logged out at once; Wim showed his code for his; Anna's role is not asked.
+    assert (await http.get("/api/v1/clients", headers=tokens["lisa"])).status_code == 401
+    assert (await http.get("/api/v1/clients", headers=tokens["wim"])).status_code == 200
+    assert (await http.get("/api/v1/clients", headers=tokens["anna"])).status_code == 200
+    again = await http.post(
+        "/api/v1/auth/token", json={"username": "lisa.lichtveld", "password": PASSWORD}
+    )
+    assert again.status_code == 401 and "website" in again.json()["error"]["message"]
+    record = await ChangeRecord.get(object_type="settings", field="API-tokens zonder tweestaps")
+    assert record.new == "1 ingetrokken"

@@ -361,6 +361,7 @@ def test_admin_screens(screens: Screens, filled: dict[str, str]) -> None:
             "/beheer/gebruikers/3",
             "/beheer/instellingen",
             "/beheer/opdrachtgevers",
+            "/beheer/opdrachtgevers/nieuw",
             "/beheer/opdrachtgevers/WST",
             "/beheer/monteurs",
             "/beheer/monteurs/1",

@@ -102,7 +102,8 @@ async def _pending(request: Request) -> User | None:
 def _finish(request: Request, user: User) -> str:
     target = str(request.session.get("pending_next") or "/")
     request.session.clear()
-    request.session.update({"uid": user.id, "epoch": user.session_epoch})
+    # `tf`: this session passed the second step (server/web/second_step.py).
+    request.session.update({"uid": user.id, "epoch": user.session_epoch, "tf": True})
     return target if target != "/" else home_for(user.role)
 
 
@@ -194,7 +195,12 @@ async def enrol(request: Request) -> Response:
     except AppError as exc:
         return await _enrol_page(request, user, pending, exc)
     await two_factor.tries_succeeded(user)
-    target = _finish(request, user) if pending else home_for(user.role)
+    if pending:
+        target = _finish(request, user)
+    else:
+        # Set up while logged in: this session has shown he holds the second factor.
+        request.session["tf"] = True
+        target = home_for(user.role)
     return _page(request, "recovery", {"codes": codes, "target": target})
 
 

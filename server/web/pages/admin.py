@@ -12,14 +12,14 @@ from server.admin import accounts, changes, two_factor
 from server.admin.mail import MailNotSent
 from server.domain.errors import AppError
 from server.domain.roles import ROLE_LABELS, Role
-from server.models import AccountLink, Client, TwoFactor, User
+from server.models import AccountLink, Client, Contractor, TwoFactor, User
 from server.web.auth import require_role
 from server.web.errors import error_headers
 from server.web.templating import templates
 
 ADMIN = (Role.ADMIN,)
 STAFF = (Role.ADMIN, Role.SUPERVISOR)
-USER_FIELDS = ("username", "full_name", "email", "role", "client")
+USER_FIELDS = ("username", "full_name", "email", "role", "client", "contractor")
 
 
 def page(
@@ -50,12 +50,13 @@ async def _user_choices() -> dict[str, Any]:
     return {
         "roles": ROLE_LABELS,
         "clients": await Client.filter(active=True).order_by("name"),
+        "contractors": await Contractor.all().order_by("name"),
     }
 
 
 async def user_list(request: Request) -> Response:
     require_role(request, *ADMIN)
-    users = await User.all().order_by("username").prefetch_related("client")
+    users = await User.all().order_by("username").prefetch_related("client", "contractor")
     enrolled = set(
         await TwoFactor.filter(confirmed_at__isnull=False).values_list("user_id", flat=True)
     )
@@ -80,6 +81,7 @@ def _user_input(form: Any) -> accounts.UserInput:
         email=str(form.get("email", ""))[:300],
         role=str(form.get("role", "")),
         client_code=str(form.get("client", ""))[:40],
+        contractor_code=str(form.get("contractor", ""))[:40],
     )
 
 
@@ -108,6 +110,7 @@ async def _user_context(user: User) -> dict[str, Any]:
             "email": user.email,
             "role": user.role,
             "client": user.client.code if user.client else "",
+            "contractor": user.contractor.code if user.contractor else "",
         },
         "invited": user.password_hash == accounts.NO_PASSWORD,
         "open_invite": await AccountLink.filter(
@@ -128,8 +131,8 @@ async def user_detail(request: Request) -> Response:
         "opgeslagen": "Opgeslagen.",
         "gedeactiveerd": f"{user} is gedeactiveerd; zijn sessies en tokens zijn beëindigd.",
         "geactiveerd": f"{user} is weer actief.",
-        "tweestaps": "Tweestapsverificatie verwijderd; bij de volgende login stelt hij die"
-        " opnieuw in als zijn rol dat vereist.",
+        "tweestaps": "Tweestapsverificatie verwijderd en zijn sessies en tokens beëindigd; bij"
+        " de volgende login stelt hij die opnieuw in als zijn rol dat vereist.",
     }.get(next((k for k in request.query_params if request.query_params[k] == "1"), ""), "")
     if request.query_params.get("niet_gemaild") == "1":
         context["error"] = (

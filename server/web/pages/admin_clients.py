@@ -16,7 +16,7 @@ from server.models import Client
 from server.triage.client_calendar import WEEKDAY_KEYS
 from server.web.auth import require_role
 from server.web.csrf import checked_form
-from server.web.pages.admin import STAFF, page
+from server.web.pages.admin import ADMIN, STAFF, page
 
 LOGO_MAX_BYTES = clients.LOGO_LIMITS.max_bytes
 
@@ -24,6 +24,23 @@ LOGO_MAX_BYTES = clients.LOGO_LIMITS.max_bytes
 async def client_list(request: Request) -> Response:
     require_role(request, *STAFF)
     return page(request, "clients", {"clients": await Client.all().order_by("name")})
+
+
+# A new client is a contract: the admin's, not the daily work of supervisie.
+async def new_form(request: Request) -> Response:
+    require_role(request, *ADMIN)
+    return page(request, "client_new", {"values": {}})
+
+
+async def create(request: Request) -> Response:
+    user = require_role(request, *ADMIN)
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:300] for k in ("code", "name")}
+    try:
+        client = await clients.create(user, values["code"], values["name"])
+    except AppError as exc:
+        return page(request, "client_new", {"values": values}, error=exc)
+    return RedirectResponse(f"/beheer/opdrachtgevers/{client.code}?nieuw=1", status_code=303)
 
 
 async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
@@ -43,6 +60,7 @@ async def client_detail(request: Request) -> Response:
     client = await scoping.client(user, request.path_params["client"])
     context = await _context(client, clients.form_of(client))
     context["saved"] = request.query_params.get("opgeslagen") == "1"
+    context["created"] = request.query_params.get("nieuw") == "1"
     return page(request, "client", context)
 
 
@@ -144,4 +162,20 @@ async def import_detail(request: Request) -> Response:
     user = require_role(request, *STAFF)
     client = await scoping.client(user, request.path_params["client"])
     row = await stock.get(client, request.path_params["import_id"])
-    return page(request, "import", {"client": client, "run": row})
+    context = {"client": client, "run": row, "can_confirm": stock.can_confirm(row)}
+    return page(request, "import", context)
+
+
+async def import_confirm(request: Request) -> Response:
+    """The real import of the file a clean dry run checked."""
+    user = require_role(request, *STAFF)
+    client = await scoping.client(user, request.path_params["client"])
+    try:
+        row = await stock.confirm(user, client, request.path_params["import_id"])
+    except AppError as exc:
+        dry = await stock.get(client, request.path_params["import_id"])
+        context = {"client": client, "run": dry, "can_confirm": False}
+        return page(request, "import", context, error=exc)
+    return RedirectResponse(
+        f"/beheer/opdrachtgevers/{client.code}/woningbestand/{row.id}", status_code=303
+    )

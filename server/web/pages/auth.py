@@ -18,7 +18,7 @@ from server.web.errors import error_headers
 from server.web.templating import templates
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths: a login link must not bounce the user to another site."""
     if not target:
         return "/"
@@ -39,7 +39,7 @@ def home_for(role: str) -> str:
 
 async def login_form(request: Request) -> Response:
     context = {
-        "next": _safe_next(request.query_params.get("next")),
+        "next": safe_next(request.query_params.get("next")),
         "username": request.query_params.get("gebruiker", "")[:80],
         "password_set": request.query_params.get("ingesteld") == "1",
     }
@@ -49,7 +49,7 @@ async def login_form(request: Request) -> Response:
 async def login(request: Request) -> Response:
     form = await request.form()
     username = str(form.get("username", ""))
-    target = _safe_next(str(form.get("next", "")))
+    target = safe_next(str(form.get("next", "")))
     remote = request.client.host if request.client else ""
     try:
         user = await login_service.authenticate(username, str(form.get("password", "")), remote)
