@@ -239,7 +239,10 @@ async def _to_tenant(
     at: datetime,
     after_commit: list[outbox.AfterCommit] | None = None,
 ) -> None:
-    recipients = await outbox.tenant_recipients(dossier)
+    if after_commit is not None:
+        recipients = await outbox_rows.tenant_recipients(dossier)
+    else:
+        recipients = await outbox.tenant_recipients(dossier)
     if not recipients:
         return
     if after_commit is not None:
