@@ -461,7 +461,20 @@ async def _save_move(
         for key, value in changes.items():
             setattr(dossier, key, value)
         dossier.version += 1
+        dossier.updated_at = at
+        _derived_in_hand(dossier, target, when)
     await dossier_live.changed(dossier, "transition")
+
+
+def _derived_in_hand(dossier: Dossier, target: str, when: datetime) -> None:
+    """The copy in hand as the UPDATE left the row: a sync push moves it again without
+    reading it (sync_mutators._job)."""
+    if target == kpis.VISIT:
+        dossier.visits = (dossier.visits or 0) + 1
+        if dossier.first_visit_at is None or dossier.first_visit_at > when:
+            dossier.first_visit_at = when
+    elif target == kpis.REMOTE:
+        dossier.remote_solved = True
 
 
 def _db_time(moment: datetime) -> Any:

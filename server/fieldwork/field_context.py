@@ -55,6 +55,8 @@ class FieldContext:
     # chat message carries yet (read once for all of them, so each op skips its own look-up).
     jobs: dict[str, Dossier] = field(default_factory=dict)
     new_op_ids: frozenset[str] = frozenset()
+    # Jobs a status move of this transaction wrote: locked by it, so never read again.
+    moved: set[str] = field(default_factory=set)
     # Set for a run of operations on PostgreSQL (sync_store); None: every row is written at once.
     pending: Pending | None = None
 

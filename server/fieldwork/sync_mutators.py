@@ -42,9 +42,10 @@ INTENT_LABELS = {
 async def _job(ctx: FieldContext, op: Op, fresh: bool = False) -> Dossier | Decision:
     """The job if he may write to it. Additive operations take the one an earlier operation of
     the same transaction found; status intents (`fresh`) read it again, so a move is judged on
-    the dossier as it is now."""
+    the dossier as it is now, unless a move of this transaction wrote it: its row is locked
+    until the commit, so the copy in hand is how it is now."""
     known = ctx.jobs.get(op.job)
-    if known is not None and not fresh:
+    if known is not None and (not fresh or op.job in ctx.moved):
         return known
     try:
         job = await field_jobs.writable(ctx.user, op.job, ctx.technician)
@@ -231,6 +232,7 @@ async def _move(
         # Without a werkbon a close can never succeed as sent: rejected, and the queue goes on.
         decide = rejected if exc.field == "werkbon" else conflict
         return await _refused(ctx, op, job, exc.message, decide)
+    ctx.moved.add(op.job)
     return applied(phase=job.phase, version=job.version)
 
 
