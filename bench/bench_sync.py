@@ -17,6 +17,8 @@ sync engine, the mutators and the database, without a network.
 port, with this environment: DATABASE_URL, REDIS_URL): one device's 1,000 operations, then N
 devices that have pulled push 10 operations each, all at once (operations/s server-wide).
 `--profile`: cProfile the in-process push of 1,000 (SORT=tottime, TOP=40, CALLERS=regex).
+`--tens N`: instead, in-process, N devices one after another pull and push ten (the push of
+each visit, as in 2.), printing the CPU time of one push of ten; with `--profile`, profiled.
 """
 
 from __future__ import annotations
@@ -84,8 +86,10 @@ class Device:
         }
 
     async def push(self, ops: list[dict[str, Any]]) -> dict[str, Any]:
+        # The app sends its clock with every request (docs/sync.md, "Device clocks").
+        headers = {**self.headers, "X-Device-Time": datetime.now(UTC).isoformat()}
         r = await self.http.post(
-            "/api/v1/sync/push", json={"device_id": self.name, "ops": ops}, headers=self.headers
+            "/api/v1/sync/push", json={"device_id": self.name, "ops": ops}, headers=headers
         )
         r.raise_for_status()
         return dict(r.json())
@@ -217,6 +221,64 @@ def ten(device: Device, job: str) -> list[dict[str, Any]]:
     return ops
 
 
+async def tens(http: httpx.AsyncClient, w: world.World, count: int, profile: bool) -> None:
+    """The CPU time of one push of ten, the devices one after another (no waiting on others):
+    what a visit's push costs the app, whatever the load of the machine."""
+    devices = await crew(w, count, http)
+    for device, _ in devices:
+        await device.pull()
+    # CPU time, not wall time: on a shared machine the wait for a core is not this code's.
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    cpus: list[float] = []
+    walls: list[float] = []
+    for device, jobs in devices:
+        ops = ten(device, jobs[0])
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
+        result = await device.push(ops)
+        if profiler is not None:
+            profiler.disable()
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+        assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
+    print(
+        f"{count} pushes of ten one after another on {db.dialect()}: CPU per push p50 "
+        f"{statistics.median(cpus):.1f} ms, mean {statistics.mean(cpus):.1f} ms; wall p50 "
+        f"{statistics.median(walls):.1f} ms (app and client in this process)"
+    )
+    if profiler is not None:
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("TOP", "45")))
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux
+    /proc): the app's cost, whatever else the shared machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is not None:  # utime, stime: fields 14 and 15 of stat, here 11 and 12
+            total += (int(fields[11]) + int(fields[12])) / tick
+        todo.extend(children.get(current, []))
+    return total
+
+
 def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LOG_LEVEL": "WARNING", "SMS_PRODUCT_TOKEN": "", "SMTP_HOST": ""}
     meldkamer = str(Path(sys.executable).parent / "meldkamer")
@@ -277,21 +339,23 @@ async def served(count: int, workers: int) -> None:
             async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as fresh:
                 for d, _ in devices:
                     d.http = fresh
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), tree_cpu(server.pid)
                 timings = await asyncio.gather(*(send(d, j[0]) for d, j in devices))
                 wall = time.perf_counter() - started
+                cpu = tree_cpu(server.pid) - cpu
             pushes = [t * 1000 for t in timings]
             print(
                 f"over HTTP, {workers} app processes: {count} devices x 10 operations pushed at "
                 f"once in {wall:.2f} s ({count * 10 / wall:.0f} operations/s); push of 10 p50 "
-                f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms"
+                f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms; the app "
+                f"processes' CPU {cpu:.1f} s, {cpu / count * 1000:.1f} ms per push of ten"
             )
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-async def main(devices: int, profile: bool = False) -> None:
+async def main(devices: int, profile: bool = False, ten_count: int = 0) -> None:
     await db.migrate()
     await db.init()
     try:
@@ -303,6 +367,9 @@ async def main(devices: int, profile: bool = False) -> None:
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)  # type: ignore[arg-type]
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                if ten_count:
+                    await tens(http, w, ten_count, profile)
+                    return
                 await one_device(http, w, profile)
                 await many_devices(http, w, devices)
     finally:
@@ -321,8 +388,11 @@ if __name__ == "__main__":
         metavar="N",
         help="instead: over real HTTP to `meldkamer serve --workers N` (PostgreSQL)",
     )
+    parser.add_argument(
+        "--tens", type=int, default=0, metavar="N", help="instead: CPU of N pushes of ten"
+    )
     args = parser.parse_args()
     if args.serve:
         asyncio.run(served(args.devices, args.serve))
     else:
-        asyncio.run(main(args.devices, args.profile))
+        asyncio.run(main(args.devices, args.profile, args.tens))

@@ -14,8 +14,8 @@ import logging
 from collections.abc import Awaitable
 from datetime import datetime
 
-from server import i18n, settings
-from server.communication import links, outbox
+from server import db, i18n, settings
+from server.communication import links, outbox, outbox_rows
 from server.communication.outbox import Recipient
 from server.domain import tenant_view
 from server.domain.codes import CATEGORY_LABELS
@@ -50,6 +50,9 @@ ON_THE_WAY = "monteur_onderweg"
 
 
 async def _client(dossier: Dossier) -> Client:
+    known = getattr(dossier, "_client", None)  # read with the dossier (sync's jobs)
+    if isinstance(known, Client) and known.id == dossier.client_id:  # type: ignore[attr-defined]
+        return known
     return await Client.get(id=dossier.client_id)  # type: ignore[attr-defined]
 
 
@@ -111,10 +114,15 @@ async def after_transition(
     old_end: datetime | None,
     reason: str | None,
     at: datetime | None = None,
+    *,
+    after_commit: list[outbox.AfterCommit] | None = None,
 ) -> None:
-    """Appointment made, changed or cancelled; work finished (with the survey link)."""
+    """Appointment made, changed or cancelled; work finished (with the survey link).
+
+    `after_commit`: the caller's transaction is open (a sync push) and runs these actions
+    once it has committed: the message is stored in it in one statement (outbox_rows)."""
     with i18n.using(dossier.language):
-        await _after_transition(dossier, source, old_start, old_end, reason, at)
+        await _after_transition(dossier, source, old_start, old_end, reason, at, after_commit)
 
 
 async def _after_transition(
@@ -124,32 +132,37 @@ async def _after_transition(
     old_end: datetime | None,
     reason: str | None,
     at: datetime | None,
+    after_commit: list[outbox.AfterCommit] | None,
 ) -> None:
     at = at or outbox.now()
     target = dossier.phase
+    start, end = dossier.appointment_start, dossier.appointment_end
+    planned = target == "afspraak_ingepland" and start is not None
+    called_off = source == "afspraak_ingepland" and target in (
+        "doorgezet_naar_monteur",
+        "geannuleerd",
+    )
+    finished = target in ("afgerond", "op_afstand_opgelost")
+    if not (planned or (called_off and old_start is not None) or finished):
+        return  # nothing for the tenant (most moves): the client is not even read
     client = await _client(dossier)
     base = _base(dossier, client, at)
     key = f"{dossier.order_number}:v{dossier.version}"
-    start, end = dossier.appointment_start, dossier.appointment_end
-    if target == "afspraak_ingepland" and start is not None:
+    if planned and start is not None:
         if old_start is not None and old_start != start:
             message: TenantMessage = AfspraakGewijzigd(
                 **base, van=start, tot=end or start, oude_van=old_start
             )
         else:
             message = AfspraakIngepland(**base, van=start, tot=end or start)
-    elif source == "afspraak_ingepland" and target in ("doorgezet_naar_monteur", "geannuleerd"):
-        if old_start is None:
-            return
+    elif called_off and old_start is not None:
         why = reason or ""
         if target == "doorgezet_naar_monteur":
             why = i18n.gettext("Er wordt een nieuwe afspraak met u gemaakt.")
         message = AfspraakGeannuleerd(**base, van=old_start, tot=old_end or old_start, reden=why)
-    elif target in ("afgerond", "op_afstand_opgelost"):
-        message = Afgerond(**base, enquete_url=links.url(dossier.id, links.SURVEY, at))
     else:
-        return
-    await _to_tenant(dossier, client, message, key, at)
+        message = Afgerond(**base, enquete_url=links.url(dossier.id, links.SURVEY, at))
+    await _to_tenant(dossier, client, message, key, at, after_commit)
 
 
 async def appointment_moved(
@@ -219,10 +232,31 @@ async def technician_on_the_way(
 
 
 async def _to_tenant(
-    dossier: Dossier, client: Client, message: TenantMessage, key: str, at: datetime
+    dossier: Dossier,
+    client: Client,
+    message: TenantMessage,
+    key: str,
+    at: datetime,
+    after_commit: list[outbox.AfterCommit] | None = None,
 ) -> None:
-    recipients = await outbox.tenant_recipients(dossier)
+    if after_commit is not None:
+        recipients = await outbox_rows.tenant_recipients(dossier)
+    else:
+        recipients = await outbox.tenant_recipients(dossier)
     if not recipients:
+        return
+    if after_commit is not None:
+        await outbox_rows.record(
+            db.connection(),
+            message,
+            client=client,
+            dossier=dossier,
+            recipients=recipients,
+            key=key,
+            urgency=dossier.urgency or "",
+            at=at,
+            after_commit=after_commit,
+        )
         return
     await outbox.record(
         message,

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F, Q
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.expressions import Case, F, Q, When
 from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import db, live, scoping
-from server.domain import normalise, worklist
+from server.domain import kpis, normalise, worklist
 from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
-from server.dossiers import dossier_live, events, work_queue
+from server.dossiers import dossier_live, events, steps, work_queue
 from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
@@ -259,11 +261,7 @@ def state_of(dossier: Dossier) -> DossierState:
 async def visit_werkbon(dossier: Dossier) -> bool:
     """Whether a werkbon was recorded since the dossier last changed phase: in in_uitvoering,
     since he arrived (event ids follow the order of writing, also within one transaction)."""
-    last = (
-        await DossierEvent.filter(dossier_id=dossier.id, kind="transition").order_by("-id").first()
-    )
-    after = last.id if last is not None else 0
-    return await DossierEvent.filter(dossier_id=dossier.id, kind="werkbon", id__gt=after).exists()
+    return (await steps.read(dossier)).werkbon_since_move()
 
 
 async def transition(
@@ -275,6 +273,8 @@ async def transition(
     *,
     reported_at: datetime | None = None,
     actor: Actor | None = None,
+    timeline: steps.Steps | None = None,
+    after_commit: list[Callable[[], Awaitable[None]]] | None = None,
 ) -> Dossier:
     """Move a dossier to another phase, or raise and change nothing. `user` None is the tenant
     (TENANT: the tracking page, or online reporting).
@@ -285,13 +285,17 @@ async def transition(
     app says it happened (device clock, corrected): the timeline shows that moment and keeps
     the server's own time beside it. `actor` without a `user` is a system acting under its own
     rules (a contractor's ERP, server/chain), named on the timeline by `actor.name`.
+    `timeline`: the dossier's steps, when the caller has just read them (sync).
+    `after_commit`: the caller's transaction is open and runs these once it has committed;
+    the tenant's message is then stored in it at once (communication.after_transition).
     """
     live_move = at is None
     at = at or now()
     when = reported_at or at
+    timeline = timeline or await steps.read(dossier)
     state = state_of(dossier)
     if target == Phase.AFGEROND:
-        state = replace(state, visit_werkbon=await visit_werkbon(dossier))
+        state = replace(state, visit_werkbon=timeline.werkbon_since_move())
     if actor is None:  # no user either: the tenant (TENANT)
         actor = await actor_for(user)
     plan = plan_transition(state, target, actor, data, when)
@@ -305,12 +309,12 @@ async def transition(
     details = {
         k: _show(v) for k, v in changes.items() if k not in ("phase", "contractor_accepted_at")
     }
-    await _save(
+    await _save_move(
         dossier,
         changes,
         user,
         at,
-        "transition",
+        timeline,
         {
             "from": source,
             "to": target,
@@ -320,7 +324,7 @@ async def transition(
             **plan.facts,
             **({"via": actor.name} if user is None and actor.name else {}),
         },
-        event_at=when,
+        when,
     )
     await _publish_move(dossier, source)
     if live_move:
@@ -329,7 +333,9 @@ async def transition(
         # Every path that puts a job on or takes it off a technician's list, in one place.
         await technician_push.after_move(dossier, before)
         await communication.safely(
-            communication.after_transition(dossier, source, old_start, old_end, plan.reason)
+            communication.after_transition(
+                dossier, source, old_start, old_end, plan.reason, after_commit=after_commit
+            )
         )
         from server.chain import outbound
 
@@ -405,6 +411,83 @@ async def _save(
             setattr(dossier, key, value)
         dossier.version += 1
     await dossier_live.changed(dossier, kind)
+
+
+async def _save_move(
+    dossier: Dossier,
+    changes: dict[str, Any],
+    user: User | None,
+    at: datetime,
+    timeline: steps.Steps,
+    event_data: dict[str, Any],
+    when: datetime,
+) -> None:
+    """`_save` for a phase move, with what the save hooks of server/models/derived.py would
+    derive worked out from `timeline` and written with the move: the dossier's visits in its
+    own UPDATE, the event's phase hours in its INSERT. Inside a caller's transaction (a sync
+    push) it adds no savepoint: nothing is written before the version check can refuse."""
+    source, target = event_data["from"], event_data["to"]
+    derived: dict[str, Any] = {}
+    if target == kpis.VISIT:
+        first = Q(first_visit_at__isnull=True) | Q(first_visit_at__gt=when)
+        derived["visits"] = F("visits") + 1
+        derived["first_visit_at"] = Case(
+            When(first, then=_db_time(when)), default=F("first_visit_at")
+        )
+    elif target == kpis.REMOTE:
+        derived["remote_solved"] = True
+    async with changes_live.batch(), _joined() as conn:
+        updated = (
+            await Dossier.filter(id=dossier.id, version=dossier.version)
+            .using_db(conn)
+            .update(**changes, **derived, version=F("version") + 1, updated_at=at)
+        )
+        if not updated:
+            raise Conflict(
+                f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
+                "laad het opnieuw.",
+            )
+        if when != at:
+            event_data = {**event_data, "received_at": at}
+        hours = kpis.phase_hours(timeline.entered(when), when)
+        await events.record_step(dossier, user, when, conn, source, hours, **event_data)
+        later = timeline.later(when)
+        if later is not None and later[1] == "transition":  # a move dated back
+            await (
+                DossierEvent.filter(id=later[0])
+                .using_db(conn)
+                .update(phase_hours=kpis.phase_hours(when, later[2]))
+            )
+        for key, value in changes.items():
+            setattr(dossier, key, value)
+        dossier.version += 1
+        dossier.updated_at = at
+        _derived_in_hand(dossier, target, when)
+    await dossier_live.changed(dossier, "transition")
+
+
+def _derived_in_hand(dossier: Dossier, target: str, when: datetime) -> None:
+    """The copy in hand as the UPDATE left the row: a sync push moves it again without
+    reading it (sync_mutators._job)."""
+    if target == kpis.VISIT:
+        dossier.visits = (dossier.visits or 0) + 1
+        if dossier.first_visit_at is None or dossier.first_visit_at > when:
+            dossier.first_visit_at = when
+    elif target == kpis.REMOTE:
+        dossier.remote_solved = True
+
+
+def _db_time(moment: datetime) -> Any:
+    """A moment as a bind parameter of raw SQL (SQLite keeps text), like a filter value."""
+    return Dossier._meta.fields_map["first_visit_at"].to_db_value(moment, Dossier)
+
+
+def _joined() -> AbstractAsyncContextManager[BaseDBAsyncClient]:
+    """The caller's open transaction, or a new one."""
+    conn = db.connection()
+    if isinstance(conn, TransactionalDBClient):
+        return nullcontext(conn)
+    return in_transaction()
 
 
 async def add_note(user: User, dossier: Dossier, text: str, at: datetime | None = None) -> None:

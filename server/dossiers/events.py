@@ -68,6 +68,30 @@ async def build(
     return event
 
 
+async def record_step(
+    dossier: Dossier,
+    actor: User | None,
+    at: datetime,
+    conn: BaseDBAsyncClient,
+    from_phase: str,
+    phase_hours: float | None,
+    **data: Any,
+) -> DossierEvent:
+    """A transition whose derived columns the caller worked out (server/dossiers/steps.py):
+    inserted without the save hooks, which would read the timeline once more for them."""
+    event = DossierEvent(
+        **_fields(dossier, "transition", actor, at, data),
+        from_phase=from_phase,
+        phase_hours=phase_hours,
+    )
+    if event.client_id is None:  # a dossier read with only some columns
+        found = Dossier.filter(id=dossier.id).using_db(conn)
+        event.client_id = await found.first().values_list("client_id", flat=True)  # type: ignore[assignment]
+    await db.insert_all(conn, [event])
+    await changes.noticed(dossier, "transition")
+    return event
+
+
 def _fields(
     dossier: Dossier, kind: str, actor: User | None, at: datetime, data: dict[str, Any]
 ) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from tortoise import Model
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from server import db
+from server.domain.lifecycle import Actor
+from server.domain.roles import Role
 from server.models import Dossier, DossierMessage, Technician, User
 
 AfterCommit = Callable[[], Awaitable[None]]
@@ -53,8 +55,16 @@ class FieldContext:
     # chat message carries yet (read once for all of them, so each op skips its own look-up).
     jobs: dict[str, Dossier] = field(default_factory=dict)
     new_op_ids: frozenset[str] = frozenset()
+    # Jobs a status move of this transaction wrote: locked by it, so never read again.
+    moved: set[str] = field(default_factory=set)
     # Set for a run of operations on PostgreSQL (sync_store); None: every row is written at once.
     pending: Pending | None = None
+
+    def actor(self) -> Actor:
+        """Who moves a dossier from the app, as dossiers.actor_for would read it (without
+        reading his technician row again)."""
+        technician_id = self.technician.id if self.technician is not None else None
+        return Actor(self.user.id, Role(self.user.role), technician_id, str(self.user))
 
     async def flush(self) -> None:
         """Write the pending rows: before any write that is not one of them, and at the end."""

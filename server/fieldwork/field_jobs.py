@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from server import scoping
+from tortoise.queryset import QuerySet
+
+from server import db, scoping
 from server.domain.errors import NotFound
 from server.fieldwork import changefeed
 from server.models import Dossier, Technician, User
@@ -18,10 +20,21 @@ from sync.text import storable
 ORDER_NUMBER_LENGTH = Dossier._meta.fields_map["order_number"].max_length  # type: ignore[attr-defined]
 
 
+def _technician(user_id: int) -> QuerySet[Technician]:
+    return Technician.filter(user_id=user_id).limit(1)
+
+
+def _job(order_number: str) -> QuerySet[Dossier]:
+    # With its client: the messages a move sends and the dashboards' notice need it.
+    return Dossier.filter(order_number=order_number).select_related("client").limit(1)
+
+
 async def technician_of(user: User) -> Technician | None:
     if user.role != "technician":
         return None
-    return await Technician.get_or_none(user_id=user.id)
+    # Every sync request and every job he writes to (the SQL built once: server.db.prepared).
+    found = await db.prepared("technician-of-user", _technician, user.id)
+    return found[0] if found else None
 
 
 async def writable(
@@ -34,7 +47,8 @@ async def writable(
     if technician is False:
         technician = await technician_of(user)
     could_be = number is not None and _could_be(number)
-    dossier = await Dossier.get_or_none(order_number=number) if could_be else None
+    found = await db.prepared("writable-job", _job, number) if could_be else []
+    dossier = found[0] if found else None
     if technician is None or dossier is None:
         raise NotFound(f"Opdracht '{order_number}' niet gevonden.", "job")
     if dossier.technician_id == technician.id:  # type: ignore[attr-defined]

@@ -10,16 +10,15 @@ lands on the timeline and whose reason reaches the technician as a notice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from server.communication import communication
 from server.domain.errors import AppError, NotFound
-from server.dossiers import dossier_live, dossiers, events
+from server.dossiers import dossier_live, dossiers, events, steps
 from server.fieldwork import changefeed, chat, eta, field_jobs, photos, werkbons
 from server.fieldwork.field_context import FieldContext
 from server.fieldwork.field_input import close_fields, repair_log_fields
-from server.models import Dossier, DossierEvent, Photo, RepairLog
+from server.models import Dossier, Photo, RepairLog
 from sync import Decision, Op, Registry, TemporaryError, applied, conflict, rejected
 from sync.registry import Mutator
 
@@ -43,9 +42,10 @@ INTENT_LABELS = {
 async def _job(ctx: FieldContext, op: Op, fresh: bool = False) -> Dossier | Decision:
     """The job if he may write to it. Additive operations take the one an earlier operation of
     the same transaction found; status intents (`fresh`) read it again, so a move is judged on
-    the dossier as it is now."""
+    the dossier as it is now, unless a move of this transaction wrote it: its row is locked
+    until the commit, so the copy in hand is how it is now."""
     known = ctx.jobs.get(op.job)
-    if known is not None and not fresh:
+    if known is not None and (not fresh or op.job in ctx.moved):
         return known
     try:
         job = await field_jobs.writable(ctx.user, op.job, ctx.technician)
@@ -159,7 +159,7 @@ async def start_travel(ctx: FieldContext, op: Op) -> Decision:
         return await _refused(
             ctx, op, job, f"Opdracht {job.order_number} is al verder dan 'onderweg'."
         )
-    reported = ctx.reported(op.device_time, await _phase_since(job))
+    reported = ctx.reported(op.device_time, (await steps.read(job)).phase_since(job))
     # Estimated here, from where he is to the job: the phone may have been offline and knows
     # neither the routing engine nor his last reported position.
     found = await eta.estimate(
@@ -213,10 +213,18 @@ async def _move(
         return job
     if ctx.technician is None or not field_jobs.is_current(job, ctx.technician):
         return await _refused(ctx, op, job, _taken_away(job))
-    since = await _phase_since(job)
+    timeline = await steps.read(job)  # read once: for the time below and for the move
+    since = timeline.phase_since(job)
     try:
         await dossiers.transition(
-            ctx.user, job, target, data, reported_at=ctx.reported(op.device_time, since)
+            ctx.user,
+            job,
+            target,
+            data,
+            reported_at=ctx.reported(op.device_time, since),
+            actor=ctx.actor(),
+            timeline=timeline,
+            after_commit=ctx.after_commit,
         )
     except AppError as exc:
         if job.phase == target and target != "doorgezet_naar_monteur":
@@ -224,18 +232,8 @@ async def _move(
         # Without a werkbon a close can never succeed as sent: rejected, and the queue goes on.
         decide = rejected if exc.field == "werkbon" else conflict
         return await _refused(ctx, op, job, exc.message, decide)
+    ctx.moved.add(op.job)
     return applied(phase=job.phase, version=job.version)
-
-
-async def _phase_since(job: Dossier) -> datetime:
-    """When the job entered its current phase: a move from it cannot have happened earlier."""
-    last = (
-        await DossierEvent.filter(dossier_id=job.id, kind__in=PHASE_EVENTS).order_by("-at").first()
-    )
-    return last.at if last is not None else job.created_at
-
-
-PHASE_EVENTS = ("created", "transition", "appointment_moved", "appointment_cancelled")
 
 
 def _taken_away(job: Dossier) -> str:

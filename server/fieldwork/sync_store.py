@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server import db, live
@@ -52,10 +53,17 @@ async def device_for(user: User, device_id: str) -> Device:
             f"Ongeldig apparaat-id '{str(device_id)[:80]}': 8 tot 64 letters, cijfers, - of _.",
             "device_id",
         )
+    found = await db.prepared("sync-device", _device, user.id, device_id)
+    if found:
+        return found[0]
     device, _ = await Device.get_or_create(
         user_id=user.id, device_id=device_id, defaults={"epoch": secrets.token_hex(4)}
     )
     return device
+
+
+def _device(user_id: int, device_id: str) -> QuerySet[Device]:
+    return Device.filter(user_id=user_id, device_id=device_id).limit(1)
 
 
 async def reset_devices(username: str, device_id: str | None = None) -> int:
@@ -86,24 +94,34 @@ class DbAttempt:
         self.store = store
         self.context = ctx
         self.records: list[SyncOutcome] = []
+        self.claimed = False
 
     async def claim(self, first: int, last: int) -> bool:
         updated = (
             await Device.filter(id=self.store.row.id, last_seq=first - 1)
             .using_db(self.context.conn)
-            .update(last_seq=last, last_seen_at=self.context.at)
+            .update(last_seq=last, last_seen_at=self.context.at, **self.store.clock_fields())
         )
-        return bool(updated)
+        self.claimed = bool(updated)
+        return self.claimed
 
     async def prepare(self, ops: Sequence[Op]) -> None:
-        """Which of these op ids no repair log or chat message carries yet: two reads for the
+        """Which of these op ids no repair log or chat message carries yet: one read for the
         whole run instead of one per operation."""
         wanted = [op.op_id for op in ops if op.kind in ADDITIVE_KINDS]
         if not wanted:
             return
-        taken = set(await RepairLog.filter(op_id__in=wanted).values_list("op_id", flat=True))
-        taken.update(await DossierMessage.filter(op_id__in=wanted).values_list("op_id", flat=True))
-        self.context.new_op_ids = frozenset(wanted) - taken
+        conn = self.context.conn
+        marks = db.placeholders(conn, 2 * len(wanted))
+        half = len(wanted)
+        rows = await conn.execute_query_dict(
+            f'SELECT op_id FROM "{RepairLog._meta.db_table}" '
+            f"WHERE op_id IN ({', '.join(marks[:half])}) UNION ALL "
+            f'SELECT op_id FROM "{DossierMessage._meta.db_table}" '
+            f"WHERE op_id IN ({', '.join(marks[half:])})",
+            [*wanted, *wanted],
+        )
+        self.context.new_op_ids = frozenset(wanted) - {r["op_id"] for r in rows}
         if db.dialect(self.context.conn) == "postgres":
             chats = sum(1 for op in ops if op.kind == "chat")
             ids = await db.next_ids(self.context.conn, DossierMessage, chats) if chats else []
@@ -146,6 +164,7 @@ class DeviceStore:
         # number claimed meanwhile by another push only makes this one's claim fail, and it
         # asks again.
         self._fresh = True
+        self._clock_unsaved = False
 
     async def device(self) -> DeviceState:
         if not self._fresh:
@@ -172,7 +191,23 @@ class DeviceStore:
             return
         self.row.clock_offset = offset
         self.row.clock_measured_at = at
-        await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
+        self._clock_unsaved = True  # written with the push's first claim (`clock_fields`)
+
+    def clock_fields(self) -> dict[str, Any]:
+        """The measured clock, for the claim's UPDATE of the device row: no statement of its
+        own. Kept until a transaction that wrote it has committed."""
+        if not self._clock_unsaved:
+            return {}
+        return {
+            "clock_offset": self.row.clock_offset,
+            "clock_measured_at": self.row.clock_measured_at,
+        }
+
+    async def save_clock(self) -> None:
+        """At the end of a push that claimed nothing (all replays): the clock on its own."""
+        if self._clock_unsaved:
+            await self.row.save(update_fields=["clock_offset", "clock_measured_at"])
+            self._clock_unsaved = False
 
     async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
         if not seqs:
@@ -196,8 +231,11 @@ class DeviceStore:
                 ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
                 with outbox.starting_after(after):  # tenant messages are sent after the commit
                     attempt = DbAttempt(self, ctx)
+                    clock = self.clock_fields()
                     yield attempt
                     await attempt.flush()
+            if clock and attempt.claimed:
+                self._clock_unsaved = False
             for action in after:
                 await action()
 

@@ -11,7 +11,11 @@ place these cannot be forgotten:
 A dossier saved through the ORM gets its triage outcome label from its triage; the triage
 service, which writes by queryset update, sets it itself (services/triage.record).
 Queryset updates and raw SQL bypass these hooks: events are only ever inserted, and the
-benchmark's bulk load computes the same columns itself.
+benchmark's bulk load computes the same columns itself. So does a phase move made by
+`dossiers.transition` (server/dossiers/steps.py): it reads the timeline once and writes the
+event's phase and hours in its INSERT and the visits in the dossier's own UPDATE, instead of
+the four to six statements these hooks take (tests/insight/test_event_facts.py holds both
+ways to the same facts).
 """
 
 from __future__ import annotations

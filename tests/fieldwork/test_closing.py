@@ -20,7 +20,7 @@ from PIL import Image
 from server.domain.codes import RESULT_LABELS
 from server.domain.lifecycle import FIELD_RESULTS, NO_WERKBON
 from server.dossiers import dossiers, retention
-from server.models import Dossier, DossierEvent, RepairLog
+from server.models import Dossier, DossierEvent, OutboundMessage, RepairLog
 from tests.fieldwork.support import App, close, job_for, repair_log, signature_png, werkbon
 from tests.support import world
 from tests.support.pages import login
@@ -361,3 +361,27 @@ def test_the_app_offers_exactly_the_on_site_results_with_the_desks_labels() -> N
     offered = dict(re.findall(r'^\s+(\w+): "([^"]+)",$', block, re.MULTILINE))
     assert set(offered) == FIELD_RESULTS
     assert offered == {code: RESULT_LABELS[code] for code in offered}
+
+
+async def test_a_close_from_the_app_tells_the_tenant_once_on_every_channel(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """The close's message is stored in the push's own transaction, once per channel, each
+    on the timeline; the same close pushed again stores nothing more."""
+    app, n = await _on_site(http, w)
+    d = await Dossier.get(order_number=n)
+    assert d.contact_phone.startswith("+316")  # a mobile number: SMS
+    ops = [close(app, n)]
+
+    done = await app.push(ops)
+    again = await app.push(ops)
+
+    assert [o["status"] for o in done["outcomes"]] == ["applied"], done
+    assert again["outcomes"] == done["outcomes"]
+    rows = await OutboundMessage.filter(dossier_id=d.id, kind="afgerond").order_by("id")
+    assert [r.channel for r in rows] == ["sms"]
+    # No SMS or e-mail provider in the tests: each ends at once, on the timeline, with why.
+    assert {(r.status, r.last_error) for r in rows} == {("niet_verzonden", "kanaal niet ingesteld")}
+    told = await DossierEvent.filter(dossier_id=d.id, kind="bericht").values_list("data", flat=True)
+    closed = [t for t in told if t["about"] == "afgerond"]  # type: ignore[index]
+    assert [(t["message"], t["status"]) for t in closed] == [(rows[0].id, "niet_verzonden")]

@@ -70,6 +70,7 @@ async def sync_push(request: Request) -> JSONResponse:
         raise BadRequest(exc.message, exc.field) from None
     await store.measure_clock(request.headers.get(DEVICE_TIME))
     result = await push(store, sync_mutators.REGISTRY, ops)
+    await store.save_clock()
     return JSONResponse(
         {
             "outcomes": [o.as_json() for o in result.outcomes],

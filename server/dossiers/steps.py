@@ -1,0 +1,69 @@
+"""What a phase move reads from the dossier's timeline, in one query instead of one per fact.
+
+A move needs: when the dossier entered the phase it leaves (the hours it stood there, and a
+move reported by a phone cannot predate it), whether a werkbon was recorded since the last
+move (a technician's close needs one), and the step after a move dated back (whose hours
+change). The save hooks of server/models/derived.py read these one statement each; a move
+made by `dossiers.transition` reads them here once and writes the derived columns itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.queryset import QuerySet
+
+from server import db
+from server.domain import kpis
+from server.models import Dossier, DossierEvent
+
+# A phone's move cannot predate these (sync: `reported` is never earlier than the latest).
+PHASE_EVENTS = frozenset({"created", "transition", "appointment_moved", "appointment_cancelled"})
+KINDS = sorted(PHASE_EVENTS | kpis.STEP_KINDS | {"werkbon"})
+
+Row = tuple[int, str, datetime]  # id, kind, at
+
+
+@dataclass(frozen=True)
+class Steps:
+    """A dossier's phase events and werkbons (id, kind, at), in the order they were written."""
+
+    rows: tuple[Row, ...]
+
+    def entered(self, at: datetime) -> datetime | None:
+        """When the step before a move at `at` happened (by time, then id), as the save hook
+        reads it."""
+        before = [r for r in self.rows if r[1] in kpis.STEP_KINDS and r[2] <= at]
+        return max(before, key=lambda r: (r[2], r[0]))[2] if before else None
+
+    def later(self, at: datetime) -> Row | None:
+        """The first step after `at` (a move dated back lands before it)."""
+        after = [r for r in self.rows if r[1] in kpis.STEP_KINDS and r[2] > at]
+        return min(after, key=lambda r: (r[2], r[0])) if after else None
+
+    def werkbon_since_move(self) -> bool:
+        """A werkbon recorded since the dossier last changed phase (ids follow the order of
+        writing, also within one transaction)."""
+        moves = [r[0] for r in self.rows if r[1] == "transition"]
+        last = max(moves, default=0)
+        return any(r[1] == "werkbon" and r[0] > last for r in self.rows)
+
+    def phase_since(self, dossier: Dossier) -> datetime:
+        """When the dossier entered its current phase (or its appointment last changed)."""
+        found = [r[2] for r in self.rows if r[1] in PHASE_EVENTS]
+        return max(found) if found else dossier.created_at
+
+
+def _query(dossier_id: int) -> QuerySet[DossierEvent]:
+    return (
+        DossierEvent.filter(dossier_id=dossier_id, kind__in=KINDS)
+        .order_by("id")
+        .only("id", "kind", "at")
+    )
+
+
+async def read(dossier: Dossier) -> Steps:
+    # Every move reads it (the SQL built once: server.db.prepared).
+    rows = await db.prepared("dossier-steps", _query, dossier.id)
+    return Steps(tuple((e.id, e.kind, e.at) for e in rows))
