@@ -120,6 +120,8 @@ async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
             cprofiler.disable()
             stats = pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
             stats.print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+            if os.environ.get("PROFILE_DUMP"):
+                stats.dump_stats(os.environ["PROFILE_DUMP"])
         elif profile:
             from pyinstrument import Profiler
 
