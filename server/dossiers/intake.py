@@ -19,7 +19,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from server import db, live
+from server import db, live, settings
 from server.communication import communication, message_log, notifications, outbox
 from server.dispatch import suggestions
 from server.domain import kpis
@@ -76,9 +76,11 @@ async def create_with_timeline(
 ) -> tuple[Dossier, list[DossierEvent] | None]:
     """`create`, with the dossier's timeline as stored when the caller need not read it back
     (None: read it)."""
+    # At most a pool's worth of intakes at once per process; the rest wait here, before their
+    # reads, rather than each holding its buffers, timers and a place in the pool's queue.
     # Every live update of the intake (dashboards, board, the dossier's screen) follows its
     # commit; they go to Redis together, in one round trip.
-    async with live.together():
+    async with _limit(), live.together():
         made = await _create(user, data, answers, at, inside)
         dossier = made.dossier
         # After the commit, so the job finds the dossier; it never holds up or fails the intake.
@@ -233,6 +235,19 @@ _writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writer] = (
 )
 
 
+_limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limit() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    found = _limits.get(loop)
+    if found is None:
+        found = _limits[loop] = asyncio.Semaphore(settings.INTAKE_CONCURRENCY)
+    return found
+
+
 def _writer() -> _Writer:
     loop = asyncio.get_running_loop()
     found = _writers.get(loop)
@@ -252,6 +267,11 @@ def _settle(item: _Waiting, stored: _Stored | None = None, error: Exception | No
 
 
 async def _store_batch(batch: list[_Waiting]) -> None:
+    import os
+    import sys  # TEMP
+
+    if os.environ.get("INTAKE15_DEBUG"):
+        print("batch", len(batch), file=sys.stderr, flush=True)
     try:
         async with in_transaction() as conn:
             stored = await _insert_many(batch, conn)
