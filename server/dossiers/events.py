@@ -109,7 +109,8 @@ def new_rows(
     """`record_new`'s rows, unsaved: intakes stored together insert theirs in one statement
     (server/dossiers/intake.py) and call `noticed` after."""
     made = [
-        DossierEvent(
+        db.new(
+            DossierEvent,
             dossier=dossier,
             client_id=dossier.client_id,  # type: ignore[attr-defined]
             kind=kind,

@@ -140,7 +140,7 @@ async def _create(
     ):
         values = {"client": client, "created_by": user, "created_at": at}
         values |= prepared.fields | columns
-        dossier = Dossier(**values)
+        dossier = db.new(Dossier, **values)
         if escalation_cases.escalation_of(dossier) is None:
             # The common intake: stored together with whatever other intakes of this process
             # are waiting, in one transaction (one statement per table for all of them).
@@ -281,7 +281,7 @@ async def _store_batch(batch: list[_Waiting]) -> None:
             return
         # One by one, so one bad intake cannot fail the others (as sync push's runs do).
         for item in batch:
-            item.dossier = Dossier(**item.values)  # the failed batch gave the first an id
+            item.dossier = db.new(Dossier, **item.values)  # the failed batch gave the first an id
             try:
                 async with in_transaction() as conn:
                     (one,) = await _insert_many([item], conn)
