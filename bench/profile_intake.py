@@ -5,6 +5,8 @@ Run: DATABASE_URL=postgres://…/scratch .venv/bin/python -m bench.profile_intak
      … --profile   # also print a pyinstrument profile of ten intakes (pip install pyinstrument)
      … --profile cprofile   # or cProfile's busiest functions over twenty
      … --own-texts --email  # Woonstad with its own message texts; the tenant has an e-mail
+     … --together 20  # twenty intakes at once (stored together on PostgreSQL): CPU per intake
+     PROFILE_DUMP=file … --profile cprofile   # also write cProfile's stats to a file
 
 The same intake bench/bench_http.py sends (`POST /api/v1/dossiers` with triage and a bearer
 token), over httpx's ASGI transport: no sockets, no uvicorn, so the figure is the app's own
