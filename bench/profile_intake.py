@@ -5,6 +5,8 @@ Run: DATABASE_URL=postgres://…/scratch .venv/bin/python -m bench.profile_intak
      … --profile   # also print a pyinstrument profile of ten intakes (pip install pyinstrument)
      … --profile cprofile   # or cProfile's busiest functions over twenty
      … --own-texts --email  # Woonstad with its own message texts; the tenant has an e-mail
+     … --together 20  # twenty intakes at once (stored together on PostgreSQL): CPU per intake
+     PROFILE_DUMP=file … --profile cprofile   # also write cProfile's stats to a file
 
 The same intake bench/bench_http.py sends (`POST /api/v1/dossiers` with triage and a bearer
 token), over httpx's ASGI transport: no sockets, no uvicorn, so the figure is the app's own
@@ -61,7 +63,7 @@ async def _give_own_texts() -> None:
     await db.close()
 
 
-async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
+async def run(count: int, profile: str, own_texts: bool, email: bool, together: int = 1) -> None:
     import httpx
     from asgi_lifespan import LifespanManager
 
@@ -97,10 +99,21 @@ async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
                 raise SystemExit(f"{response.status_code} {response.text[:300]}")
             return elapsed
 
+        async def some(n: int) -> list[float]:
+            """n intakes, `together` at a time (each request's own task, as under uvicorn)."""
+            if together == 1:
+                return [await one() for _ in range(n)]
+            found: list[float] = []
+            for _ in range(0, n, together):
+                found += await asyncio.gather(*(one() for _ in range(together)))
+            return found
+
         for _ in range(5):  # warm-up: imports, caches, the pool
             await one()
         cpu.clear()
-        times = sorted([await one() for _ in range(count)])
+        began_cpu = time.process_time()
+        times = sorted(await some(count))
+        all_cpu = (time.process_time() - began_cpu) * 1000 / len(times)
         # CPU time of this process (the app, and httpx's in-process client): steadier than
         # the wall clock on a shared machine, and what limits a loaded server.
         print(
@@ -108,6 +121,9 @@ async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
             f"median {statistics.median(times):.1f} ms, best {times[0]:.1f} ms, "
             f"p90 {times[int(0.9 * len(times))]:.1f} ms; "
             f"CPU median {statistics.median(cpu):.1f} ms, best {min(cpu):.1f} ms"
+            if together == 1
+            else f"{settings.DATABASE_URL.split('://')[0]}: {len(times)} intakes, {together} at a "
+            f"time: median {statistics.median(times):.1f} ms; CPU per intake {all_cpu:.2f} ms"
         )
         if profile == "cprofile":
             import cProfile
@@ -115,11 +131,12 @@ async def run(count: int, profile: str, own_texts: bool, email: bool) -> None:
 
             cprofiler = cProfile.Profile(time.process_time)  # CPU, not waiting
             cprofiler.enable()
-            for _ in range(20):
-                await one()
+            await some(20 if together == 1 else 5 * together)
             cprofiler.disable()
             stats = pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
             stats.print_stats(int(os.environ.get("PROFILE_LINES", "35")))
+            if os.environ.get("PROFILE_DUMP"):
+                stats.dump_stats(os.environ["PROFILE_DUMP"])
         elif profile:
             from pyinstrument import Profiler
 
@@ -139,6 +156,9 @@ def main() -> None:
         "--own-texts", action="store_true", help="Woonstad with its own SMS and e-mail texts"
     )
     parser.add_argument("--email", action="store_true", help="the tenant has an e-mail address")
+    parser.add_argument(
+        "--together", type=int, default=1, help="intakes at once (group commit; CPU per intake)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -149,7 +169,7 @@ def main() -> None:
         os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
     os.environ.setdefault("SECRET_KEY", "profile-secret-key-not-for-production")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    asyncio.run(run(args.count, args.profile, args.own_texts, args.email))
+    asyncio.run(run(args.count, args.profile, args.own_texts, args.email, args.together))
 
 
 if __name__ == "__main__":

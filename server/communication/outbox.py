@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from server import live, settings
+from server import db, live, settings
 from server.communication import message_log
 from server.domain import brand
 from server.jobs import queue as jobs
@@ -175,7 +175,7 @@ def new_rows(
             message, recipient, index, key, client, dossier, urgency, after, at, overrides, None
         )
         status = "niet_verzonden" if reason else "wachtrij"
-        rows.append(OutboundMessage(status=status, last_error=reason, **fields))
+        rows.append(db.new(OutboundMessage, status=status, last_error=reason, **fields))
     return rows
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -12,6 +13,7 @@ _POSTCODE = re.compile(r"^\s*([1-9]\d{3})\s*([a-zA-Z]{2})\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@functools.lru_cache(maxsize=4096)  # parsing costs ~0.1 ms; every intake and message asks
 def normalise_phone(raw: str, field: str = "phone") -> str:
     """A Dutch or international number as E.164 ("+31612345678"), or a clear error."""
     raw = raw.strip()

@@ -119,8 +119,22 @@ async def record_new(
     apply here: the client is known, none of these is a transition (no phase hours), and a new
     dossier has no later step whose hours could change.
     """
+    made = new_rows(dossier, entries)
+    # db.insert_all rather than bulk_create: the same one statement, without the ORM building
+    # the query anew for every intake; and each event gets its id.
+    await db.insert_all(conn, made)
+    await noticed(dossier, made)
+    return made
+
+
+def new_rows(
+    dossier: Dossier, entries: list[tuple[str, User | None, datetime, dict[str, Any]]]
+) -> list[DossierEvent]:
+    """`record_new`'s rows, unsaved: intakes stored together insert theirs in one statement
+    (server/dossiers/intake.py) and call `noticed` after."""
     made = [
-        DossierEvent(
+        db.new(
+            DossierEvent,
             dossier=dossier,
             client_id=dossier.client_id,  # type: ignore[attr-defined]
             kind=kind,
@@ -132,12 +146,13 @@ async def record_new(
         for kind, actor, at, data in entries
     ]
     assert all(e.kind != "transition" for e in made)
-    # db.insert_all rather than bulk_create: the same one statement, without the ORM building
-    # the query anew for every intake; and each event gets its id.
-    await db.insert_all(conn, made)
+    return made
+
+
+async def noticed(dossier: Dossier, made: list[DossierEvent]) -> None:
+    """The insight screens hear of the new events (after the caller's batch)."""
     for event in made:
         await changes.noticed(dossier, event.kind)
-    return made
 
 
 def _jsonable(value: Any) -> Any:

@@ -33,10 +33,16 @@ def format_order_number(year: int, value: int) -> str:
     return f"{PREFIX}-{year}-{value:06d}"
 
 
+def order_year(now: datetime) -> int:
+    """The year an order number taken at `now` counts in (the office's calendar)."""
+    return now.astimezone(ZoneInfo(settings.TIMEZONE)).year
+
+
 async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
-    year = now.astimezone(ZoneInfo(settings.TIMEZONE)).year
+    year = order_year(now)
     if dialect(conn) == "postgres":
-        return format_order_number(year, await _from_sequence(conn, year))
+        (value,) = await _from_sequence(conn, year)
+        return format_order_number(year, value)
     (p1,) = placeholders(conn, 1)
     # One statement: the first intake of a year creates the row, every later one counts up
     # (execute_query_dict fetches rows for any statement; execute_query drops RETURNING rows).
@@ -48,13 +54,24 @@ async def next_order_number(conn: BaseDBAsyncClient, now: datetime) -> str:
     return format_order_number(year, int(rows[0]["value"]))
 
 
-async def _from_sequence(conn: BaseDBAsyncClient, year: int) -> int:
+async def next_order_numbers(conn: BaseDBAsyncClient, now: datetime, count: int) -> list[str]:
+    """`count` numbers in one statement, in the order taken (PostgreSQL: intakes stored
+    together, server/dossiers/intake.py)."""
+    if dialect(conn) != "postgres":
+        return [await next_order_number(conn, now) for _ in range(count)]
+    year = order_year(now)
+    return [format_order_number(year, v) for v in await _from_sequence(conn, year, count)]
+
+
+async def _from_sequence(conn: BaseDBAsyncClient, year: int, count: int = 1) -> list[int]:
     name = f"{SEQUENCE}{int(year)}"
+    many = "" if count == 1 else " FROM generate_series(1, $2)"
+    params: list[object] = [name] if count == 1 else [name, count]
     # One statement on every intake but a year's first: nextval(NULL) is NULL when the
     # sequence is not there yet, instead of an error that would abort the transaction.
-    rows = await conn.execute_query_dict("SELECT nextval(to_regclass($1)) AS value", [name])
+    rows = await conn.execute_query_dict(f"SELECT nextval(to_regclass($1)) AS value{many}", params)
     if rows[0]["value"] is not None:
-        return int(rows[0]["value"])
+        return sorted(int(row["value"]) for row in rows)
     # The year's first intake (on any process): make the sequence, starting after what the
     # counter row of that year handed out (a database numbered before the sequences came).
     # It is made in this transaction (rolled back with it, then the next intake makes it);
@@ -65,8 +82,8 @@ async def _from_sequence(conn: BaseDBAsyncClient, year: int) -> int:
     )
     start = int(counted[0]["value"]) + 1 if counted else 1
     await conn.execute_script(f'CREATE SEQUENCE IF NOT EXISTS "{name}" START WITH {start}')
-    rows = await conn.execute_query_dict("SELECT nextval($1::regclass) AS value", [name])
-    return int(rows[0]["value"])
+    rows = await conn.execute_query_dict(f"SELECT nextval($1::regclass) AS value{many}", params)
+    return sorted(int(row["value"]) for row in rows)
 
 
 async def years_numbered(conn: BaseDBAsyncClient) -> set[int]:
