@@ -157,7 +157,7 @@ async def drop_triggers(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0032_order_counter_description")]
+    dependencies = [("models", "0034_stock_import_upload")]
 
     initial = False
 
