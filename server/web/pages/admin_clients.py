@@ -12,7 +12,8 @@ from server import scoping
 from server.admin import changes, clients, stock
 from server.domain import brand
 from server.domain.errors import AppError, NotFound, Unprocessable
-from server.models import Client
+from server.insight import client_report as report_rules
+from server.models import Client, ClientReport
 from server.triage.client_calendar import WEEKDAY_KEYS
 from server.web.auth import require_role
 from server.web.csrf import checked_form
@@ -26,6 +27,11 @@ async def client_list(request: Request) -> Response:
     return page(request, "clients", {"clients": await Client.all().order_by("name")})
 
 
+async def context_of(client: Client) -> dict[str, Any]:
+    """The screen's context with the stored form (pages that post one of its other forms)."""
+    return await _context(client, clients.form_of(client))
+
+
 async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
     return {
         "client": client,
@@ -35,6 +41,19 @@ async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
         "brand": clients.brand_of(client),
         "imports": await stock.recent(client),
         "changes": await changes.of("client", client.id),
+        **await _reports(client),
+    }
+
+
+async def _reports(client: Client) -> dict[str, Any]:
+    """The report settings and the latest reports (server/insight/client_report.py)."""
+    return {
+        "report_weekly": report_rules.enabled(client, report_rules.WEEK),
+        "report_monthly": report_rules.enabled(client, report_rules.MONTH),
+        "report_recipients": ", ".join(report_rules.recipients_of(client)),
+        "reports": await ClientReport.filter(client=client).limit(20),
+        "report_statuses": report_rules.STATUS_LABELS,
+        "report_name": report_rules.name_of,
     }
 
 
