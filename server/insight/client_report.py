@@ -14,7 +14,6 @@ import asyncio
 import base64
 import logging
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -32,6 +31,12 @@ from server.domain.lifecycle import PHASE_LABELS
 from server.insight import client_report_pdf, client_report_sheet
 from server.insight.dashboard import headline
 from server.insight.figures import Figures, Scope
+
+# Re-exported: the pages and the CLI name the kinds through this module.
+from server.insight.report_content import KIND_LABELS as KIND_LABELS
+from server.insight.report_content import MONTH as MONTH
+from server.insight.report_content import WEEK as WEEK
+from server.insight.report_content import Content, Line, Table, period_code, period_name
 from server.insight.sql import start_reading
 from server.messaging.kinds import Channel
 from server.messaging.messages import Rapportage
@@ -40,8 +45,6 @@ from server.triage.office import holiday_name
 
 log = logging.getLogger("meldkamer.reports")
 
-WEEK, MONTH = "week", "maand"
-KIND_LABELS = {WEEK: "Weekrapportage", MONTH: "Maandrapportage"}
 SETTING = {WEEK: "report_weekly", MONTH: "report_monthly"}
 RECIPIENTS_SETTING = "report_recipients"
 MAX_RECIPIENTS = 10
@@ -140,22 +143,6 @@ def same_period_last_year(kind: str, period: Period) -> Period:
         return week_period(year - 1, 52)
 
 
-def period_name(kind: str, period: Period) -> str:
-    """'week 23 2026 (01-06-2026 t/m 07-06-2026)' or 'november 2026'."""
-    if kind == MONTH:
-        return telephony_rules.month_label(period)
-    year, week, _ = period.first.isocalendar()
-    return f"week {week} {year} ({period.label})"
-
-
-def period_code(kind: str, period: Period) -> str:
-    """For file names and the CLI: 2026-W23 or 2026-11."""
-    if kind == MONTH:
-        return f"{period.first:%Y-%m}"
-    year, week, _ = period.first.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def is_holiday(day: date) -> bool:
     return holiday_name(day) is not None
 
@@ -169,59 +156,6 @@ def due(kind: str, today: date) -> Period | None:
 
 
 # -- content --------------------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    """One figure in the three periods."""
-
-    label: str
-    unit: str  # dutch.UNITS
-    values: tuple[float | None, float | None, float | None]
-    higher_is_better: bool = True
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[Any]]
-    units: list[str]
-    note: str = ""
-    empty: str = "Geen."
-
-
-@dataclass
-class Content:
-    client: Client
-    kind: str
-    period: Period
-    previous: Period
-    last_year: Period
-    built_at: datetime
-    lines: list[Line] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    signals: list[str] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return f"{KIND_LABELS[self.kind]} {self.client.name}"
-
-    @property
-    def subtitle(self) -> str:
-        return period_name(self.kind, self.period)
-
-    @property
-    def columns(self) -> list[str]:
-        return [
-            "Cijfer",
-            f"Deze periode ({self.period.label})",
-            f"Vorige periode ({self.previous.label})",
-            f"Vorig jaar ({self.last_year.label})",
-        ]
-
-    def line(self, label: str) -> Line:
-        return next(x for x in self.lines if x.label == label)
 
 
 def _address(r: dict[str, Any]) -> str:

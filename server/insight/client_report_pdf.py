@@ -23,7 +23,7 @@ from server.domain import brand, dutch
 from server.models import Client
 
 if TYPE_CHECKING:
-    from server.insight.client_report import Content
+    from server.insight.report_content import Content
     from server.insight.telephony_tables import Table as TelephonyTable
 
 log = logging.getLogger("meldkamer.reports")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 if TYPE_CHECKING:
-    from server.insight.client_report import Content, Table
+    from server.insight.report_content import Content, Table
 
 FIGURES, SIGNALS = "Cijfers", "Signalen"
 

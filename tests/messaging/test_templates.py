@@ -224,7 +224,7 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
     },
     Kind.RAPPORTAGE: {
         "email": (
-            "Weekrapportage",
+            "weekrapportage over",
             "week 23 2026",
             "312",
             "287",
