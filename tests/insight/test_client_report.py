@@ -4,6 +4,7 @@ before and the same week last year, and the signals, in the workbook and in the 
 from __future__ import annotations
 
 import io
+import sys
 from datetime import date
 
 import openpyxl
@@ -157,3 +158,17 @@ async def test_a_report_fetches_nothing_from_elsewhere(rw: report_world.ReportWo
     for url in ("https://example.com/x.png", "file:///etc/passwd", "http://127.0.0.1:1/"):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
+
+
+async def test_without_weasyprint_the_report_says_why_and_keeps_the_workbook(
+    rw: report_world.ReportWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server without WeasyPrint (or pango) still starts and builds the workbook; the report
+    says in Dutch what is missing, is not sent, and is built again once it can be."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails
+    report = await reports.build(rw.w.woonstad, reports.WEEK, WEEK, NOW)
+    assert (report.status, report.pdf) == ("mislukt", None)
+    assert report.error.startswith("De PDF kan niet worden gemaakt: WeasyPrint")
+    assert openpyxl.load_workbook(io.BytesIO(report.xlsx))["Cijfers"]["A1"].value
+    assert await reports.send(report, NOW) == 0
+    assert reports.STATUS_LABELS[report.status] == "Maken mislukt"
