@@ -318,6 +318,17 @@ async def _rising(f: Figures, period: Period) -> list[Table]:
 # -- building and sending --------------------------------------------------------------------
 
 
+# What a list of reports shows: not the files, which are read only to download or send them.
+LISTED = ("id", "client_id", "kind", "first_day", "last_day", "built_at", "status", "error",
+          "sent_to", "attempts")  # fmt: skip
+
+
+async def listed(client: Client, limit: int) -> list[ClientReport]:
+    """The client's reports, newest period first, without their files."""
+    found = ClientReport.filter(client=client).order_by("-first_day", "kind", "-id")
+    return list(await found.limit(limit).only(*LISTED))
+
+
 def period_of_report(report: ClientReport) -> Period:
     return Period(report.first_day, report.last_day)
 

@@ -13,7 +13,7 @@ from server.admin import changes, clients, stock
 from server.domain import brand
 from server.domain.errors import AppError, NotFound, Unprocessable
 from server.insight import client_report as report_rules
-from server.models import Client, ClientReport
+from server.models import Client
 from server.triage.client_calendar import WEEKDAY_KEYS
 from server.web.auth import require_role
 from server.web.csrf import checked_form
@@ -51,7 +51,7 @@ async def _reports(client: Client) -> dict[str, Any]:
         "report_weekly": report_rules.enabled(client, report_rules.WEEK),
         "report_monthly": report_rules.enabled(client, report_rules.MONTH),
         "report_recipients": ", ".join(report_rules.recipients_of(client)),
-        "reports": await ClientReport.filter(client=client).limit(20),
+        "reports": await report_rules.listed(client, 20),
         "report_statuses": report_rules.STATUS_LABELS,
         "report_name": report_rules.name_of,
     }

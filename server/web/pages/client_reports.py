@@ -38,7 +38,7 @@ async def _client(request: Request) -> tuple[User, Client]:
 
 async def portal_list(request: Request) -> Response:
     user, client = await _client(request)
-    found = await ClientReport.filter(client=client).limit(KEEP_LISTED)
+    found = await reports.listed(client, KEEP_LISTED)
     context = {
         "client": client,
         "reports": found,
