@@ -38,9 +38,10 @@ from server.insight.report_content import MONTH as MONTH
 from server.insight.report_content import WEEK as WEEK
 from server.insight.report_content import Content, Line, Table, period_code, period_name
 from server.insight.sql import start_reading
-from server.messaging.kinds import Channel
+from server.messaging.kinds import STATUS_LABELS as STATUS_TEXT
+from server.messaging.kinds import Channel, Kind
 from server.messaging.messages import Rapportage
-from server.models import Address, Client, ClientReport, Complex
+from server.models import Address, Client, ClientReport, Complex, OutboundMessage
 from server.triage.office import holiday_name
 
 log = logging.getLogger("meldkamer.reports")
@@ -327,6 +328,31 @@ async def listed(client: Client, limit: int) -> list[ClientReport]:
     """The client's reports, newest period first, without their files."""
     found = ClientReport.filter(client=client).order_by("-first_day", "kind", "-id")
     return list(await found.limit(limit).only(*LISTED))
+
+
+async def deliveries(client: Client, shown: list[ClientReport]) -> dict[int, list[str]]:
+    """Per listed report, what the outbox did with its latest attempt, per recipient:
+    'a@b.nl: verzonden', 'c@d.nl: in de wachtrij (poging 2)', 'e@f.nl: mislukt (reden)'."""
+    keys = {
+        f"rapportage:{client.code}:{r.kind}:{r.first_day.isoformat()}:{r.attempts}": r.id
+        for r in shown
+        if r.attempts
+    }
+    found: dict[int, list[str]] = {}
+    if not keys:
+        return found
+    rows = OutboundMessage.filter(client=client, kind=Kind.RAPPORTAGE.value).order_by("id")
+    for row in await rows.only("key", "recipient", "status", "attempts", "last_error"):
+        report_id = keys.get(row.key.rsplit(":", 2)[0])
+        if report_id is None:
+            continue
+        text = f"{row.recipient}: {STATUS_TEXT.get(row.status, row.status)}"
+        if row.status == "wachtrij" and row.attempts:
+            text += f" (poging {row.attempts + 1})"
+        elif row.last_error:
+            text += f" ({row.last_error[:120]})"
+        found.setdefault(report_id, []).append(text)
+    return found
 
 
 def period_of_report(report: ClientReport) -> Period:

@@ -125,6 +125,10 @@ async def test_settings_are_checked_recorded_and_used(
     report = await ClientReport.get(id=first)
     assert (report.attempts, report.sent_to) == (1, client.settings["report_recipients"])
     assert await OutboundMessage.filter(kind="rapportage").count() == 2
+    # The screen says what became of each e-mail (no mail server here: not sent, and why).
+    screen = (await http.get("/beheer/opdrachtgevers/WST")).text
+    assert "rapportage@woonstad.example.nl: niet verzonden (" in screen
+    assert "directie@woonstad.example.nl: niet verzonden (" in screen
     # Another client's report is not this client's to send.
     (other,) = await ids("LVD")
     assert (

@@ -47,11 +47,13 @@ async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
 
 async def _reports(client: Client) -> dict[str, Any]:
     """The report settings and the latest reports (server/insight/client_report.py)."""
+    shown = await report_rules.listed(client, 20)
     return {
+        "report_deliveries": await report_rules.deliveries(client, shown),
         "report_weekly": report_rules.enabled(client, report_rules.WEEK),
         "report_monthly": report_rules.enabled(client, report_rules.MONTH),
         "report_recipients": ", ".join(report_rules.recipients_of(client)),
-        "reports": await report_rules.listed(client, 20),
+        "reports": shown,
         "report_statuses": report_rules.STATUS_LABELS,
         "report_name": report_rules.name_of,
     }
