@@ -207,6 +207,53 @@ def cmd_prune_sync(args: argparse.Namespace) -> int:
     return _run(go)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from server.domain.errors import Unprocessable
+    from server.insight import client_report as reports
+    from server.models import Client
+
+    async def go() -> int:
+        code = args.client.strip().upper()
+        client = await Client.get_or_none(code=code)
+        if client is None:
+            raise Unprocessable(f"Opdrachtgever '{args.client}' bestaat niet.", "client")
+        kind = reports.WEEK if args.week else reports.MONTH
+        period = reports.period_of(kind, args.week or args.month)
+        at = datetime.now(UTC)
+        report = await reports.build(client, kind, period, at, again=True)
+        if not args.no_send:
+            await reports.send(report, at, again=True)
+            await report.refresh_from_db()
+        name = reports.name_of(report)
+        print(f"{name} voor {client.name}: {reports.STATUS_LABELS[report.status].lower()}.")
+        if report.error:
+            print(f"Fout: {report.error}", file=sys.stderr)
+            return 1
+        if report.status == "verstuurd":
+            print(f"Naar de outbox voor: {', '.join(report.sent_to)}.")
+        if args.output:
+            files = {
+                reports.filename(client, kind, period, ext): bytes(data or b"")
+                for ext, data in (("pdf", report.pdf), ("xlsx", report.xlsx))
+            }
+            await asyncio.to_thread(_save_files, args.output, files)
+        return 0
+
+    return _run(go)
+
+
+def _save_files(folder: str, files: dict[str, bytes]) -> None:
+    from pathlib import Path
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        print(f"Bewaard: {out / name}")
+
+
 def _safe_url(url: str) -> str:
     """The database URL without a password, for printing."""
     if "@" in url and "://" in url:
@@ -444,6 +491,25 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"ouder dan zoveel dagen (standaard {settings.SYNC_CHANGE_DAYS}: SYNC_CHANGE_DAYS)",
     )
     prune.set_defaults(func=cmd_prune_sync)
+
+    report = command(
+        "report",
+        "een week- of maandrapportage van een opdrachtgever nu maken en versturen",
+        "Maakt de rapportage over de gekozen week of maand opnieuw met de gegevens van nu (PDF "
+        "en Excel), bewaart haar voor het portaal en verstuurt haar naar de "
+        "rapportageontvangers van de opdrachtgever (docs/admin.md, Rapportages).",
+    )
+    report.add_argument("--client", required=True, metavar="CODE", help="code van de opdrachtgever")
+    which = report.add_mutually_exclusive_group(required=True)
+    which.add_argument("--week", metavar="JJJJ-Wnn", help="een ISO-week, zoals 2026-W23")
+    which.add_argument("--month", metavar="JJJJ-MM", help="een maand, zoals 2026-11")
+    report.add_argument(
+        "--no-send", action="store_true", help="alleen maken en bewaren, niet versturen"
+    )
+    report.add_argument(
+        "--output", metavar="MAP", help="de PDF en het Excel-bestand ook in deze map bewaren"
+    )
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -386,3 +386,33 @@ def test_call_counts_are_rebuilt_from_the_contacts(env: dict[str, str]) -> None:
     with sqlite3.connect(path) as conn:
         found = conn.execute("SELECT client_id, hour, contacts FROM contact_hour").fetchall()
     assert found == [(0, "2026-10-25 00:00:00+00:00", 1)]
+
+
+def test_report_builds_a_clients_week_now(env: dict[str, str], tmp_path: Path) -> None:
+    assert run(env, "migrate").returncode == 0
+    path = env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO client (code, name, kind, email, phone, office_hours, oncall_name, "
+            "oncall_phone, oncall_email, settings, active, created_at) VALUES ('WST', "
+            "'Woonstad Utrecht', 'woningcorporatie', '', '', '{}', '', '', '', '{}', 1, "
+            "'2026-01-01 00:00:00+00:00')"
+        )
+    out = tmp_path / "rapporten"
+    made = run(
+        env, "report", "--client", "wst", "--week", "2026-W23", "--no-send", "--output", str(out)
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.splitlines()[0] == (
+        "Weekrapportage week 23 2026 (01-06-2026 t/m 07-06-2026) voor Woonstad Utrecht: "
+        "gemaakt, niet verstuurd."
+    )
+    assert (out / "weekrapportage-WST-2026-W23.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "weekrapportage-WST-2026-W23.xlsx").read_bytes().startswith(b"PK")
+    # Sent without recipients: kept, and the status says why nothing went.
+    sent = run(env, "report", "--client", "WST", "--week", "2026-W23")
+    assert "geen ontvangers ingesteld" in sent.stdout
+    unknown = run(env, "report", "--client", "XXX", "--month", "2026-11")
+    assert unknown.returncode == 2 and "Opdrachtgever 'XXX' bestaat niet." in unknown.stderr
+    bad = run(env, "report", "--client", "WST", "--week", "week 23")
+    assert bad.returncode == 2 and "'week 23' is geen week als 2026-W23." in bad.stderr

@@ -89,10 +89,11 @@ async def scope_for(user: User, client_code: str) -> tuple[Scope, Client | None]
     return Scope((own.id,)), own
 
 
-async def _headline(
+async def headline(
     f: Figures, period: Period, now: datetime, raw: dict[str, Any] | None = None
 ) -> dict[str, float | None]:
-    """The headline figures; `raw` receives the detailed results for the charts to reuse."""
+    """The headline figures (kpis.KPIS); `raw` receives the detailed results for the charts
+    to reuse. The client reports (server/insight/client_report.py) read these too."""
     reports = await f.reports(period)
     contacted, counted = await f.contacted_24h(period, now)
     lead = await f.lead_time(period.start, period.end)
@@ -131,7 +132,7 @@ async def build(
     async with in_transaction() as conn:
         await start_reading(conn, db.dialect())
         f = Figures(conn, db.dialect(), scope)
-        current, before = await _headline(f, period, now, raw), await _headline(f, previous, now)
+        current, before = await headline(f, period, now, raw), await headline(f, previous, now)
         board = Dashboard(
             client=client,
             period=period,

@@ -240,6 +240,68 @@ class Figures:
             out[a] = round(float(r[a]), 2) if r[a] is not None else None
         return out
 
+    # -- the signals of the client reports (server/insight/client_report.py) ---------------
+
+    async def rising(
+        self, period: Period, by: str, minimum: int, limit: int
+    ) -> list[tuple[int, int, int]]:
+        """(complex or address id, reports in `period`, in the period before) where faults
+        rose: more than before and at least `minimum`, most first."""
+        q = self._q()
+        column = {"complex": "a.complex_id", "address": "d.address_id"}[by]
+        before = period.previous()
+        start = q.param(period.start)
+        found = await self._all(
+            f"SELECT {column} AS k, SUM(CASE WHEN d.created_at >= {start} THEN 1 ELSE 0 END) "
+            f"AS now, SUM(CASE WHEN d.created_at < {start} THEN 1 ELSE 0 END) AS before "
+            f"FROM dossier d JOIN address a ON a.id = d.address_id "
+            f"WHERE {self.scope.where(q)} AND {column} IS NOT NULL "
+            f"AND d.created_at >= {q.param(before.start)} AND d.created_at < {q.param(period.end)} "
+            f"GROUP BY {column}",
+            q,
+        )
+        rose = [
+            (int(r["k"]), int(r["now"] or 0), int(r["before"] or 0))
+            for r in found
+            if int(r["now"] or 0) >= minimum and int(r["now"] or 0) > int(r["before"] or 0)
+        ]
+        rose.sort(key=lambda r: (-(r[1] - r[2]), -r[1], r[0]))
+        return rose[:limit]
+
+    async def repeats(self, period: Period, limit: int) -> list[dict[str, Any]]:
+        """Herhaalmeldingen created in the period: dossiers with a parent (the dossier of the
+        same fault they repeat, as the desk links them), with the parent's order number."""
+        q = self._q()
+        return await self._all(
+            f"SELECT d.order_number AS order_number, d.street AS street, "
+            f"d.house_number AS house_number, d.suffix AS suffix, d.city AS city, "
+            f"d.category AS category, d.created_at AS created_at, p.order_number AS parent, "
+            f"p.created_at AS parent_created_at "
+            f"FROM dossier d JOIN dossier p ON p.id = d.parent_id "
+            f"WHERE {self._created_in(q, period)} ORDER BY d.created_at, d.id LIMIT {int(limit)}",
+            q,
+        )
+
+    async def overdue(self, period: Period, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """Dossiers still open at the end of the period whose deadline had passed by then:
+        how many, and the longest overdue first."""
+        q = self._q()
+        end = q.param(period.end)
+        where = (
+            f"{self.scope.where(q)} AND d.deadline_at IS NOT NULL AND d.deadline_at < {end} "
+            f"AND d.created_at < {end} AND (d.closed_at IS NULL OR d.closed_at >= {end})"
+        )
+        total = await self._all(f"SELECT COUNT(*) AS n FROM dossier d WHERE {where}", q)
+        found = await self._all(
+            f"SELECT d.order_number AS order_number, d.street AS street, "
+            f"d.house_number AS house_number, d.suffix AS suffix, d.city AS city, "
+            f"d.category AS category, d.urgency AS urgency, d.phase AS phase, "
+            f"d.deadline_at AS deadline_at FROM dossier d WHERE {where} "
+            f"ORDER BY d.deadline_at, d.id LIMIT {int(limit)}",
+            q,
+        )
+        return int(total[0]["n"]), found
+
 
 def fixed_first_time(q: Sql, d: str, repeated: str) -> str:
     """SQL: dossier `d`, closed with a result code, is a first-time fix (docs/kpis.md);

@@ -1,6 +1,7 @@
 """The monthly telephony report: on the first working day of a month (weekends and Dutch public
 holidays skipped) every client with a report address gets last month's figures by e-mail, the
-workbook attached, through the outbox.
+workbook and a PDF of the same tables attached, through the outbox. Without WeasyPrint the
+workbook goes alone (logged), as before the reports issue.
 
 Once per client and month: the outbox row's key names both, and the outbox keeps a key unique,
 so a cron that fires twice, two workers, or a rerun after a crash record it once.
@@ -14,9 +15,10 @@ from datetime import UTC, date, datetime
 
 from server.communication import outbox
 from server.communication.outbox import Recipient
+from server.domain import dutch
 from server.domain import telephony as rules
 from server.domain.kpis import TZ, Grain, Period
-from server.insight import telephony, telephony_sheet
+from server.insight import client_report_pdf, telephony, telephony_sheet, telephony_tables
 from server.insight.figures import Scope
 from server.messaging.kinds import Channel
 from server.messaging.messages import TelefonieRapport
@@ -81,11 +83,27 @@ async def send_one(client: Client, address: str, month: Period, at: datetime) ->
         verloren=calls.abandoned,
         bijlage=filename,
     )
-    attachment = {
-        "filename": filename,
-        "content_type": XLSX,
-        "base64": base64.b64encode(workbook).decode("ascii"),
-    }
+    attachments = [
+        {
+            "filename": filename,
+            "content_type": XLSX,
+            "base64": base64.b64encode(workbook).decode("ascii"),
+        }
+    ]
+    heading = f"Telefonierapport {client.name}"
+    try:
+        pdf = client_report_pdf.telephony(
+            client, heading, label, telephony_tables.tables(found), dutch.moment(at)
+        )
+        attachments.append(
+            {
+                "filename": filename.removesuffix(".xlsx") + ".pdf",
+                "content_type": "application/pdf",
+                "base64": base64.b64encode(pdf).decode("ascii"),
+            }
+        )
+    except client_report_pdf.PdfUnavailable:
+        log.warning("telephony report for %s goes without its PDF", client.code)
     rows = await outbox.record(
         message,
         client=client,
@@ -93,6 +111,6 @@ async def send_one(client: Client, address: str, month: Period, at: datetime) ->
         recipients=[Recipient(Channel.EMAIL, address, client.name)],
         key=key,
         at=at,
-        data={"attachments": [attachment]},
+        data={"attachments": attachments},
     )
     return len(rows)

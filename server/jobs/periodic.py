@@ -2,7 +2,7 @@
 reading the clients' mailboxes, the purge of technicians' positions, the daily pruning of the
 sync change log, and the daily retention work (archive closed dossiers, remove old tenants'
 details, delete old exports) with the monthly telephony reports (sent once per client and
-month, on or after the first working day).
+month, on or after the first working day) and the clients' weekly and monthly reports.
 
 With REDIS_URL set the worker's cron runs them instead (server/jobs/worker.py), and this does
 nothing. The first run of each comes one interval after start, not during it; the retention
@@ -26,7 +26,7 @@ from server.dispatch import positions
 from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
-from server.insight import export_jobs, monthly_report
+from server.insight import client_report, export_jobs, monthly_report
 from server.jobs import senders
 
 log = logging.getLogger("meldkamer.jobs")
@@ -100,6 +100,7 @@ async def _retention() -> None:
     await contact_retention.anonymise_old(settings.RETENTION_DAYS)
     export_jobs.prune()
     await monthly_report.send_due()  # once per client and month, however often this runs
+    await client_report.send_all_due()  # once per client and period, likewise
 
 
 async def _every(

@@ -39,6 +39,7 @@ JOBS = frozenset(
         "send_due_messages",
         "send_message",
         "send_telephony_reports",
+        "send_client_reports",
     }
 )
 JobFunction = Callable[..., Awaitable[Any]]

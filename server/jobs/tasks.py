@@ -18,7 +18,7 @@ from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
 from server.housing import geocoding
-from server.insight import export_jobs, monthly_report
+from server.insight import client_report, export_jobs, monthly_report
 from server.jobs import queue, senders
 
 
@@ -83,6 +83,12 @@ async def send_telephony_reports(ctx: dict[str, Any], today: str = "") -> int:
     return await monthly_report.send_due(date.fromisoformat(today) if today else None)
 
 
+async def send_client_reports(ctx: dict[str, Any], today: str = "") -> int:
+    """The weekly and monthly reports to clients (daily cron: last week's from Monday on, last
+    month's from its first working day; once per client and period however often it runs)."""
+    return await client_report.send_all_due(date.fromisoformat(today) if today else None)
+
+
 async def purge_positions(ctx: dict[str, Any]) -> int:
     """Technicians' positions are kept only while they are on duty with consent."""
     return await positions.purge()
@@ -125,6 +131,7 @@ FUNCTIONS: list[Any] = [
     send_due_messages,
     poll_mailboxes,
     send_telephony_reports,
+    send_client_reports,
 ]
 
 

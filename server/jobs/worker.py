@@ -21,6 +21,7 @@ from server.jobs.tasks import (
     prune_exports,
     prune_sync_changes,
     purge_positions,
+    send_client_reports,
     send_due_chain_messages,
     send_due_messages,
     send_telephony_reports,
@@ -68,6 +69,10 @@ def make_worker(
         # Daily; the job itself knows the first working day (worker clock in UTC: 8 or 9
         # o'clock in Amsterdam). A worker down that day sends the report when it is back.
         cron(send_telephony_reports, hour={7}, minute={5}, run_at_startup=True),
+        # The clients' weekly and monthly reports: Monday morning (6:10 UTC, 7:10 or 8:10 in
+        # Amsterdam) for last week, the first working day for last month. Daily, so a worker
+        # down on Monday catches up; the report table keeps it to one per client and period.
+        cron(send_client_reports, hour={6}, minute={10}, run_at_startup=True),
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
         # The outbox sweep: every minute, and at once when the worker starts.
         cron(send_due_messages, run_at_startup=True),

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     PROTOCOL_BEVESTIGING = "protocol_bevestiging"
     ENQUETE_GESPREK = "enquete_gesprek"
     TELEFONIE_RAPPORT = "telefonie_rapport"
+    RAPPORTAGE = "rapportage"
     ESCALATIE = "escalatie"
     VERIFICATIECODE = "verificatiecode"
 
@@ -44,6 +45,7 @@ KIND_LABELS: dict[str, str] = {
     "email_antwoord": "Antwoord op e-mail",
     "enquete_gesprek": "Enquête na een gesprek of e-mail met de meldkamer",
     "telefonie_rapport": "Maandelijks telefonierapport (opdrachtgever)",
+    "rapportage": "Week- en maandrapportage (opdrachtgever)",
     "escalatie": "Escalatie naar de projectleider (opdrachtgever)",
     "verificatiecode": "Code bij online melden",
     # Push notifications to technicians (server.domain.job_alerts), not tenant kinds.
@@ -74,6 +76,9 @@ PURPOSES: dict[str, str] = {
     "'geen actie / verkeerd verbonden'.",
     "telefonie_rapport": "Gaat op de eerste werkdag van de maand naar het rapportadres van de "
     "opdrachtgever, met de telefoniecijfers van de vorige maand als Excel-bestand.",
+    "rapportage": "Gaat op maandag (weekrapportage) en op de eerste werkdag van de maand "
+    "(maandrapportage) naar de rapportageontvangers van de opdrachtgever, met de cijfers van de "
+    "vorige week of maand en de signalen als PDF en Excel-bestand.",
     "escalatie": "Gaat meteen naar de projectleider van de opdrachtgever als een huurder "
     "klaagt over de afhandeling door een doorverwezen partij (leverancier monitoring, VvE, "
     "liftbedrijf): de zaak, en binnen hoeveel uur contact met de huurder moet zijn opgenomen.",
@@ -88,6 +93,7 @@ CHANNEL_TEXT: dict[str, str] = {
     "piket": "Per sms en per e-mail, naar het nummer en adres van de piketdienst.",
     "protocol_bevestiging": "Per e-mail.",
     "telefonie_rapport": "Per e-mail, met het Excel-bestand als bijlage.",
+    "rapportage": "Per e-mail, met de PDF en het Excel-bestand als bijlagen.",
     "escalatie": "Per sms en per e-mail, naar het nummer en adres van de projectleider.",
 }
 # The template files in words.
@@ -112,7 +118,7 @@ STATUS_LABELS = {
 }
 
 TO_CLIENT = frozenset(
-    {Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT, Kind.ESCALATIE}
+    {Kind.PIKET, Kind.PROTOCOL_BEVESTIGING, Kind.TELEFONIE_RAPPORT, Kind.RAPPORTAGE, Kind.ESCALATIE}
 )
 _TENANT = (Channel.SMS, Channel.EMAIL, Channel.PUSH)
 CHANNELS: dict[Kind, tuple[Channel, ...]] = {
@@ -122,6 +128,7 @@ CHANNELS: dict[Kind, tuple[Channel, ...]] = {
     # To the caller's own number or address, about a contact: no dossier, so no push.
     Kind.ENQUETE_GESPREK: (Channel.SMS, Channel.EMAIL),
     Kind.TELEFONIE_RAPPORT: (Channel.EMAIL,),
+    Kind.RAPPORTAGE: (Channel.EMAIL,),
     Kind.ESCALATIE: (Channel.SMS, Channel.EMAIL),
     # To the number or address the tenant typed online, before there is a dossier.
     Kind.VERIFICATIECODE: (Channel.SMS, Channel.EMAIL),

@@ -166,6 +166,20 @@ class TelefonieRapport(Message):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Rapportage(Message):
+    """To the client's report recipients: the weekly or monthly report, PDF and workbook
+    attached (server/insight/client_report.py)."""
+
+    kind = Kind.RAPPORTAGE
+    soort: str  # "Weekrapportage", "Maandrapportage"
+    periode: str  # "week 23 2026 (01-06-2026 t/m 07-06-2026)"
+    meldingen: int
+    meldingen_vorige: int
+    signalen: tuple[str, ...]  # one line each, as the report's 'Signalen' counts them
+    bijlagen: tuple[str, ...]  # the attachments' file names
+
+
+@dataclass(frozen=True, kw_only=True)
 class Verificatiecode(Message):
     """To a tenant reporting online: the one-time code that confirms their mobile number or
     e-mail address (server/selfservice/codes.py)."""

@@ -20,6 +20,7 @@ from server.messaging.messages import (
     MonteurOnderweg,
     Piket,
     ProtocolBevestiging,
+    Rapportage,
     TelefonieRapport,
     Verificatiecode,
 )
@@ -113,6 +114,19 @@ SAMPLES: dict[Kind, Message] = {
         gehaald=True,
         verloren=105,
         bijlage="telefonierapport-DL-2026-11.xlsx",
+    ),
+    Kind.RAPPORTAGE: Rapportage(
+        opdrachtgever=_CLIENT,
+        soort="Weekrapportage",
+        periode="week 23 2026 (01-06-2026 t/m 07-06-2026)",
+        meldingen=312,
+        meldingen_vorige=287,
+        signalen=(
+            "2 complexen met meer storingen",
+            "3 herhaalmeldingen",
+            "1 dossier over de deadline",
+        ),
+        bijlagen=("weekrapportage-DL-2026-W23.pdf", "weekrapportage-DL-2026-W23.xlsx"),
     ),
     Kind.VERIFICATIECODE: Verificatiecode(opdrachtgever=_CLIENT, code="482913", minuten=10),
 }

@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0032_order_counter_description")]
+    dependencies = [("models", "0033_client_reports")]
 
     initial = False
 

@@ -36,6 +36,7 @@ from server.models.notifications import ClientNotification
 from server.models.people import ApiToken, Contractor, LoginThrottle, Technician, User
 from server.models.privacy import DossierView, PrivacyRequest
 from server.models.protocols import ProtocolVersion
+from server.models.reports import ClientReport
 from server.models.selfservice import ReportDraft
 from server.models.surveys import CallSurvey, Survey
 from server.models.sync import ChangeLog, Device, SyncOutcome, SyncPrune
@@ -59,6 +60,7 @@ MODEL_MODULES = [
     "server.models.selfservice",
     "server.models.chain",
     "server.models.admin",
+    "server.models.reports",
 ]
 
 __all__ = [
@@ -78,6 +80,7 @@ __all__ = [
     "ApiToken",
     "Client",
     "ClientNotification",
+    "ClientReport",
     "Complex",
     "Contact",
     "ContactArticle",

@@ -22,6 +22,7 @@ from server.web.pages import (
     appointments,
     auth,
     call_survey,
+    client_reports,
     contact_settings,
     contractor_portal,
     dossiers,
@@ -160,6 +161,21 @@ page_routes = [
     Route("/beheer/opdrachtgevers/{client}", admin_clients.client_save, methods=["POST"]),
     Route("/beheer/opdrachtgevers/{client}/logo", admin_clients.logo_save, methods=["POST"]),
     Route(
+        "/beheer/opdrachtgevers/{client}/rapportages",
+        client_reports.save_settings,
+        methods=["POST"],
+    ),
+    Route(
+        "/beheer/opdrachtgevers/{client}/rapportages/maken",
+        client_reports.build_now,
+        methods=["POST"],
+    ),
+    Route(
+        "/beheer/opdrachtgevers/{client}/rapportages/{report_id}/opnieuw",
+        client_reports.send_again,
+        methods=["POST"],
+    ),
+    Route(
         "/beheer/opdrachtgevers/{client}/woningbestand",
         admin_clients.import_start,
         methods=["POST"],
@@ -217,6 +233,9 @@ page_routes = [
     Route("/dashboard/telefonie.xlsx", dashboard_pages.telephony_xlsx, methods=["GET"]),
     Route("/portaal", portal_pages.page, methods=["GET"]),
     Route("/portaal/live", portal_pages.changes, methods=["GET"]),
+    Route("/portaal/rapportages", client_reports.portal_list, methods=["GET"]),
+    Route("/portaal/rapportages/{report_id}.pdf", client_reports.download_pdf, methods=["GET"]),
+    Route("/portaal/rapportages/{report_id}.xlsx", client_reports.download_xlsx, methods=["GET"]),
     # The contractor portal (docs/chain.md): its own orders only.
     Route("/aannemer", contractor_portal.page, methods=["GET"]),
     Route("/aannemer/live", contractor_portal.changes, methods=["GET"]),

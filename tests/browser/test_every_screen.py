@@ -385,6 +385,7 @@ def test_client_screens(screens: Screens, filled: dict[str, str]) -> None:
         "wim.woonstad",
         [
             "/portaal",
+            "/portaal/rapportages",
             "/dossiers",
             f"/dossiers/{filled['booked']}",
             "/dossiers/nieuw",

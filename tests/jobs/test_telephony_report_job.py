@@ -1,5 +1,6 @@
 """The monthly telephony report: a real arq worker (burst) on Redis records it and sends it
-through the outbox to aiosmtpd, once per client and month however often the job runs."""
+through the outbox to aiosmtpd, workbook and PDF attached, once per client and month however
+often the job runs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from email.message import Message
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from server.insight import monthly_report
 from server.jobs import queue
@@ -89,6 +91,15 @@ async def test_report_goes_out_once_on_the_first_working_day(
     assert values["Aangeboden gesprekken"] == 4
     assert values["Aangenomen binnen 30 seconden"] == 3
     assert values["Norm (%)"] == 85
+    # The same tables as PDF, for reading and printing (issue #13: "PDF when the reports
+    # issue has landed").
+    (pdf,) = [p for p in mail.walk() if p.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == "telefonierapport-WST-2026-11.pdf"
+    content = pdf.get_payload(decode=True)
+    assert isinstance(content, bytes)
+    text = " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+    assert "Telefonierapport Woonstad Utrecht" in text and "november 2026" in text
+    assert "Aangeboden gesprekken 4" in text
     # The next day's cron, and a rerun: nothing new.
     await queue.enqueue("send_telephony_reports", "2026-12-02", job_id="cron-3")
     assert await burst(redis_url) == (1, 0)

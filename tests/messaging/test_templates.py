@@ -222,6 +222,17 @@ KEY_CONTENT: dict[Kind, dict[str, tuple[str, ...]]] = {
             "telefonierapport-DL-2026-11.xlsx",
         ),
     },
+    Kind.RAPPORTAGE: {
+        "email": (
+            "weekrapportage over",
+            "week 23 2026",
+            "312",
+            "287",
+            "3 herhaalmeldingen",
+            "weekrapportage-DL-2026-W23.pdf",
+            "weekrapportage-DL-2026-W23.xlsx",
+        ),
+    },
     Kind.VERIFICATIECODE: {
         "sms": ("482913 is uw code", "Woonstichting De Linde", "10 minuten geldig"),
         "email": ("482913", "Woonstichting De Linde", "10 minuten geldig"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from server.insight import export_jobs
 from server.knowledge import articles
 from server.messaging.push import b64url
 from server.models import (
+    ClientReport,
     Contractor,
     Dossier,
     EscalationCase,
@@ -72,6 +73,8 @@ class Scoped:
     other_case: int = 0  # about Lichtveld's
     integration: int = 0  # a contractor's ERP (server/chain), switched off
     stock_import: int = 0  # a finished housing stock import of Woonstad's
+    own_report: int = 0  # Woonstad's weekly report (server/insight/client_report.py)
+    other_report: int = 0  # Lichtveld's
 
 
 def push_json(endpoint: str) -> dict[str, object]:
@@ -184,6 +187,13 @@ async def build() -> Scoped:
     stock_import = await StockImport.create(
         client=w.woonstad, file_name="adressen.csv", status="klaar", started_at=datetime.now(UTC)
     )
+    reports = [
+        await ClientReport.create(
+            client=client, kind="week", first_day=date(2026, 6, 1), last_day=date(2026, 6, 7),
+            built_at=datetime.now(UTC), pdf=b"%PDF-1.7", xlsx=b"PK", status="verstuurd",
+        )
+        for client in (w.woonstad, w.lichtveld)
+    ]  # fmt: skip
     return Scoped(
         w,
         own,
@@ -202,6 +212,8 @@ async def build() -> Scoped:
         other_case.id,
         integration.id,
         stock_import.id,
+        reports[0].id,
+        reports[1].id,
     )
 
 
@@ -230,6 +242,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         # The admin screens: another client's user (deactivating him harms no later call).
         "user_id": str(s.w.other_client_user.id),
         "import_id": str(s.stock_import),
+        "report_id": str(s.other_report if other else s.own_report),
     }
     path = path.replace("{key}.xlsx", "meldingen.xlsx")
     path = path.replace("afwezigheid/{absence_id}", f"afwezigheid/{s.page_absence}")
@@ -242,6 +255,7 @@ def concrete(path: str, s: Scoped, other: bool = False) -> str:
         "/api/v1/photos/photo-new-0001": f"?job={s.own.order_number}",
         "/portaal": "?klant=WST",
         "/portaal/live": "?klant=WST",
+        "/portaal/rapportages": "?klant=WST",
         "/api/v1/callers": "?number=0612345678",
     }
     return path + query.get(path, "")

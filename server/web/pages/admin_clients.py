@@ -12,6 +12,7 @@ from server import scoping
 from server.admin import changes, clients, stock
 from server.domain import brand
 from server.domain.errors import AppError, NotFound, Unprocessable
+from server.insight import client_report as report_rules
 from server.models import Client
 from server.triage.client_calendar import WEEKDAY_KEYS
 from server.web.auth import require_role
@@ -43,6 +44,11 @@ async def create(request: Request) -> Response:
     return RedirectResponse(f"/beheer/opdrachtgevers/{client.code}?nieuw=1", status_code=303)
 
 
+async def context_of(client: Client) -> dict[str, Any]:
+    """The screen's context with the stored form (pages that post one of its other forms)."""
+    return await _context(client, clients.form_of(client))
+
+
 async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
     return {
         "client": client,
@@ -52,6 +58,21 @@ async def _context(client: Client, form: clients.ClientForm) -> dict[str, Any]:
         "brand": clients.brand_of(client),
         "imports": await stock.recent(client),
         "changes": await changes.of("client", client.id),
+        **await _reports(client),
+    }
+
+
+async def _reports(client: Client) -> dict[str, Any]:
+    """The report settings and the latest reports (server/insight/client_report.py)."""
+    shown = await report_rules.listed(client, 20)
+    return {
+        "report_deliveries": await report_rules.deliveries(client, shown),
+        "report_weekly": report_rules.enabled(client, report_rules.WEEK),
+        "report_monthly": report_rules.enabled(client, report_rules.MONTH),
+        "report_recipients": ", ".join(report_rules.recipients_of(client)),
+        "reports": shown,
+        "report_statuses": report_rules.STATUS_LABELS,
+        "report_name": report_rules.name_of,
     }
 
 
