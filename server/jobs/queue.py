@@ -28,6 +28,7 @@ JOBS = frozenset(
         "anonymise_old_dossiers",
         "archive_closed_dossiers",
         "export_dossiers",
+        "fold_contact_hours",
         "geocode_dossier",
         "import_stock",
         "poll_mailboxes",

@@ -7,7 +7,7 @@ from typing import Any
 
 from arq.worker import Retry
 
-from server import settings
+from server import db, settings
 from server.admin import stock
 from server.chain import delivery as chain
 from server.communication.sending import send, sweep
@@ -18,7 +18,7 @@ from server.dossiers.archive import archive_closed
 from server.dossiers.retention import anonymise_archived
 from server.fieldwork import changefeed
 from server.housing import geocoding
-from server.insight import client_report, export_jobs, monthly_report
+from server.insight import client_report, contact_hours, export_jobs, monthly_report
 from server.jobs import queue, senders
 
 
@@ -94,6 +94,11 @@ async def purge_positions(ctx: dict[str, Any]) -> int:
     return await positions.purge()
 
 
+async def fold_contact_hours(ctx: dict[str, Any]) -> int:
+    """Past hours' telephony counts gathered from their shards into one row (hourly)."""
+    return await contact_hours.fold(db.connection())
+
+
 async def poll_mailboxes(ctx: dict[str, Any]) -> dict[str, int]:
     """Read every client's mailbox (every minute): each new mail a contact."""
     return await mail_in.poll_all()
@@ -128,6 +133,7 @@ FUNCTIONS: list[Any] = [
     send_chain_message,
     send_due_chain_messages,
     purge_positions,
+    fold_contact_hours,
     send_due_messages,
     poll_mailboxes,
     send_telephony_reports,

@@ -17,6 +17,7 @@ from server.jobs.tasks import (
     anonymise_old_contacts,
     anonymise_old_dossiers,
     archive_closed_dossiers,
+    fold_contact_hours,
     poll_mailboxes,
     prune_exports,
     prune_sync_changes,
@@ -74,6 +75,7 @@ def make_worker(
         # down on Monday catches up; the report table keeps it to one per client and period.
         cron(send_client_reports, hour={6}, minute={10}, run_at_startup=True),
         cron(purge_positions, minute=set(range(0, 60, 5)), run_at_startup=True),
+        cron(fold_contact_hours, minute={7}, run_at_startup=False),
         # The outbox sweep: every minute, and at once when the worker starts.
         cron(send_due_messages, run_at_startup=True),
         # The chain's retries (docs/chain.md): every minute, and at once when the worker starts.

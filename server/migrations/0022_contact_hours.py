@@ -19,8 +19,10 @@ from server.insight import contact_hours
 
 async def install(apps: Any, schema_editor: Any) -> None:
     conn = schema_editor.client
-    await conn.execute_script(contact_hours.unique_key(conn.capabilities.dialect == "postgres"))
-    await contact_hours.install(conn)
+    # Without the shard, which 0039 adds (the module's code is today's, the table 0022's).
+    pg = conn.capabilities.dialect == "postgres"
+    await conn.execute_script(contact_hours.unique_key(pg, sharded=False))
+    await contact_hours.install(conn, sharded=False)
     await conn.execute_script(
         "UPDATE contact SET events_folded = "
         "(SELECT COUNT(*) FROM call_event e WHERE e.contact_id = contact.id) "

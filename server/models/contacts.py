@@ -146,6 +146,7 @@ class ContactHour(models.Model):
     hour = fields.DatetimeField()
     channel = fields.CharField(max_length=12)
     result_code = fields.CharField(max_length=40)
+    shard = fields.SmallIntField(default=0, db_default=0)  # contact_hours.KEY: a busy hour
     contacts = fields.IntField(default=0)
     answered = fields.IntField(default=0)
     within = fields.IntField(default=0)
