@@ -75,12 +75,24 @@ def html(doc: Document) -> str:
     )
 
 
-def render(doc: Document) -> bytes:
+def _weasyprint() -> Any:
+    """WeasyPrint, imported when a PDF is first made (the app starts without it)."""
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: pango missing
         log.error("weasyprint unavailable: %s", exc)
         raise PdfUnavailable(MISSING) from None
+    # Its import sets Pillow's process-wide LOAD_TRUNCATED_IMAGES: from then on every photo
+    # check in this process (media/) would take a cut-off JPEG or PNG as whole. Set it back:
+    # a report only draws the client's logo, a whole PNG checked when it was uploaded.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
+def render(doc: Document) -> bytes:
+    weasyprint = _weasyprint()
     fetcher = _fetcher_class(weasyprint)(doc.client)
     pdf = weasyprint.HTML(string=html(doc), base_url=settings.BASE_URL, url_fetcher=fetcher)
     return bytes(pdf.write_pdf())
@@ -116,11 +128,7 @@ def _fetcher_class(weasyprint: Any) -> Any:
 
 def local_fetcher(client: Client) -> Any:
     """The fetcher a report renders with (for tests); PdfUnavailable without WeasyPrint."""
-    try:
-        import weasyprint
-    except (ImportError, OSError):
-        raise PdfUnavailable(MISSING) from None
-    return _fetcher_class(weasyprint)(client)
+    return _fetcher_class(_weasyprint())(client)
 
 
 def _numeric(units: list[str]) -> list[bool]:

@@ -149,6 +149,23 @@ def test_recipients_fuzz(raw: str) -> None:
         assert reports.parse_recipients(address) == [address]
 
 
+async def test_after_a_pdf_a_cut_off_photo_is_still_refused(
+    rw: report_world.ReportWorld,
+) -> None:
+    """WeasyPrint's import makes Pillow take truncated images for whole, for the whole
+    process: a worker that made a report must still refuse a technician's cut-off photo."""
+    from media import DEFAULT_LIMITS, PhotoError
+    from media.validate import open_image
+    from tests.media.images import photo
+
+    client_report_pdf.local_fetcher(rw.w.woonstad)  # imports WeasyPrint
+    whole = photo("JPEG", (200, 100), quality=90)
+    open_image(whole, DEFAULT_LIMITS)
+    with pytest.raises(PhotoError) as refused:
+        open_image(whole[: len(whole) // 2], DEFAULT_LIMITS)
+    assert refused.value.code == "corrupt"
+
+
 async def test_a_report_fetches_nothing_from_elsewhere(rw: report_world.ReportWorld) -> None:
     client = rw.w.woonstad
     client.settings = {**client.settings, "logo_png": "iVBORw0KGgo="}
