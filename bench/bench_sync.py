@@ -43,6 +43,7 @@ import httpx
 from asgi_lifespan import LifespanManager
 from PIL import Image
 
+from bench.bench_call_events import tree_cpu
 from server import db
 from server.auth import tokens
 from server.models import Technician, User
@@ -252,31 +253,6 @@ async def tens(http: httpx.AsyncClient, w: world.World, count: int, profile: boo
         stats.print_stats(int(os.environ.get("TOP", "45")))
         if os.environ.get("CALLERS"):
             stats.print_callers(os.environ["CALLERS"])
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and all its descendants (Linux
-    /proc): the app's cost, whatever else the shared machine runs."""
-    tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        stats[int(entry.name)] = fields
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        fields = stats.get(current)
-        if fields is not None:  # utime, stime: fields 14 and 15 of stat, here 11 and 12
-            total += (int(fields[11]) + int(fields[12])) / tick
-        todo.extend(children.get(current, []))
-    return total
 
 
 def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
