@@ -14,8 +14,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from server import db, live, logs, settings
 from server.jobs import periodic, queue, tasks
-from server.web import csrf
-from server.web.api import telephony
+from server.web import csrf, direct
+from server.web.api import endpoints, telephony
 from server.web.auth import MeldkamerAuth, on_auth_error
 from server.web.body_limits import BodyLimits
 from server.web.compression import Compression
@@ -85,9 +85,19 @@ def create_app(manage_db: bool = True) -> ASGIApp:
     if settings.TRUSTED_PROXIES:
         trusted = list(settings.TRUSTED_PROXIES)
         outer = ProxyHeadersMiddleware(outer, trusted_hosts=trusted)  # type: ignore[arg-type,assignment]
-    # The telephony platform's signed webhook skips the stack (server/web/direct.py).
+    # The telephony platform's signed webhook, and intakes posted by a program with a bearer
+    # token, skip the stack (server/web/direct.py).
     webhooks = {("POST", "/api/v1/telephony/events"): telephony.direct_call_event()}
-    return RequestContext(Direct(outer, webhooks), settings.TRUSTED_PROXIES)
+    bearer = {
+        ("POST", endpoints.DOSSIERS_PATH): direct.endpoint(
+            endpoints.direct_dossier_create,
+            max_body=settings.MAX_BODY_BYTES,
+            body_timeout=settings.REQUEST_BODY_TIMEOUT,
+            hsts=settings.HTTPS,
+            status=201,
+        )
+    }
+    return RequestContext(Direct(outer, webhooks, bearer), settings.TRUSTED_PROXIES)
 
 
 logs.configure(settings.LOG_FORMAT, settings.LOG_LEVEL)

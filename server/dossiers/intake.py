@@ -267,11 +267,6 @@ def _settle(item: _Waiting, stored: _Stored | None = None, error: Exception | No
 
 
 async def _store_batch(batch: list[_Waiting]) -> None:
-    import os
-    import sys  # TEMP
-
-    if os.environ.get("INTAKE15_DEBUG"):
-        print("batch", len(batch), file=sys.stderr, flush=True)
     try:
         async with in_transaction() as conn:
             stored = await _insert_many(batch, conn)

@@ -60,18 +60,41 @@ class Principal(BaseUser):
         return str(self.model)
 
 
+NOT_BEARER = "Gebruik 'Authorization: Bearer <token>'."
+TOKEN_INVALID = "Token ongeldig of verlopen; log opnieuw in."
+
+
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None for any other scheme."""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token else None
+
+
+async def token_user(header: str, path: str) -> User:
+    """The user of a bearer request that skips the middleware stack (server/web/direct.py),
+    refused as the stack refuses it (401, or 403 for a contractor outside his area)."""
+    token = bearer_token(header)
+    if token is None:
+        raise Unauthorized(NOT_BEARER)
+    user = await tokens.user_for(token)
+    if user is None:
+        raise Unauthorized(TOKEN_INVALID)
+    _contractor_area(user, path)
+    return user
+
+
 class MeldkamerAuth(AuthenticationBackend):
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         header = conn.headers.get("authorization", "")
         if header:
-            scheme, _, token = header.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                raise AuthenticationError("Gebruik 'Authorization: Bearer <token>'.")
-            if _metrics_token(conn, token.strip()):
+            token = bearer_token(header)
+            if token is None:
+                raise AuthenticationError(NOT_BEARER)
+            if _metrics_token(conn, token):
                 return AuthCredentials(["metrics"]), UnauthenticatedUser()
-            user = await tokens.user_for(token.strip())
+            user = await tokens.user_for(token)
             if user is None:
-                raise AuthenticationError("Token ongeldig of verlopen; log opnieuw in.")
+                raise AuthenticationError(TOKEN_INVALID)
             return AuthCredentials(["authenticated", user.role]), Principal(user, "token")
         uid = conn.session.get("uid")
         if uid is None:
@@ -117,11 +140,14 @@ def current_user(request: Request) -> User:
     if not isinstance(principal, Principal):
         raise Unauthorized("Log eerst in.")
     user = principal.model
-    if user.role == Role.CONTRACTOR:
-        path = request.url.path
-        if path not in CONTRACTOR_PATHS and not path.startswith(CONTRACTOR_AREA):
-            raise Forbidden("Uw rol heeft alleen toegang tot het aannemersportaal.")
+    _contractor_area(user, request.url.path)
     return user
+
+
+def _contractor_area(user: User, path: str) -> None:
+    outside = path not in CONTRACTOR_PATHS and not path.startswith(CONTRACTOR_AREA)
+    if user.role == Role.CONTRACTOR and outside:
+        raise Forbidden("Uw rol heeft alleen toegang tot het aannemersportaal.")
 
 
 def still_allowed(

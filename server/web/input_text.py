@@ -41,6 +41,11 @@ def check_pairs(pairs: Iterable[tuple[str, str]]) -> None:
             raise invalid(name)
 
 
+def check_query(query_string: bytes) -> None:
+    if query_string:
+        check_pairs(_pairs(query_string.decode("latin-1")))
+
+
 class TextCheck:
     """Refuses a NUL in the path (404: no route names one), and a NUL or lone surrogate in a
     query parameter or a form field (422), before any endpoint reads them.
@@ -61,7 +66,7 @@ class TextCheck:
         try:
             if "\x00" in scope["path"]:
                 raise NotFound("Deze pagina bestaat niet.")
-            check_pairs(_pairs(scope["query_string"].decode("latin-1")))
+            check_query(scope["query_string"])
             if _content_type(scope) == FORM:
                 messages, body = await _read_all(receive)
                 check_pairs(_pairs(body.decode("latin-1")))

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server import scoping
 from server.admin import two_factor
 from server.auth import login, tokens
-from server.domain.errors import Unauthorized
+from server.domain.errors import BadRequest, Unauthorized
 from server.domain.numbers import HOUSE_NUMBER_MAX
 from server.dossiers import dossiers, intake
 from server.housing import housing
+from server.models import User
 from server.privacy import views
-from server.web.api.common import int_param, parse, text_param, token_json
+from server.web.api.common import int_param, loads, parse, text_param, token_json
 from server.web.api.schemas import (
     DossierCreate,
     DossierUpdate,
@@ -22,7 +26,7 @@ from server.web.api.schemas import (
     TransitionBody,
     dossier_json,
 )
-from server.web.auth import current_user
+from server.web.auth import current_user, token_user
 
 
 async def token(request: Request) -> JSONResponse:
@@ -74,12 +78,30 @@ async def dossier_create(request: Request) -> JSONResponse:
     """
     user = current_user(request)
     body = await parse(request, DossierCreate)
+    return JSONResponse(await _created(user, body), status_code=201)
+
+
+async def direct_dossier_create(body: bytes, headers: Headers) -> dict[str, Any]:
+    """`dossier_create` for a program with a bearer token, answered before the middleware
+    stack (server/web/direct.py): the same checks, the same answer."""
+    user = await token_user(headers.get("authorization", ""), DOSSIERS_PATH)
+    # Only a \u escape or a byte beyond ASCII can bring a NUL or lone surrogate.
+    data = loads(body, check_text=not body.isascii() or b"\\u" in body)
+    if not isinstance(data, dict):
+        raise BadRequest("De body moet een JSON-object zijn.")
+    return await _created(user, DossierCreate.model_validate(data))
+
+
+DOSSIERS_PATH = "/api/v1/dossiers"
+
+
+async def _created(user: User, body: DossierCreate) -> dict[str, Any]:
     answers = body.triage.to_input() if body.triage else None
     created, timeline = await intake.create_with_timeline(user, body.to_input(), answers)
     if timeline is not None:  # written in one go just now: nothing to read back
-        return JSONResponse(dossier_json(created, timeline), status_code=201)
+        return dossier_json(created, timeline)
     full = await dossiers.get(user, created.order_number)
-    return JSONResponse(dossier_json(full, await dossiers.timeline(full)), status_code=201)
+    return dossier_json(full, await dossiers.timeline(full))
 
 
 async def dossier_list(request: Request) -> JSONResponse:
