@@ -27,6 +27,7 @@ from server import settings
 
 log = logging.getLogger("meldkamer.live")
 PREFIX = "mk:live:"
+BUNDLE = "+several"  # publish_many's channel: not a name any screen subscribes to
 QUEUE_SIZE = 100  # a browser that falls this far behind misses events, not the server's memory
 
 
@@ -36,12 +37,17 @@ class Broker:
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
         self._redis: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
+        self._prefix = PREFIX
 
     async def start(self) -> None:
         if self.redis_url and self._listener is None:
             self._redis = Redis.from_url(self.redis_url)
+            # Pub/sub ignores Redis's numbered databases: two installations (or test runs)
+            # on one Redis would hear each other's screens unless the channel names the db.
+            db = self._redis.connection_pool.connection_kwargs.get("db", 0)
+            self._prefix = f"{PREFIX}{db}:"
             pubsub = self._redis.pubsub()
-            await pubsub.psubscribe(PREFIX + "*")
+            await pubsub.psubscribe(self._prefix + "*")
             self._listener = asyncio.create_task(self._listen(pubsub))
 
     async def stop(self) -> None:
@@ -57,25 +63,25 @@ class Broker:
     async def publish(self, channel: str, event: str, data: dict[str, Any]) -> None:
         message = {"channel": channel, "event": event, "data": data}
         if self._redis is not None:
-            await self._redis.publish(PREFIX + channel, json.dumps(message, default=str))
+            await self._redis.publish(self._prefix + channel, json.dumps(message, default=str))
         else:
             self._deliver(message)
 
     async def publish_many(self, messages: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Several messages in one round trip to Redis (a pipeline), in order."""
+        """Several messages in one round trip to Redis, in order."""
         if self._redis is None:
             for channel, event, data in messages:
                 self._deliver({"channel": channel, "event": event, "data": data})
             return
-        if len(messages) == 1:  # the usual case (a call event): a pipeline costs more CPU
+        if len(messages) == 1:  # the usual case (a call event)
             channel, event, data = messages[0]
             await self.publish(channel, event, data)
             return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for channel, event, data in messages:
-                message = {"channel": channel, "event": event, "data": data}
-                pipe.publish(PREFIX + channel, json.dumps(message, default=str))
-            await pipe.execute()
+        # One PUBLISH carrying them all, in order, on a channel no screen has: every process
+        # decodes one message per intake instead of one per screen it tells (a pipeline of
+        # N publishes cost each process N wake-ups and decodes).
+        bundle = [{"channel": c, "event": e, "data": d} for c, e, d in messages]
+        await self._redis.publish(self._prefix + BUNDLE, json.dumps(bundle, default=str))
 
     async def _listen(self, pubsub: Any) -> None:
         try:
@@ -86,7 +92,12 @@ class Broker:
                 # with a browser on that channel reads it.
                 channel = raw.get("channel", b"")
                 name = channel.decode() if isinstance(channel, bytes) else str(channel)
-                if name.removeprefix(PREFIX) in self._subscribers:
+                name = name.removeprefix(self._prefix)
+                if name == BUNDLE:
+                    for message in json.loads(raw["data"]):
+                        if message["channel"] in self._subscribers:
+                            self._deliver(message)
+                elif name in self._subscribers:
                     self._deliver(json.loads(raw["data"]))
         finally:
             await pubsub.aclose()

@@ -49,7 +49,7 @@ async def test_unrelated_channel_hears_nothing() -> None:
     waiting.cancel()
 
 
-async def test_across_processes_through_redis() -> None:
+async def _redis_or_skip() -> None:
     client = Redis.from_url(REDIS_URL)
     try:
         await client.ping()
@@ -59,6 +59,10 @@ async def test_across_processes_through_redis() -> None:
         pytest.skip(f"Redis at {REDIS_URL} unreachable: {exc}")
     finally:
         await client.aclose()
+
+
+async def test_across_processes_through_redis() -> None:
+    await _redis_or_skip()
     # Two brokers stand for two app processes: a publish in one reaches the other.
     first, second = Broker(REDIS_URL), Broker(REDIS_URL)
     await first.start()
@@ -78,3 +82,63 @@ async def test_across_processes_through_redis() -> None:
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_several_at_once_reach_the_other_process_in_order() -> None:
+    """An intake tells the board, the dashboards and the dossier's screen in one publish: each
+    subscriber of the other process gets its own, in the order sent, and nothing else."""
+    await _redis_or_skip()
+    first, second = Broker(REDIS_URL), Broker(REDIS_URL)
+    await first.start()
+    await second.start()
+    stream = second.subscribe(["board", "dossier:MK-2026-000010"])
+    try:
+        heard = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0.1)  # subscribed here and the pattern subscription is live
+        await first.publish_many(
+            [
+                ("board", "created", {"order_number": "MK-2026-000010"}),
+                ("client:WST", "changed", {}),
+                ("dossier:MK-2026-000010", "changed", {"status": "nieuw"}),
+                ("board", "assigned", {"order_number": "MK-2026-000010"}),
+            ]
+        )
+        got = [await asyncio.wait_for(heard, 5)]
+        got += [await asyncio.wait_for(stream.__anext__(), 5) for _ in range(2)]
+        assert [(m["channel"], m["event"]) for m in got] == [
+            ("board", "created"),
+            ("dossier:MK-2026-000010", "changed"),
+            ("board", "assigned"),
+        ]
+        assert got[1]["data"] == {"status": "nieuw"}
+        with pytest.raises(TimeoutError):  # the client's channel had no subscriber here
+            await asyncio.wait_for(stream.__anext__(), 0.2)
+    finally:
+        await stream.aclose()
+        await first.stop()
+        await second.stop()
+
+
+async def test_another_redis_database_hears_nothing() -> None:
+    """Redis's pub/sub spans its numbered databases: an installation (or a test run) on db 9
+    must not tell the screens of one on another db of the same Redis."""
+    await _redis_or_skip()
+    base, _, number = REDIS_URL.rpartition("/")
+    other_url = f"{base}/{(int(number or 0) + 1) % 16}"
+    ours, theirs = Broker(REDIS_URL), Broker(other_url)
+    await ours.start()
+    await theirs.start()
+    try:
+        ready = asyncio.Event()
+        listening = asyncio.create_task(_first(ours, ["board"], ready))
+        await ready.wait()
+        await asyncio.sleep(0.1)
+        await theirs.publish("board", "created", {"order_number": "MK-2026-000011"})
+        await theirs.publish_many([("board", "created", {}), ("board", "assigned", {})])
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(listening), 0.3)
+        await ours.publish("board", "created", {"order_number": "MK-2026-000012"})
+        assert (await listening)["data"] == {"order_number": "MK-2026-000012"}
+    finally:
+        await ours.stop()
+        await theirs.stop()

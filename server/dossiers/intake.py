@@ -128,7 +128,7 @@ async def _create(
     client = prepared.client
     decision = await triage.decide(client, replace(answers, at=answers.at or at), prepared.address)
     # The decision as it will be stored, worked out on the dossier as it is going to be.
-    draft = Dossier(description=prepared.fields["description"], created_at=at, triage={})
+    draft = db.new(Dossier, description=prepared.fields["description"], created_at=at, triage={})
     found = triage.recorded(user, decision, draft, at)
     deadline = found.changes["deadline_at"]
     columns = {**found.changes, "deadline_at": deadline.astimezone(UTC) if deadline else None}
