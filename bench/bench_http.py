@@ -16,7 +16,8 @@ or `--http h11`; no access log from uvicorn, `--workers N`):
 Both get the same load: `--connections` open connections for `--duration` seconds after a
 short warm-up, with wrk (Debian's package, a Lua script for the POST body) when installed,
 otherwise a Python client (httpx; it needs a core of its own, so its figures are lower).
-It prints requests/s, p50/p99 latency, errors and the ratio app / bare.
+It prints requests/s, p50/p99 latency, errors, the CPU per request of each server's processes and
+of PostgreSQL's (every process called postgres on this machine, from /proc), and the ratio.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Result:
     requests: int
     errors: int
     cpu_ms: float = 0.0  # CPU of the server's processes per request (user + system)
+    db_ms: float = 0.0  # CPU of PostgreSQL's processes per request (this machine's server)
 
 
 async def prepare(database_url: str, redis_url: str) -> str:
@@ -142,6 +144,24 @@ def cpu_seconds(pid: int) -> float:
                 pending += [int(c) for c in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError):
             continue
+    return total
+
+
+def named_cpu(name: str) -> float:
+    """User and system CPU of every process called `name` (PostgreSQL's backends, checkpointer
+    and WAL writer: the server is on this machine), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command, fields = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue
+        if command == name:
+            values = fields.split()
+            total += (int(values[11]) + int(values[12])) / tick
     return total
 
 
@@ -272,16 +292,18 @@ def main() -> None:
             for (name, url), server in zip(targets, servers, strict=True):
                 if client == "wrk":
                     run_wrk(name, url, script, args.connections, 3)  # warm-up
-                    began = cpu_seconds(server.pid)
+                    began, db_began = cpu_seconds(server.pid), named_cpu("postgres")
                     result = run_wrk(name, url, script, args.connections, args.duration)
                 else:
                     asyncio.run(run_python(name, url, token, args.connections, 3))
-                    began = cpu_seconds(server.pid)
+                    began, db_began = cpu_seconds(server.pid), named_cpu("postgres")
                     result = asyncio.run(
                         run_python(name, url, token, args.connections, args.duration)
                     )
                 used = cpu_seconds(server.pid) - began
-                results.append(replace(result, cpu_ms=1000 * used / max(result.requests, 1)))
+                db_used = named_cpu("postgres") - db_began
+                per = 1000 / max(result.requests, 1)
+                results.append(replace(result, cpu_ms=used * per, db_ms=db_used * per))
     finally:
         for server in servers:
             server.terminate()
@@ -296,12 +318,12 @@ def main() -> None:
     )
     print(
         f"{'':<14}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'errors':>8}"
-        f"{'CPU ms/req':>12}"
+        f"{'CPU ms/req':>12}{'PostgreSQL ms/req':>19}"
     )
     for r in results:
         print(
             f"{r.name:<14}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.requests:>10}{r.errors:>8}"
-            f"{r.cpu_ms:>12.2f}"
+            f"{r.cpu_ms:>12.2f}{r.db_ms:>19.2f}"
         )
     app, bare = results
     print(f"ratio intake / bare: {app.rps / bare.rps:.3f}")
