@@ -63,7 +63,7 @@ async def build(
     """The event `record` would write, not yet saved: for a caller that inserts several at once
     (sync's pending rows). Save hooks will not run, so only kinds they derive nothing from."""
     assert kind not in kpis.STEP_KINDS, kind
-    event = DossierEvent(**_fields(dossier, kind, actor, at, data))
+    event = db.new(DossierEvent, **_fields(dossier, kind, actor, at, data))
     await changes.noticed(dossier, kind)
     return event
 
@@ -79,7 +79,8 @@ async def record_step(
 ) -> DossierEvent:
     """A transition whose derived columns the caller worked out (server/dossiers/steps.py):
     inserted without the save hooks, which would read the timeline once more for them."""
-    event = DossierEvent(
+    event = db.new(
+        DossierEvent,
         **_fields(dossier, "transition", actor, at, data),
         from_phase=from_phase,
         phase_hours=phase_hours,

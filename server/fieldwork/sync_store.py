@@ -89,6 +89,33 @@ async def reset_devices(username: str, device_id: str | None = None) -> int:
     return count
 
 
+_claims: dict[tuple[str, bool], str] = {}
+
+
+def _claim_sql(dialect: str, clock: bool) -> str:
+    """The claim's compare-and-set on the device row (with the measured clock), written once:
+    the ORM built it anew for every push."""
+    key = (dialect, clock)
+    if key not in _claims:
+        columns = [
+            "last_seq",
+            "last_seen_at",
+            *(["clock_offset", "clock_measured_at"] if clock else []),
+        ]
+        marks = [f"${i}" if dialect == "postgres" else "?" for i in range(1, len(columns) + 3)]
+        names = Device._meta.fields_db_projection
+        sets = ", ".join(f'"{names[c]}" = {m}' for c, m in zip(columns, marks, strict=False))
+        _claims[key] = (
+            f'UPDATE "{Device._meta.db_table}" SET {sets} '
+            f'WHERE "id" = {marks[-2]} AND "last_seq" = {marks[-1]}'
+        )
+    return _claims[key]
+
+
+def _db_time(name: str, moment: datetime | None) -> Any:
+    return Device._meta.fields_map[name].to_db_value(moment, Device)
+
+
 class DbAttempt:
     def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
         self.store = store
@@ -97,10 +124,16 @@ class DbAttempt:
         self.claimed = False
 
     async def claim(self, first: int, last: int) -> bool:
-        updated = (
-            await Device.filter(id=self.store.row.id, last_seq=first - 1)
-            .using_db(self.context.conn)
-            .update(last_seq=last, last_seen_at=self.context.at, **self.store.clock_fields())
+        conn = self.context.conn
+        clock = self.store.clock_fields()
+        values: list[Any] = [last, _db_time("last_seen_at", self.context.at)]
+        if clock:
+            values += [
+                clock["clock_offset"],
+                _db_time("clock_measured_at", clock["clock_measured_at"]),
+            ]
+        updated, _ = await conn.execute_query(
+            _claim_sql(db.dialect(conn), bool(clock)), [*values, self.store.row.id, first - 1]
         )
         self.claimed = bool(updated)
         return self.claimed
@@ -129,7 +162,8 @@ class DbAttempt:
 
     async def record(self, op: Op, outcome: Outcome) -> None:
         self.records.append(
-            SyncOutcome(
+            db.new(
+                SyncOutcome,
                 device_id=self.store.row.id,
                 seq=op.seq,
                 op_id=op.op_id,
