@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.queryset import QuerySet
-
 from server import db
 from server.domain import kpis
 from server.models import Dossier, DossierEvent
@@ -55,15 +53,21 @@ class Steps:
         return max(found) if found else dossier.created_at
 
 
-def _query(dossier_id: int) -> QuerySet[DossierEvent]:
-    return (
-        DossierEvent.filter(dossier_id=dossier_id, kind__in=KINDS)
-        .order_by("id")
-        .only("id", "kind", "at")
-    )
+_sql: dict[str, str] = {}
 
 
 async def read(dossier: Dossier) -> Steps:
-    # Every move reads it (the SQL built once: server.db.prepared).
-    rows = await db.prepared("dossier-steps", _query, dossier.id)
-    return Steps(tuple((e.id, e.kind, e.at) for e in rows))
+    # Every move reads it: the SQL is written once per dialect, and the rows stay tuples (no
+    # model per event).
+    conn = db.connection()
+    dialect = db.dialect(conn)
+    if dialect not in _sql:
+        marks = db.placeholders(conn, len(KINDS) + 1)
+        _sql[dialect] = (
+            f'SELECT "id", "kind", "at" FROM "{DossierEvent._meta.db_table}" '
+            f'WHERE "dossier_id" = {marks[0]} AND "kind" IN ({", ".join(marks[1:])}) '
+            'ORDER BY "id"'
+        )
+    rows = await conn.execute_query_dict(_sql[dialect], [dossier.id, *KINDS])
+    at = DossierEvent._meta.fields_map["at"]
+    return Steps(tuple((int(r["id"]), r["kind"], at.to_python_value(r["at"])) for r in rows))

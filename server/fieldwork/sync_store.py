@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 from server import db, live
 from server.communication import outbox
 from server.domain.errors import NotFound, Unprocessable
-from server.fieldwork import changefeed, technician_jobs
+from server.fieldwork import changefeed, field_jobs, technician_jobs
 from server.fieldwork.field_context import FieldContext, Pending
 from server.insight import changes
 from server.models import (
@@ -62,6 +62,49 @@ async def device_for(user: User, device_id: str) -> Device:
     return device
 
 
+async def technician_with_device(
+    user: User, device_id: str
+) -> tuple[Technician | None, Device | None]:
+    """The user's technician row and his device by its id, in one statement (every sync
+    request reads both); the device None when it is not registered yet (`device_for` does)."""
+    if (
+        user.role != "technician"
+        or not isinstance(device_id, str)
+        or not DEVICE_ID.match(device_id)
+    ):
+        return await field_jobs.technician_of(user), None
+    conn = db.connection()
+    dialect = db.dialect(conn)
+    if dialect not in _joined:
+        _joined[dialect] = _technician_with_device_sql(db.placeholders(conn, 2))
+    rows = await conn.execute_query_dict(_joined[dialect], [device_id, user.id])
+    if not rows:
+        return None, None
+    technician = Technician._init_from_db(**_columns(rows[0], "t__"))
+    found = _columns(rows[0], "d__")
+    return technician, None if found["id"] is None else Device._init_from_db(**found)
+
+
+_joined: dict[str, str] = {}
+
+
+def _technician_with_device_sql(marks: list[str]) -> str:
+    def columns(model: type[Technician] | type[Device], alias: str) -> str:
+        names = model._meta.fields_db_projection.values()
+        return ", ".join(f'{alias}."{c}" AS "{alias}__{c}"' for c in names)
+
+    return (
+        f"SELECT {columns(Technician, 't')}, {columns(Device, 'd')} "
+        f'FROM "{Technician._meta.db_table}" t LEFT JOIN "{Device._meta.db_table}" d '
+        f'ON d."user_id" = t."user_id" AND d."device_id" = {marks[0]} '
+        f'WHERE t."user_id" = {marks[1]} LIMIT 1'
+    )
+
+
+def _columns(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)}
+
+
 def _device(user_id: int, device_id: str) -> QuerySet[Device]:
     return Device.filter(user_id=user_id, device_id=device_id).limit(1)
 
@@ -89,6 +132,7 @@ async def reset_devices(username: str, device_id: str | None = None) -> int:
     return count
 
 
+_OUTCOMES = SyncOutcome._meta.db_table
 _claims: dict[tuple[str, bool], str] = {}
 
 
@@ -244,16 +288,36 @@ class DeviceStore:
             self._clock_unsaved = False
 
     async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
-        if not seqs:
-            return {}
-        rows = await SyncOutcome.filter(device_id=self.row.id, seq__in=list(seqs))
-        return {row.seq: _outcome(row) for row in rows}
+        outcomes = await self._stored("seq", list(seqs))
+        return {o.seq: o for o in outcomes}
 
     async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
-        if not op_ids:
-            return {}
-        rows = await SyncOutcome.filter(device_id=self.row.id, op_id__in=list(op_ids))
-        return {row.op_id: _outcome(row) for row in rows}
+        outcomes = await self._stored("op_id", list(op_ids))
+        return {o.op_id: o for o in outcomes}
+
+    async def _stored(self, column: str, wanted: list[Any]) -> list[Outcome]:
+        """The device's outcomes whose `column` is one of `wanted`: every push asks, so the
+        SQL is written here rather than built by the ORM, and no model is made per row."""
+        if not wanted:
+            return []
+        conn = db.connection()
+        marks = db.placeholders(conn, len(wanted) + 1)
+        rows = await conn.execute_query_dict(
+            f'SELECT "seq", "op_id", "status", "reason", "result" FROM "{_OUTCOMES}" '
+            f'WHERE "device_id" = {marks[0]} AND "{column}" IN ({", ".join(marks[1:])})',
+            [self.row.id, *wanted],
+        )
+        result = SyncOutcome._meta.fields_map["result"]
+        return [
+            Outcome(
+                int(r["seq"]),
+                r["op_id"],
+                Status(r["status"]),
+                r["reason"],
+                result.to_python_value(r["result"]),
+            )
+            for r in rows
+        ]
 
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[DbAttempt]:
@@ -296,10 +360,6 @@ class DeviceStore:
             return {"jobs": []}
         jobs = await technician_jobs.current(self.technician, now())
         return {"jobs": await technician_jobs.snapshots(jobs)}
-
-
-def _outcome(row: SyncOutcome) -> Outcome:
-    return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
 
 
 def _device_time(header: str | None) -> datetime | None:
