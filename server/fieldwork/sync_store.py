@@ -133,6 +133,18 @@ async def reset_devices(username: str, device_id: str | None = None) -> int:
 
 
 _OUTCOMES = SyncOutcome._meta.db_table
+_RECORD = (
+    "device_id",
+    "seq",
+    "op_id",
+    "kind",
+    "job",
+    "status",
+    "reason",
+    "result",
+    "device_time",
+    "received_at",
+)
 _claims: dict[tuple[str, bool], str] = {}
 
 
@@ -164,7 +176,7 @@ class DbAttempt:
     def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
         self.store = store
         self.context = ctx
-        self.records: list[SyncOutcome] = []
+        self.records: list[tuple[Any, ...]] = []  # _RECORD's values, one per operation
         self.claimed = False
 
     async def claim(self, first: int, last: int) -> bool:
@@ -206,18 +218,17 @@ class DbAttempt:
 
     async def record(self, op: Op, outcome: Outcome) -> None:
         self.records.append(
-            db.new(
-                SyncOutcome,
-                device_id=self.store.row.id,
-                seq=op.seq,
-                op_id=op.op_id,
-                kind=op.kind[:40],
-                job=op.job[:20],
-                status=outcome.status.value,
-                reason=outcome.reason,
-                result=outcome.result,
-                device_time=op.device_time,
-                received_at=self.context.at,
+            (
+                self.store.row.id,
+                op.seq,
+                op.op_id,
+                op.kind[:40],
+                op.job[:20],
+                outcome.status.value,
+                outcome.reason,
+                outcome.result,
+                op.device_time,
+                self.context.at,
             )
         )
 
@@ -227,7 +238,7 @@ class DbAttempt:
     async def flush(self) -> None:
         """The outcomes of the whole run in one INSERT, in the run's transaction."""
         await self.context.flush()
-        await db.insert_all(self.context.conn, self.records)
+        await db.insert_values(self.context.conn, SyncOutcome, _RECORD, self.records)
         self.records = []
 
 
