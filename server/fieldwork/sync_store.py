@@ -196,24 +196,36 @@ class DbAttempt:
 
     async def prepare(self, ops: Sequence[Op]) -> None:
         """Which of these op ids no repair log or chat message carries yet: one read for the
-        whole run instead of one per operation."""
+        whole run instead of one per operation. On PostgreSQL the same statement takes the
+        ids of the run's chat messages from their sequence (they are named before insert)."""
         wanted = [op.op_id for op in ops if op.kind in ADDITIVE_KINDS]
         if not wanted:
             return
         conn = self.context.conn
-        marks = db.placeholders(conn, 2 * len(wanted))
+        postgres = db.dialect(conn) == "postgres"
+        chats = sum(1 for op in ops if op.kind == "chat") if postgres else 0
         half = len(wanted)
-        rows = await conn.execute_query_dict(
-            f'SELECT op_id FROM "{RepairLog._meta.db_table}" '
+        marks = db.placeholders(conn, 2 * half + (3 if chats else 0))
+        sql = (
+            f'SELECT op_id, NULL AS id FROM "{RepairLog._meta.db_table}" '
             f"WHERE op_id IN ({', '.join(marks[:half])}) UNION ALL "
-            f'SELECT op_id FROM "{DossierMessage._meta.db_table}" '
-            f"WHERE op_id IN ({', '.join(marks[half:])})",
-            [*wanted, *wanted],
+            f'SELECT op_id, NULL AS id FROM "{DossierMessage._meta.db_table}" '
+            f"WHERE op_id IN ({', '.join(marks[half : 2 * half])})"
         )
-        self.context.new_op_ids = frozenset(wanted) - {r["op_id"] for r in rows}
-        if db.dialect(self.context.conn) == "postgres":
-            chats = sum(1 for op in ops if op.kind == "chat")
-            ids = await db.next_ids(self.context.conn, DossierMessage, chats) if chats else []
+        values: list[Any] = [*wanted, *wanted]
+        if chats:
+            table, sequence, count = marks[2 * half :]
+            sql = sql.replace("NULL AS id", "NULL::bigint AS id") + (
+                f" UNION ALL SELECT NULL, nextval(pg_get_serial_sequence({table}, {sequence})) "
+                f"FROM generate_series(1, {count})"
+            )
+            meta = DossierMessage._meta
+            values += [meta.db_table, meta.db_pk_column, chats]
+        rows = await conn.execute_query_dict(sql, values)
+        found = {r["op_id"] for r in rows if r["op_id"] is not None}
+        self.context.new_op_ids = frozenset(wanted) - found
+        if postgres:
+            ids = sorted(int(r["id"]) for r in rows if r["op_id"] is None)
             self.context.pending = Pending(message_ids=ids)
 
     async def record(self, op: Op, outcome: Outcome) -> None:
