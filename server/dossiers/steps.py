@@ -47,6 +47,21 @@ class Steps:
         last = max(moves, default=0)
         return any(r[1] == "werkbon" and r[0] > last for r in self.rows)
 
+    def with_written(self, dossier: Dossier, written: list[DossierEvent]) -> Steps | None:
+        """These steps with the events of `dossier` written since they were read, from the
+        transaction's journal (server.dossiers.events.journal); None when one has no id yet
+        (not inserted), so the caller reads the timeline instead."""
+        known = {r[0] for r in self.rows}
+        added: list[Row] = []
+        for event in written:
+            if event.dossier_id != dossier.id or event.kind not in KINDS:
+                continue
+            if event.id is None:
+                return None
+            if event.id not in known:
+                added.append((event.id, event.kind, event.at))
+        return Steps(tuple(sorted((*self.rows, *added)))) if added else self
+
     def phase_since(self, dossier: Dossier) -> datetime:
         """When the dossier entered its current phase (or its appointment last changed)."""
         found = [r[2] for r in self.rows if r[1] in PHASE_EVENTS]

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from server import db, live
 from server.communication import outbox
 from server.domain.errors import NotFound, Unprocessable
+from server.dossiers import events
 from server.fieldwork import changefeed, field_jobs, technician_jobs
 from server.fieldwork.field_context import FieldContext, Pending
 from server.insight import changes
@@ -350,7 +351,8 @@ class DeviceStore:
         async with live.together(unique=True), changes.batch():
             async with in_transaction() as conn:
                 ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
-                with outbox.starting_after(after):  # tenant messages are sent after the commit
+                # Tenant messages are sent after the commit; the events written are kept.
+                with outbox.starting_after(after), events.journal() as ctx.written:
                     attempt = DbAttempt(self, ctx)
                     clock = self.clock_fields()
                     yield attempt
