@@ -330,3 +330,26 @@ async def insert_all(
     for obj, row_id in zip(objects, sorted(int(r[pk]) for r in found), strict=True):
         obj.pk = row_id
         obj._saved_in_db = True
+
+
+async def insert_values(
+    conn: BaseDBAsyncClient,
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    """Rows of `model` in one INSERT, each a sequence of values for `columns` (field names),
+    converted and checked by each field as `insert_all` does, without building a model
+    instance per row: for rows nobody reads back (a sync push's outcomes, ten a push)."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.fields_map[c] for c in columns]
+    names = ", ".join(f'"{meta.fields_db_projection[c]}"' for c in columns)
+    values = [f.to_db_value(v, model) for row in rows for f, v in zip(fields, row, strict=True)]
+    marks = placeholders(conn, len(values))
+    width = len(columns)
+    tuples = ", ".join(
+        "(" + ", ".join(marks[i * width : (i + 1) * width]) + ")" for i in range(len(rows))
+    )
+    await conn.execute_query(f'INSERT INTO "{meta.db_table}" ({names}) VALUES {tuples}', values)

@@ -61,10 +61,18 @@ async def record(
         at=at,
     )
     rows = await _insert_new(conn, made)
-    for row in rows:
-        if row.status != "wachtrij":
-            data = message_log.event_data(row, row.last_error)
-            await events.record(dossier, "bericht", None, at, conn, **data)
+    # The timeline events of channels that cannot send, in one INSERT without the ORM's
+    # save hooks: the client is known, and a 'bericht' is no step they derive anything for.
+    stopped = [
+        await events.build(dossier, "bericht", None, at, **message_log.event_data(r, r.last_error))
+        for r in rows
+        if r.status != "wachtrij"
+    ]
+    if stopped and all(e.client_id is not None for e in stopped):
+        await db.insert_all(conn, stopped)
+    else:
+        for event in stopped:
+            await event.save(using_db=conn)
     if rows:
         after_commit.append(lambda: outbox.start_new(rows, dossier, client, at))
     return rows

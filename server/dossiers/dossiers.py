@@ -20,7 +20,7 @@ from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
-from server.dossiers import dossier_live, events, steps, work_queue
+from server.dossiers import dossier_live, events, move_update, steps, work_queue
 from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
@@ -427,21 +427,11 @@ async def _save_move(
     own UPDATE, the event's phase hours in its INSERT. Inside a caller's transaction (a sync
     push) it adds no savepoint: nothing is written before the version check can refuse."""
     source, target = event_data["from"], event_data["to"]
-    derived: dict[str, Any] = {}
-    if target == kpis.VISIT:
-        first = Q(first_visit_at__isnull=True) | Q(first_visit_at__gt=when)
-        derived["visits"] = F("visits") + 1
-        derived["first_visit_at"] = Case(
-            When(first, then=_db_time(when)), default=F("first_visit_at")
-        )
-    elif target == kpis.REMOTE:
-        derived["remote_solved"] = True
     async with changes_live.batch(), _joined() as conn:
-        updated = (
-            await Dossier.filter(id=dossier.id, version=dossier.version)
-            .using_db(conn)
-            .update(**changes, **derived, version=F("version") + 1, updated_at=at)
-        )
+        if move_update.plain(changes):
+            updated = await move_update.update(conn, dossier, changes, target, when, at)
+        else:
+            updated = bool(await _orm_update(conn, dossier, changes, target, when, at))
         if not updated:
             raise Conflict(
                 f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
@@ -464,6 +454,31 @@ async def _save_move(
         dossier.updated_at = at
         _derived_in_hand(dossier, target, when)
     await dossier_live.changed(dossier, "transition")
+
+
+def _orm_update(
+    conn: BaseDBAsyncClient,
+    dossier: Dossier,
+    changes: dict[str, Any],
+    target: str,
+    when: datetime,
+    at: datetime,
+) -> Awaitable[int]:
+    """`move_update.update` for changes it does not write (a relation object)."""
+    derived: dict[str, Any] = {}
+    if target == kpis.VISIT:
+        first = Q(first_visit_at__isnull=True) | Q(first_visit_at__gt=when)
+        derived["visits"] = F("visits") + 1
+        derived["first_visit_at"] = Case(
+            When(first, then=_db_time(when)), default=F("first_visit_at")
+        )
+    elif target == kpis.REMOTE:
+        derived["remote_solved"] = True
+    return (
+        Dossier.filter(id=dossier.id, version=dossier.version)
+        .using_db(conn)
+        .update(**changes, **derived, version=F("version") + 1, updated_at=at)
+    )
 
 
 def _derived_in_hand(dossier: Dossier, target: str, when: datetime) -> None:

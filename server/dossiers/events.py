@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +46,29 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 
+# The events written in the caller's open transaction (`journal`), in the order written.
+_written: ContextVar[list[DossierEvent] | None] = ContextVar("events_written", default=None)
+
+
+@contextmanager
+def journal() -> Iterator[list[DossierEvent]]:
+    """Collect the events `record`, `build` and `record_step` make while the block runs (a
+    sync push's transaction): a later move of it knows its dossier's timeline without reading
+    it again (server/dossiers/steps.py)."""
+    written: list[DossierEvent] = []
+    token = _written.set(written)
+    try:
+        yield written
+    finally:
+        _written.reset(token)
+
+
+def _journal(event: DossierEvent) -> None:
+    written = _written.get()
+    if written is not None:
+        written.append(event)
+
+
 async def record(
     dossier: Dossier,
     kind: str,
@@ -53,6 +79,7 @@ async def record(
 ) -> DossierEvent:
     """Append one event; open dashboards and portals hear of it (server.insight.changes)."""
     event = await DossierEvent.create(**_fields(dossier, kind, actor, at, data), using_db=conn)
+    _journal(event)
     await changes.noticed(dossier, kind)
     return event
 
@@ -63,7 +90,8 @@ async def build(
     """The event `record` would write, not yet saved: for a caller that inserts several at once
     (sync's pending rows). Save hooks will not run, so only kinds they derive nothing from."""
     assert kind not in kpis.STEP_KINDS, kind
-    event = DossierEvent(**_fields(dossier, kind, actor, at, data))
+    event = db.new(DossierEvent, **_fields(dossier, kind, actor, at, data))
+    _journal(event)  # its id comes when the caller inserts it
     await changes.noticed(dossier, kind)
     return event
 
@@ -79,7 +107,8 @@ async def record_step(
 ) -> DossierEvent:
     """A transition whose derived columns the caller worked out (server/dossiers/steps.py):
     inserted without the save hooks, which would read the timeline once more for them."""
-    event = DossierEvent(
+    event = db.new(
+        DossierEvent,
         **_fields(dossier, "transition", actor, at, data),
         from_phase=from_phase,
         phase_hours=phase_hours,
@@ -88,6 +117,7 @@ async def record_step(
         found = Dossier.filter(id=dossier.id).using_db(conn)
         event.client_id = await found.first().values_list("client_id", flat=True)  # type: ignore[assignment]
     await db.insert_all(conn, [event])
+    _journal(event)
     await changes.noticed(dossier, "transition")
     return event
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.queryset import QuerySet
-
 from server import db
 from server.domain import kpis
 from server.models import Dossier, DossierEvent
@@ -49,21 +47,42 @@ class Steps:
         last = max(moves, default=0)
         return any(r[1] == "werkbon" and r[0] > last for r in self.rows)
 
+    def with_written(self, dossier: Dossier, written: list[DossierEvent]) -> Steps | None:
+        """These steps with the events of `dossier` written since they were read, from the
+        transaction's journal (server.dossiers.events.journal); None when one has no id yet
+        (not inserted), so the caller reads the timeline instead."""
+        known = {r[0] for r in self.rows}
+        added: list[Row] = []
+        for event in written:
+            if event.dossier_id != dossier.id or event.kind not in KINDS:
+                continue
+            if event.id is None:
+                return None
+            if event.id not in known:
+                added.append((event.id, event.kind, event.at))
+        return Steps(tuple(sorted((*self.rows, *added)))) if added else self
+
     def phase_since(self, dossier: Dossier) -> datetime:
         """When the dossier entered its current phase (or its appointment last changed)."""
         found = [r[2] for r in self.rows if r[1] in PHASE_EVENTS]
         return max(found) if found else dossier.created_at
 
 
-def _query(dossier_id: int) -> QuerySet[DossierEvent]:
-    return (
-        DossierEvent.filter(dossier_id=dossier_id, kind__in=KINDS)
-        .order_by("id")
-        .only("id", "kind", "at")
-    )
+_sql: dict[str, str] = {}
 
 
 async def read(dossier: Dossier) -> Steps:
-    # Every move reads it (the SQL built once: server.db.prepared).
-    rows = await db.prepared("dossier-steps", _query, dossier.id)
-    return Steps(tuple((e.id, e.kind, e.at) for e in rows))
+    # Every move reads it: the SQL is written once per dialect, and the rows stay tuples (no
+    # model per event).
+    conn = db.connection()
+    dialect = db.dialect(conn)
+    if dialect not in _sql:
+        marks = db.placeholders(conn, len(KINDS) + 1)
+        _sql[dialect] = (
+            f'SELECT "id", "kind", "at" FROM "{DossierEvent._meta.db_table}" '
+            f'WHERE "dossier_id" = {marks[0]} AND "kind" IN ({", ".join(marks[1:])}) '
+            'ORDER BY "id"'
+        )
+    rows = await conn.execute_query_dict(_sql[dialect], [dossier.id, *KINDS])
+    at = DossierEvent._meta.fields_map["at"]
+    return Steps(tuple((int(r["id"]), r["kind"], at.to_python_value(r["at"])) for r in rows))

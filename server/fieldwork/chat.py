@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 
-from server import live
+from server import db, live
 from server.domain.errors import Forbidden, Unprocessable
 from server.models import Dossier, DossierMessage, User
 
@@ -68,7 +68,7 @@ async def write(
         created_at=datetime.now(UTC),
     )
     if new and pending is not None:
-        message = DossierMessage(id=pending.message_id(), **fields)
+        message = db.new(DossierMessage, id=pending.message_id(), **fields)
         pending.rows.append(message)
         return message
     try:

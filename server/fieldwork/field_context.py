@@ -13,7 +13,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from server import db
 from server.domain.lifecycle import Actor
 from server.domain.roles import Role
-from server.models import Dossier, DossierMessage, Technician, User
+from server.dossiers.steps import Steps
+from server.models import Dossier, DossierEvent, DossierMessage, Technician, User
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -59,6 +60,10 @@ class FieldContext:
     moved: set[str] = field(default_factory=set)
     # Set for a run of operations on PostgreSQL (sync_store); None: every row is written at once.
     pending: Pending | None = None
+    # The events written in this transaction (events.journal), and the timeline each job's
+    # move read: a later move of a job in `moved` takes that with what was written since.
+    written: list[DossierEvent] = field(default_factory=list)
+    timelines: dict[str, Steps] = field(default_factory=dict)
 
     def actor(self) -> Actor:
         """Who moves a dossier from the app, as dossiers.actor_for would read it (without

@@ -213,7 +213,8 @@ async def _move(
         return job
     if ctx.technician is None or not field_jobs.is_current(job, ctx.technician):
         return await _refused(ctx, op, job, _taken_away(job))
-    timeline = await steps.read(job)  # read once: for the time below and for the move
+    timeline = _timeline(ctx, op, job) or await steps.read(job)  # for the time and the move
+    ctx.timelines[op.job] = timeline
     since = timeline.phase_since(job)
     try:
         await dossiers.transition(
@@ -234,6 +235,14 @@ async def _move(
         return await _refused(ctx, op, job, exc.message, decide)
     ctx.moved.add(op.job)
     return applied(phase=job.phase, version=job.version)
+
+
+def _timeline(ctx: FieldContext, op: Op, job: Dossier) -> steps.Steps | None:
+    """The job's timeline without reading it, when a move of this transaction read it: its
+    row is locked since, so no other move or appointment change can add a step; what this
+    transaction wrote is in its journal."""
+    known = ctx.timelines.get(op.job) if op.job in ctx.moved else None
+    return known.with_written(job, ctx.written) if known is not None else None
 
 
 def _taken_away(job: Dossier) -> str:

@@ -20,7 +20,8 @@ from tortoise.transactions import in_transaction
 from server import db, live
 from server.communication import outbox
 from server.domain.errors import NotFound, Unprocessable
-from server.fieldwork import changefeed, technician_jobs
+from server.dossiers import events
+from server.fieldwork import changefeed, field_jobs, technician_jobs
 from server.fieldwork.field_context import FieldContext, Pending
 from server.insight import changes
 from server.models import (
@@ -62,6 +63,49 @@ async def device_for(user: User, device_id: str) -> Device:
     return device
 
 
+async def technician_with_device(
+    user: User, device_id: str
+) -> tuple[Technician | None, Device | None]:
+    """The user's technician row and his device by its id, in one statement (every sync
+    request reads both); the device None when it is not registered yet (`device_for` does)."""
+    if (
+        user.role != "technician"
+        or not isinstance(device_id, str)
+        or not DEVICE_ID.match(device_id)
+    ):
+        return await field_jobs.technician_of(user), None
+    conn = db.connection()
+    dialect = db.dialect(conn)
+    if dialect not in _joined:
+        _joined[dialect] = _technician_with_device_sql(db.placeholders(conn, 2))
+    rows = await conn.execute_query_dict(_joined[dialect], [device_id, user.id])
+    if not rows:
+        return None, None
+    technician = Technician._init_from_db(**_columns(rows[0], "t__"))
+    found = _columns(rows[0], "d__")
+    return technician, None if found["id"] is None else Device._init_from_db(**found)
+
+
+_joined: dict[str, str] = {}
+
+
+def _technician_with_device_sql(marks: list[str]) -> str:
+    def columns(model: type[Technician] | type[Device], alias: str) -> str:
+        names = model._meta.fields_db_projection.values()
+        return ", ".join(f'{alias}."{c}" AS "{alias}__{c}"' for c in names)
+
+    return (
+        f"SELECT {columns(Technician, 't')}, {columns(Device, 'd')} "
+        f'FROM "{Technician._meta.db_table}" t LEFT JOIN "{Device._meta.db_table}" d '
+        f'ON d."user_id" = t."user_id" AND d."device_id" = {marks[0]} '
+        f'WHERE t."user_id" = {marks[1]} LIMIT 1'
+    )
+
+
+def _columns(row: dict[str, Any], prefix: str) -> dict[str, Any]:
+    return {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)}
+
+
 def _device(user_id: int, device_id: str) -> QuerySet[Device]:
     return Device.filter(user_id=user_id, device_id=device_id).limit(1)
 
@@ -89,57 +133,115 @@ async def reset_devices(username: str, device_id: str | None = None) -> int:
     return count
 
 
+_OUTCOMES = SyncOutcome._meta.db_table
+_RECORD = (
+    "device_id",
+    "seq",
+    "op_id",
+    "kind",
+    "job",
+    "status",
+    "reason",
+    "result",
+    "device_time",
+    "received_at",
+)
+_claims: dict[tuple[str, bool], str] = {}
+
+
+def _claim_sql(dialect: str, clock: bool) -> str:
+    """The claim's compare-and-set on the device row (with the measured clock), written once:
+    the ORM built it anew for every push."""
+    key = (dialect, clock)
+    if key not in _claims:
+        columns = [
+            "last_seq",
+            "last_seen_at",
+            *(["clock_offset", "clock_measured_at"] if clock else []),
+        ]
+        marks = [f"${i}" if dialect == "postgres" else "?" for i in range(1, len(columns) + 3)]
+        names = Device._meta.fields_db_projection
+        sets = ", ".join(f'"{names[c]}" = {m}' for c, m in zip(columns, marks, strict=False))
+        _claims[key] = (
+            f'UPDATE "{Device._meta.db_table}" SET {sets} '
+            f'WHERE "id" = {marks[-2]} AND "last_seq" = {marks[-1]}'
+        )
+    return _claims[key]
+
+
+def _db_time(name: str, moment: datetime | None) -> Any:
+    return Device._meta.fields_map[name].to_db_value(moment, Device)
+
+
 class DbAttempt:
     def __init__(self, store: DeviceStore, ctx: FieldContext) -> None:
         self.store = store
         self.context = ctx
-        self.records: list[SyncOutcome] = []
+        self.records: list[tuple[Any, ...]] = []  # _RECORD's values, one per operation
         self.claimed = False
 
     async def claim(self, first: int, last: int) -> bool:
-        updated = (
-            await Device.filter(id=self.store.row.id, last_seq=first - 1)
-            .using_db(self.context.conn)
-            .update(last_seq=last, last_seen_at=self.context.at, **self.store.clock_fields())
+        conn = self.context.conn
+        clock = self.store.clock_fields()
+        values: list[Any] = [last, _db_time("last_seen_at", self.context.at)]
+        if clock:
+            values += [
+                clock["clock_offset"],
+                _db_time("clock_measured_at", clock["clock_measured_at"]),
+            ]
+        updated, _ = await conn.execute_query(
+            _claim_sql(db.dialect(conn), bool(clock)), [*values, self.store.row.id, first - 1]
         )
         self.claimed = bool(updated)
         return self.claimed
 
     async def prepare(self, ops: Sequence[Op]) -> None:
         """Which of these op ids no repair log or chat message carries yet: one read for the
-        whole run instead of one per operation."""
+        whole run instead of one per operation. On PostgreSQL the same statement takes the
+        ids of the run's chat messages from their sequence (they are named before insert)."""
         wanted = [op.op_id for op in ops if op.kind in ADDITIVE_KINDS]
         if not wanted:
             return
         conn = self.context.conn
-        marks = db.placeholders(conn, 2 * len(wanted))
+        postgres = db.dialect(conn) == "postgres"
+        chats = sum(1 for op in ops if op.kind == "chat") if postgres else 0
         half = len(wanted)
-        rows = await conn.execute_query_dict(
-            f'SELECT op_id FROM "{RepairLog._meta.db_table}" '
+        marks = db.placeholders(conn, 2 * half + (3 if chats else 0))
+        sql = (
+            f'SELECT op_id, NULL AS id FROM "{RepairLog._meta.db_table}" '
             f"WHERE op_id IN ({', '.join(marks[:half])}) UNION ALL "
-            f'SELECT op_id FROM "{DossierMessage._meta.db_table}" '
-            f"WHERE op_id IN ({', '.join(marks[half:])})",
-            [*wanted, *wanted],
+            f'SELECT op_id, NULL AS id FROM "{DossierMessage._meta.db_table}" '
+            f"WHERE op_id IN ({', '.join(marks[half : 2 * half])})"
         )
-        self.context.new_op_ids = frozenset(wanted) - {r["op_id"] for r in rows}
-        if db.dialect(self.context.conn) == "postgres":
-            chats = sum(1 for op in ops if op.kind == "chat")
-            ids = await db.next_ids(self.context.conn, DossierMessage, chats) if chats else []
+        values: list[Any] = [*wanted, *wanted]
+        if chats:
+            table, sequence, count = marks[2 * half :]
+            sql = sql.replace("NULL AS id", "NULL::bigint AS id") + (
+                f" UNION ALL SELECT NULL, nextval(pg_get_serial_sequence({table}, {sequence})) "
+                f"FROM generate_series(1, {count})"
+            )
+            meta = DossierMessage._meta
+            values += [meta.db_table, meta.db_pk_column, chats]
+        rows = await conn.execute_query_dict(sql, values)
+        found = {r["op_id"] for r in rows if r["op_id"] is not None}
+        self.context.new_op_ids = frozenset(wanted) - found
+        if postgres:
+            ids = sorted(int(r["id"]) for r in rows if r["op_id"] is None)
             self.context.pending = Pending(message_ids=ids)
 
     async def record(self, op: Op, outcome: Outcome) -> None:
         self.records.append(
-            SyncOutcome(
-                device_id=self.store.row.id,
-                seq=op.seq,
-                op_id=op.op_id,
-                kind=op.kind[:40],
-                job=op.job[:20],
-                status=outcome.status.value,
-                reason=outcome.reason,
-                result=outcome.result,
-                device_time=op.device_time,
-                received_at=self.context.at,
+            (
+                self.store.row.id,
+                op.seq,
+                op.op_id,
+                op.kind[:40],
+                op.job[:20],
+                outcome.status.value,
+                outcome.reason,
+                outcome.result,
+                op.device_time,
+                self.context.at,
             )
         )
 
@@ -149,7 +251,7 @@ class DbAttempt:
     async def flush(self) -> None:
         """The outcomes of the whole run in one INSERT, in the run's transaction."""
         await self.context.flush()
-        await db.insert_all(self.context.conn, self.records)
+        await db.insert_values(self.context.conn, SyncOutcome, _RECORD, self.records)
         self.records = []
 
 
@@ -210,16 +312,36 @@ class DeviceStore:
             self._clock_unsaved = False
 
     async def stored(self, seqs: Sequence[int]) -> dict[int, Outcome]:
-        if not seqs:
-            return {}
-        rows = await SyncOutcome.filter(device_id=self.row.id, seq__in=list(seqs))
-        return {row.seq: _outcome(row) for row in rows}
+        outcomes = await self._stored("seq", list(seqs))
+        return {o.seq: o for o in outcomes}
 
     async def stored_ops(self, op_ids: Sequence[str]) -> dict[str, Outcome]:
-        if not op_ids:
-            return {}
-        rows = await SyncOutcome.filter(device_id=self.row.id, op_id__in=list(op_ids))
-        return {row.op_id: _outcome(row) for row in rows}
+        outcomes = await self._stored("op_id", list(op_ids))
+        return {o.op_id: o for o in outcomes}
+
+    async def _stored(self, column: str, wanted: list[Any]) -> list[Outcome]:
+        """The device's outcomes whose `column` is one of `wanted`: every push asks, so the
+        SQL is written here rather than built by the ORM, and no model is made per row."""
+        if not wanted:
+            return []
+        conn = db.connection()
+        marks = db.placeholders(conn, len(wanted) + 1)
+        rows = await conn.execute_query_dict(
+            f'SELECT "seq", "op_id", "status", "reason", "result" FROM "{_OUTCOMES}" '
+            f'WHERE "device_id" = {marks[0]} AND "{column}" IN ({", ".join(marks[1:])})',
+            [self.row.id, *wanted],
+        )
+        result = SyncOutcome._meta.fields_map["result"]
+        return [
+            Outcome(
+                int(r["seq"]),
+                r["op_id"],
+                Status(r["status"]),
+                r["reason"],
+                result.to_python_value(r["result"]),
+            )
+            for r in rows
+        ]
 
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[DbAttempt]:
@@ -229,7 +351,8 @@ class DeviceStore:
         async with live.together(unique=True), changes.batch():
             async with in_transaction() as conn:
                 ctx = FieldContext(self.user, self.technician, conn, now(), after, self.offset())
-                with outbox.starting_after(after):  # tenant messages are sent after the commit
+                # Tenant messages are sent after the commit; the events written are kept.
+                with outbox.starting_after(after), events.journal() as ctx.written:
                     attempt = DbAttempt(self, ctx)
                     clock = self.clock_fields()
                     yield attempt
@@ -262,10 +385,6 @@ class DeviceStore:
             return {"jobs": []}
         jobs = await technician_jobs.current(self.technician, now())
         return {"jobs": await technician_jobs.snapshots(jobs)}
-
-
-def _outcome(row: SyncOutcome) -> Outcome:
-    return Outcome(row.seq, row.op_id, Status(row.status), row.reason, row.result)
 
 
 def _device_time(header: str | None) -> datetime | None:

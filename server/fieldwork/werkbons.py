@@ -12,6 +12,7 @@ from typing import Any
 
 from tortoise import Model
 
+from server import db
 from server.dossiers import events
 from server.models import Dossier, RepairLog, Technician, User
 
@@ -31,7 +32,8 @@ async def store(
     """`values` as field_input checked them; `reported_at` is when it stands on the timeline,
     `created_at` when the server got it (shown beside it when they differ). With `pending`
     the row and its event are added to it, for the caller to insert (sync's runs)."""
-    log = RepairLog(
+    log = db.new(
+        RepairLog,
         dossier=job,
         technician=technician,
         author=author,

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from server.domain import kpis
 from server.domain.codes import RESULT_LABELS
 from server.domain.lifecycle import FIELD_RESULTS, NO_WERKBON
 from server.dossiers import dossiers, retention
@@ -159,6 +160,37 @@ async def test_a_werkbon_written_earlier_in_the_visit_will_do_but_not_one_of_a_v
     )
     assert [o["status"] for o in third["outcomes"]] == ["applied", "applied"]
     assert (await Dossier.get(order_number=n)).phase == "afgerond"
+
+
+async def test_a_visit_pushed_at_once_closes_only_after_its_werkbon_with_the_hours_on_site(
+    http: httpx.AsyncClient, w: world.World
+) -> None:
+    """Arrival, a close without werkbon, the werkbon and the close again in one push (one
+    transaction): the second move knows the first's step and the werkbon added after it."""
+    job = await job_for(w, w.technician, ago=timedelta(hours=3))
+    app = App(http, await token_for(http, "piet.monteur"))
+    await app.pull()
+    n = job.order_number
+    result = await app.push(
+        [
+            app.op("arrive", n),
+            app.op("complete", n, result_code="verholpen"),
+            app.op("add_repair_log", n, **repair_log()),
+            app.op("chat", n, text="Klaar."),
+            app.op("complete", n, result_code="verholpen"),
+        ]
+    )
+
+    statuses = [o["status"] for o in result["outcomes"]]
+    assert statuses == ["applied", "rejected", "applied", "applied", "applied"], result
+    assert result["outcomes"][1]["reason"] == NO_WERKBON
+    d = await Dossier.get(order_number=n)
+    assert (d.phase, d.visits, d.result_code) == ("afgerond", 1, "verholpen")
+    moves = await DossierEvent.filter(dossier_id=d.id, kind="transition").order_by("id")
+    arrival, closed = moves[-2:]
+    assert (arrival.data["to"], closed.data["to"]) == ("in_uitvoering", "afgerond")
+    assert closed.from_phase == "in_uitvoering"
+    assert closed.phase_hours == kpis.phase_hours(arrival.at, closed.at)
 
 
 async def test_closing_through_the_api_needs_the_werkbon_too(

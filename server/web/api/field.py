@@ -12,7 +12,7 @@ from media import CONTENT_TYPE
 from server import scoping
 from server.domain.errors import BadRequest, Forbidden
 from server.domain.numbers import whole_number
-from server.fieldwork import chat, field_jobs, photos, sync_mutators, sync_store
+from server.fieldwork import chat, photos, sync_mutators, sync_store
 from server.web.api.common import int_param, parse
 from server.web.auth import current_user
 from server.web.responses import JSONResponse
@@ -37,10 +37,10 @@ class MessageBody(BaseModel):
 
 async def _store(request: Request, device_id: str) -> sync_store.DeviceStore:
     user = current_user(request)
-    technician = await field_jobs.technician_of(user)
+    technician, device = await sync_store.technician_with_device(user, device_id)
     if technician is None:
         raise Forbidden("Alleen servicemonteurs synchroniseren met de app.")
-    device = await sync_store.device_for(user, device_id)
+    device = device or await sync_store.device_for(user, device_id)
     return sync_store.DeviceStore(user, technician, device)
 
 
