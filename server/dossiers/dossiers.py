@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
-from tortoise.expressions import Case, F, Q, When
+from tortoise.expressions import F, Q
 from tortoise.query_utils import Prefetch
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -428,10 +428,7 @@ async def _save_move(
     push) it adds no savepoint: nothing is written before the version check can refuse."""
     source, target = event_data["from"], event_data["to"]
     async with changes_live.batch(), _joined() as conn:
-        if move_update.plain(changes):
-            updated = await move_update.update(conn, dossier, changes, target, when, at)
-        else:
-            updated = bool(await _orm_update(conn, dossier, changes, target, when, at))
+        updated = await move_update.update(conn, dossier, changes, target, when, at)
         if not updated:
             raise Conflict(
                 f"Dossier {dossier.order_number} is intussen door iemand anders gewijzigd; "
@@ -456,31 +453,6 @@ async def _save_move(
     await dossier_live.changed(dossier, "transition")
 
 
-def _orm_update(
-    conn: BaseDBAsyncClient,
-    dossier: Dossier,
-    changes: dict[str, Any],
-    target: str,
-    when: datetime,
-    at: datetime,
-) -> Awaitable[int]:
-    """`move_update.update` for changes it does not write (a relation object)."""
-    derived: dict[str, Any] = {}
-    if target == kpis.VISIT:
-        first = Q(first_visit_at__isnull=True) | Q(first_visit_at__gt=when)
-        derived["visits"] = F("visits") + 1
-        derived["first_visit_at"] = Case(
-            When(first, then=_db_time(when)), default=F("first_visit_at")
-        )
-    elif target == kpis.REMOTE:
-        derived["remote_solved"] = True
-    return (
-        Dossier.filter(id=dossier.id, version=dossier.version)
-        .using_db(conn)
-        .update(**changes, **derived, version=F("version") + 1, updated_at=at)
-    )
-
-
 def _derived_in_hand(dossier: Dossier, target: str, when: datetime) -> None:
     """The copy in hand as the UPDATE left the row: a sync push moves it again without
     reading it (sync_mutators._job)."""
@@ -490,11 +462,6 @@ def _derived_in_hand(dossier: Dossier, target: str, when: datetime) -> None:
             dossier.first_visit_at = when
     elif target == kpis.REMOTE:
         dossier.remote_solved = True
-
-
-def _db_time(moment: datetime) -> Any:
-    """A moment as a bind parameter of raw SQL (SQLite keeps text), like a filter value."""
-    return Dossier._meta.fields_map["first_visit_at"].to_db_value(moment, Dossier)
 
 
 def _joined() -> AbstractAsyncContextManager[BaseDBAsyncClient]:

@@ -23,7 +23,7 @@ _sql: dict[tuple[str, tuple[str, ...], str], str] = {}
 
 def plain(changes: dict[str, Any]) -> bool:
     """Whether every change is a column written as a value (no relation object, no
-    expression): what `update` writes here; anything else goes through the ORM."""
+    expression), as a move's plan gives them: all `update` writes."""
     meta = Dossier._meta
     return all(
         key in meta.fields_db_projection
@@ -65,6 +65,8 @@ async def update(
     """Write the move if the dossier is still at the version in hand (`plain` changes only):
     its columns, visits and first visit for an arrival, remote_solved for a remote solve, the
     version counted up, `updated_at`. False when someone else changed it first."""
+    if not plain(changes):  # a move's plan names columns and values (domain.lifecycle)
+        raise TypeError(f"not a plain column change: {sorted(changes)}")
     fields = Dossier._meta.fields_map
     columns = tuple(changes)
     derive = target if target in (kpis.VISIT, kpis.REMOTE) else ""
