@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable, Sequence
 from copy import deepcopy
@@ -278,7 +279,17 @@ async def empty_all_tables() -> None:
     conn = connection()
     if dialect(conn) == "postgres":
         quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        for attempt in range(5):
+            try:
+                await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+                break
+            except Exception as exc:
+                # Another process writing meanwhile (the two-process test's workers at their
+                # start) can lock the tables in another order: PostgreSQL aborts one side of
+                # the deadlock, and the truncate is simply tried again.
+                if "deadlock detected" not in str(exc) or attempt == 4:
+                    raise
+                await asyncio.sleep(0.2)
         # The order numbers' sequences (server/dossiers/ordernumbers.py) start again too.
         found = await conn.execute_query_dict(
             "SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'order\\_number\\_%'"
