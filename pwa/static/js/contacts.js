@@ -26,6 +26,9 @@ function register(form) {
   client.addEventListener("change", offerArticles);
   if (client.value) offer();
   offerArticles();
+  // Autofocus may have placed the cursor already, and the agent may be typing before this
+  // module runs: never pull the cursor out of a field of this form.
+  if (form.contains(document.activeElement)) return;
   const first = [...form.querySelectorAll("select[required], input[required]")].find((el) => !el.value);
   (first || form.querySelector("textarea[name=note]"))?.focus();
 }
