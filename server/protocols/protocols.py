@@ -71,14 +71,35 @@ async def current(client: Client) -> ProtocolVersion:
         return found
 
 
+# Published versions by (id, checksum): a version never changes once stored, so every intake
+# reads only which one is newest (a small indexed row, which also tells every process at once
+# that a new one was published) and not its text of some 50 kB each time. The checksum in the
+# key keeps an id reused after a test's emptied tables from meaning an older text.
+_versions: dict[tuple[int, str], ProtocolVersion] = {}
+_VERSIONS_KEPT = 256
+
+
 async def _newest(client: Client) -> ProtocolVersion | None:
     # Read by every intake with triage: the SQL built once (server.db.prepared).
-    return next(iter(await db.prepared("newest-protocol", _newest_of, client.id)), None)
+    head = next(iter(await db.prepared("newest-protocol-head", _newest_of, client.id)), None)
+    if head is None:
+        return None
+    key = (head.id, head.checksum)
+    found = _versions.get(key)
+    if found is None:
+        found = await ProtocolVersion.get(id=head.id)
+        if len(_versions) >= _VERSIONS_KEPT:
+            _versions.pop(next(iter(_versions)))
+        _versions[key] = found
+    return found
 
 
 def _newest_of(client_id: int) -> QuerySet[ProtocolVersion]:
     return (
-        ProtocolVersion.filter(client_id=client_id, status=PUBLISHED).order_by("-version").limit(1)
+        ProtocolVersion.filter(client_id=client_id, status=PUBLISHED)
+        .order_by("-version")
+        .limit(1)
+        .only("id", "checksum")
     )
 
 

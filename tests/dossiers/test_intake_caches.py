@@ -1,7 +1,7 @@
 """What an intake keeps between requests is keyed by content, so a change is seen at once.
 
-The compiled message templates are kept per set of a client's own texts, the parsed protocol
-per stored text (docs/performance.md). Both changes here are made as another process would
+The compiled message templates are kept per set of a client's own texts, the protocol version
+per id and checksum and its parse per stored text (docs/performance.md). Both changes here are made as another process would
 make them, straight in the database, and the very next intake must follow them.
 """
 
@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from server.models import Address, ApiToken, Client, Dossier, OutboundMessage
-from server.protocols import protocols
+from server.models import Address, ApiToken, Client, Dossier, OutboundMessage, ProtocolVersion
+from server.protocols import protocol_files, protocols
 from tests.dossiers.test_intake_statements import LEAK
 from tests.support import world
 
@@ -112,6 +112,24 @@ async def test_a_published_protocol_applies_to_the_next_intake(
     after = await _intake(http, headers, GAS)
     assert after.triage["protocol"]["version"] == 2
     assert after.triage["outcome"]["labour_minutes"] == 75
+
+
+async def test_a_kept_protocol_version_is_read_again_when_its_row_holds_another_text(
+    w: world.World, http: httpx.AsyncClient
+) -> None:
+    """Only which version is newest is read per intake; the text is kept per id and checksum.
+    The same id with another text (tables emptied and filled again) is read afresh."""
+    headers = await world.token_for(http, "anna.agent")
+    assert (await _intake(http, headers, GAS)).triage["outcome"]["labour_minutes"] == 60
+
+    v1 = await protocols.current(w.woonstad)
+    changed = v1.text.replace(GAS_MINUTES, GAS_MINUTES.replace("60", "90"), 1)
+    await ProtocolVersion.filter(id=v1.id).update(
+        text=changed, checksum=protocol_files.checksum(changed)
+    )
+    after = await _intake(http, headers, GAS)
+    assert after.triage["protocol"]["version"] == 1
+    assert after.triage["outcome"]["labour_minutes"] == 90
 
 
 async def test_the_reads_with_prepared_sql_keep_no_results(
