@@ -1,8 +1,9 @@
 """What an intake keeps between requests is keyed by content, so a change is seen at once.
 
 The compiled message templates are kept per set of a client's own texts, the protocol version
-per id and checksum and its parse per stored text (docs/performance.md). Both changes here are made as another process would
-make them, straight in the database, and the very next intake must follow them.
+per id and checksum and its parse per stored text (docs/performance.md). The changes here are
+made as another process would make them, straight in the database, and the very next intake
+must follow them.
 """
 
 from __future__ import annotations
