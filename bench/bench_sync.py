@@ -44,6 +44,7 @@ from asgi_lifespan import LifespanManager
 from PIL import Image
 
 from bench.bench_call_events import tree_cpu
+from bench.bench_http import named_cpu
 from server import db
 from server.auth import tokens
 from server.models import Technician, User
@@ -316,15 +317,20 @@ async def served(count: int, workers: int) -> None:
                 for d, _ in devices:
                     d.http = fresh
                 started, cpu = time.perf_counter(), tree_cpu(server.pid)
+                db_cpu, own_cpu = named_cpu("postgres"), time.process_time()
                 timings = await asyncio.gather(*(send(d, j[0]) for d, j in devices))
                 wall = time.perf_counter() - started
                 cpu = tree_cpu(server.pid) - cpu
+                db_cpu = named_cpu("postgres") - db_cpu
+                own_cpu = time.process_time() - own_cpu
             pushes = [t * 1000 for t in timings]
             print(
                 f"over HTTP, {workers} app processes: {count} devices x 10 operations pushed at "
                 f"once in {wall:.2f} s ({count * 10 / wall:.0f} operations/s); push of 10 p50 "
                 f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms; the app "
-                f"processes' CPU {cpu:.1f} s, {cpu / count * 1000:.1f} ms per push of ten"
+                f"processes' CPU {cpu:.1f} s, {cpu / count * 1000:.1f} ms per push of ten; "
+                f"PostgreSQL's CPU {db_cpu:.1f} s, {db_cpu / count * 1000:.1f} ms per push; "
+                f"this client's CPU {own_cpu:.1f} s"
             )
     finally:
         server.terminate()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from functools import partial
@@ -242,6 +243,11 @@ async def prepared(
     return rows
 
 
+# Tortoise's own client logs every statement here at DEBUG; the pool's reads do too, so a
+# count of an intake's statements (tests/dossiers/test_intake_statements.py) sees them.
+_statements = logging.getLogger("tortoise.db_client")
+
+
 class _PoolReads:
     """What an executor's `execute_select` asks of its client, answered by the asyncpg pool."""
 
@@ -249,6 +255,8 @@ class _PoolReads:
         self.pool = pool
 
     async def execute_query(self, sql: str, values: list[Any] | None = None) -> tuple[int, Any]:
+        if _statements.isEnabledFor(logging.DEBUG):
+            _statements.debug("%s: %s", sql, values)
         rows = await self.pool.fetch(sql, *(values or ()))
         return len(rows), rows
 
