@@ -16,6 +16,11 @@ sync engine, the mutators and the database, without a network.
 `--serve 2`: instead, over real HTTP to `meldkamer serve --workers 2` (started here on a free
 port, with this environment: DATABASE_URL, REDIS_URL): one device's 1,000 operations, then N
 devices that have pulled push 10 operations each, all at once (operations/s server-wide).
+The burst's requests go over plain sockets, encoded before the clock starts (`--client raw`,
+as wrk does for bench_http): the client shares the machine's cores with the servers, and
+httpx spent about as much CPU on the burst as the app processes did. `--client httpx` sends
+it through httpx as before; `--client both` runs the two bursts one after the other (raw
+first), each on devices of its own, so the two figures come from the same run.
 `--profile`: cProfile the in-process push of 1,000 (SORT=tottime, TOP=40, CALLERS=regex).
 `--tens N`: instead, in-process, N devices one after another pull and push ten (the push of
 each visit, as in 2.), printing the CPU time of one push of ten; with `--profile`, profiled.
@@ -28,6 +33,7 @@ import asyncio
 import contextlib
 import cProfile
 import io
+import json
 import os
 import pstats
 import random
@@ -200,17 +206,20 @@ async def many_devices(http: httpx.AsyncClient, w: world.World, count: int) -> N
 
 
 async def crew(
-    w: world.World, count: int, http: httpx.AsyncClient
+    w: world.World, count: int, http: httpx.AsyncClient, name: str = ""
 ) -> list[tuple[Device, list[str]]]:
+    """`count` technicians with two jobs each and a device; `name` sets crews apart."""
     devices: list[tuple[Device, list[str]]] = []
     for n in range(count):
         user = await User.create(
-            username=f"bench.monteur{n}", role="technician", password_hash=w.tech_user.password_hash
+            username=f"bench.monteur{name}{n}",
+            role="technician",
+            password_hash=w.tech_user.password_hash,
         )
-        tech = await Technician.create(name=f"Bench Monteur {n}", user=user, trades=["LOO"])
+        tech = await Technician.create(name=f"Bench Monteur {name}{n}", user=user, trades=["LOO"])
         jobs = [(await job_for(w, tech)).order_number for _ in range(2)]
         token, _ = await tokens.issue(user, "bench")
-        devices.append((Device(http, token, f"bench-device-{n:04d}"), jobs))
+        devices.append((Device(http, token, f"bench-device-{name}{n:04d}"), jobs))
     return devices
 
 
@@ -221,6 +230,37 @@ def ten(device: Device, job: str) -> list[dict[str, Any]]:
     ops += [device.op("chat", job, text=f"Bericht {i}") for i in range(5)]
     ops.append(device.op("complete", job, result_code="verholpen"))
     return ops
+
+
+def encoded_push(device: Device, ops: list[dict[str, Any]], port: int) -> bytes:
+    """The request `Device.push` sends, as bytes on the wire (HTTP/1.1, kept alive)."""
+    body = json.dumps({"device_id": device.name, "ops": ops}).encode()
+    head = (
+        f"POST /api/v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: {device.headers['Authorization']}\r\n"
+        f"X-Device-Time: {datetime.now(UTC).isoformat()}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+async def raw_exchange(port: int, request: bytes) -> tuple[float, int, bytes]:
+    """Connect (as a phone coming out of the cellar does), send one request and read its
+    answer (Content-Length framed, as the app answers)."""
+    started = time.perf_counter()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        status = int((await reader.readline()).split()[1])
+        length = 0
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        body = await reader.readexactly(length)
+    finally:
+        writer.close()
+    return time.perf_counter() - started, status, body
 
 
 async def tens(http: httpx.AsyncClient, w: world.World, count: int, profile: bool) -> None:
@@ -264,7 +304,7 @@ def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
     )
 
 
-async def served(count: int, workers: int) -> None:
+async def served(count: int, workers: int, client: str = "raw") -> None:
     """The same over real HTTP to `meldkamer serve --workers N` on this machine: one device's
     1,000 operations (without photos), then `count` devices that have pulled push 10 each, all
     at once. The client runs here too, on the same CPUs."""
@@ -278,7 +318,8 @@ async def served(count: int, workers: int) -> None:
     limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:
-            devices = await crew(w, count, http)
+            bursts = ["raw", "httpx"] if client == "both" else [client]
+            crews = {name: await crew(w, count, http, name) for name in bursts}
             one = await User.create(
                 username="bench.een", role="technician", password_hash=w.tech_user.password_hash
             )
@@ -304,37 +345,76 @@ async def served(count: int, workers: int) -> None:
                 f"over HTTP, {workers} app processes: one device's 1,000 operations pushed in "
                 f"{push:.2f} s ({push:.2f} ms per operation)"
             )
-            await asyncio.gather(*(d.pull() for d, _ in devices))
-
-            async def send(device: Device, job: str) -> float:
-                t0 = time.perf_counter()
-                result = await device.push(ten(device, job))
-                assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
-                return time.perf_counter() - t0
-
-            # New connections: ones left idle since the pulls may be closed by the server.
-            async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as fresh:
-                for d, _ in devices:
-                    d.http = fresh
-                started, cpu = time.perf_counter(), tree_cpu(server.pid)
-                db_cpu, own_cpu = named_cpu("postgres"), time.process_time()
-                timings = await asyncio.gather(*(send(d, j[0]) for d, j in devices))
-                wall = time.perf_counter() - started
-                cpu = tree_cpu(server.pid) - cpu
-                db_cpu = named_cpu("postgres") - db_cpu
-                own_cpu = time.process_time() - own_cpu
-            pushes = [t * 1000 for t in timings]
-            print(
-                f"over HTTP, {workers} app processes: {count} devices x 10 operations pushed at "
-                f"once in {wall:.2f} s ({count * 10 / wall:.0f} operations/s); push of 10 p50 "
-                f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms; the app "
-                f"processes' CPU {cpu:.1f} s, {cpu / count * 1000:.1f} ms per push of ten; "
-                f"PostgreSQL's CPU {db_cpu:.1f} s, {db_cpu / count * 1000:.1f} ms per push; "
-                f"this client's CPU {own_cpu:.1f} s"
-            )
+            for name, devices in crews.items():
+                await asyncio.gather(*(d.pull() for d, _ in devices))
+                if name == "raw":
+                    await raw_burst(devices, port, server.pid, workers)
+                else:
+                    await httpx_burst(devices, base, limits, server.pid, workers)
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _burst_line(
+    client: str, workers: int, count: int, wall: float, pushes: list[float], cpus: list[float]
+) -> str:
+    cpu, db_cpu, own_cpu = cpus
+    return (
+        f"over HTTP, {workers} app processes, client {client}: {count} devices x 10 operations "
+        f"pushed at once in {wall:.2f} s ({count * 10 / wall:.0f} operations/s); push of 10 p50 "
+        f"{statistics.median(pushes):.0f} ms, p99 {pct(pushes, 0.99):.0f} ms; the app "
+        f"processes' CPU {cpu:.1f} s, {cpu / count * 1000:.1f} ms per push of ten; "
+        f"PostgreSQL's CPU {db_cpu:.1f} s, {db_cpu / count * 1000:.1f} ms per push; "
+        f"this client's CPU {own_cpu:.1f} s"
+    )
+
+
+def _cpus(server_pid: int) -> list[float]:
+    return [tree_cpu(server_pid), named_cpu("postgres"), time.process_time()]
+
+
+async def httpx_burst(
+    devices: list[tuple[Device, list[str]]],
+    base: str,
+    limits: httpx.Limits,
+    server_pid: int,
+    workers: int,
+) -> None:
+    async def send(device: Device, job: str) -> float:
+        t0 = time.perf_counter()
+        result = await device.push(ten(device, job))
+        assert [o["status"] for o in result["outcomes"]] == ["applied"] * 10, result
+        return time.perf_counter() - t0
+
+    # New connections: ones left idle since the pulls may be closed by the server.
+    async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as fresh:
+        for d, _ in devices:
+            d.http = fresh
+        before, started = _cpus(server_pid), time.perf_counter()
+        timings = await asyncio.gather(*(send(d, j[0]) for d, j in devices))
+        wall = time.perf_counter() - started
+        used = [after - was for after, was in zip(_cpus(server_pid), before, strict=True)]
+    pushes = [t * 1000 for t in timings]
+    print(_burst_line("httpx", workers, len(devices), wall, pushes, used))
+
+
+async def raw_burst(
+    devices: list[tuple[Device, list[str]]], port: int, server_pid: int, workers: int
+) -> None:
+    """Every push encoded before the clock starts, each on a connection of its own opened
+    within it (as httpx does); the answers are checked after it stops."""
+    requests = [encoded_push(d, ten(d, jobs[0]), port) for d, jobs in devices]
+    before, started = _cpus(server_pid), time.perf_counter()
+    answers = await asyncio.gather(*(raw_exchange(port, request) for request in requests))
+    wall = time.perf_counter() - started
+    used = [after - was for after, was in zip(_cpus(server_pid), before, strict=True)]
+    for _, status, body in answers:
+        assert status == 200, body[:300]
+        outcomes = json.loads(body)["outcomes"]
+        assert [o["status"] for o in outcomes] == ["applied"] * 10, outcomes
+    pushes = [seconds * 1000 for seconds, _, _ in answers]
+    print(_burst_line("raw", workers, len(devices), wall, pushes, used))
 
 
 async def main(devices: int, profile: bool = False, ten_count: int = 0) -> None:
@@ -373,8 +453,14 @@ if __name__ == "__main__":
     parser.add_argument(
         "--tens", type=int, default=0, metavar="N", help="instead: CPU of N pushes of ten"
     )
+    parser.add_argument(
+        "--client",
+        choices=["raw", "httpx", "both"],
+        default="raw",
+        help="with --serve: the burst's client (raw: plain sockets, encoded beforehand)",
+    )
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(served(args.devices, args.serve))
+        asyncio.run(served(args.devices, args.serve, args.client))
     else:
         asyncio.run(main(args.devices, args.profile, args.tens))
