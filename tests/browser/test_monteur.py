@@ -191,3 +191,52 @@ def test_network_dropped_after_the_server_applied_a_push(
     page.get_by_role("button", name="Opnieuw proberen").click()
     expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
     assert_in_dossier_once(live_server, number)
+
+
+def test_what_he_did_stays_on_screen_until_a_pull_brings_the_job_back(
+    app_context: BrowserContext, live_server: str
+) -> None:
+    """The server applied his taps but the pull after it fails (a slow or dropped line): the
+    screen still shows the job as he left it, sent, not as it was before; the closing
+    screens open; when a pull comes through, the server's job takes over, nothing twice."""
+    number = job_for_piet(live_server)
+    page = app_context.new_page()
+    log_in(page)
+    page.goto(f"/monteur/#/opdracht/{number}")
+    pulls: list[str] = []
+
+    def drop(route: Route) -> None:
+        pulls.append(route.request.url)
+        route.abort("connectionreset")
+
+    pull = re.compile(r".*/api/v1/sync/pull.*")
+    page.route(pull, drop)
+    status = page.locator("article.detail p", has_text=number)
+    page.get_by_role("button", name="Op locatie").click()
+    expect(status).to_contain_text("Op locatie")
+    expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible(timeout=20000)
+    page.locator("#chat textarea").fill("Ik ben er.")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.locator("#chat li", has_text="Ik ben er.")).to_have_count(1)
+    # Both pushed (the server has them), every pull since dropped.
+    expect(page.locator("#sync-state")).not_to_contain_text("wacht", timeout=20000)
+    assert pulls, "no pull was tried"
+    with api(live_server, "anna.agent") as desk:
+        assert desk.get(f"/api/v1/dossiers/{number}").json()["phase"] == "in_uitvoering"
+        chats = desk.get(f"/api/v1/dossiers/{number}/messages").json()["items"]
+        assert [m["text"] for m in chats] == ["Ik ben er."]
+
+    expect(status).to_contain_text("Op locatie")
+    chat = page.locator("#chat li", has_text="Ik ben er.")
+    expect(chat).to_have_count(1)
+    expect(chat).not_to_have_class(re.compile("pending"))
+    close_job(page)
+    expect(page.locator("section.closing")).to_be_visible()
+    page.get_by_role("button", name="Annuleren").click()
+
+    page.unroute(pull)
+    page.get_by_role("button", name="Opnieuw proberen").click()
+    expect(page.locator("#sync-state")).to_have_text("Alles is verzonden", timeout=20000)
+    page.goto(f"/monteur/#/opdracht/{number}")
+    expect(status).to_contain_text("Op locatie")
+    expect(page.locator("#chat li", has_text="Ik ben er.")).to_have_count(1)

@@ -1,7 +1,7 @@
 // The technician app: boot, screens by URL hash, actions into the queue, sync triggers.
 import { call, login, takeOverSession } from "/static/monteur/api.js";
 import { addNotice, clearAll, db, getMeta, setMeta } from "/static/monteur/db.js";
-import { enqueue, nextPhotoId, pending, pendingCount, withPending } from "/static/monteur/outbox.js";
+import { enqueue, everything, nextPhotoId, pendingCount, withPending } from "/static/monteur/outbox.js";
 import { scaleDown } from "/static/monteur/photos.js";
 import { disablePush, enablePush, pushState } from "/static/monteur/push.js";
 import { OFFLINE, describe, requestBackgroundSync, setLoggedIn, state, syncNow } from "/static/monteur/sync.js";
@@ -21,10 +21,15 @@ const asking = new Set(); // jobs whose "toch afsluiten?" question is on screen
 const locating = new Set(); // jobs whose "Onderweg" waits for the phone's position
 let debounce = null;
 let leaving = false; // the logout warning is on screen: background syncs must not replace it
+let renders = 0; // renders started; only the newest one writes the screen
 
+// Renders overlap (a sync's jobs-changed, a tap, a hash change): each reads IndexedDB first,
+// so one started before a change (a logout's wipe, a pull) must not draw over a newer one.
 async function render() {
   if (leaving) return;
+  const mine = ++renders;
   const token = await getMeta("token");
+  if (mine !== renders || leaving) return;
   deviceBar.hidden = !token || state.login;
   if (!token || state.login) {
     app.replaceChildren(loginView(onLogin, state.login ? state.problem : null));
@@ -32,7 +37,8 @@ async function render() {
   }
   await showPushToggle();
   const jobs = await (await db).getAll("jobs");
-  const ops = await pending();
+  const ops = await everything();
+  if (mine !== renders || leaving) return;
   const views = jobs.map((job) => withPending(job, ops));
   const match = location.hash.match(/^#\/opdracht\/([^/]+)(\/afsluiten)?$/);
   const job = match && views.find((j) => j.order_number === decodeURIComponent(match[1]));

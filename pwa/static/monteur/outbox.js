@@ -29,22 +29,32 @@ export async function enqueue(kind, job, payload, blob = null) {
 
 // Recovery from a `gap` or `mismatch` stop: the queue, in its order, numbered from `first`
 // (the server's last_seq + 1), in one transaction with the counter new operations continue from.
+// Settled operations are done with; they go rather than take a number.
 export async function renumber(first) {
   const tx = (await db).transaction(["outbox", "meta"], "readwrite");
   const outbox = tx.objectStore("outbox");
-  const ops = await outbox.getAll();
+  const ops = (await outbox.getAll()).filter((op) => !op.settled);
   await outbox.clear();
   for (const [i, op] of ops.entries()) await outbox.put({ ...op, seq: first + i });
   await tx.objectStore("meta").put(first + ops.length - 1, "seq");
   await tx.done;
 }
 
+// An operation the server applied stays in the outbox, `settled`, until the pull that brings
+// the job as the server has it since (sync.js): between the push's answer and that pull the
+// screen would otherwise show the job as it was before his taps (a slow line makes that
+// seconds: "Op locatie" undone on screen, the closing screens thrown away).
 export async function pending() {
-  return (await db).getAll("outbox");
+  return (await everything()).filter((op) => !op.settled);
 }
 
 export async function pendingCount() {
-  return (await db).count("outbox");
+  return (await pending()).length;
+}
+
+// What the screen lays over the server's jobs: waiting and settled operations.
+export async function everything() {
+  return (await db).getAll("outbox");
 }
 
 export async function nextPhotoId() {
@@ -61,11 +71,12 @@ export function withPending(job, ops) {
   const view = structuredClone(job);
   view.pending = 0;
   for (const op of ops.filter((o) => o.job === job.order_number)) {
-    view.pending += 1;
+    const pending = !op.settled;
+    if (pending) view.pending += 1;
     const at = op.device_time;
-    if (op.kind === "chat") view.messages.push({ text: op.payload.text, author: "Ik", at, pending: true });
-    else if (op.kind === "add_repair_log") view.repair_logs.push({ ...op.payload, at, pending: true });
-    else if (op.kind === "attach_photo") view.photos.push({ client_id: op.payload.client_id, at, pending: true });
+    if (op.kind === "chat") view.messages.push({ text: op.payload.text, author: "Ik", at, pending });
+    else if (op.kind === "add_repair_log") view.repair_logs.push({ ...op.payload, at, pending });
+    else if (op.kind === "attach_photo") view.photos.push({ client_id: op.payload.client_id, at, pending });
     else if (op.kind === "start_travel") view.travelling = true;
     else if (op.kind === "arrive") {
       view.phase = "in_uitvoering";
@@ -73,7 +84,7 @@ export function withPending(job, ops) {
     } else if (op.kind === "complete") {
       view.phase = "afgerond";
       const werkbon = op.payload.werkbon;
-      if (werkbon) view.repair_logs.push({ ...werkbon, signature: undefined, signed: Boolean(werkbon.signature), at, pending: true });
+      if (werkbon) view.repair_logs.push({ ...werkbon, signature: undefined, signed: Boolean(werkbon.signature), at, pending });
     }
     else if (op.kind === "not_fixed") view.phase = "doorgezet_naar_monteur";
   }

@@ -111,6 +111,8 @@ async function pushQueue() {
     if (!response.ok) throw new Error(`Versturen lukte niet (${response.status}).`);
     const result = await response.json();
     await settle(ops, result.outcomes);
+    // Drawn again: what went is no longer marked "niet verzonden", also if the pull fails.
+    window.dispatchEvent(new CustomEvent("jobs-changed"));
     const stop = result.stop;
     if (stop && RENUMBER.has(stop.reason)) {
       // Each round answers at least one operation; if none twice in a row, say so and wait.
@@ -126,12 +128,14 @@ async function pushQueue() {
 
 // An operation leaves the queue only with its outcome; found by op id, since an answer from
 // the record after renumbering may carry another number than the one it was first sent under.
+// An applied one stays on screen, settled, until the pull brings the job with it (outbox.js).
 async function settle(ops, outcomes) {
   const database = await db;
   const sent = new Map(ops.map((op) => [op.op_id, op]));
   for (const outcome of outcomes) {
     const op = sent.get(outcome.op_id);
-    if (op) await database.delete("outbox", op.seq);
+    if (op && outcome.status === "applied") await database.put("outbox", { ...op, settled: true });
+    else if (op) await database.delete("outbox", op.seq);
     // A refused status change also comes back as a notice in the next pull: one notice.
     if (outcome.status !== "applied") await addNotice(outcome.result?.notice || outcome.reason, outcome.op_id);
   }
@@ -146,8 +150,9 @@ async function pullChanges() {
     if (!response.ok) throw new Error(`Ophalen lukte niet (${response.status}).`);
     const result = await response.json();
     const database = await db;
-    // The jobs and the cursor that covers them are written together, never one without the other.
-    const tx = database.transaction(["jobs", "meta"], "readwrite");
+    // The jobs and the cursor that covers them are written together, never one without the other;
+    // with the last page, the settled operations those jobs now show go in the same transaction.
+    const tx = database.transaction(["jobs", "meta", "outbox"], "readwrite");
     const meta = tx.objectStore("meta");
     const notices = (await meta.get("notices")) || [];
     const seen = (await meta.get("notice_keys")) || [];
@@ -166,6 +171,10 @@ async function pullChanges() {
     }
     await keepNotices(meta, notices, seen);
     await meta.put(result.cursor, "cursor");
+    if (!result.more) {
+      const outbox = tx.objectStore("outbox");
+      for (const op of await outbox.getAll()) if (op.settled) await outbox.delete(op.seq);
+    }
     await tx.done;
     window.dispatchEvent(new CustomEvent("jobs-changed"));
     if (!result.more) return;
