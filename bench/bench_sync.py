@@ -233,7 +233,7 @@ def ten(device: Device, job: str) -> list[dict[str, Any]]:
 
 
 def encoded_push(device: Device, ops: list[dict[str, Any]], port: int) -> bytes:
-    """The request `Device.push` sends, as bytes on the wire (HTTP/1.1, kept alive)."""
+    """The request `Device.push` sends, as bytes on the wire (HTTP/1.1)."""
     body = json.dumps({"device_id": device.name, "ops": ops}).encode()
     head = (
         f"POST /api/v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
