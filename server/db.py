@@ -264,6 +264,20 @@ class _PoolReads:
 _executors: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
+async def fetch(build: Callable[[list[str]], str], values: Sequence[object]) -> list[Any]:
+    """The rows (mappings by column name) of a hand-written read, `build(markers)` giving its
+    SQL with one parameter marker per value, in order. On PostgreSQL outside a transaction
+    it reads straight from the pool, as `prepared` does, and is logged like every statement."""
+    conn = connection()
+    sql = build(placeholders(conn, len(values)))
+    pool = getattr(conn, "_pool", None)
+    if pool is None:
+        return list(await conn.execute_query_dict(sql, list(values)))
+    if _statements.isEnabledFor(logging.DEBUG):
+        _statements.debug("%s: %s", sql, values)
+    return list(await pool.fetch(sql, *values))
+
+
 async def next_ids(conn: BaseDBAsyncClient, model: type[Model], count: int) -> list[int]:
     """`count` ids from the sequence of `model`'s table (PostgreSQL), in one statement: rows
     that must be named before they are inserted together (`insert_all(with_ids=True)`)."""

@@ -20,7 +20,7 @@ from server.domain.codes import CATEGORY_LABELS, CHANNEL_LABELS
 from server.domain.errors import Conflict, Forbidden, NotFound, Unprocessable
 from server.domain.lifecycle import FINAL_PHASES, Actor, DossierState, Phase, plan_transition
 from server.domain.roles import DESK_ROLES, Role
-from server.dossiers import dossier_live, events, move_update, steps, work_queue
+from server.dossiers import desk_read, dossier_live, events, move_update, steps, work_queue
 from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
@@ -81,6 +81,8 @@ class Prepared:
     client: Client
     fields: dict[str, Any]
     parent: Dossier | None
+    # The client's newest protocol version (id, checksum) when it was read with the client.
+    protocol: tuple[int, str] | None = None
 
     @property
     def address(self) -> Address | None:
@@ -92,12 +94,27 @@ async def prepare(user: User, data: DossierInput) -> Prepared:
     """Validate everything an intake needs, before any transaction is opened."""
     if user.role not in DESK_ROLES and user.role != Role.CLIENT:
         raise Forbidden("Uw rol mag geen dossiers aanmaken.")
-    client = await scoping.client(user, data.client)
-    fields = await _validated_fields(client, data)
+    found = await _desk_read(user, data)
+    client = found.client if found else await scoping.client(user, data.client)
+    fields = await _validated_fields(client, data, found)
     parent = await _parent(user, data.parent) if data.parent else None
     if parent is not None and parent.client_id != client.id:  # type: ignore[attr-defined]
         raise Unprocessable("Een herhaalmelding hoort bij dezelfde opdrachtgever.", "parent")
-    return Prepared(data, client, fields, parent)
+    return Prepared(data, client, fields, parent, found.protocol if found else None)
+
+
+async def _desk_read(user: User, data: DossierInput) -> desk_read.Found | None:
+    """The desk's intake reads client, stocked address and protocol in one statement; None
+    when that does not apply (another role, an address by id, input that the reads one by
+    one refuse, in their order) or finds no client (the client's read says why)."""
+    if user.role not in DESK_ROLES or data.address.id is not None:
+        return None
+    code = scoping.key(data.client, scoping.CLIENT_CODE_MAX)
+    try:
+        postcode, number, suffix = _address_key(data.address)
+    except Unprocessable:
+        return None
+    return None if code is None else await desk_read.find(code, postcode, number, suffix)
 
 
 async def prepare_for(client: Client, data: DossierInput) -> Prepared:
@@ -150,7 +167,9 @@ async def record_repeat(
         await events.record(prepared.parent, "repeat", user, at, conn, repeat=dossier.order_number)
 
 
-async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any]:
+async def _validated_fields(
+    client: Client, data: DossierInput, found: desk_read.Found | None = None
+) -> dict[str, Any]:
     if data.channel not in CHANNEL_LABELS:
         raise Unprocessable(f"Onbekend kanaal '{data.channel}'.", "channel")
     if data.category not in CATEGORY_LABELS:
@@ -163,7 +182,7 @@ async def _validated_fields(client: Client, data: DossierInput) -> dict[str, Any
     if not phone and not email:
         raise Unprocessable("Vul een telefoonnummer of e-mailadres in.", "contact.phone")
     return {
-        **await _address_fields(client, data.address),
+        **await _address_fields(client, data.address, found),
         "contact_name": name,
         "contact_name_search": name.lower(),
         "contact_phone": phone,
@@ -187,15 +206,8 @@ def _in_stock(client_id: int, postcode: str, number: int, suffix: str) -> QueryS
     ).limit(1)
 
 
-async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
-    """The address from the client's stock, or as typed in when it is not (yet) in the stock."""
-    if data.id is not None:
-        address = await Address.get_or_none(id=data.id, client_id=client.id)
-        if address is None:
-            raise Unprocessable(
-                f"Adres {data.id} hoort niet bij opdrachtgever {client.code}.", "address.id"
-            )
-        return _from_stock(address)
+def _address_key(data: AddressInput) -> tuple[str, int, str]:
+    """Postcode, house number and suffix as the stock spells them, or why they cannot be."""
     postcode = normalise.normalise_postcode(data.postcode, "address.postcode")
     if data.house_number is None or data.house_number <= 0:
         raise Unprocessable("Vul een huisnummer in.", "address.house_number")
@@ -204,11 +216,27 @@ async def _address_fields(client: Client, data: AddressInput) -> dict[str, Any]:
         raise Unprocessable(
             f"Toevoeging '{data.suffix[:20]}' is te lang (hoogstens 10 tekens).", "address.suffix"
         )
-    # Every intake: the SQL built once (server.db.prepared).
-    found = await db.prepared(
-        "address-in-stock", _in_stock, client.id, postcode, data.house_number, suffix
-    )
-    address = found[0] if found else None
+    return postcode, data.house_number, suffix
+
+
+async def _address_fields(
+    client: Client, data: AddressInput, found: desk_read.Found | None = None
+) -> dict[str, Any]:
+    """The address from the client's stock, or as typed in when it is not (yet) in the stock;
+    `found`: already looked up with the client."""
+    if data.id is not None:
+        address = await Address.get_or_none(id=data.id, client_id=client.id)
+        if address is None:
+            raise Unprocessable(
+                f"Adres {data.id} hoort niet bij opdrachtgever {client.code}.", "address.id"
+            )
+        return _from_stock(address)
+    postcode, number, suffix = _address_key(data)
+    if found is not None:
+        address = found.address
+    else:  # every other intake: the SQL built once (server.db.prepared)
+        rows = await db.prepared("address-in-stock", _in_stock, client.id, postcode, number, suffix)
+        address = rows[0] if rows else None
     if address is not None:
         return _from_stock(address)
     if not data.street.strip() or not data.city.strip():

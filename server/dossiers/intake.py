@@ -126,7 +126,9 @@ async def _create(
     category = subject if subject in CATEGORY_LABELS else (data.category or "overig")
     prepared = await dossiers.prepare(user, replace(data, category=category))
     client = prepared.client
-    decision = await triage.decide(client, replace(answers, at=answers.at or at), prepared.address)
+    decision = await triage.decide(
+        client, replace(answers, at=answers.at or at), prepared.address, prepared.protocol
+    )
     # The decision as it will be stored, worked out on the dossier as it is going to be.
     draft = db.new(Dossier, description=prepared.fields["description"], created_at=at, triage={})
     found = triage.recorded(user, decision, draft, at)

@@ -55,8 +55,9 @@ def may_edit(user: User) -> bool:
     return user.role in EDITOR_ROLES
 
 
-async def current(client: Client) -> ProtocolVersion:
-    found = await _newest(client)
+async def current(client: Client, newest: tuple[int, str] | None = None) -> ProtocolVersion:
+    """The version in force; `newest`: its id and checksum, just read with the client."""
+    found = await _newest(client, newest)
     if found is not None:
         return found
     text = protocol_files.stored_text(default_protocol_text(), client.code, 1)
@@ -79,15 +80,16 @@ _versions: dict[tuple[int, str], ProtocolVersion] = {}
 _VERSIONS_KEPT = 256
 
 
-async def _newest(client: Client) -> ProtocolVersion | None:
-    # Read by every intake with triage: the SQL built once (server.db.prepared).
-    head = next(iter(await db.prepared("newest-protocol-head", _newest_of, client.id)), None)
-    if head is None:
-        return None
-    key = (head.id, head.checksum)
+async def _newest(client: Client, key: tuple[int, str] | None = None) -> ProtocolVersion | None:
+    if key is None:
+        # Read by every intake with triage: the SQL built once (server.db.prepared).
+        head = next(iter(await db.prepared("newest-protocol-head", _newest_of, client.id)), None)
+        if head is None:
+            return None
+        key = (head.id, head.checksum)
     found = _versions.get(key)
     if found is None:
-        found = await ProtocolVersion.get(id=head.id)
+        found = await ProtocolVersion.get(id=key[0])
         if len(_versions) >= _VERSIONS_KEPT:
             _versions.pop(next(iter(_versions)))
         _versions[key] = found

@@ -129,8 +129,14 @@ async def evaluate_for(
     return await decide(client, data, address)
 
 
-async def decide(client: Client, data: TriageInput, address: Address | None = None) -> Decision:
-    version = await protocols.current(client)
+async def decide(
+    client: Client,
+    data: TriageInput,
+    address: Address | None = None,
+    newest: tuple[int, str] | None = None,
+) -> Decision:
+    """`newest`: the id and checksum of the client's newest protocol version, if just read."""
+    version = await protocols.current(client, newest)
     calendar = calendar_for(client)
     try:
         evaluation = evaluate(

@@ -156,3 +156,40 @@ async def test_the_reads_with_prepared_sql_keep_no_results(
     await ApiToken.all().update(expires_at=datetime(2000, 1, 1, tzinfo=UTC))
     refused = await http.post("/api/v1/dossiers", json=LEAK, headers=headers)
     assert refused.status_code == 401
+
+
+async def test_the_desk_read_keeps_to_the_client_of_the_intake(
+    w: world.World, http: httpx.AsyncClient
+) -> None:
+    """Client, stocked address and newest protocol come in one read (server/dossiers/
+    desk_read.py): another client's address at the same postcode and number, and another
+    client's newer protocol, are not this client's; a client without a published protocol
+    gets the default one on its first intake."""
+    headers = await world.token_for(http, "anna.agent")
+    v1 = await protocols.current(w.woonstad)
+    changed = v1.text.replace(GAS_MINUTES, GAS_MINUTES.replace("60", "75"), 1)
+    await protocols.publish(w.supervisor, "WST", changed, "Gaslek duurt langer", based_on=1)
+
+    elsewhere = {**GAS, "client": "LVD"}  # 3572AB 10 is in Woonstad's stock only
+    refused = await http.post("/api/v1/dossiers", json=elsewhere, headers=headers)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["field"] == "address.street"
+    assert "niet in het woningbestand van Lichtveld Wonen" in refused.text
+
+    typed = {**elsewhere, "address": {**LEAK["address"], "street": "Laan", "city": "Vleuten"}}
+    lichtveld = await _intake(http, headers, typed)
+    assert (lichtveld.street, lichtveld.address_id) == ("Laan", None)  # type: ignore[attr-defined]
+    assert lichtveld.triage["protocol"] == {
+        "client": "LVD",
+        "version": 1,
+        "id": (await protocols.current(w.lichtveld)).id,
+    }
+    assert lichtveld.triage["outcome"]["labour_minutes"] == 60
+
+    woonstad = await _intake(http, headers, GAS)
+    assert woonstad.address_id == w.addresses[0].id  # type: ignore[attr-defined]
+    assert woonstad.triage["protocol"]["version"] == 2
+    assert woonstad.triage["outcome"]["labour_minutes"] == 75
+
+    unknown = await http.post("/api/v1/dossiers", json={**GAS, "client": "XYZ"}, headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "client"
