@@ -38,6 +38,8 @@ class Broker:
         self._redis: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
         self._prefix = PREFIX
+        self._outgoing: list[tuple[list[Message], asyncio.Future[None]]] = []
+        self._sender: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self.redis_url and self._listener is None:
@@ -51,6 +53,11 @@ class Broker:
             self._listener = asyncio.create_task(self._listen(pubsub))
 
     async def stop(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()  # its waiting publishers are told (`_send`'s finally)
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+                await self._sender
+            self._sender = None
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -61,33 +68,56 @@ class Broker:
             self._redis = None
 
     async def publish(self, channel: str, event: str, data: dict[str, Any]) -> None:
-        message = {"channel": channel, "event": event, "data": data}
-        if self._redis is not None:
-            await self._redis.publish(self._prefix + channel, json.dumps(message, default=str))
-        else:
-            self._deliver(message)
+        await self.publish_many([(channel, event, data)])
 
     async def publish_many(self, messages: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Several messages in one round trip to Redis, in order."""
+        """Several messages, in order; with Redis, sent together with whatever the process's
+        other requests publish meanwhile, and returning once sent."""
         if self._redis is None:
             for channel, event, data in messages:
                 self._deliver({"channel": channel, "event": event, "data": data})
             return
-        if len(messages) == 1:  # the usual case (a call event)
-            channel, event, data = messages[0]
-            await self.publish(channel, event, data)
-            return
-        # One PUBLISH carrying them all, in order, on a channel no screen has: every process
-        # decodes one message per intake instead of one per screen it tells (a pipeline of
-        # N publishes cost each process N wake-ups and decodes).
-        bundle = [{"channel": c, "event": e, "data": d} for c, e, d in messages]
-        await self._redis.publish(self._prefix + BUNDLE, json.dumps(bundle, default=str))
+        loop = asyncio.get_running_loop()
+        sent = loop.create_future()
+        self._outgoing.append((messages, sent))
+        sender = self._sender
+        if sender is None or sender.done() or sender.get_loop() is not loop:
+            self._sender = asyncio.create_task(self._send())
+        await sent
+
+    async def _send(self) -> None:
+        # One PUBLISH carries everything waiting, in order, on a channel no screen has: under
+        # load, one Redis command and one wake-up and decode in every process per round
+        # instead of per request (each cost more CPU than an intake's SQL reads;
+        # docs/performance.md, seventh pass). Alone, a request's messages go at once.
+        batch: list[tuple[list[Message], asyncio.Future[None]]] = []
+        try:
+            while self._outgoing and self._redis is not None:
+                batch, self._outgoing = self._outgoing, []
+                bundle = [
+                    {"channel": c, "event": e, "data": d}
+                    for messages, _ in batch
+                    for c, e, d in messages
+                ]
+                try:
+                    await self._redis.publish(
+                        self._prefix + BUNDLE, json.dumps(bundle, default=str)
+                    )
+                except Exception as error:  # noqa: BLE001 - each waiting publisher logs it
+                    _settle(batch, error)
+                else:
+                    _settle(batch)
+                batch = []
+        finally:
+            # Stopped (cancelled, Redis closed): nobody waits for ever.
+            _settle(batch + self._outgoing, RuntimeError("live updates stopped"))
+            self._outgoing = []
 
     async def _listen(self, pubsub: Any) -> None:
         try:
             async for raw in pubsub.listen():
-                if raw.get("type") != "pmessage":
-                    continue
+                if raw.get("type") != "pmessage" or not self._subscribers:
+                    continue  # a process without a browser watching decodes nothing
                 # Every process hears every message (a pop for each call event); only one
                 # with a browser on that channel reads it.
                 channel = raw.get("channel", b"")
@@ -124,8 +154,22 @@ class Broker:
                     self._subscribers.pop(channel, None)
 
 
-broker = Broker(settings.REDIS_URL)
 Message = tuple[str, str, dict[str, Any]]
+
+
+def _settle(
+    batch: list[tuple[list[Message], asyncio.Future[None]]], error: Exception | None = None
+) -> None:
+    for _, sent in batch:
+        if sent.done():  # its request went away meanwhile
+            continue
+        if error is None:
+            sent.set_result(None)
+        else:
+            sent.set_exception(error)
+
+
+broker = Broker(settings.REDIS_URL)
 
 
 class _Held(list[Message]):

@@ -142,3 +142,43 @@ async def test_another_redis_database_hears_nothing() -> None:
     finally:
         await ours.stop()
         await theirs.stop()
+
+
+async def test_many_requests_publishing_at_once_are_each_heard_once_and_in_order() -> None:
+    """Under load a process sends what its requests publish together (server/live.py): thirty
+    requests at once, three messages each, reach the other process's screens, each
+    message once, each request's in its own order; a publisher waiting when its broker
+    stops is told so rather than left waiting."""
+    await _redis_or_skip()
+    first, second = Broker(REDIS_URL), Broker(REDIS_URL)
+    await first.start()
+    await second.start()
+    stream = second.subscribe(["board"])
+    try:
+        heard = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0.1)
+
+        async def request(n: int) -> None:
+            await first.publish_many(
+                [("board", step, {"n": n}) for step in ("created", "triaged", "assigned")]
+            )
+
+        # Within what one screen's queue holds (QUEUE_SIZE): a slower screen misses events.
+        await asyncio.gather(*(request(n) for n in range(30)))
+        got = [await asyncio.wait_for(heard, 5)]
+        got += [await asyncio.wait_for(stream.__anext__(), 5) for _ in range(89)]
+        by_request: dict[int, list[str]] = {}
+        for message in got:
+            by_request.setdefault(message["data"]["n"], []).append(message["event"])
+        assert by_request == {n: ["created", "triaged", "assigned"] for n in range(30)}
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(stream.__anext__(), 0.2)
+
+        waiting = asyncio.gather(*(request(n) for n in range(3)), return_exceptions=True)
+        await first.stop()
+        outcomes = await asyncio.wait_for(waiting, 5)
+        assert all(o is None or isinstance(o, Exception) for o in outcomes), outcomes
+    finally:
+        await stream.aclose()
+        await first.stop()
+        await second.stop()
