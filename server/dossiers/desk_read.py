@@ -1,20 +1,22 @@
 """The one read of a desk intake: the client by its code, the address in its housing stock and
-which of its protocol versions is the newest, in a single statement.
+which of its protocol versions is the newest, in a single statement; for an intake a program
+posts with a bearer token, the token with its user too.
 
-Every intake the desk sends needs all three before anything is decided. Read one by one they
-were three round trips through the pool, each costing the app more CPU than PostgreSQL spends
-answering it (docs/performance.md, seventh pass). Nothing is kept between intakes: each reads
-the database, so a client deactivated, an address added or a protocol published counts for
-the next intake in every process.
+Every intake the desk sends needs all of these before anything is decided. Read one by one
+they were four round trips through the pool, each costing the app more CPU than PostgreSQL
+spends answering it (docs/performance.md, seventh pass). Nothing is kept between intakes: each
+reads the database, so a token revoked, a client renamed, an address added or a protocol
+published counts for the next intake in every process.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from server import db
-from server.models import Address, Client
+from server.models import Address, ApiToken, Client, User
 from server.protocols.protocols import PUBLISHED
 
 
@@ -25,44 +27,109 @@ class Found:
     protocol: tuple[int, str] | None  # the newest published version's id and checksum
 
 
+# (alias, model) of each row the read joins, in the order they are selected.
+_TOKEN = ("t", ApiToken)
+_USER = ("u", User)
+_USERS_CLIENT = ("uc", Client)
+_CLIENT = ("c", Client)
+_ADDRESS = ("a", Address)
+
+
 def _columns(model: type[Any]) -> list[str]:
+    # Known once the ORM is set up (it adds the foreign keys' columns then), not at import.
     return list(model._meta.db_fields)
 
 
-_CLIENT = _columns(Client)
-_ADDRESS = _columns(Address)
+def _select(alias: str, columns: list[str]) -> str:
+    return ", ".join(f'{alias}."{name}" AS "{alias}.{name}"' for name in columns)
 
 
-def _sql(marks: list[str]) -> str:
-    status, status_again, postcode, number, suffix, code = marks
-
-    def newest(column: str, status: str) -> str:
-        return (
-            f'(SELECT p."{column}" FROM "protocol_version" p WHERE p."client_id" = c."id" '
-            f'AND p."status" = {status} ORDER BY p."version" DESC LIMIT 1) AS "p.{column}"'
-        )
-
-    client = ", ".join(f'c."{name}" AS "{name}"' for name in _CLIENT)
-    address = ", ".join(f'a."{name}" AS "a.{name}"' for name in _ADDRESS)
+def _newest(column: str, status: str) -> str:
     return (
-        f"SELECT {client}, {address}, {newest('id', status)}, "
-        f"{newest('checksum', status_again)} "
-        'FROM "client" c LEFT JOIN "address" a ON a."client_id" = c."id" '
-        f'AND a."postcode" = {postcode} AND a."house_number" = {number} '
-        f'AND a."suffix" = {suffix} WHERE c."code" = {code} LIMIT 1'
+        f'(SELECT p."{column}" FROM "protocol_version" p WHERE p."client_id" = c."id" '
+        f'AND p."status" = {status} ORDER BY p."version" DESC LIMIT 1) AS "p.{column}"'
     )
+
+
+def _sql(with_token: bool, marks: list[str]) -> str:
+    """Parameters in the order they appear (SQLite's markers are positional): the status
+    twice, the token's hash (with a token), the client's code, postcode, number, suffix."""
+    marks = list(marks)
+    status, status_again = marks.pop(0), marks.pop(0)
+    token = marks.pop(0) if with_token else None
+    code, postcode, number, suffix = marks
+    rows = [_TOKEN, _USER, _USERS_CLIENT] if with_token else []
+    parts = [*rows, _CLIENT, _ADDRESS]
+    columns = ", ".join(_select(alias, _columns(model)) for alias, model in parts)
+    # Token and client are found independently: either may be missing.
+    token_join = (
+        f'LEFT JOIN "api_token" t ON t."token_hash" = {token} '
+        'LEFT JOIN "user" u ON u."id" = t."user_id" '
+        'LEFT JOIN "client" uc ON uc."id" = u."client_id" '
+        if token is not None
+        else ""
+    )
+    return (
+        f"SELECT {columns}, {_newest('id', status)}, {_newest('checksum', status_again)} "
+        f'FROM (SELECT 1 AS "one") one {token_join}'
+        f'LEFT JOIN "client" c ON c."code" = {code} '
+        'LEFT JOIN "address" a ON a."client_id" = c."id" '
+        f'AND a."postcode" = {postcode} AND a."house_number" = {number} '
+        f'AND a."suffix" = {suffix} LIMIT 1'
+    )
+
+
+_texts: dict[tuple[bool, tuple[str, ...]], str] = {}
+
+
+def _sql_without_token(marks: list[str]) -> str:
+    return _text(False, marks)
+
+
+def _sql_with_token(marks: list[str]) -> str:
+    return _text(True, marks)
+
+
+def _text(with_token: bool, marks: list[str]) -> str:
+    key = (with_token, tuple(marks))
+    found = _texts.get(key)
+    if found is None:
+        found = _texts[key] = _sql(with_token, marks)
+    return found
+
+
+def _row(part: tuple[str, type[Any]], row: Mapping[str, Any]) -> Any:
+    alias, model = part
+    if row[f"{alias}.id"] is None:
+        return None
+    return model._init_from_db(**{name: row[f"{alias}.{name}"] for name in _columns(model)})
+
+
+def _found(row: Mapping[str, Any]) -> Found | None:
+    client = _row(_CLIENT, row)
+    if client is None:
+        return None
+    protocol = None if row["p.id"] is None else (int(row["p.id"]), str(row["p.checksum"]))
+    return Found(client, _row(_ADDRESS, row), protocol)
 
 
 async def find(code: str, postcode: str, number: int, suffix: str) -> Found | None:
     """The client with code `code` (already spelled as stored), its address at `postcode`
     `number` `suffix` if in its stock, and its newest protocol version; None: no such client."""
-    rows = await db.fetch(_sql, [PUBLISHED, PUBLISHED, postcode, number, suffix, code])
-    if not rows:
-        return None
-    row = rows[0]
-    client = Client._init_from_db(**{name: row[name] for name in _CLIENT})
-    address = None
-    if row["a.id"] is not None:
-        address = Address._init_from_db(**{name: row[f"a.{name}"] for name in _ADDRESS})
-    protocol = None if row["p.id"] is None else (int(row["p.id"]), str(row["p.checksum"]))
-    return Found(client, address, protocol)
+    values = [PUBLISHED, PUBLISHED, code, postcode, number, suffix]
+    return _found((await db.fetch(_sql_without_token, values))[0])
+
+
+async def find_with_token(
+    token_hash: str, code: str, postcode: str, number: int, suffix: str
+) -> tuple[ApiToken | None, Found | None]:
+    """`find`, and the token stored as `token_hash` with its user and his client joined in
+    (as `server.auth.tokens.user_for` reads it); None for what is not there."""
+    values = [PUBLISHED, PUBLISHED, token_hash, code, postcode, number, suffix]
+    row = (await db.fetch(_sql_with_token, values))[0]
+    token = _row(_TOKEN, row)
+    if token is not None:
+        user = _row(_USER, row)
+        object.__setattr__(user, "_client", _row(_USERS_CLIENT, row))  # as select_related does
+        object.__setattr__(token, "_user", user)
+    return token, _found(row)

@@ -25,7 +25,16 @@ from server.dossiers.ordernumbers import next_order_number
 from server.fieldwork import technician_push
 from server.housing import housing
 from server.insight import changes as changes_live
-from server.models import Address, Client, Contractor, Dossier, DossierEvent, Technician, User
+from server.models import (
+    Address,
+    ApiToken,
+    Client,
+    Contractor,
+    Dossier,
+    DossierEvent,
+    Technician,
+    User,
+)
 
 
 def now() -> datetime:
@@ -90,11 +99,13 @@ class Prepared:
         return found if isinstance(found, Address) else None
 
 
-async def prepare(user: User, data: DossierInput) -> Prepared:
-    """Validate everything an intake needs, before any transaction is opened."""
+async def prepare(user: User, data: DossierInput, found: desk_read.Found | None = None) -> Prepared:
+    """Validate everything an intake needs, before any transaction is opened; `found`: the
+    desk read of `data`, made already (`desk_read_with_token`)."""
     if user.role not in DESK_ROLES and user.role != Role.CLIENT:
         raise Forbidden("Uw rol mag geen dossiers aanmaken.")
-    found = await _desk_read(user, data)
+    if found is None or user.role not in DESK_ROLES:
+        found = await _desk_read(user, data)
     client = found.client if found else await scoping.client(user, data.client)
     fields = await _validated_fields(client, data, found)
     parent = await _parent(user, data.parent) if data.parent else None
@@ -107,14 +118,30 @@ async def _desk_read(user: User, data: DossierInput) -> desk_read.Found | None:
     """The desk's intake reads client, stocked address and protocol in one statement; None
     when that does not apply (another role, an address by id, input that the reads one by
     one refuse, in their order) or finds no client (the client's read says why)."""
-    if user.role not in DESK_ROLES or data.address.id is not None:
+    key = _desk_key(data) if user.role in DESK_ROLES else None
+    return None if key is None else await desk_read.find(*key)
+
+
+async def desk_read_with_token(
+    token_hash: str, data: DossierInput
+) -> tuple[ApiToken | None, desk_read.Found | None] | None:
+    """A bearer token (stored as `token_hash`) and, in the same statement, what a desk intake
+    of `data` reads; None when that read does not apply to `data`."""
+    key = _desk_key(data)
+    return None if key is None else await desk_read.find_with_token(token_hash, *key)
+
+
+def _desk_key(data: DossierInput) -> tuple[str, str, int, str] | None:
+    """Client code, postcode, house number and suffix as stored; None for an address by id
+    or input the reads one by one refuse (they say why, in their order)."""
+    if data.address.id is not None:
         return None
     code = scoping.key(data.client, scoping.CLIENT_CODE_MAX)
     try:
         postcode, number, suffix = _address_key(data.address)
     except Unprocessable:
         return None
-    return None if code is None else await desk_read.find(code, postcode, number, suffix)
+    return None if code is None else (code, postcode, number, suffix)
 
 
 async def prepare_for(client: Client, data: DossierInput) -> Prepared:

@@ -27,6 +27,7 @@ from server.domain.codes import CATEGORY_LABELS
 from server.domain.errors import Forbidden
 from server.domain.roles import DESK_ROLES
 from server.dossiers import dossiers, events
+from server.dossiers.desk_read import Found as DeskFound
 from server.dossiers.dossiers import DossierInput
 from server.dossiers.ordernumbers import next_order_numbers, order_year
 from server.escalations import cases as escalation_cases
@@ -73,15 +74,16 @@ async def create_with_timeline(
     at: datetime | None = None,
     *,
     inside: Inside | None = None,
+    desk: DeskFound | None = None,
 ) -> tuple[Dossier, list[DossierEvent] | None]:
     """`create`, with the dossier's timeline as stored when the caller need not read it back
-    (None: read it)."""
+    (None: read it); `desk`: the desk read of `data`, made already with the bearer token."""
     # At most a pool's worth of intakes at once per process; the rest wait here, before their
     # reads, rather than each holding its buffers, timers and a place in the pool's queue.
     # Every live update of the intake (dashboards, board, the dossier's screen) follows its
     # commit; they go to Redis together, in one round trip.
     async with _limit(), live.together():
-        made = await _create(user, data, answers, at, inside)
+        made = await _create(user, data, answers, at, inside, desk)
         dossier = made.dossier
         # After the commit, so the job finds the dossier; it never holds up or fails the intake.
         await geocoding.schedule(dossier)
@@ -108,6 +110,7 @@ async def _create(
     answers: TriageInput | None,
     at: datetime | None,
     inside: Inside | None,
+    desk: DeskFound | None = None,
 ) -> _Made:
     if answers is None and inside is None:
         return _Made(await dossiers.create(user, data, at))
@@ -124,7 +127,7 @@ async def _create(
 
     subject = answers.subject.strip()
     category = subject if subject in CATEGORY_LABELS else (data.category or "overig")
-    prepared = await dossiers.prepare(user, replace(data, category=category))
+    prepared = await dossiers.prepare(user, replace(data, category=category), desk)
     client = prepared.client
     decision = await triage.decide(
         client, replace(answers, at=answers.at or at), prepared.address, prepared.protocol

@@ -76,7 +76,12 @@ async def token_user(header: str, path: str) -> User:
     token = bearer_token(header)
     if token is None:
         raise Unauthorized(NOT_BEARER)
-    user = await tokens.user_for(token)
+    return checked_token_user(await tokens.user_for(token), path)
+
+
+def checked_token_user(user: User | None, path: str) -> User:
+    """`token_user` once the token is read: None (unknown, expired, its user deactivated)
+    is refused as it is there."""
     if user is None:
         raise Unauthorized(TOKEN_INVALID)
     _contractor_area(user, path)

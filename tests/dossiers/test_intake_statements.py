@@ -24,7 +24,7 @@ from server.protocols import protocols
 from server.protocols.triage import TriageInput
 from tests.support import world
 
-MAX_STATEMENTS = 6
+MAX_STATEMENTS = 5
 LEAK = {
     "client": "WST",
     "address": {"postcode": "3572AB", "house_number": 10},
@@ -76,7 +76,7 @@ async def w(db_clean: None) -> world.World:
     return built
 
 
-async def test_an_intake_with_triage_takes_at_most_six_statements(
+async def test_an_intake_with_triage_takes_at_most_five_statements(
     w: world.World, http: httpx.AsyncClient
 ) -> None:
     headers = await world.token_for(http, "anna.agent")

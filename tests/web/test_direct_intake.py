@@ -3,11 +3,13 @@ stack (server/web/direct.py): the same answer, the same refusals, as through the
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 from starlette.types import ASGIApp
 
-from server.models import Dossier
+from server.models import ApiToken, Dossier, User
 from tests.dossiers.test_intake_statements import LEAK
 from tests.support import scoped, world
 from tests.web.test_access import ACCESS, LETTERS
@@ -152,3 +154,35 @@ async def test_a_body_over_the_limit_is_413_before_anything_is_read(
     )
     assert response.status_code == 413
     assert "kB" in response.json()["error"]["message"]
+
+
+async def test_the_token_read_with_the_intake_is_judged_as_its_own_read(
+    w: world.World, http: httpx.AsyncClient
+) -> None:
+    """A program's intake reads its token in the same statement as client, address and
+    protocol (server/dossiers/desk_read.py). The token is still judged first and the same
+    way: a bad token is 401 whatever the body; an expired token or a deactivated user is
+    refused; an unknown client with a good token is the client's 404."""
+    headers = await world.token_for(http, "anna.agent")
+    before = await Dossier.all().count()
+
+    bad = {"Authorization": "Bearer mk_nope", "Content-Type": "application/json"}
+    for body in (
+        b"{not json",
+        b'{"client": "WST"}',
+        httpx.Request("POST", "/", json=INTAKE).content,
+    ):
+        refused = await http.post(PATH, content=body, headers=bad)
+        assert refused.status_code == 401, refused.text
+
+    unknown = await http.post(PATH, json={**INTAKE, "client": "XYZ"}, headers=headers)
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "client"
+
+    await User.filter(username="anna.agent").update(active=False)
+    assert (await http.post(PATH, json=INTAKE, headers=headers)).status_code == 401
+    await User.filter(username="anna.agent").update(active=True)
+    assert (await http.post(PATH, json=INTAKE, headers=headers)).status_code == 201
+
+    await ApiToken.all().update(expires_at=datetime(2000, 1, 1, tzinfo=UTC))
+    assert (await http.post(PATH, json=INTAKE, headers=headers)).status_code == 401
+    assert await Dossier.all().count() == before + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -11,9 +12,9 @@ from starlette.responses import JSONResponse
 from server import scoping
 from server.admin import two_factor
 from server.auth import login, tokens
-from server.domain.errors import BadRequest, Unauthorized
+from server.domain.errors import AppError, BadRequest, Unauthorized
 from server.domain.numbers import HOUSE_NUMBER_MAX
-from server.dossiers import dossiers, intake
+from server.dossiers import desk_read, dossiers, intake
 from server.housing import housing
 from server.models import User
 from server.privacy import views
@@ -26,7 +27,7 @@ from server.web.api.schemas import (
     TransitionBody,
     dossier_json,
 )
-from server.web.auth import current_user, token_user
+from server.web.auth import bearer_token, checked_token_user, current_user, token_user
 
 
 async def token(request: Request) -> JSONResponse:
@@ -84,20 +85,36 @@ async def dossier_create(request: Request) -> JSONResponse:
 async def direct_dossier_create(body: bytes, headers: Headers) -> dict[str, Any]:
     """`dossier_create` for a program with a bearer token, answered before the middleware
     stack (server/web/direct.py): the same checks, the same answer."""
-    user = await token_user(headers.get("authorization", ""), DOSSIERS_PATH)
-    # Only a \u escape or a byte beyond ASCII can bring a NUL or lone surrogate.
-    data = loads(body, check_text=not body.isascii() or b"\\u" in body)
-    if not isinstance(data, dict):
-        raise BadRequest("De body moet een JSON-object zijn.")
-    return await _created(user, DossierCreate.model_validate(data))
+    header = headers.get("authorization", "")
+    try:
+        # Only a \u escape or a byte beyond ASCII can bring a NUL or lone surrogate.
+        data = loads(body, check_text=not body.isascii() or b"\\u" in body)
+        if not isinstance(data, dict):
+            raise BadRequest("De body moet een JSON-object zijn.")
+        parsed = DossierCreate.model_validate(data)
+    except (AppError, ValidationError):
+        await token_user(header, DOSSIERS_PATH)  # a refused token is answered first
+        raise
+    token = bearer_token(header)
+    read = None
+    if token is not None:  # the token, with what the desk intake reads, in one statement
+        read = await dossiers.desk_read_with_token(tokens.digest(token), parsed.to_input())
+    if read is None:
+        return await _created(await token_user(header, DOSSIERS_PATH), parsed)
+    user = checked_token_user(await tokens.accepted(read[0]), DOSSIERS_PATH)
+    return await _created(user, parsed, read[1])
 
 
 DOSSIERS_PATH = "/api/v1/dossiers"
 
 
-async def _created(user: User, body: DossierCreate) -> dict[str, Any]:
+async def _created(
+    user: User, body: DossierCreate, found: desk_read.Found | None = None
+) -> dict[str, Any]:
     answers = body.triage.to_input() if body.triage else None
-    created, timeline = await intake.create_with_timeline(user, body.to_input(), answers)
+    created, timeline = await intake.create_with_timeline(
+        user, body.to_input(), answers, desk=found
+    )
     if timeline is not None:  # written in one go just now: nothing to read back
         return dossier_json(created, timeline)
     full = await dossiers.get(user, created.order_number)
