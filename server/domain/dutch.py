@@ -8,6 +8,7 @@ Moments are shown in Europe/Amsterdam whatever zone they come in.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -71,7 +72,24 @@ def moment(value: datetime | None, pattern: str = "dd-MM-yyyy HH:mm") -> str:
     """06-12-2026 15:39 in Amsterdam time, or another Babel (CLDR) pattern."""
     if value is None:
         return ""
-    return str(format_datetime(_local(value), pattern, locale=_LOCALE))
+    local = _local(value)
+    if any(letter in pattern for letter in _ZONE):
+        return str(format_datetime(local, pattern, locale=_LOCALE))
+    if not any(letter in pattern for letter in _FINER_THAN_MINUTES):
+        local = local.replace(second=0, microsecond=0)
+    return _formatted(local, pattern)
+
+
+# Babel applies a pattern slowly (every intake's messages spell out a deadline or two): what
+# it made is kept per moment and pattern, to the minute where the pattern shows no finer. Not
+# with a zone in the pattern: the hour repeated when summer time ends is one key for two.
+_FINER_THAN_MINUTES = "sSA"
+_ZONE = "zZvVxXO"
+
+
+@lru_cache(maxsize=4096)
+def _formatted(local: datetime, pattern: str) -> str:
+    return str(format_datetime(local, pattern, locale=_LOCALE))
 
 
 def day_moment(value: datetime | None) -> str:

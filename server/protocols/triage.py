@@ -6,6 +6,7 @@ protocol version and calendar, and stores the outcome, the path and the version 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -100,16 +101,31 @@ def now() -> datetime:
 
 
 def calendar_for(client: Client) -> ClientCalendar:
+    raw = (
+        client.office_hours,
+        client.settings.get("heating_season"),
+        client.settings.get("closure_days"),
+    )
+    # Kept per content of the settings (every intake reads the client afresh: a change is
+    # a new key, seen at once in every process); parsing them was a fiftieth of an intake.
+    key = json.dumps(raw, sort_keys=True, default=str)
+    found = _calendars.get(key)
+    if found is not None:
+        return found
     try:
-        return ClientCalendar.from_settings(
-            client.office_hours,
-            client.settings.get("heating_season"),
-            client.settings.get("closure_days"),
-        )
+        found = ClientCalendar.from_settings(*raw)
     except TriageError as error:
         raise Unprocessable(
             f"De instellingen van {client.name} kloppen niet: {error.message}.", error.field
         ) from None
+    if len(_calendars) >= _CALENDARS_KEPT:
+        _calendars.pop(next(iter(_calendars)))
+    _calendars[key] = found
+    return found
+
+
+_calendars: dict[str, ClientCalendar] = {}
+_CALENDARS_KEPT = 256
 
 
 async def evaluate_for(

@@ -8,13 +8,14 @@ must follow them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import httpx
 import pytest
 
+from server.domain.errors import Unprocessable
 from server.models import Address, ApiToken, Client, Dossier, OutboundMessage, ProtocolVersion
-from server.protocols import protocol_files, protocols
+from server.protocols import protocol_files, protocols, triage
 from tests.dossiers.test_intake_statements import LEAK
 from tests.support import world
 
@@ -193,3 +194,27 @@ async def test_the_desk_read_keeps_to_the_client_of_the_intake(
 
     unknown = await http.post("/api/v1/dossiers", json={**GAS, "client": "XYZ"}, headers=headers)
     assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "client"
+
+
+async def test_a_changed_calendar_counts_for_the_next_intake(w: world.World) -> None:
+    """A client's calendar is kept per content of its settings: office hours, heating season
+    and closure days changed in the database (as another process's admin page does) give the
+    next read of the client its new calendar; broken settings are still refused."""
+    first = triage.calendar_for(await Client.get(code="WST"))
+    await Client.filter(code="WST").update(office_hours={"mon": [["07:00", "12:00"]]})
+    client = await Client.get(code="WST")
+    client.settings = {
+        **client.settings,
+        "heating_season": {"start": "11-01", "end": "03-01"},
+        "closure_days": [{"date": "2026-12-24", "reason": "Kerstavond"}],
+    }
+    await client.save(update_fields=["settings"])
+    changed = triage.calendar_for(await Client.get(code="WST"))
+    assert changed.office_hours == {0: [(time(7), time(12))]} != first.office_hours
+    assert (changed.heating_season_start, changed.heating_season_end) == ("11-01", "03-01")
+    assert date(2026, 12, 24) in changed.closure_days
+    assert triage.calendar_for(await Client.get(code="WST")) is changed  # kept, not re-read
+
+    await Client.filter(code="WST").update(office_hours={"mon": [["17:00", "07:00"]]})
+    with pytest.raises(Unprocessable):
+        triage.calendar_for(await Client.get(code="WST"))
