@@ -81,7 +81,8 @@ class Dossier(models.Model):
     created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="created_dossiers", null=True, on_delete=fields.SET_NULL
     )
-    created_at = fields.DatetimeField(db_index=True)
+    # Indexed by 0013's covering index on created_at (dossier_created_all), not on its own.
+    created_at = fields.DatetimeField()
     first_contact_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     # From the timeline, kept by models/derived.py (definitions in domain/kpis.py): technician

@@ -47,8 +47,9 @@ class OutboundMessage(models.Model):
     html = fields.TextField(default="")
     # Sender name, reply-to, push url and tag: what the channel needs besides the text.
     data: dict[str, Any] = fields.JSONField(default=dict)
-    deliver_after = fields.DatetimeField(db_index=True)
-    status = fields.CharField(max_length=16, default="wachtrij", db_index=True)
+    # Both read together only: the index (status, deliver_after) below serves every query.
+    deliver_after = fields.DatetimeField()
+    status = fields.CharField(max_length=16, default="wachtrij")
     # The reference the provider reports delivery under (SMS) or the Message-ID (e-mail).
     provider_id = fields.CharField(max_length=200, default="", db_index=True)
     attempts = fields.IntField(default=0)
