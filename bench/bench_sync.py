@@ -315,7 +315,12 @@ async def served(count: int, workers: int, client: str = "raw") -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = serve(workers, port)
-    limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
+    # Kept-alive connections are let go before the server's keep-alive timeout (5 s) closes
+    # them: reusing one the server is closing at that moment is a ReadError (seen between the
+    # raw burst and the httpx crew's pulls once the burst took a second).
+    limits = httpx.Limits(
+        max_connections=count, max_keepalive_connections=count, keepalive_expiry=2
+    )
     try:
         async with httpx.AsyncClient(base_url=base, timeout=300, limits=limits) as http:
             bursts = ["raw", "httpx"] if client == "both" else [client]
