@@ -127,7 +127,7 @@ class Broker:
                     for message in json.loads(raw["data"]):
                         if message["channel"] in self._subscribers:
                             self._deliver(message)
-                elif name in self._subscribers:
+                elif name in self._subscribers:  # from a process of the version before
                     self._deliver(json.loads(raw["data"]))
         finally:
             await pubsub.aclose()

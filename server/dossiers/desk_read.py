@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from server import db
@@ -51,10 +52,11 @@ def _newest(column: str, status: str) -> str:
     )
 
 
-def _sql(with_token: bool, marks: list[str]) -> str:
+@cache  # one text per dialect's markers; built after the ORM is set up (`_columns`)
+def _sql(with_token: bool, markers: tuple[str, ...]) -> str:
     """Parameters in the order they appear (SQLite's markers are positional): the status
     twice, the token's hash (with a token), the client's code, postcode, number, suffix."""
-    marks = list(marks)
+    marks = list(markers)
     status, status_again = marks.pop(0), marks.pop(0)
     token = marks.pop(0) if with_token else None
     code, postcode, number, suffix = marks
@@ -79,23 +81,12 @@ def _sql(with_token: bool, marks: list[str]) -> str:
     )
 
 
-_texts: dict[tuple[bool, tuple[str, ...]], str] = {}
-
-
 def _sql_without_token(marks: list[str]) -> str:
-    return _text(False, marks)
+    return _sql(False, tuple(marks))
 
 
 def _sql_with_token(marks: list[str]) -> str:
-    return _text(True, marks)
-
-
-def _text(with_token: bool, marks: list[str]) -> str:
-    key = (with_token, tuple(marks))
-    found = _texts.get(key)
-    if found is None:
-        found = _texts[key] = _sql(with_token, marks)
-    return found
+    return _sql(True, tuple(marks))
 
 
 def _row(part: tuple[str, type[Any]], row: Mapping[str, Any]) -> Any:

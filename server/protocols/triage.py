@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -106,26 +107,19 @@ def calendar_for(client: Client) -> ClientCalendar:
         client.settings.get("heating_season"),
         client.settings.get("closure_days"),
     )
-    # Kept per content of the settings (every intake reads the client afresh: a change is
-    # a new key, seen at once in every process); parsing them was a fiftieth of an intake.
-    key = json.dumps(raw, sort_keys=True, default=str)
-    found = _calendars.get(key)
-    if found is not None:
-        return found
     try:
-        found = ClientCalendar.from_settings(*raw)
+        # Kept per content of the settings (every intake reads the client afresh: a change is
+        # a new key, seen at once in every process); parsing them was a fiftieth of an intake.
+        return _calendar(json.dumps(raw, sort_keys=True))
     except TriageError as error:
         raise Unprocessable(
             f"De instellingen van {client.name} kloppen niet: {error.message}.", error.field
         ) from None
-    if len(_calendars) >= _CALENDARS_KEPT:
-        _calendars.pop(next(iter(_calendars)))
-    _calendars[key] = found
-    return found
 
 
-_calendars: dict[str, ClientCalendar] = {}
-_CALENDARS_KEPT = 256
+@lru_cache(maxsize=256)
+def _calendar(settings: str) -> ClientCalendar:
+    return ClientCalendar.from_settings(*json.loads(settings))
 
 
 async def evaluate_for(
