@@ -6,6 +6,7 @@ Run: DATABASE_URL=postgres://…/scratch .venv/bin/python -m bench.profile_intak
      … --profile cprofile   # or cProfile's busiest functions over twenty
      … --own-texts --email  # Woonstad with its own message texts; the tenant has an e-mail
      … --together 20  # twenty intakes at once (stored together on PostgreSQL): CPU per intake
+     (every run also prints the garbage collector's time per intake)
      PROFILE_DUMP=file … --profile cprofile   # also write cProfile's stats to a file
 
 The same intake bench/bench_http.py sends (`POST /api/v1/dossiers` with triage and a bearer
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import statistics
 import sys
@@ -61,6 +63,28 @@ async def _give_own_texts() -> None:
         settings={**client.settings, "message_templates": OWN_TEXTS}
     )
     await db.close()
+
+
+class _GcTime:
+    """Wall time spent in the cyclic garbage collector while in the block (its callbacks)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.runs = [0, 0, 0]
+        self._began = 0.0
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._began
+            self.runs[info["generation"]] += 1
+
+    def __enter__(self) -> None:
+        gc.callbacks.append(self._note)
+
+    def __exit__(self, *_: object) -> None:
+        gc.callbacks.remove(self._note)
 
 
 async def run(count: int, profile: str, own_texts: bool, email: bool, together: int = 1) -> None:
@@ -111,8 +135,10 @@ async def run(count: int, profile: str, own_texts: bool, email: bool, together: 
         for _ in range(5):  # warm-up: imports, caches, the pool
             await one()
         cpu.clear()
+        collecting = _GcTime()
         began_cpu = time.process_time()
-        times = sorted(await some(count))
+        with collecting:
+            times = sorted(await some(count))
         all_cpu = (time.process_time() - began_cpu) * 1000 / len(times)
         # CPU time of this process (the app, and httpx's in-process client): steadier than
         # the wall clock on a shared machine, and what limits a loaded server.
@@ -124,6 +150,11 @@ async def run(count: int, profile: str, own_texts: bool, email: bool, together: 
             if together == 1
             else f"{settings.DATABASE_URL.split('://')[0]}: {len(times)} intakes, {together} at a "
             f"time: median {statistics.median(times):.1f} ms; CPU per intake {all_cpu:.2f} ms"
+        )
+        print(
+            f"garbage collector: {collecting.seconds * 1000 / len(times):.3f} ms per intake "
+            f"({collecting.runs[0]}/{collecting.runs[1]}/{collecting.runs[2]} collections "
+            "of generation 0/1/2)"
         )
         if profile == "cprofile":
             import cProfile

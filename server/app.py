@@ -12,7 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from server import db, live, logs, settings
+from server import collector, db, live, logs, settings
 from server.jobs import periodic, queue, tasks
 from server.web import csrf, direct
 from server.web.api import endpoints, telephony
@@ -39,7 +39,8 @@ def create_app(manage_db: bool = True) -> ASGIApp:
         await live.broker.start()
         try:
             async with periodic.in_process():  # the outbox sweep, when there is no worker
-                yield
+                with collector.tuned():
+                    yield
         finally:
             await queue.stop_inline()
             await live.broker.stop()
