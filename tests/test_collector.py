@@ -4,11 +4,16 @@ rarer, and everything as it was once the (last) app has stopped."""
 from __future__ import annotations
 
 import gc
+import weakref
 
 from asgi_lifespan import LifespanManager
 
 from server import collector
 from server.app import create_app
+
+
+class _Node:
+    me: object = None
 
 
 async def test_serving_freezes_start_up_and_collects_less_often_then_undoes_both() -> None:
@@ -22,10 +27,14 @@ async def test_serving_freezes_start_up_and_collects_less_often_then_undoes_both
         # The other app still serves: the first to stop leaves the tuning in place.
         assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
         assert gc.get_freeze_count() > frozen
-        # A cycle made while serving is still garbage the collector finds.
-        cycle: list[object] = []
-        cycle.append(cycle)
+        # A cycle made while serving is still collected, without being asked, once enough
+        # new objects have been made.
+        cycle = _Node()
+        cycle.me = cycle
+        gone = weakref.ref(cycle)
         del cycle
-        assert gc.collect() >= 1
+        kept = [[] for _ in range(3 * collector.YOUNG_THRESHOLD)]
+        assert gone() is None
+        del kept
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == frozen
