@@ -6,7 +6,8 @@ Every intake the desk sends needs all of these before anything is decided. Read 
 they were four round trips through the pool, each costing the app more CPU than PostgreSQL
 spends answering it (docs/performance.md, seventh pass). Nothing is kept between intakes: each
 reads the database, so a token revoked, a client renamed, an address added or a protocol
-published counts for the next intake in every process.
+published counts for the next intake in every process. On PostgreSQL the reads of concurrent
+intakes of a process go together, one statement for all of them (`_read_many`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cache
 from typing import Any
 
 from server import db
+from server.batches import Batches
 from server.models import Address, ApiToken, Client, User
 from server.protocols.protocols import PUBLISHED
 
@@ -104,11 +106,77 @@ def _found(row: Mapping[str, Any]) -> Found | None:
     return Found(client, _row(_ADDRESS, row), protocol)
 
 
+# The same read for many intakes at once (PostgreSQL, outside a transaction): concurrent
+# requests of a process queue their keys and one statement answers them all, a row per key,
+# so the five-table plan is set up once per batch instead of once per intake.
+BATCH = 50
+
+
+@cache
+def _sql_many(markers: tuple[str, ...]) -> str:
+    """Parameters: the status twice, then one array each of token hashes (NULL: none), client
+    codes, postcodes, numbers and suffixes; a row per position, numbered from 1 as "k.n"."""
+    status, status_again, tokens, codes, postcodes, numbers, suffixes = markers
+    parts = [_TOKEN, _USER, _USERS_CLIENT, _CLIENT, _ADDRESS]
+    columns = ", ".join(_select(alias, _columns(model)) for alias, model in parts)
+    return (
+        f'SELECT k."n" AS "k.n", {columns}, {_newest("id", status)}, '
+        f"{_newest('checksum', status_again)} "
+        f"FROM unnest({tokens}::text[], {codes}::text[], {postcodes}::text[], "
+        f"{numbers}::bigint[], {suffixes}::text[]) "
+        'WITH ORDINALITY AS k("token", "code", "postcode", "number", "suffix", "n") '
+        'LEFT JOIN "api_token" t ON t."token_hash" = k."token" '
+        'LEFT JOIN "user" u ON u."id" = t."user_id" '
+        'LEFT JOIN "client" uc ON uc."id" = u."client_id" '
+        'LEFT JOIN "client" c ON c."code" = k."code" '
+        'LEFT JOIN "address" a ON a."client_id" = c."id" AND a."postcode" = k."postcode" '
+        'AND a."house_number" = k."number" AND a."suffix" = k."suffix"'
+    )
+
+
+def _sql_many_from(marks: list[str]) -> str:
+    return _sql_many(tuple(marks))
+
+
+Key = tuple[str | None, str, str, int, str]  # token hash, code, postcode, number, suffix
+
+
+async def _read_many(keys: list[Key]) -> list[Mapping[str, Any] | Exception]:
+    arrays = [list(column) for column in zip(*keys, strict=True)]
+    try:
+        rows = await db.fetch(_sql_many_from, [PUBLISHED, PUBLISHED, *arrays])
+    except Exception as error:
+        if len(keys) == 1:
+            return [error]
+        # One by one, so a key the database refuses fails only its own intake.
+        return [(await _read_many([key]))[0] for key in keys]
+    found: dict[int, Mapping[str, Any]] = {}
+    for row in rows:
+        found.setdefault(int(row["k.n"]), row)  # unique keys: one row each
+    return [found[n] for n in range(1, len(keys) + 1)]
+
+
+_reads: Batches[Key, Mapping[str, Any]] = Batches(_read_many, BATCH)
+
+
+async def _read(key: Key) -> Mapping[str, Any]:
+    conn = db.connection()
+    if db.dialect(conn) == "postgres" and getattr(conn, "_pool", None) is not None:
+        return await _reads.submit(key)
+    # SQLite, or inside a transaction, which must see its own writes: a read of its own.
+    token, *rest = key
+    if token is None:
+        rows = await db.fetch(_sql_without_token, [PUBLISHED, PUBLISHED, *rest])
+    else:
+        rows = await db.fetch(_sql_with_token, [PUBLISHED, PUBLISHED, token, *rest])
+    row: Mapping[str, Any] = rows[0]
+    return row
+
+
 async def find(code: str, postcode: str, number: int, suffix: str) -> Found | None:
     """The client with code `code` (already spelled as stored), its address at `postcode`
     `number` `suffix` if in its stock, and its newest protocol version; None: no such client."""
-    values = [PUBLISHED, PUBLISHED, code, postcode, number, suffix]
-    return _found((await db.fetch(_sql_without_token, values))[0])
+    return _found(await _read((None, code, postcode, number, suffix)))
 
 
 async def find_with_token(
@@ -116,8 +184,7 @@ async def find_with_token(
 ) -> tuple[ApiToken | None, Found | None]:
     """`find`, and the token stored as `token_hash` with its user and his client joined in
     (as `server.auth.tokens.user_for` reads it); None for what is not there."""
-    values = [PUBLISHED, PUBLISHED, token_hash, code, postcode, number, suffix]
-    row = (await db.fetch(_sql_with_token, values))[0]
+    row = await _read((token_hash, code, postcode, number, suffix))
     token = _row(_TOKEN, row)
     if token is not None:
         user = _row(_USER, row)

@@ -20,6 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from server import db, live, settings
+from server.batches import Batches
 from server.communication import communication, message_log, notifications, outbox
 from server.dispatch import suggestions
 from server.domain import kpis
@@ -151,7 +152,7 @@ async def _create(
             # are waiting, in one transaction (one statement per table for all of them).
             async with changes_live.batch():
                 waiting = _Waiting(user, prepared, values, dossier, found, tell)
-                stored = await _writer().store(waiting)
+                stored = await _writer.submit(waiting)
                 await events.noticed(stored.dossier, stored.timeline)
             return _Made(stored.dossier, stored.timeline, stored.messages)
     async with changes_live.batch(), in_transaction() as conn:
@@ -197,7 +198,6 @@ class _Waiting:
     dossier: Dossier  # unsaved, made of `values`; numbered by the writer
     found: triage.Recorded
     tell: bool
-    future: asyncio.Future[_Stored] | None = None
 
 
 @dataclass
@@ -207,37 +207,28 @@ class _Stored:
     messages: list[OutboundMessage]
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.waiting: list[_Waiting] = []
-        self.task: asyncio.Task[None] | None = None
-
-    async def store(self, item: _Waiting) -> _Stored:
-        item.future = asyncio.get_running_loop().create_future()
-        self.waiting.append(item)
-        if self.task is None:
-            self.task = asyncio.create_task(self._run())
-        return await item.future
-
-    async def _run(self) -> None:
-        batch: list[_Waiting] = []
+async def _store_batch(batch: list[_Waiting]) -> list[_Stored | Exception]:
+    try:
+        async with in_transaction() as conn:
+            return list(await _insert_many(batch, conn))
+    except Exception as error:
+        if len(batch) == 1:
+            return [error]
+    # One by one, so one bad intake cannot fail the others (as sync push's runs do).
+    outcomes: list[_Stored | Exception] = []
+    for item in batch:
+        item.dossier = db.new(Dossier, **item.values)  # the failed batch gave the first an id
         try:
-            while self.waiting:
-                batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
-                await _store_batch(batch)
-                batch = []
-        except BaseException as error:  # cancelled at shutdown: nobody waits for ever
-            for item in batch + self.waiting:
-                _settle(item, error=error if isinstance(error, Exception) else RuntimeError())
-            self.waiting = []
-            raise
-        finally:
-            self.task = None
+            async with in_transaction() as conn:
+                (one,) = await _insert_many([item], conn)
+        except Exception as own:
+            outcomes.append(own)
+        else:
+            outcomes.append(one)
+    return outcomes
 
 
-_writers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Writer] = (
-    weakref.WeakKeyDictionary()
-)
+_writer: Batches[_Waiting, _Stored] = Batches(_store_batch, BATCH)
 
 
 _limits: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
@@ -251,47 +242,6 @@ def _limit() -> asyncio.Semaphore:
     if found is None:
         found = _limits[loop] = asyncio.Semaphore(settings.INTAKE_CONCURRENCY)
     return found
-
-
-def _writer() -> _Writer:
-    loop = asyncio.get_running_loop()
-    found = _writers.get(loop)
-    if found is None:
-        found = _writers[loop] = _Writer()
-    return found
-
-
-def _settle(item: _Waiting, stored: _Stored | None = None, error: Exception | None = None) -> None:
-    future = item.future
-    if future is None or future.done():
-        return
-    if stored is not None:
-        future.set_result(stored)
-    else:
-        future.set_exception(error or RuntimeError("intake not stored"))
-
-
-async def _store_batch(batch: list[_Waiting]) -> None:
-    try:
-        async with in_transaction() as conn:
-            stored = await _insert_many(batch, conn)
-    except Exception as error:
-        if len(batch) == 1:
-            _settle(batch[0], error=error)
-            return
-        # One by one, so one bad intake cannot fail the others (as sync push's runs do).
-        for item in batch:
-            item.dossier = db.new(Dossier, **item.values)  # the failed batch gave the first an id
-            try:
-                async with in_transaction() as conn:
-                    (one,) = await _insert_many([item], conn)
-            except Exception as own:
-                _settle(item, error=own)
-            else:
-                _settle(item, one)
-        return
-    for item, one in zip(batch, stored, strict=True):
-        _settle(item, one)
 
 
 async def _insert_many(batch: list[_Waiting], conn: BaseDBAsyncClient) -> list[_Stored]:
