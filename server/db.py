@@ -13,8 +13,10 @@ from typing import Any, TypeVar
 from tortoise import Model, Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.fields.base import Field
 from tortoise.migrations.api import migrate as run_migrations
 from tortoise.queryset import QuerySet
+from tortoise.validators import MaxLengthValidator
 
 from server import settings
 from server.models import MODEL_MODULES
@@ -326,6 +328,58 @@ async def empty_all_tables() -> None:
         )
 
 
+# What a field stores for a value, as `Field.to_db_value` works it out. That coerces the
+# value to the field's type and runs its validators, about a microsecond and a half a value,
+# and an intake stores some 120 values (docs/performance.md, ninth pass). A value that is
+# already exactly the field's type and that no validator of it can refuse (a str within the
+# max_length, an int, float or bool of a field without validators, None where null is
+# allowed) is stored as it is; anything else still goes through the field.
+Convert = Callable[[Any, Any], Any]
+
+
+def _converter(field: Field[Any]) -> Convert:
+    slow: Convert = field.to_db_value
+    kind = field.field_type
+    limits = [v.max_length for v in field.validators if isinstance(v, MaxLengthValidator)]
+    if (
+        type(field).to_db_value is not Field.to_db_value
+        or type(field).validate is not Field.validate
+        or kind not in (str, int, float, bool)
+        or len(limits) != len(field.validators)
+    ):
+        return slow
+    null = field.null
+    if limits:
+        longest = min(limits)
+
+        def within(value: Any, instance: Any) -> Any:
+            if (type(value) is kind and len(value) <= longest) or (value is None and null):
+                return value
+            return slow(value, instance)
+
+        return within
+
+    def plain(value: Any, instance: Any) -> Any:
+        if type(value) is kind or (value is None and null):
+            return value
+        return slow(value, instance)
+
+    return plain
+
+
+# By the field itself: set-up of the ORM (again, in tests) makes new ones.
+_converters: dict[Field[Any], Convert] = {}
+
+
+def converter(model: type[Model], name: str) -> Convert:
+    """`model`'s field `name` as `to_db_value`, at the cost of the value's own checks."""
+    field = model._meta.fields_map[name]
+    found = _converters.get(field)
+    if found is None:
+        found = _converters[field] = _converter(field)
+    return found
+
+
 async def insert_all(
     conn: BaseDBAsyncClient, objects: Sequence[Model], *, with_ids: bool = False
 ) -> None:
@@ -345,7 +399,9 @@ async def insert_all(
         if not meta.fields_map[n].generated or (with_ids and n == meta.pk_attr)
     ]
     columns = ", ".join(f'"{meta.fields_db_projection[n]}"' for n in names)
-    values = [meta.fields_map[n].to_db_value(getattr(o, n), o) for o in objects for n in names]
+    model = type(objects[0])
+    fields = [(n, converter(model, n)) for n in names]
+    values = [convert(getattr(o, n), o) for o in objects for n, convert in fields]
     marks = placeholders(conn, len(values))
     width = len(names)
     rows = ", ".join(
@@ -377,9 +433,9 @@ async def insert_values(
     if not rows:
         return
     meta = model._meta
-    fields = [meta.fields_map[c] for c in columns]
+    converts = [converter(model, c) for c in columns]
     names = ", ".join(f'"{meta.fields_db_projection[c]}"' for c in columns)
-    values = [f.to_db_value(v, model) for row in rows for f, v in zip(fields, row, strict=True)]
+    values = [f(v, model) for row in rows for f, v in zip(converts, row, strict=True)]
     marks = placeholders(conn, len(values))
     width = len(columns)
     tuples = ", ".join(
