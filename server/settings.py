@@ -24,8 +24,11 @@ DATABASE_URL: str = config("DATABASE_URL", default=f"sqlite://{VAR_DIR / 'meldka
 # call-event webhook, docs/contacts.md). A `?maxsize=` in DATABASE_URL wins; PostgreSQL's
 # max_connections must exceed (app processes + workers) x this.
 DATABASE_POOL_SIZE: int = config("DATABASE_POOL_SIZE", cast=int, default=20)
-# Intakes handled at once per process; more wait their turn (server/dossiers/intake.py).
-INTAKE_CONCURRENCY: int = config("INTAKE_CONCURRENCY", cast=int, default=DATABASE_POOL_SIZE)
+# Intakes handled at once per process; more wait their turn (server/dossiers/intake.py). Two
+# of the writer's batches: one in the database, the next filling up. Their reads and writes go
+# in batches, a connection each, so the pool's size no longer bounds them (docs/performance.md,
+# ninth pass: at the pool's size the batches stayed small and each intake cost PostgreSQL twice).
+INTAKE_CONCURRENCY: int = config("INTAKE_CONCURRENCY", cast=int, default=100)
 REDIS_URL: str | None = config("REDIS_URL", default=None) or None
 MEDIA_ROOT = Path(config("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # The public address. Unset, it is where `meldkamer serve` listens (served_at), so links in

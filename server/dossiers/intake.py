@@ -79,8 +79,8 @@ async def create_with_timeline(
 ) -> tuple[Dossier, list[DossierEvent] | None]:
     """`create`, with the dossier's timeline as stored when the caller need not read it back
     (None: read it); `desk`: the desk read of `data`, made already with the bearer token."""
-    # At most a pool's worth of intakes at once per process; the rest wait here, before their
-    # reads, rather than each holding its buffers, timers and a place in the pool's queue.
+    # At most INTAKE_CONCURRENCY intakes at once per process (two writer batches); the rest
+    # wait here rather than each holding its buffers and timers.
     # Every live update of the intake (dashboards, board, the dossier's screen) follows its
     # commit; they go to Redis together, in one round trip.
     async with _limit(), live.together():
