@@ -151,3 +151,20 @@ async def test_the_intake_rows_are_built_as_the_orm_builds_them(w: world.World) 
     ]
     for model, values in cases:
         assert _attributes(db.new(model, **values)) == _attributes(model(**values)), model
+
+
+async def test_a_hundred_intakes_at_once_go_in_full_batches(w: world.World) -> None:
+    """The limit of intakes at once per process (INTAKE_CONCURRENCY) lets the writer's batches
+    fill: at the pool's size they stayed small, and each intake cost PostgreSQL twice."""
+    await intake.create(w.agent, world.intake(), LEAK)
+    with counting() as statements:
+        made = await asyncio.gather(
+            *(
+                intake.create(w.agent, world.intake(contact_name=f"Huurder {i}"), LEAK)
+                for i in range(100)
+            )
+        )
+    await queue.stop_inline()
+    assert len({d.order_number for d in made}) == 100
+    inserts = [s for s in statements if s.lstrip().startswith('INSERT INTO "dossier"')]
+    assert len(inserts) <= 3, len(inserts)  # batches of up to 50; twenty at a time made five
