@@ -54,6 +54,30 @@ def _newest(column: str, status: str) -> str:
     )
 
 
+def _selected(parts: list[tuple[str, type[Any]]], status: str, status_again: str) -> str:
+    columns = ", ".join(_select(alias, _columns(model)) for alias, model in parts)
+    return f"{columns}, {_newest('id', status)}, {_newest('checksum', status_again)}"
+
+
+def _joins(token: str | None, code: str, postcode: str, number: str, suffix: str) -> str:
+    """What the read joins to its FROM, each argument the SQL of a value: with a token, the
+    token, its user and his client; the client by its code and the address in its stock.
+    Token and client are found independently: either may be missing."""
+    token_join = (
+        f'LEFT JOIN "api_token" t ON t."token_hash" = {token} '
+        'LEFT JOIN "user" u ON u."id" = t."user_id" '
+        'LEFT JOIN "client" uc ON uc."id" = u."client_id" '
+        if token is not None
+        else ""
+    )
+    return (
+        f'{token_join}LEFT JOIN "client" c ON c."code" = {code} '
+        'LEFT JOIN "address" a ON a."client_id" = c."id" '
+        f'AND a."postcode" = {postcode} AND a."house_number" = {number} '
+        f'AND a."suffix" = {suffix}'
+    )
+
+
 @cache  # one text per dialect's markers; built after the ORM is set up (`_columns`)
 def _sql(with_token: bool, markers: tuple[str, ...]) -> str:
     """Parameters in the order they appear (SQLite's markers are positional): the status
@@ -63,23 +87,9 @@ def _sql(with_token: bool, markers: tuple[str, ...]) -> str:
     token = marks.pop(0) if with_token else None
     code, postcode, number, suffix = marks
     rows = [_TOKEN, _USER, _USERS_CLIENT] if with_token else []
-    parts = [*rows, _CLIENT, _ADDRESS]
-    columns = ", ".join(_select(alias, _columns(model)) for alias, model in parts)
-    # Token and client are found independently: either may be missing.
-    token_join = (
-        f'LEFT JOIN "api_token" t ON t."token_hash" = {token} '
-        'LEFT JOIN "user" u ON u."id" = t."user_id" '
-        'LEFT JOIN "client" uc ON uc."id" = u."client_id" '
-        if token is not None
-        else ""
-    )
     return (
-        f"SELECT {columns}, {_newest('id', status)}, {_newest('checksum', status_again)} "
-        f'FROM (SELECT 1 AS "one") one {token_join}'
-        f'LEFT JOIN "client" c ON c."code" = {code} '
-        'LEFT JOIN "address" a ON a."client_id" = c."id" '
-        f'AND a."postcode" = {postcode} AND a."house_number" = {number} '
-        f'AND a."suffix" = {suffix} LIMIT 1'
+        f"SELECT {_selected([*rows, _CLIENT, _ADDRESS], status, status_again)} "
+        f'FROM (SELECT 1 AS "one") one {_joins(token, code, postcode, number, suffix)} LIMIT 1'
     )
 
 
@@ -118,19 +128,13 @@ def _sql_many(markers: tuple[str, ...]) -> str:
     codes, postcodes, numbers and suffixes; a row per position, numbered from 1 as "k.n"."""
     status, status_again, tokens, codes, postcodes, numbers, suffixes = markers
     parts = [_TOKEN, _USER, _USERS_CLIENT, _CLIENT, _ADDRESS]
-    columns = ", ".join(_select(alias, _columns(model)) for alias, model in parts)
+    keys = ('k."token"', 'k."code"', 'k."postcode"', 'k."number"', 'k."suffix"')
     return (
-        f'SELECT k."n" AS "k.n", {columns}, {_newest("id", status)}, '
-        f"{_newest('checksum', status_again)} "
+        f'SELECT k."n" AS "k.n", {_selected(parts, status, status_again)} '
         f"FROM unnest({tokens}::text[], {codes}::text[], {postcodes}::text[], "
         f"{numbers}::bigint[], {suffixes}::text[]) "
         'WITH ORDINALITY AS k("token", "code", "postcode", "number", "suffix", "n") '
-        'LEFT JOIN "api_token" t ON t."token_hash" = k."token" '
-        'LEFT JOIN "user" u ON u."id" = t."user_id" '
-        'LEFT JOIN "client" uc ON uc."id" = u."client_id" '
-        'LEFT JOIN "client" c ON c."code" = k."code" '
-        'LEFT JOIN "address" a ON a."client_id" = c."id" AND a."postcode" = k."postcode" '
-        'AND a."house_number" = k."number" AND a."suffix" = k."suffix"'
+        f"{_joins(*keys)}"
     )
 
 
